@@ -1,0 +1,26 @@
+package io.asyncqueue.core;
+
+import java.time.Instant;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A job as stored in Redis: its logical name, its payload, and how it was pushed. The job is named
+ * by a stable logical name, never by a Java class name read from Redis.
+ *
+ * @param job the logical job name
+ * @param payload the payload as a JSON tree
+ * @param pushedAt when it was pushed (the producer's clock; used for the queue-wait metric only)
+ * @param uniqueId the unique id, or {@code null}
+ * @param headers headers, never {@code null}
+ * @since 0.1.0
+ */
+public record JobEnvelope(String job, JsonNode payload, Instant pushedAt, String uniqueId,
+		Map<String, String> headers) {
+
+	public JobEnvelope {
+		headers = (headers != null) ? Map.copyOf(headers) : Map.of();
+	}
+
+}

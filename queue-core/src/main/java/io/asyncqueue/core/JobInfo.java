@@ -1,0 +1,25 @@
+package io.asyncqueue.core;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * An immutable description of one execution of a job, handed to {@link QueueListener}s.
+ *
+ * @param queue the queue
+ * @param id the job id
+ * @param jobName the logical job name
+ * @param attempt this execution's number, from 1
+ * @param maxAttempts the most executions the job gets
+ * @param pushedAt when the job was pushed
+ * @param headers headers pushed with the job
+ * @since 0.1.0
+ */
+public record JobInfo(String queue, String id, String jobName, int attempt, int maxAttempts, Instant pushedAt,
+		Map<String, String> headers) {
+
+	public JobInfo {
+		headers = (headers != null) ? Map.copyOf(headers) : Map.of();
+	}
+
+}

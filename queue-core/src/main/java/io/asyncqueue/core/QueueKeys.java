@@ -1,0 +1,74 @@
+package io.asyncqueue.core;
+
+import java.util.List;
+
+/**
+ * The Redis keys of one queue. Every key is {@code {channel}:<part>}: the braces make the channel a
+ * Redis Cluster hash tag, so one queue lives in one slot and every script may touch all its keys.
+ *
+ * <table>
+ * <caption>Key layout</caption>
+ * <tr><th>key</th><th>type</th><th>holds</th></tr>
+ * <tr><td>waiting</td><td>LIST</td><td>ids ready to run, oldest at the head</td></tr>
+ * <tr><td>delayed</td><td>ZSET</td><td>ids scored by due time (ms, Redis clock)</td></tr>
+ * <tr><td>reserved</td><td>ZSET</td><td>ids of running jobs scored by lease deadline</td></tr>
+ * <tr><td>failed</td><td>ZSET</td><td>ids scored by failure time</td></tr>
+ * <tr><td>timeout</td><td>ZSET</td><td>ids parked after a lease expired (StalledJobAction.PARK)</td></tr>
+ * <tr><td>marker</td><td>ZSET</td><td>one member while jobs may be ready; idle consumers block on it</td></tr>
+ * <tr><td>jobs</td><td>HASH</td><td>id → envelope JSON (job name, payload, push time, unique id, headers)</td></tr>
+ * <tr><td>attempts</td><td>HASH</td><td>id → executions started; also the lease token</td></tr>
+ * <tr><td>stalls</td><td>HASH</td><td>id → leases expired</td></tr>
+ * <tr><td>errors</td><td>HASH</td><td>id → last failure JSON</td></tr>
+ * <tr><td>unique</td><td>HASH</td><td>unique id → job id, while the job is waiting, delayed or reserved</td></tr>
+ * </table>
+ *
+ * @param waiting the waiting list
+ * @param delayed the delayed set
+ * @param reserved the reserved set
+ * @param failed the failed set
+ * @param timeout the timeout set
+ * @param marker the wake-up marker
+ * @param jobs the envelopes
+ * @param attempts the attempt counters
+ * @param stalls the stall counters
+ * @param errors the last errors
+ * @param unique the unique-id index
+ * @since 0.1.0
+ */
+public record QueueKeys(String waiting, String delayed, String reserved, String failed, String timeout,
+		String marker, String jobs, String attempts, String stalls, String errors, String unique) {
+
+	/**
+	 * The keys of a channel.
+	 * @param channel the channel (no braces)
+	 * @return the keys
+	 */
+	public static QueueKeys of(String channel) {
+		String prefix = "{" + channel + "}:";
+		return new QueueKeys(prefix + "waiting", prefix + "delayed", prefix + "reserved", prefix + "failed",
+				prefix + "timeout", prefix + "marker", prefix + "jobs", prefix + "attempts", prefix + "stalls",
+				prefix + "errors", prefix + "unique");
+	}
+
+	/** Every key, in the order the scripts expect them. */
+	public List<String> all() {
+		return List.of(this.waiting, this.delayed, this.reserved, this.failed, this.timeout, this.marker, this.jobs,
+				this.attempts, this.stalls, this.errors, this.unique);
+	}
+
+	/**
+	 * The key of a state.
+	 * @param state the state
+	 * @return its key
+	 */
+	public String of(JobState state) {
+		return switch (state) {
+			case WAITING -> this.waiting;
+			case DELAYED -> this.delayed;
+			case RESERVED -> this.reserved;
+			case FAILED -> this.failed;
+			case TIMEOUT -> this.timeout;
+		};
+	}
+
+}

@@ -1,0 +1,66 @@
+package io.asyncqueue.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Callbacks on the life of jobs (Hyperf's BeforeHandle, AfterHandle, RetryHandle, FailedHandle and
+ * QueueLength events, plus stalls). Every method has an empty default. A listener that throws is logged
+ * and never changes a job's outcome. Listeners run on the worker's threads: keep them quick.
+ *
+ * @since 0.1.0
+ */
+public interface QueueListener {
+
+	/**
+	 * A job is about to run.
+	 * @param job the execution
+	 */
+	default void beforeHandle(JobInfo job) {
+	}
+
+	/**
+	 * A job's execution ended, whatever the outcome.
+	 * @param job the execution
+	 * @param outcome how it ended
+	 * @param duration how long the handler ran
+	 * @param failure the exception, or {@code null}
+	 */
+	default void afterHandle(JobInfo job, JobOutcome outcome, Duration duration, Throwable failure) {
+	}
+
+	/**
+	 * A failed job will run again.
+	 * @param job the execution that failed
+	 * @param failure why
+	 * @param nextAttemptAt when the next attempt is due (by this process's clock)
+	 */
+	default void retrying(JobInfo job, Throwable failure, Instant nextAttemptAt) {
+	}
+
+	/**
+	 * A job was parked in {@code failed} for good.
+	 * @param job the last execution
+	 * @param failure why
+	 */
+	default void failed(JobInfo job, Throwable failure) {
+	}
+
+	/**
+	 * Jobs whose lease expired were recovered by this process.
+	 * @param queue the queue
+	 * @param recovered ids put back to waiting
+	 * @param failed ids sent to {@code failed} (stalled too often) or parked in {@code timeout}
+	 */
+	default void stalled(String queue, List<String> recovered, List<String> failed) {
+	}
+
+	/**
+	 * A sample of a queue's size by state.
+	 * @param counts the counts
+	 */
+	default void queueLength(QueueCounts counts) {
+	}
+
+}

@@ -1,0 +1,195 @@
+package io.asyncqueue.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.redis.RedisScript;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What an operator does to a queue: count its jobs by state, page through failed ones, reload,
+ * retry, delete and flush (Hyperf's {@code queue:info}, {@code queue:reload} and {@code queue:flush}).
+ * Each step is atomic; bulk steps run in chunks so that Redis is never blocked for long.
+ *
+ * @since 0.1.0
+ */
+public final class QueueOperations {
+
+	private static final RedisScript COUNTS = RedisScript.named("counts");
+
+	private static final RedisScript RELOAD = RedisScript.named("reload");
+
+	private static final RedisScript DELETE = RedisScript.named("delete");
+
+	private static final RedisScript FLUSH = RedisScript.named("flush");
+
+	private static final RedisScript LIST = RedisScript.named("list");
+
+	private static final int CHUNK = 1000;
+
+	private final RedisConnector redis;
+
+	private final JobSerializer serializer;
+
+	private final Queues queues;
+
+	/**
+	 * Operations on the given queues.
+	 * @param redis the connector
+	 * @param serializer the serializer (to read envelopes and errors)
+	 * @param queues the queues
+	 */
+	public QueueOperations(RedisConnector redis, JobSerializer serializer, Queues queues) {
+		this.redis = redis;
+		this.serializer = serializer;
+		this.queues = queues;
+	}
+
+	/** The declared queues. */
+	public Queues queues() {
+		return this.queues;
+	}
+
+	/**
+	 * The number of jobs in each state, as one snapshot.
+	 * @param queue the queue
+	 * @return the counts
+	 */
+	public QueueCounts counts(String queue) {
+		return QueueClient.join(countsAsync(queue));
+	}
+
+	/**
+	 * The number of jobs in each state, without waiting.
+	 * @param queue the queue
+	 * @return the counts
+	 */
+	public CompletableFuture<QueueCounts> countsAsync(String queue) {
+		return COUNTS.<List<Long>>run(this.redis.commands(), keys(queue))
+			.thenApply((c) -> new QueueCounts(queue, c.get(0), c.get(1), c.get(2), c.get(3), c.get(4)));
+	}
+
+	/**
+	 * Jobs parked in {@code failed} or {@code timeout}, newest first.
+	 * @param queue the queue
+	 * @param state {@link JobState#FAILED} or {@link JobState#TIMEOUT}
+	 * @param offset how many to skip
+	 * @param limit the most to return
+	 * @return the jobs
+	 */
+	public List<FailedJob> parkedJobs(String queue, JobState state, int offset, int limit) {
+		requireParked(state);
+		List<Object> reply = QueueClient
+			.join(LIST.run(this.redis.commands(), keys(queue), state.key(), Integer.toString(Math.max(offset, 0)),
+					Integer.toString(Math.max(limit, 0))));
+		List<FailedJob> jobs = new ArrayList<>(reply.size() / 5);
+		for (int i = 0; i < reply.size(); i += 5) {
+			String id = (String) reply.get(i);
+			Instant failedAt = Instant.ofEpochMilli((long) Double.parseDouble((String) reply.get(i + 1)));
+			String envelope = (String) reply.get(i + 2);
+			int attempts = Integer.parseInt((String) reply.get(i + 3));
+			JsonNode error = this.serializer.readTreeOrNull((String) reply.get(i + 4));
+			JsonNode parsedEnvelope = this.serializer.readTreeOrNull(envelope);
+			String jobName = (parsedEnvelope != null && parsedEnvelope.path("job").isString())
+					? parsedEnvelope.path("job").asString() : null;
+			jobs.add(new FailedJob(id, jobName, attempts, (error != null) ? error.path("reason").asString(null) : null,
+					(error != null) ? error.path("exception").asString(null) : null, failedAt, envelope));
+		}
+		return jobs;
+	}
+
+	/**
+	 * The newest jobs in {@code failed}.
+	 * @param queue the queue
+	 * @param offset how many to skip
+	 * @param limit the most to return
+	 * @return the jobs
+	 */
+	public List<FailedJob> failedJobs(String queue, int offset, int limit) {
+		return parkedJobs(queue, JobState.FAILED, offset, limit);
+	}
+
+	/**
+	 * Move every job of {@code failed} or {@code timeout} back to waiting with fresh attempts.
+	 * @param queue the queue
+	 * @param source {@link JobState#FAILED} or {@link JobState#TIMEOUT}
+	 * @return how many moved
+	 */
+	public long reloadAll(String queue, JobState source) {
+		requireParked(source);
+		long total = 0;
+		long moved;
+		do {
+			moved = QueueClient.<Long>join(RELOAD.run(this.redis.commands(), keys(queue), source.key(), "",
+					Integer.toString(CHUNK)));
+			total += moved;
+		}
+		while (moved > 0);
+		return total;
+	}
+
+	/**
+	 * Move one job of {@code failed} or {@code timeout} back to waiting with fresh attempts.
+	 * @param queue the queue
+	 * @param source {@link JobState#FAILED} or {@link JobState#TIMEOUT}
+	 * @param id the job id
+	 * @return whether it was there and moved
+	 */
+	public boolean reload(String queue, JobState source, String id) {
+		requireParked(source);
+		return QueueClient.<Long>join(RELOAD.run(this.redis.commands(), keys(queue), source.key(), id, "1")) == 1L;
+	}
+
+	/**
+	 * Retry one parked job now: from {@code failed} or {@code timeout}, whichever holds it.
+	 * @param queue the queue
+	 * @param id the job id
+	 * @return whether it was parked and moved
+	 */
+	public boolean retry(String queue, String id) {
+		return reload(queue, JobState.FAILED, id) || reload(queue, JobState.TIMEOUT, id);
+	}
+
+	/**
+	 * Delete one job, whatever its state, with its data.
+	 * @param queue the queue
+	 * @param id the job id
+	 * @return whether it existed
+	 */
+	public boolean delete(String queue, String id) {
+		return QueueClient.<Long>join(DELETE.run(this.redis.commands(), keys(queue), id)) == 1L;
+	}
+
+	/**
+	 * Delete every job of one state with its data. Flushing {@code reserved} removes running jobs:
+	 * their workers' acknowledgements are then ignored.
+	 * @param queue the queue
+	 * @param state the state
+	 * @return how many were deleted
+	 */
+	public long flush(String queue, JobState state) {
+		long total = 0;
+		long deleted;
+		do {
+			deleted = QueueClient.<Long>join(
+					FLUSH.run(this.redis.commands(), keys(queue), state.key(), Integer.toString(CHUNK)));
+			total += deleted;
+		}
+		while (deleted > 0);
+		return total;
+	}
+
+	private String[] keys(String queue) {
+		return QueueKeys.of(this.queues.get(queue).channel()).all().toArray(String[]::new);
+	}
+
+	private static void requireParked(JobState state) {
+		if (state != JobState.FAILED && state != JobState.TIMEOUT) {
+			throw new IllegalArgumentException("Only failed and timeout jobs can be listed or reloaded, not " + state.key());
+		}
+	}
+
+}

@@ -1,0 +1,425 @@
+package io.asyncqueue.core;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The immutable, validated settings of one queue. Build with {@link #builder(String)}; every setting
+ * has a default that {@link #defaults(String)} shows.
+ *
+ * <p>Names follow Hyperf's async-queue where it has one: {@code channel}, {@code timeout} (here
+ * {@link #blockingTimeout()}), {@code retry_seconds} ({@link #retryBackoff()}), {@code handle_timeout},
+ * {@code processes} ({@link #consumers()}), {@code concurrent.limit} ({@link #concurrency()}).
+ * Unlike Hyperf's {@code maxAttempts}, which counts retries, {@link #maxAttempts()} counts every
+ * execution including the first: Hyperf's {@code maxAttempts = N} is {@code maxAttempts = N + 1} here.
+ *
+ * @since 0.1.0
+ */
+public final class QueueSettings {
+
+	/** Default for {@link #blockingTimeout()}. */
+	public static final Duration DEFAULT_BLOCKING_TIMEOUT = Duration.ofSeconds(5);
+
+	/** Default for {@link #retryBackoff()}. */
+	public static final RetryBackoff DEFAULT_RETRY_BACKOFF = RetryBackoff.fixed(Duration.ofSeconds(5));
+
+	/** Default for {@link #maxAttempts()}. */
+	public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+	/** Default for {@link #handleTimeout()}. */
+	public static final Duration DEFAULT_HANDLE_TIMEOUT = Duration.ofSeconds(10);
+
+	/** Default for {@link #consumers()}. */
+	public static final int DEFAULT_CONSUMERS = 1;
+
+	/** Default for {@link #concurrency()}. */
+	public static final int DEFAULT_CONCURRENCY = 10;
+
+	/** Default for {@link #fetchBatchSize()}. */
+	public static final int DEFAULT_FETCH_BATCH_SIZE = 32;
+
+	/** Default for {@link #leaseDuration()}. */
+	public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
+
+	/** Default for {@link #maxStalls()}. */
+	public static final int DEFAULT_MAX_STALLS = 2;
+
+	/** Default for {@link #stalledJobAction()}. */
+	public static final StalledJobAction DEFAULT_STALLED_JOB_ACTION = StalledJobAction.RECOVER;
+
+	/** Default for {@link #shutdownTimeout()}. */
+	public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Default for {@link #maxPayloadSize()}: 1 MiB. */
+	public static final int DEFAULT_MAX_PAYLOAD_SIZE = 1024 * 1024;
+
+	/** The prefix of the default {@link #channel()}: {@code async-queue:<name>}. */
+	public static final String DEFAULT_CHANNEL_PREFIX = "async-queue:";
+
+	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
+
+	private final String name;
+
+	private final String channel;
+
+	private final Duration blockingTimeout;
+
+	private final RetryBackoff retryBackoff;
+
+	private final int maxAttempts;
+
+	private final Duration handleTimeout;
+
+	private final int consumers;
+
+	private final int concurrency;
+
+	private final int fetchBatchSize;
+
+	private final Duration leaseDuration;
+
+	private final int maxStalls;
+
+	private final StalledJobAction stalledJobAction;
+
+	private final Duration shutdownTimeout;
+
+	private final int maxPayloadSize;
+
+	private final Set<Class<? extends Throwable>> nonRetryableExceptions;
+
+	private QueueSettings(Builder builder) {
+		this.name = builder.name;
+		this.channel = (builder.channel != null) ? builder.channel : DEFAULT_CHANNEL_PREFIX + builder.name;
+		this.blockingTimeout = builder.blockingTimeout;
+		this.retryBackoff = builder.retryBackoff;
+		this.maxAttempts = builder.maxAttempts;
+		this.handleTimeout = builder.handleTimeout;
+		this.consumers = builder.consumers;
+		this.concurrency = builder.concurrency;
+		this.fetchBatchSize = builder.fetchBatchSize;
+		this.leaseDuration = builder.leaseDuration;
+		this.maxStalls = builder.maxStalls;
+		this.stalledJobAction = builder.stalledJobAction;
+		this.shutdownTimeout = builder.shutdownTimeout;
+		this.maxPayloadSize = builder.maxPayloadSize;
+		this.nonRetryableExceptions = Set.copyOf(builder.nonRetryableExceptions);
+		validate();
+	}
+
+	private void validate() {
+		if (this.name == null || !NAME.matcher(this.name).matches()) {
+			throw new InvalidQueueSettingException(this.name, "name",
+					"must start with a letter or digit and contain only letters, digits, '.', '_', ':' or '-'");
+		}
+		if (this.channel.isBlank() || this.channel.indexOf('{') >= 0 || this.channel.indexOf('}') >= 0) {
+			throw new InvalidQueueSettingException(this.name, "channel",
+					"must be a non-blank key prefix without braces (the braces of the Redis Cluster hash tag are added)");
+		}
+		positive(this.blockingTimeout, "blocking-timeout");
+		Objects.requireNonNull(this.retryBackoff, "retryBackoff");
+		atLeastOne(this.maxAttempts, "max-attempts");
+		if (this.handleTimeout == null || this.handleTimeout.isNegative()) {
+			throw new InvalidQueueSettingException(this.name, "handle-timeout",
+					"must be zero (no limit) or positive, was " + this.handleTimeout);
+		}
+		atLeastOne(this.consumers, "consumers");
+		atLeastOne(this.concurrency, "concurrency");
+		atLeastOne(this.fetchBatchSize, "fetch-batch-size");
+		positive(this.leaseDuration, "lease-duration");
+		if (this.leaseDuration.toMillis() < 300) {
+			throw new InvalidQueueSettingException(this.name, "lease-duration",
+					"must be at least 300ms so that renewals can keep up, was " + this.leaseDuration);
+		}
+		if (this.maxStalls < 0) {
+			throw new InvalidQueueSettingException(this.name, "max-stalls", "must be zero or more, was " + this.maxStalls);
+		}
+		Objects.requireNonNull(this.stalledJobAction, "stalledJobAction");
+		if (this.shutdownTimeout == null || this.shutdownTimeout.isNegative()) {
+			throw new InvalidQueueSettingException(this.name, "shutdown-timeout",
+					"must be zero or positive, was " + this.shutdownTimeout);
+		}
+		if (this.maxPayloadSize < 64) {
+			throw new InvalidQueueSettingException(this.name, "max-payload-size",
+					"must be at least 64 bytes, was " + this.maxPayloadSize);
+		}
+	}
+
+	private void positive(Duration value, String property) {
+		if (value == null || value.isZero() || value.isNegative()) {
+			throw new InvalidQueueSettingException(this.name, property, "must be positive, was " + value);
+		}
+	}
+
+	private void atLeastOne(int value, String property) {
+		if (value < 1) {
+			throw new InvalidQueueSettingException(this.name, property, "must be at least 1, was " + value);
+		}
+	}
+
+	/**
+	 * Settings with every default.
+	 * @param name the queue name
+	 * @return the settings
+	 */
+	public static QueueSettings defaults(String name) {
+		return builder(name).build();
+	}
+
+	/**
+	 * A builder that starts from the defaults.
+	 * @param name the queue name
+	 * @return the builder
+	 */
+	public static Builder builder(String name) {
+		return new Builder(name);
+	}
+
+	/**
+	 * A builder that starts from these settings.
+	 * @return the builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder(this.name);
+		builder.channel = this.channel;
+		builder.blockingTimeout = this.blockingTimeout;
+		builder.retryBackoff = this.retryBackoff;
+		builder.maxAttempts = this.maxAttempts;
+		builder.handleTimeout = this.handleTimeout;
+		builder.consumers = this.consumers;
+		builder.concurrency = this.concurrency;
+		builder.fetchBatchSize = this.fetchBatchSize;
+		builder.leaseDuration = this.leaseDuration;
+		builder.maxStalls = this.maxStalls;
+		builder.stalledJobAction = this.stalledJobAction;
+		builder.shutdownTimeout = this.shutdownTimeout;
+		builder.maxPayloadSize = this.maxPayloadSize;
+		builder.nonRetryableExceptions.addAll(this.nonRetryableExceptions);
+		return builder;
+	}
+
+	/** The queue's name, used in logs, metrics and to route jobs. */
+	public String name() {
+		return this.name;
+	}
+
+	/** The Redis key prefix; every key is {@code {channel}:<state>} so that all share one cluster slot. */
+	public String channel() {
+		return this.channel;
+	}
+
+	/** The longest an idle consumer blocks on Redis before it looks again (Hyperf's {@code timeout}). */
+	public Duration blockingTimeout() {
+		return this.blockingTimeout;
+	}
+
+	/** The wait before each retry of a failed job (Hyperf's {@code retry_seconds}). */
+	public RetryBackoff retryBackoff() {
+		return this.retryBackoff;
+	}
+
+	/** The most executions of one job, the first included. */
+	public int maxAttempts() {
+		return this.maxAttempts;
+	}
+
+	/** The longest one execution may run before it is interrupted and counted as failed; zero for no limit. */
+	public Duration handleTimeout() {
+		return this.handleTimeout;
+	}
+
+	/** The fetch loops of this queue in one process, each with its own blocking connection. */
+	public int consumers() {
+		return this.consumers;
+	}
+
+	/** The most jobs of this queue running at once in one process; 1 runs them strictly one at a time. */
+	public int concurrency() {
+		return this.concurrency;
+	}
+
+	/** The most jobs one fetch reserves in one round trip. */
+	public int fetchBatchSize() {
+		return this.fetchBatchSize;
+	}
+
+	/** How long a fetched job stays reserved without a renewal from its worker before it counts as stalled. */
+	public Duration leaseDuration() {
+		return this.leaseDuration;
+	}
+
+	/** How many times a job may stall and be recovered before it goes to {@code failed}. */
+	public int maxStalls() {
+		return this.maxStalls;
+	}
+
+	/** What happens to a job whose lease expired. */
+	public StalledJobAction stalledJobAction() {
+		return this.stalledJobAction;
+	}
+
+	/** How long a stopping consumer lets running jobs finish before it interrupts them and puts them back. */
+	public Duration shutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	/** The largest serialized job, in bytes, that a push accepts. */
+	public int maxPayloadSize() {
+		return this.maxPayloadSize;
+	}
+
+	/** Exceptions (and their subclasses) that send a job straight to {@code failed} without a retry. */
+	public Set<Class<? extends Throwable>> nonRetryableExceptions() {
+		return this.nonRetryableExceptions;
+	}
+
+	/**
+	 * Whether a failure with this exception may be retried.
+	 * @param failure the exception thrown by the job
+	 * @return {@code false} when it is one of the {@link #nonRetryableExceptions()}
+	 */
+	public boolean isRetryable(Throwable failure) {
+		for (Class<? extends Throwable> type : this.nonRetryableExceptions) {
+			if (type.isInstance(failure)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	@Override
+	public String toString() {
+		return "QueueSettings[name=" + this.name + ", channel=" + this.channel + ", blockingTimeout="
+				+ this.blockingTimeout + ", retryBackoff=" + this.retryBackoff + ", maxAttempts=" + this.maxAttempts
+				+ ", handleTimeout=" + this.handleTimeout + ", consumers=" + this.consumers + ", concurrency="
+				+ this.concurrency + ", fetchBatchSize=" + this.fetchBatchSize + ", leaseDuration="
+				+ this.leaseDuration + ", maxStalls=" + this.maxStalls + ", stalledJobAction="
+				+ this.stalledJobAction + ", shutdownTimeout=" + this.shutdownTimeout + ", maxPayloadSize="
+				+ this.maxPayloadSize + ", nonRetryableExceptions=" + this.nonRetryableExceptions + "]";
+	}
+
+	/**
+	 * Builds {@link QueueSettings}; {@link #build()} validates.
+	 */
+	public static final class Builder {
+
+		private final String name;
+
+		private String channel;
+
+		private Duration blockingTimeout = DEFAULT_BLOCKING_TIMEOUT;
+
+		private RetryBackoff retryBackoff = DEFAULT_RETRY_BACKOFF;
+
+		private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+
+		private Duration handleTimeout = DEFAULT_HANDLE_TIMEOUT;
+
+		private int consumers = DEFAULT_CONSUMERS;
+
+		private int concurrency = DEFAULT_CONCURRENCY;
+
+		private int fetchBatchSize = DEFAULT_FETCH_BATCH_SIZE;
+
+		private Duration leaseDuration = DEFAULT_LEASE_DURATION;
+
+		private int maxStalls = DEFAULT_MAX_STALLS;
+
+		private StalledJobAction stalledJobAction = DEFAULT_STALLED_JOB_ACTION;
+
+		private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
+		private int maxPayloadSize = DEFAULT_MAX_PAYLOAD_SIZE;
+
+		private final Set<Class<? extends Throwable>> nonRetryableExceptions = new LinkedHashSet<>();
+
+		private Builder(String name) {
+			this.name = name;
+		}
+
+		public Builder channel(String channel) {
+			this.channel = channel;
+			return this;
+		}
+
+		public Builder blockingTimeout(Duration blockingTimeout) {
+			this.blockingTimeout = blockingTimeout;
+			return this;
+		}
+
+		public Builder retryBackoff(RetryBackoff retryBackoff) {
+			this.retryBackoff = retryBackoff;
+			return this;
+		}
+
+		public Builder maxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+			return this;
+		}
+
+		public Builder handleTimeout(Duration handleTimeout) {
+			this.handleTimeout = handleTimeout;
+			return this;
+		}
+
+		public Builder consumers(int consumers) {
+			this.consumers = consumers;
+			return this;
+		}
+
+		public Builder concurrency(int concurrency) {
+			this.concurrency = concurrency;
+			return this;
+		}
+
+		public Builder fetchBatchSize(int fetchBatchSize) {
+			this.fetchBatchSize = fetchBatchSize;
+			return this;
+		}
+
+		public Builder leaseDuration(Duration leaseDuration) {
+			this.leaseDuration = leaseDuration;
+			return this;
+		}
+
+		public Builder maxStalls(int maxStalls) {
+			this.maxStalls = maxStalls;
+			return this;
+		}
+
+		public Builder stalledJobAction(StalledJobAction stalledJobAction) {
+			this.stalledJobAction = stalledJobAction;
+			return this;
+		}
+
+		public Builder shutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+			return this;
+		}
+
+		public Builder maxPayloadSize(int maxPayloadSize) {
+			this.maxPayloadSize = maxPayloadSize;
+			return this;
+		}
+
+		@SafeVarargs
+		public final Builder nonRetryableExceptions(Class<? extends Throwable>... types) {
+			this.nonRetryableExceptions.addAll(java.util.Arrays.asList(types));
+			return this;
+		}
+
+		public Builder nonRetryableExceptions(Iterable<Class<? extends Throwable>> types) {
+			types.forEach(this.nonRetryableExceptions::add);
+			return this;
+		}
+
+		public QueueSettings build() {
+			return new QueueSettings(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,881 @@
+package io.asyncqueue.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.redis.RedisScript;
+
+/**
+ * Consumes one queue in this process: {@link QueueSettings#consumers()} fetch loops reserve jobs
+ * under a lease and hand them to at most {@link QueueSettings#concurrency()} handler threads.
+ *
+ * <p>An idle fetch loop blocks on the queue's marker key (BZPOPMIN), which every push signals, so a new
+ * job starts within milliseconds without polling; the wait is cut short when a delayed job falls due
+ * or a lease expires. Running jobs' leases are renewed every third of the lease; a job running past
+ * its handle timeout is interrupted and counted as a failed attempt. {@link #stop()} stops fetching at
+ * once, lets running jobs finish for up to the shutdown timeout, then interrupts them and puts them
+ * straight back to waiting without counting the attempt.
+ *
+ * @since 0.1.0
+ */
+public final class QueueWorker {
+
+	private static final Logger logger = LoggerFactory.getLogger(QueueWorker.class);
+
+	private static final RedisScript FETCH = RedisScript.named("fetch");
+
+	private static final RedisScript SETTLE = RedisScript.named("settle");
+
+	private static final RedisScript EXTEND = RedisScript.named("extend");
+
+	private static final int RUNNING = 0;
+
+	private static final int DONE = 1;
+
+	private static final int TIMED_OUT = 2;
+
+	private static final int RELEASED = 3;
+
+	private final QueueSettings settings;
+
+	private final RedisConnector redis;
+
+	private final JobSerializer serializer;
+
+	private final Map<String, JobDefinition<?>> jobs;
+
+	private final List<QueueListener> listeners;
+
+	private final ThreadFactory threadFactory;
+
+	private final Duration queueLengthInterval;
+
+	private final String[] keys;
+
+	private final String marker;
+
+	private final String stalledError;
+
+	private final Semaphore slots;
+
+	private final Map<String, Execution> inFlight = new ConcurrentHashMap<>();
+
+	private final ReentrantLock lifecycle = new ReentrantLock();
+
+	private volatile boolean running;
+
+	private ExecutorService handlers;
+
+	private ScheduledExecutorService scheduler;
+
+	private final List<Fetcher> fetchers = new ArrayList<>();
+
+	private QueueWorker(Builder builder) {
+		this.settings = builder.settings;
+		this.redis = builder.redis;
+		this.serializer = builder.serializer;
+		this.jobs = Map.copyOf(builder.jobs);
+		this.listeners = List.copyOf(builder.listeners);
+		this.threadFactory = (builder.threadFactory != null) ? builder.threadFactory
+				: ThreadFactories.platform("async-queue-" + this.settings.name() + "-");
+		this.queueLengthInterval = builder.queueLengthInterval;
+		QueueKeys queueKeys = QueueKeys.of(this.settings.channel());
+		this.keys = queueKeys.all().toArray(String[]::new);
+		this.marker = queueKeys.marker();
+		this.stalledError = this.serializer.toJson(Map.of("reason",
+				"stalled: the lease expired (worker died, hung or lost Redis) more than "
+						+ this.settings.maxStalls() + " time(s)",
+				"exception", "stalled"));
+		this.slots = new Semaphore(this.settings.concurrency());
+	}
+
+	/**
+	 * A builder for a worker of one queue.
+	 * @param settings the queue
+	 * @param redis the connector
+	 * @return the builder
+	 */
+	public static Builder builder(QueueSettings settings, RedisConnector redis) {
+		return new Builder(settings, redis);
+	}
+
+	/** The queue's settings. */
+	public QueueSettings settings() {
+		return this.settings;
+	}
+
+	/** Whether the worker is consuming. */
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** How many jobs are running in this process now (including ones that ignored an interrupt). */
+	public int activeJobs() {
+		return this.settings.concurrency() - this.slots.availablePermits();
+	}
+
+	/** Start consuming. Does nothing when already running. */
+	public void start() {
+		this.lifecycle.lock();
+		try {
+			if (this.running) {
+				return;
+			}
+			this.running = true;
+			int concurrency = this.settings.concurrency();
+			ThreadPoolExecutor pool = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
+					new LinkedBlockingQueue<>(), this.threadFactory);
+			pool.allowCoreThreadTimeOut(true);
+			this.handlers = pool;
+			this.scheduler = Executors.newSingleThreadScheduledExecutor(
+					ThreadFactories.platform("async-queue-" + this.settings.name() + "-timer-"));
+			long renewEvery = Math.max(this.settings.leaseDuration().toMillis() / 3, 100);
+			this.scheduler.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+			if (this.queueLengthInterval != null && !this.queueLengthInterval.isZero()) {
+				QueueOperations operations = new QueueOperations(this.redis, this.serializer, Queues.of(this.settings));
+				long every = this.queueLengthInterval.toMillis();
+				this.scheduler.scheduleWithFixedDelay(() -> operations.countsAsync(this.settings.name())
+					.thenAccept((counts) -> fire((listener) -> listener.queueLength(counts))), every, every,
+						TimeUnit.MILLISECONDS);
+			}
+			this.fetchers.clear();
+			for (int i = 1; i <= this.settings.consumers(); i++) {
+				Fetcher fetcher = new Fetcher();
+				Thread thread = new Thread(fetcher, "async-queue-" + this.settings.name() + "-fetch-" + i);
+				thread.setDaemon(true);
+				fetcher.thread = thread;
+				this.fetchers.add(fetcher);
+				thread.start();
+			}
+			logger.info("Queue '{}' consuming on channel '{}' with {} consumer(s), concurrency {}",
+					this.settings.name(), this.settings.channel(), this.settings.consumers(), concurrency);
+		}
+		finally {
+			this.lifecycle.unlock();
+		}
+	}
+
+	/**
+	 * Stop gracefully: stop fetching, let running jobs finish for up to the queue's shutdown timeout,
+	 * then interrupt the rest and put them back to waiting without counting their attempt.
+	 */
+	public void stop() {
+		stop(this.settings.shutdownTimeout());
+	}
+
+	/**
+	 * Stop gracefully with an explicit grace period.
+	 * @param gracePeriod how long running jobs may take to finish
+	 */
+	public void stop(Duration gracePeriod) {
+		this.lifecycle.lock();
+		try {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			for (Fetcher fetcher : this.fetchers) {
+				fetcher.wake();
+			}
+			for (Fetcher fetcher : this.fetchers) {
+				joinQuietly(fetcher.thread);
+			}
+			long deadline = System.nanoTime() + gracePeriod.toNanos();
+			while (activeJobs() > 0 && System.nanoTime() < deadline) {
+				sleepQuietly(10);
+			}
+			releaseRunningJobs();
+			this.handlers.shutdownNow();
+			this.scheduler.shutdownNow();
+			logger.info("Queue '{}' stopped", this.settings.name());
+		}
+		finally {
+			this.lifecycle.unlock();
+		}
+	}
+
+	private void releaseRunningJobs() {
+		List<Execution> released = new ArrayList<>();
+		for (Execution execution : this.inFlight.values()) {
+			if (execution.moveTo(RELEASED)) {
+				execution.thread.interrupt();
+				released.add(execution);
+			}
+		}
+		if (released.isEmpty()) {
+			return;
+		}
+		List<String> args = new ArrayList<>();
+		for (Execution execution : released) {
+			addSettleArgs(args, "release", execution, 0, "");
+		}
+		try {
+			QueueClient.join(SETTLE.run(this.redis.commands(), this.keys, args.toArray(String[]::new)));
+			logger.info("Queue '{}': put {} unfinished job(s) back to waiting", this.settings.name(), released.size());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Queue '{}': could not put {} unfinished job(s) back ({}); they return when their lease expires",
+					this.settings.name(), released.size(), ex.getMessage());
+		}
+		for (Execution execution : released) {
+			this.inFlight.remove(execution.id, execution);
+			if (execution.info != null) {
+				fire((listener) -> listener.afterHandle(execution.info, JobOutcome.RELEASED, execution.elapsed(), null));
+			}
+		}
+	}
+
+	private void renewLeases() {
+		List<String> args = new ArrayList<>();
+		args.add(Long.toString(this.settings.leaseDuration().toMillis()));
+		for (Execution execution : this.inFlight.values()) {
+			if (execution.state() == RUNNING) {
+				args.add(execution.id);
+				args.add(execution.token);
+			}
+		}
+		if (args.size() == 1) {
+			return;
+		}
+		EXTEND.<List<String>>run(this.redis.commands(), this.keys, args.toArray(String[]::new))
+			.whenComplete((lost, failure) -> {
+				if (failure != null) {
+					logger.warn("Queue '{}': could not renew leases: {}", this.settings.name(), failure.getMessage());
+					return;
+				}
+				for (String id : lost) {
+					Execution execution = this.inFlight.get(id);
+					if (execution != null && !execution.leaseLost) {
+						execution.leaseLost = true;
+						logger.warn("Queue '{}': job {} lost its lease while running; it may run again elsewhere",
+								this.settings.name(), id);
+					}
+				}
+			});
+	}
+
+	private void dispatch(Fetched fetched) {
+		try {
+			this.handlers.execute(() -> run(fetched));
+		}
+		catch (RejectedExecutionException ex) {
+			this.slots.release();
+			releaseUnstarted(List.of(fetched));
+		}
+	}
+
+	private void releaseUnstarted(List<Fetched> fetched) {
+		List<String> args = new ArrayList<>();
+		for (Fetched job : fetched) {
+			args.add("release");
+			args.add(job.id);
+			args.add(job.token);
+			args.add("0");
+			args.add("");
+			args.add("");
+		}
+		SETTLE.run(this.redis.commands(), this.keys, args.toArray(String[]::new))
+			.whenComplete((reply, failure) -> {
+				if (failure != null) {
+					logger.warn("Queue '{}': could not put {} fetched job(s) back ({}); they return when their lease expires",
+							this.settings.name(), fetched.size(), failure.getMessage());
+				}
+			});
+	}
+
+	private void run(Fetched fetched) {
+		Execution execution = new Execution(fetched.id, fetched.token, fetched.attempt, Thread.currentThread());
+		this.inFlight.put(fetched.id, execution);
+		try {
+			execute(fetched, execution);
+		}
+		finally {
+			this.inFlight.remove(fetched.id, execution);
+			Thread.interrupted();
+			this.slots.release();
+		}
+	}
+
+	private void execute(Fetched fetched, Execution execution) {
+		JobEnvelope envelope = null;
+		JobDefinition<?> definition;
+		Object payload;
+		try {
+			envelope = this.serializer.deserialize(fetched.envelope);
+			definition = this.jobs.get(envelope.job());
+			if (definition == null) {
+				throw new UnreadableJobException("unknown job '" + envelope.job() + "'; this worker of queue '"
+						+ this.settings.name() + "' knows " + this.jobs.keySet(), null);
+			}
+			payload = this.serializer.convert(envelope.payload(), definition.payloadType());
+		}
+		catch (UnreadableJobException ex) {
+			parkUnreadable(execution, envelope, ex);
+			return;
+		}
+		execution.uniqueId = envelope.uniqueId();
+		int maxAttempts = definition.maxAttempts(this.settings);
+		JobInfo info = new JobInfo(this.settings.name(), fetched.id, envelope.job(), fetched.attempt, maxAttempts,
+				envelope.pushedAt(), envelope.headers());
+		execution.info = info;
+		execution.definition = definition;
+		fire((listener) -> listener.beforeHandle(info));
+		Context context = new Context(info, envelope.uniqueId());
+		Duration handleTimeout = definition.handleTimeout(this.settings);
+		ScheduledFuture<?> timeout = null;
+		if (!handleTimeout.isZero()) {
+			timeout = this.scheduler.schedule(() -> timeOut(execution, handleTimeout), handleTimeout.toMillis(),
+					TimeUnit.MILLISECONDS);
+		}
+		Throwable failure = null;
+		try {
+			invoke(definition, payload, context);
+		}
+		catch (Throwable ex) {
+			failure = ex;
+		}
+		if (timeout != null) {
+			timeout.cancel(false);
+		}
+		if (!execution.moveTo(DONE)) {
+			return;
+		}
+		finish(execution, context, failure);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> void invoke(JobDefinition<T> definition, Object payload, JobContext context) throws Exception {
+		definition.handler().handle((T) payload, context);
+	}
+
+	private void finish(Execution execution, Context context, Throwable failure) {
+		JobInfo info = execution.info;
+		Duration elapsed = execution.elapsed();
+		Requested requested = context.requested;
+		JobOutcome outcome;
+		boolean settled;
+		if (failure == null && requested == null) {
+			outcome = JobOutcome.SUCCEEDED;
+			settled = settle("ack", execution, 0, "");
+		}
+		else if (failure == null && requested.action.equals("drop")) {
+			outcome = JobOutcome.DROPPED;
+			settled = settle("drop", execution, 0, "");
+			logger.info("Queue '{}': job {} ({}) dropped: {}", this.settings.name(), info.id(), info.jobName(),
+					requested.reason);
+		}
+		else if (failure == null && requested.action.equals("requeue")) {
+			outcome = JobOutcome.REQUEUED;
+			settled = settle("requeue", execution, requested.delay.toMillis(), "");
+		}
+		else {
+			Throwable cause = (failure != null) ? failure : new RetryRequestedException(info.jobName());
+			Duration delay = (failure == null && requested.delay != null) ? requested.delay : null;
+			FailureResult result = fail(execution, cause, delay, false);
+			outcome = result.outcome;
+			settled = result.settled;
+		}
+		if (!settled) {
+			outcome = JobOutcome.LEASE_LOST;
+		}
+		JobOutcome finalOutcome = outcome;
+		fire((listener) -> listener.afterHandle(info, finalOutcome, elapsed, failure));
+	}
+
+	private record FailureResult(JobOutcome outcome, boolean settled) {
+	}
+
+	private FailureResult fail(Execution execution, Throwable cause, Duration requestedDelay, boolean timedOut) {
+		JobInfo info = execution.info;
+		String error = errorJson(cause, info.attempt());
+		boolean retryable = this.settings.isRetryable(cause) && info.attempt() < info.maxAttempts();
+		if (retryable) {
+			Duration delay = (requestedDelay != null) ? requestedDelay
+					: execution.definition.retryBackoff(this.settings).delayAfter(info.attempt());
+			boolean settled = settle("retry", execution, delay.toMillis(), error);
+			if (settled) {
+				Instant next = Instant.now().plus(delay);
+				logger.debug("Queue '{}': job {} ({}) attempt {}/{} failed, retrying at {}: {}", this.settings.name(),
+						info.id(), info.jobName(), info.attempt(), info.maxAttempts(), next, cause.toString());
+				fire((listener) -> listener.retrying(info, cause, next));
+			}
+			return new FailureResult(timedOut ? JobOutcome.TIMED_OUT : JobOutcome.RETRIED, settled);
+		}
+		boolean settled = settle("fail", execution, 0, error);
+		if (settled) {
+			logger.warn("Queue '{}': job {} ({}) failed for good after attempt {}/{}: {}", this.settings.name(),
+					info.id(), info.jobName(), info.attempt(), info.maxAttempts(), cause.toString());
+			fire((listener) -> listener.failed(info, cause));
+		}
+		return new FailureResult(timedOut ? JobOutcome.TIMED_OUT : JobOutcome.FAILED, settled);
+	}
+
+	private void timeOut(Execution execution, Duration handleTimeout) {
+		if (!execution.moveTo(TIMED_OUT)) {
+			return;
+		}
+		execution.thread.interrupt();
+		this.inFlight.remove(execution.id, execution);
+		JobTimeoutException cause = new JobTimeoutException(execution.info.jobName(), handleTimeout);
+		CompletableFuture.runAsync(() -> {
+			FailureResult result = fail(execution, cause, null, true);
+			JobOutcome outcome = result.settled ? JobOutcome.TIMED_OUT : JobOutcome.LEASE_LOST;
+			fire((listener) -> listener.afterHandle(execution.info, outcome, execution.elapsed(), cause));
+		});
+	}
+
+	private void parkUnreadable(Execution execution, JobEnvelope envelope, UnreadableJobException ex) {
+		if (!execution.moveTo(DONE)) {
+			return;
+		}
+		execution.uniqueId = (envelope != null) ? envelope.uniqueId() : null;
+		logger.warn("Queue '{}': job {} parked in failed: {}", this.settings.name(), execution.id, ex.getMessage());
+		settle("fail", execution, 0, errorJson(ex, execution.attempt));
+		JobInfo info = new JobInfo(this.settings.name(), execution.id, (envelope != null) ? envelope.job() : null,
+				execution.attempt, execution.attempt, (envelope != null) ? envelope.pushedAt() : Instant.EPOCH,
+				(envelope != null) ? envelope.headers() : Map.of());
+		fire((listener) -> listener.failed(info, ex));
+	}
+
+	private String errorJson(Throwable cause, int attempt) {
+		Map<String, Object> error = new LinkedHashMap<>();
+		error.put("reason", (cause instanceof UnreadableJobException) ? cause.getMessage() : cause.toString());
+		error.put("exception", cause.getClass().getName());
+		error.put("message", cause.getMessage());
+		error.put("attempt", attempt);
+		return this.serializer.toJson(error);
+	}
+
+	/**
+	 * Settle a job, retrying through Redis outages until its lease would have expired anyway.
+	 * @return whether this worker still owned the job
+	 */
+	private boolean settle(String action, Execution execution, long delayMillis, String error) {
+		List<String> args = new ArrayList<>(6);
+		addSettleArgs(args, action, execution, delayMillis, error);
+		String[] argv = args.toArray(String[]::new);
+		long giveUpAt = System.nanoTime() + this.settings.leaseDuration().toNanos();
+		long backoff = 50;
+		while (true) {
+			try {
+				List<Long> reply = QueueClient.join(SETTLE.run(this.redis.commands(), this.keys, argv));
+				return reply.get(0) == 1L;
+			}
+			catch (RuntimeException ex) {
+				if (System.nanoTime() > giveUpAt) {
+					logger.warn("Queue '{}': could not {} job {} ({}); it will run again when its lease expires",
+							this.settings.name(), action, execution.id, ex.getMessage());
+					return true;
+				}
+				sleepQuietly(backoff);
+				backoff = Math.min(backoff * 2, 2000);
+			}
+		}
+	}
+
+	private static void addSettleArgs(List<String> args, String action, Execution execution, long delayMillis,
+			String error) {
+		args.add(action);
+		args.add(execution.id);
+		args.add(execution.token);
+		args.add(Long.toString(delayMillis));
+		args.add(error);
+		args.add((execution.uniqueId != null) ? execution.uniqueId : "");
+	}
+
+	private void fire(Consumer<QueueListener> event) {
+		for (QueueListener listener : this.listeners) {
+			try {
+				event.accept(listener);
+			}
+			catch (Throwable ex) {
+				logger.warn("Queue '{}': listener {} failed; the job's outcome is unchanged", this.settings.name(),
+						listener, ex);
+			}
+		}
+	}
+
+	private static void joinQuietly(Thread thread) {
+		try {
+			thread.join(10_000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void sleepQuietly(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** One fetch loop with its own blocking connection. */
+	private final class Fetcher implements Runnable {
+
+		private Thread thread;
+
+		private volatile io.asyncqueue.core.redis.BlockingConnection connection;
+
+		private int failures;
+
+		@Override
+		public void run() {
+			try {
+				while (QueueWorker.this.running) {
+					try {
+						fetchOnce();
+						if (this.failures > 0) {
+							logger.info("Queue '{}': Redis is back after {} failed attempt(s); consuming again",
+									QueueWorker.this.settings.name(), this.failures);
+							this.failures = 0;
+						}
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						return;
+					}
+					catch (RuntimeException | java.util.concurrent.ExecutionException ex) {
+						if (!QueueWorker.this.running) {
+							return;
+						}
+						if (this.failures++ == 0) {
+							logger.warn("Queue '{}': Redis unavailable, retrying with backoff: {}",
+									QueueWorker.this.settings.name(), QueueClient.rootCause(ex).toString());
+						}
+						closeConnection();
+						Thread.sleep(Math.min(100L << Math.min(this.failures, 6), 5000));
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				closeConnection();
+			}
+		}
+
+		private void fetchOnce() throws InterruptedException, java.util.concurrent.ExecutionException {
+			if (!QueueWorker.this.slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+				return;
+			}
+			int permits = 1;
+			int batch = QueueWorker.this.settings.fetchBatchSize();
+			while (permits < batch && QueueWorker.this.slots.tryAcquire()) {
+				permits++;
+			}
+			FetchReply reply;
+			try {
+				reply = fetch(permits);
+			}
+			catch (RuntimeException ex) {
+				QueueWorker.this.slots.release(permits);
+				throw ex;
+			}
+			QueueWorker.this.slots.release(permits - reply.jobs.size());
+			if (!reply.recovered.isEmpty() || !reply.failed.isEmpty()) {
+				logger.warn("Queue '{}': recovered {} stalled job(s), parked {} that stalled too often",
+						QueueWorker.this.settings.name(), reply.recovered.size(), reply.failed.size());
+				fire((listener) -> listener.stalled(QueueWorker.this.settings.name(), reply.recovered, reply.failed));
+			}
+			if (!QueueWorker.this.running) {
+				if (!reply.jobs.isEmpty()) {
+					QueueWorker.this.slots.release(reply.jobs.size());
+					releaseUnstarted(reply.jobs);
+				}
+				return;
+			}
+			for (Fetched job : reply.jobs) {
+				dispatch(job);
+			}
+			if (reply.jobs.isEmpty() && reply.wakeInMillis != 0) {
+				long wait = QueueWorker.this.settings.blockingTimeout().toMillis();
+				if (reply.wakeInMillis > 0) {
+					wait = Math.min(wait, reply.wakeInMillis);
+				}
+				io.asyncqueue.core.redis.BlockingConnection blocking = this.connection;
+				if (blocking == null || !blocking.isOpen()) {
+					blocking = QueueWorker.this.redis.openBlockingConnection();
+					this.connection = blocking;
+				}
+				if (QueueWorker.this.running) {
+					blocking.awaitSignal(QueueWorker.this.marker, Duration.ofMillis(wait));
+				}
+			}
+		}
+
+		private FetchReply fetch(int count) {
+			QueueSettings settings = QueueWorker.this.settings;
+			List<Object> reply = QueueClient.join(FETCH.run(QueueWorker.this.redis.commands(), QueueWorker.this.keys,
+					Integer.toString(count), Long.toString(settings.leaseDuration().toMillis()),
+					Integer.toString(settings.maxStalls()),
+					(settings.stalledJobAction() == StalledJobAction.PARK) ? "park" : "recover",
+					QueueWorker.this.stalledError));
+			@SuppressWarnings("unchecked")
+			List<Object> flat = (List<Object>) reply.get(0);
+			List<Fetched> jobs = new ArrayList<>(flat.size() / 3);
+			for (int i = 0; i < flat.size(); i += 3) {
+				long attempt = (Long) flat.get(i + 1);
+				jobs.add(new Fetched((String) flat.get(i), (int) attempt, Long.toString(attempt),
+						(String) flat.get(i + 2)));
+			}
+			@SuppressWarnings("unchecked")
+			List<String> recovered = (List<String>) reply.get(1);
+			@SuppressWarnings("unchecked")
+			List<String> failed = (List<String>) reply.get(2);
+			return new FetchReply(jobs, recovered, failed, (Long) reply.get(3));
+		}
+
+		void wake() {
+			closeConnection();
+		}
+
+		private void closeConnection() {
+			io.asyncqueue.core.redis.BlockingConnection blocking = this.connection;
+			this.connection = null;
+			if (blocking != null) {
+				blocking.close();
+			}
+		}
+
+	}
+
+	private record Fetched(String id, int attempt, String token, String envelope) {
+	}
+
+	private record FetchReply(List<Fetched> jobs, List<String> recovered, List<String> failed, long wakeInMillis) {
+	}
+
+	/** One running job. Its state moves once from RUNNING to DONE, TIMED_OUT or RELEASED. */
+	private static final class Execution {
+
+		private final String id;
+
+		private final String token;
+
+		private final int attempt;
+
+		private final Thread thread;
+
+		private final long startNanos = System.nanoTime();
+
+		private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(
+				RUNNING);
+
+		private volatile JobInfo info;
+
+		private volatile JobDefinition<?> definition;
+
+		private volatile String uniqueId;
+
+		private volatile boolean leaseLost;
+
+		Execution(String id, String token, int attempt, Thread thread) {
+			this.id = id;
+			this.token = token;
+			this.attempt = attempt;
+			this.thread = thread;
+		}
+
+		int state() {
+			return this.state.get();
+		}
+
+		boolean moveTo(int next) {
+			return this.state.compareAndSet(RUNNING, next);
+		}
+
+		Duration elapsed() {
+			return Duration.ofNanos(System.nanoTime() - this.startNanos);
+		}
+
+	}
+
+	private record Requested(String action, Duration delay, String reason) {
+	}
+
+	private static final class Context implements JobContext {
+
+		private final JobInfo info;
+
+		private final String uniqueId;
+
+		private volatile Requested requested;
+
+		Context(JobInfo info, String uniqueId) {
+			this.info = info;
+			this.uniqueId = uniqueId;
+		}
+
+		@Override
+		public String id() {
+			return this.info.id();
+		}
+
+		@Override
+		public String queue() {
+			return this.info.queue();
+		}
+
+		@Override
+		public String jobName() {
+			return this.info.jobName();
+		}
+
+		@Override
+		public int attempt() {
+			return this.info.attempt();
+		}
+
+		@Override
+		public int maxAttempts() {
+			return this.info.maxAttempts();
+		}
+
+		@Override
+		public Instant pushedAt() {
+			return this.info.pushedAt();
+		}
+
+		@Override
+		public String uniqueId() {
+			return this.uniqueId;
+		}
+
+		@Override
+		public Map<String, String> headers() {
+			return this.info.headers();
+		}
+
+		@Override
+		public void retry() {
+			this.requested = new Requested("retry", null, null);
+		}
+
+		@Override
+		public void retry(Duration delay) {
+			this.requested = new Requested("retry", requireNonNegative(delay), null);
+		}
+
+		@Override
+		public void requeue(Duration delay) {
+			this.requested = new Requested("requeue", requireNonNegative(delay), null);
+		}
+
+		@Override
+		public void drop(String reason) {
+			this.requested = new Requested("drop", null, reason);
+		}
+
+		private static Duration requireNonNegative(Duration delay) {
+			Objects.requireNonNull(delay, "delay");
+			if (delay.isNegative()) {
+				throw new IllegalArgumentException("delay must not be negative, was " + delay);
+			}
+			return delay;
+		}
+
+	}
+
+	/** Thrown into the retry path when a handler asks for a retry without throwing. */
+	static final class RetryRequestedException extends RuntimeException {
+
+		RetryRequestedException(String jobName) {
+			super("Job '" + jobName + "' asked to be retried");
+		}
+
+	}
+
+	/** Builds a {@link QueueWorker}. */
+	public static final class Builder {
+
+		private final QueueSettings settings;
+
+		private final RedisConnector redis;
+
+		private JobSerializer serializer = new JobSerializer();
+
+		private final Map<String, JobDefinition<?>> jobs = new LinkedHashMap<>();
+
+		private final List<QueueListener> listeners = new ArrayList<>();
+
+		private ThreadFactory threadFactory;
+
+		private Duration queueLengthInterval;
+
+		private Builder(QueueSettings settings, RedisConnector redis) {
+			this.settings = Objects.requireNonNull(settings, "settings");
+			this.redis = Objects.requireNonNull(redis, "redis");
+		}
+
+		public Builder serializer(JobSerializer serializer) {
+			this.serializer = Objects.requireNonNull(serializer, "serializer");
+			return this;
+		}
+
+		public Builder job(JobDefinition<?> job) {
+			if (this.jobs.putIfAbsent(job.name(), job) != null) {
+				throw new IllegalArgumentException(
+						"Two jobs named '" + job.name() + "' on queue '" + this.settings.name() + "'");
+			}
+			return this;
+		}
+
+		public <T> Builder job(String name, Class<T> payloadType, JobHandler<T> handler) {
+			return job(JobDefinition.of(name, payloadType, handler));
+		}
+
+		public Builder listener(QueueListener listener) {
+			this.listeners.add(Objects.requireNonNull(listener, "listener"));
+			return this;
+		}
+
+		public Builder threadFactory(ThreadFactory threadFactory) {
+			this.threadFactory = threadFactory;
+			return this;
+		}
+
+		/**
+		 * Sample the queue's counts and report them to {@link QueueListener#queueLength} at this interval.
+		 * @param interval the interval, or {@code null} or zero for never
+		 * @return this builder
+		 */
+		public Builder queueLengthInterval(Duration interval) {
+			this.queueLengthInterval = interval;
+			return this;
+		}
+
+		public QueueWorker build() {
+			return new QueueWorker(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,153 @@
+package io.asyncqueue.core.redis;
+
+import java.time.Duration;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+
+/**
+ * The engine's access to Redis: one shared, multiplexed connection for every non-blocking command
+ * (Lettuce pipelines concurrent commands on it), and a dedicated connection per consumer for the
+ * blocking wait. Works with a standalone or Sentinel {@link RedisClient} and with a
+ * {@link RedisClusterClient}.
+ *
+ * @since 0.1.0
+ */
+public abstract class RedisConnector implements AutoCloseable {
+
+	/** The command timeout of clients this class creates itself. */
+	public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
+
+	/**
+	 * A connector over a client the caller owns (and shuts down).
+	 * @param client a standalone or Sentinel client
+	 * @return the connector
+	 */
+	public static RedisConnector of(RedisClient client) {
+		return new Standalone(client, false);
+	}
+
+	/**
+	 * A connector over a cluster client the caller owns.
+	 * @param client the cluster client
+	 * @return the connector
+	 */
+	public static RedisConnector of(RedisClusterClient client) {
+		return new Cluster(client, false);
+	}
+
+	/**
+	 * A connector that creates and owns its client, configured so that commands fail fast while
+	 * Redis is unreachable rather than queueing up (pushes fail loudly during an outage).
+	 * @param uri a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URI
+	 * @return the connector
+	 */
+	public static RedisConnector create(String uri) {
+		RedisClient client = RedisClient.create(RedisURI.create(uri));
+		client.setOptions(defaultClientOptions());
+		return new Standalone(client, true);
+	}
+
+	/**
+	 * The client options the engine recommends: reconnect automatically, reject commands while
+	 * disconnected, time out commands after {@link #DEFAULT_COMMAND_TIMEOUT}.
+	 * @return the options
+	 */
+	public static ClientOptions defaultClientOptions() {
+		return ClientOptions.builder()
+			.autoReconnect(true)
+			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.timeoutOptions(TimeoutOptions.enabled(DEFAULT_COMMAND_TIMEOUT))
+			.build();
+	}
+
+	/** The shared connection's commands. */
+	public abstract RedisClusterAsyncCommands<String, String> commands();
+
+	/**
+	 * Open a connection for one consumer's blocking waits.
+	 * @return the connection; the caller closes it
+	 */
+	public abstract BlockingConnection openBlockingConnection();
+
+	@Override
+	public abstract void close();
+
+	private static final class Standalone extends RedisConnector {
+
+		private final RedisClient client;
+
+		private final boolean ownsClient;
+
+		private final StatefulRedisConnection<String, String> shared;
+
+		Standalone(RedisClient client, boolean ownsClient) {
+			this.client = client;
+			this.ownsClient = ownsClient;
+			this.shared = client.connect(StringCodec.UTF8);
+		}
+
+		@Override
+		public RedisClusterAsyncCommands<String, String> commands() {
+			return this.shared.async();
+		}
+
+		@Override
+		public BlockingConnection openBlockingConnection() {
+			StatefulRedisConnection<String, String> connection = this.client.connect(StringCodec.UTF8);
+			return new BlockingConnection(connection, connection.async());
+		}
+
+		@Override
+		public void close() {
+			this.shared.close();
+			if (this.ownsClient) {
+				this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			}
+		}
+
+	}
+
+	private static final class Cluster extends RedisConnector {
+
+		private final RedisClusterClient client;
+
+		private final boolean ownsClient;
+
+		private final StatefulRedisClusterConnection<String, String> shared;
+
+		Cluster(RedisClusterClient client, boolean ownsClient) {
+			this.client = client;
+			this.ownsClient = ownsClient;
+			this.shared = client.connect(StringCodec.UTF8);
+		}
+
+		@Override
+		public RedisClusterAsyncCommands<String, String> commands() {
+			return this.shared.async();
+		}
+
+		@Override
+		public BlockingConnection openBlockingConnection() {
+			StatefulRedisClusterConnection<String, String> connection = this.client.connect(StringCodec.UTF8);
+			return new BlockingConnection(connection, connection.async());
+		}
+
+		@Override
+		public void close() {
+			this.shared.close();
+			if (this.ownsClient) {
+				this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,108 @@
+package io.asyncqueue.core.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+/**
+ * A Lua script run by its SHA1, loaded again on NOSCRIPT (after a Redis restart or SCRIPT FLUSH).
+ *
+ * @since 0.1.0
+ */
+public final class RedisScript {
+
+	private static final String PRELUDE = read("prelude");
+
+	private final String name;
+
+	private final String source;
+
+	private final String sha;
+
+	private RedisScript(String name, String source) {
+		this.name = name;
+		this.source = source;
+		this.sha = sha1(source);
+	}
+
+	/**
+	 * A script of this package's {@code scripts} folder, with the shared prelude prepended.
+	 * @param name the file name without {@code .lua}
+	 * @return the script
+	 */
+	public static RedisScript named(String name) {
+		return new RedisScript(name, PRELUDE + "\n" + read(name));
+	}
+
+	/** The script's name. */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * Run the script.
+	 * @param <T> the reply type
+	 * @param commands the connection
+	 * @param keys the keys
+	 * @param args the arguments
+	 * @return the reply
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands, String[] keys,
+			String... args) {
+		return commands.<Object>evalsha(this.sha, ScriptOutputType.MULTI, keys, args)
+			.toCompletableFuture()
+			.exceptionallyCompose((ex) -> {
+				if (unwrap(ex) instanceof RedisNoScriptException) {
+					return commands.<Object>eval(this.source, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
+				}
+				return CompletableFuture.failedFuture(unwrap(ex));
+			})
+			.thenApply((reply) -> (T) reply);
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+	}
+
+	private static String read(String name) {
+		String path = "/io/asyncqueue/core/scripts/" + name + ".lua";
+		try (InputStream in = RedisScript.class.getResourceAsStream(path)) {
+			if (in == null) {
+				throw new IllegalStateException("Missing script " + path);
+			}
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String sha1(String source) {
+		try {
+			byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
+				.digest(source.getBytes(StandardCharsets.UTF_8));
+			StringBuilder hex = new StringBuilder(40);
+			for (byte b : digest) {
+				hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+			}
+			return hex.toString();
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "RedisScript[" + this.name + "]";
+	}
+
+}

@@ -1,0 +1,51 @@
+-- Shared by every script (prepended by RedisScript). All keys of one queue share one hash tag, so
+-- every script touches one Redis Cluster slot. KEYS are always passed in this order.
+local WAITING, DELAYED, RESERVED, FAILED, TIMEOUT = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local MARKER, JOBS, ATTEMPTS, STALLS, ERRORS, UNIQUE = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
+
+-- Redis's clock, in milliseconds: producers' and consumers' clocks never matter.
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Wakes one consumer blocked in BZPOPMIN on the marker; it re-signals while jobs remain.
+local function signal()
+  redis.call('ZADD', MARKER, 0, 'ready')
+end
+
+local function unique_id_of(envelope)
+  local ok, decoded = pcall(cjson.decode, envelope)
+  if ok and type(decoded) == 'table' and type(decoded['uniqueId']) == 'string' then
+    return decoded['uniqueId']
+  end
+  return nil
+end
+
+-- A unique id is held while its job is waiting, delayed or reserved; released when it leaves them.
+local function release_unique(id, uid)
+  if uid and uid ~= '' and redis.call('HGET', UNIQUE, uid) == id then
+    redis.call('HDEL', UNIQUE, uid)
+  end
+end
+
+local function forget(id, uid)
+  release_unique(id, uid)
+  redis.call('HDEL', JOBS, id)
+  redis.call('HDEL', ATTEMPTS, id)
+  redis.call('HDEL', STALLS, id)
+  redis.call('HDEL', ERRORS, id)
+end
+
+-- A job is owned by a worker while it is reserved and its attempt count is the worker's token: a worker
+-- whose lease expired (and whose job was recovered and fetched again) can no longer settle it.
+local function owned(id, token)
+  return redis.call('ZSCORE', RESERVED, id) and redis.call('HGET', ATTEMPTS, id) == token
+end
+
+local function move_in_chunks(ids, destination)
+  for i = 1, #ids, 500 do
+    local last = math.min(i + 499, #ids)
+    redis.call('RPUSH', destination, unpack(ids, i, last))
+  end
+end

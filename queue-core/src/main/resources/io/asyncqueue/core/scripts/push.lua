@@ -1,0 +1,37 @@
+-- ARGV: groups of (id, envelope, delayMs, atMs, uniqueId). Returns (id, created) pairs.
+-- Ids are made by the client, so a push replayed after a dropped connection lands once (HSETNX).
+local now = now_ms()
+local out = {}
+for i = 1, #ARGV, 5 do
+  local id, envelope, delay, at, uid = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), ARGV[i + 4]
+  local holder = false
+  if uid ~= '' then
+    holder = redis.call('HGET', UNIQUE, uid)
+    if holder and holder ~= id and redis.call('HEXISTS', JOBS, holder) == 0 then
+      holder = false
+    end
+  end
+  if holder and holder ~= id then
+    out[#out + 1] = holder
+    out[#out + 1] = 0
+  else
+    if redis.call('HSETNX', JOBS, id, envelope) == 1 then
+      if uid ~= '' then
+        redis.call('HSET', UNIQUE, uid, id)
+      end
+      local due = now + delay
+      if at > 0 then
+        due = at
+      end
+      if due > now then
+        redis.call('ZADD', DELAYED, due, id)
+      else
+        redis.call('RPUSH', WAITING, id)
+      end
+    end
+    out[#out + 1] = id
+    out[#out + 1] = 1
+  end
+end
+signal()
+return out
