@@ -1,6 +1,5 @@
 package io.asyncqueue.core;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,10 +173,6 @@ public final class QueueClient {
 	/** The declared queues. */
 	public Queues queues() {
 		return this.queues;
-	}
-
-	static Duration positive(Duration duration) {
-		return duration.isNegative() ? Duration.ZERO : duration;
 	}
 
 }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.lettuce.core.ScriptOutputType;
+
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisScript;
 import tools.jackson.databind.JsonNode;
@@ -20,11 +22,11 @@ public final class QueueOperations {
 
 	private static final RedisScript COUNTS = RedisScript.named("counts");
 
-	private static final RedisScript RELOAD = RedisScript.named("reload");
+	private static final RedisScript RELOAD = RedisScript.named("reload", ScriptOutputType.INTEGER);
 
-	private static final RedisScript DELETE = RedisScript.named("delete");
+	private static final RedisScript DELETE = RedisScript.named("delete", ScriptOutputType.INTEGER);
 
-	private static final RedisScript FLUSH = RedisScript.named("flush");
+	private static final RedisScript FLUSH = RedisScript.named("flush", ScriptOutputType.INTEGER);
 
 	private static final RedisScript LIST = RedisScript.named("list");
 

@@ -26,19 +26,33 @@ public final class RedisScript {
 
 	private final String sha;
 
-	private RedisScript(String name, String source) {
+	private final ScriptOutputType output;
+
+	private RedisScript(String name, String source, ScriptOutputType output) {
 		this.name = name;
 		this.source = source;
 		this.sha = sha1(source);
+		this.output = output;
+	}
+
+	/**
+	 * A script of this package's {@code scripts} folder that returns an array, with the shared prelude
+	 * prepended.
+	 * @param name the file name without {@code .lua}
+	 * @return the script
+	 */
+	public static RedisScript named(String name) {
+		return named(name, ScriptOutputType.MULTI);
 	}
 
 	/**
 	 * A script of this package's {@code scripts} folder, with the shared prelude prepended.
 	 * @param name the file name without {@code .lua}
+	 * @param output the type of its reply
 	 * @return the script
 	 */
-	public static RedisScript named(String name) {
-		return new RedisScript(name, PRELUDE + "\n" + read(name));
+	public static RedisScript named(String name, ScriptOutputType output) {
+		return new RedisScript(name, PRELUDE + "\n" + read(name), output);
 	}
 
 	/** The script's name. */
@@ -57,11 +71,11 @@ public final class RedisScript {
 	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands, String[] keys,
 			String... args) {
-		return commands.<Object>evalsha(this.sha, ScriptOutputType.MULTI, keys, args)
+		return commands.<Object>evalsha(this.sha, this.output, keys, args)
 			.toCompletableFuture()
 			.exceptionallyCompose((ex) -> {
 				if (unwrap(ex) instanceof RedisNoScriptException) {
-					return commands.<Object>eval(this.source, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
+					return commands.<Object>eval(this.source, this.output, keys, args).toCompletableFuture();
 				}
 				return CompletableFuture.failedFuture(unwrap(ex));
 			})
