@@ -9,6 +9,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +31,8 @@ abstract class RedisTestSupport {
 
 	static RedisServer server;
 
+	static ClientResources resources;
+
 	static RedisClient client;
 
 	static RedisConnector redis;
@@ -45,7 +48,8 @@ abstract class RedisTestSupport {
 	@BeforeAll
 	static void connect(RedisServer redisServer) {
 		server = redisServer;
-		client = RedisClient.create(RedisURI.create(redisServer.uri()));
+		resources = RedisConnector.defaultClientResources();
+		client = RedisClient.create(resources, RedisURI.create(redisServer.uri()));
 		client.setOptions(RedisConnector.defaultClientOptions());
 		redis = RedisConnector.of(client);
 		inspection = client.connect();
@@ -56,6 +60,7 @@ abstract class RedisTestSupport {
 		inspection.close();
 		redis.close();
 		client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+		resources.shutdown();
 	}
 
 	@BeforeEach

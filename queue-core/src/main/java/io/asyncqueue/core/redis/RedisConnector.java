@@ -1,6 +1,7 @@
 package io.asyncqueue.core.redis;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -11,6 +12,9 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 
 /**
  * The engine's access to Redis: one shared, multiplexed connection for every non-blocking command
@@ -31,7 +35,7 @@ public abstract class RedisConnector implements AutoCloseable {
 	 * @return the connector
 	 */
 	public static RedisConnector of(RedisClient client) {
-		return new Standalone(client, false);
+		return new Standalone(client, null);
 	}
 
 	/**
@@ -40,7 +44,7 @@ public abstract class RedisConnector implements AutoCloseable {
 	 * @return the connector
 	 */
 	public static RedisConnector of(RedisClusterClient client) {
-		return new Cluster(client, false);
+		return new Cluster(client);
 	}
 
 	/**
@@ -50,9 +54,21 @@ public abstract class RedisConnector implements AutoCloseable {
 	 * @return the connector
 	 */
 	public static RedisConnector create(String uri) {
-		RedisClient client = RedisClient.create(RedisURI.create(uri));
+		ClientResources resources = defaultClientResources();
+		RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
 		client.setOptions(defaultClientOptions());
-		return new Standalone(client, true);
+		return new Standalone(client, resources);
+	}
+
+	/**
+	 * Client resources that reconnect quickly after an outage: Lettuce's default backs off to 30 s
+	 * between attempts, which would leave consumers idle long after Redis is back.
+	 * @return new resources; the caller shuts them down
+	 */
+	public static ClientResources defaultClientResources() {
+		return DefaultClientResources.builder()
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+			.build();
 	}
 
 	/**
@@ -84,13 +100,13 @@ public abstract class RedisConnector implements AutoCloseable {
 
 		private final RedisClient client;
 
-		private final boolean ownsClient;
+		private final ClientResources ownedResources;
 
 		private final StatefulRedisConnection<String, String> shared;
 
-		Standalone(RedisClient client, boolean ownsClient) {
+		Standalone(RedisClient client, ClientResources ownedResources) {
 			this.client = client;
-			this.ownsClient = ownsClient;
+			this.ownedResources = ownedResources;
 			this.shared = client.connect(StringCodec.UTF8);
 		}
 
@@ -108,8 +124,9 @@ public abstract class RedisConnector implements AutoCloseable {
 		@Override
 		public void close() {
 			this.shared.close();
-			if (this.ownsClient) {
+			if (this.ownedResources != null) {
 				this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+				this.ownedResources.shutdown(0, 2, TimeUnit.SECONDS);
 			}
 		}
 
@@ -119,13 +136,10 @@ public abstract class RedisConnector implements AutoCloseable {
 
 		private final RedisClusterClient client;
 
-		private final boolean ownsClient;
-
 		private final StatefulRedisClusterConnection<String, String> shared;
 
-		Cluster(RedisClusterClient client, boolean ownsClient) {
+		Cluster(RedisClusterClient client) {
 			this.client = client;
-			this.ownsClient = ownsClient;
 			this.shared = client.connect(StringCodec.UTF8);
 		}
 
@@ -143,9 +157,6 @@ public abstract class RedisConnector implements AutoCloseable {
 		@Override
 		public void close() {
 			this.shared.close();
-			if (this.ownsClient) {
-				this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-			}
 		}
 
 	}

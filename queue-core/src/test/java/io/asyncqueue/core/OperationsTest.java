@@ -1,0 +1,83 @@
+package io.asyncqueue.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+class OperationsTest extends RedisTestSupport {
+
+	@Test
+	void failedJobsArePagedNewestFirstAndCanBeReloadedRetriedAndDeleted() {
+		QueueSettings settings = settings().maxAttempts(1).build();
+		QueueOperations operations = operations(settings);
+		List<String> succeeded = new CopyOnWriteArrayList<>();
+		java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean();
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> {
+			if (!healthy.get()) {
+				throw new IllegalStateException("down " + n);
+			}
+			succeeded.add(context.id());
+		}));
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			ids.add(client(settings).push(this.queue, "n", i, PushOptions.unique("u" + i)).id());
+			int expected = i + 1;
+			await().atMost(Duration.ofSeconds(10)).until(() -> operations.counts(this.queue).failed() == expected);
+		}
+		List<FailedJob> page = operations.failedJobs(this.queue, 0, 2);
+		assertThat(page).extracting(FailedJob::id).containsExactly(ids.get(4), ids.get(3));
+		assertThat(operations.failedJobs(this.queue, 4, 10)).extracting(FailedJob::id).containsExactly(ids.get(0));
+		// the unique id is released by failure, so the same work can be pushed again
+		assertThat(client(settings).push(this.queue, "n", 9, PushOptions.delay(Duration.ofHours(1)).uniqueId("u0"))
+			.created()).isTrue();
+		assertThat(operations.delete(this.queue, ids.get(0))).isTrue();
+		assertThat(operations.delete(this.queue, ids.get(0))).isFalse();
+		healthy.set(true);
+		assertThat(operations.retry(this.queue, ids.get(1))).isTrue();
+		await().atMost(Duration.ofSeconds(10)).until(() -> succeeded.contains(ids.get(1)));
+		assertThat(operations.reloadAll(this.queue, JobState.FAILED)).isEqualTo(3);
+		await().atMost(Duration.ofSeconds(10)).until(() -> succeeded.size() == 4);
+		assertThat(operations.counts(this.queue)).isEqualTo(new QueueCounts(this.queue, 0, 1, 0, 0, 0));
+	}
+
+	@Test
+	void flushDeletesOneStateWithItsData() {
+		QueueSettings settings = settings().build();
+		List<PushRequest> requests = new ArrayList<>();
+		for (int i = 0; i < 2500; i++) {
+			requests.add(PushRequest.of("n", i));
+		}
+		requests.add(new PushRequest("n", 1, PushOptions.delay(Duration.ofHours(1)).uniqueId("later")));
+		client(settings).pushAll(this.queue, requests);
+		QueueOperations operations = operations(settings);
+		assertThat(operations.flush(this.queue, JobState.WAITING)).isEqualTo(2500);
+		assertThat(operations.counts(this.queue)).isEqualTo(new QueueCounts(this.queue, 0, 1, 0, 0, 0));
+		assertThat(redisCommands().hlen(keys(settings).jobs())).isEqualTo(1);
+		assertThat(operations.flush(this.queue, JobState.DELAYED)).isEqualTo(1);
+		assertThat(redisCommands().hlen(keys(settings).jobs())).isZero();
+		assertThat(redisCommands().hlen(keys(settings).unique())).isZero();
+	}
+
+	@Test
+	void onlyParkedStatesCanBeReloaded() {
+		QueueSettings settings = settings().build();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> operations(settings).reloadAll(this.queue, JobState.WAITING))
+			.withMessageContaining("not waiting");
+	}
+
+	@Test
+	void stateNamesParseIgnoringCase() {
+		assertThat(JobState.of("Failed")).isEqualTo(JobState.FAILED);
+		assertThatIllegalArgumentException().isThrownBy(() -> JobState.of("lost"))
+			.withMessageContaining("waiting, delayed, reserved, failed, timeout");
+	}
+
+}

@@ -1,0 +1,144 @@
+package io.asyncqueue.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.asyncqueue.core.redis.RedisScript;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A worker that dies holding jobs is simulated by reserving them with the fetch script and never
+ * renewing or settling them: exactly what Redis sees after a kill -9.
+ */
+class RecoveryTest extends RedisTestSupport {
+
+	private static final RedisScript FETCH = RedisScript.named("fetch");
+
+	@Test
+	void deadWorkersJobsComeBackWhenTheirLeaseExpires() {
+		QueueSettings settings = settings().leaseDuration(Duration.ofMillis(1000)).build();
+		List<String> ids = pushAll(settings, 5);
+		List<String> abandoned = abandon(settings, 5);
+		assertThat(abandoned).containsExactlyInAnyOrderElementsOf(ids);
+		assertThat(operations(settings).counts(this.queue).reserved()).isEqualTo(5);
+		long diedAt = System.nanoTime();
+		RecordingListener events = new RecordingListener();
+		Set<String> handled = ConcurrentHashMap.newKeySet();
+		List<Integer> attempts = new CopyOnWriteArrayList<>();
+		start(QueueWorker.builder(settings, redis).listener(events).job("n", Integer.class, (n, context) -> {
+			handled.add(context.id());
+			attempts.add(context.attempt());
+		}));
+		await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 5);
+		long recoveredAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - diedAt);
+		assertThat(recoveredAfterMillis).as("not recovered before the lease expired").isGreaterThanOrEqualTo(900);
+		assertThat(handled).containsExactlyInAnyOrderElementsOf(ids);
+		assertThat(attempts).containsOnly(2);
+		assertThat(events.recovered).containsExactlyInAnyOrderElementsOf(ids);
+		assertThat(operations(settings).counts(this.queue)).isEqualTo(new QueueCounts(this.queue, 0, 0, 0, 0, 0));
+	}
+
+	@Test
+	void jobThatStallsTooOftenIsParkedInFailedAsStalled() throws Exception {
+		QueueSettings settings = settings().leaseDuration(Duration.ofMillis(300)).maxStalls(1).build();
+		String id = pushAll(settings, 1).get(0);
+		abandon(settings, 1);
+		Thread.sleep(400);
+		assertThat(abandon(settings, 1)).containsExactly(id);
+		Thread.sleep(400);
+		RecordingListener events = new RecordingListener();
+		start(QueueWorker.builder(settings, redis).listener(events).job("n", Integer.class, (n, context) -> {
+		}));
+		await().atMost(Duration.ofSeconds(10)).until(() -> operations(settings).counts(this.queue).failed() == 1);
+		assertThat(events.stalledOut).containsExactly(id);
+		assertThat(operations(settings).failedJobs(this.queue, 0, 1).get(0).reason()).startsWith("stalled");
+	}
+
+	@Test
+	void parkPolicyMovesExpiredJobsToTimeoutForAManualReload() {
+		QueueSettings settings = settings().leaseDuration(Duration.ofMillis(300))
+			.stalledJobAction(StalledJobAction.PARK)
+			.build();
+		String id = pushAll(settings, 1).get(0);
+		abandon(settings, 1);
+		CountDownLatch handled = new CountDownLatch(1);
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> handled.countDown()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> operations(settings).counts(this.queue).timeout() == 1);
+		assertThat(operations(settings).parkedJobs(this.queue, JobState.TIMEOUT, 0, 10)).singleElement()
+			.satisfies((job) -> assertThat(job.id()).isEqualTo(id));
+		assertThat(operations(settings).reloadAll(this.queue, JobState.TIMEOUT)).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> handled.getCount() == 0);
+	}
+
+	@Test
+	void runningJobKeepsItsLeaseWhileItsWorkerRenewsIt() {
+		QueueSettings settings = settings().leaseDuration(Duration.ofMillis(400)).handleTimeout(Duration.ZERO).build();
+		List<Integer> attempts = new CopyOnWriteArrayList<>();
+		RecordingListener events = new RecordingListener();
+		JobHandler<Integer> slow = (n, context) -> {
+			attempts.add(context.attempt());
+			Thread.sleep(2000);
+		};
+		// a second worker on the queue would take the job if its lease lapsed
+		start(QueueWorker.builder(settings, redis).listener(events).job("long", Integer.class, slow));
+		start(QueueWorker.builder(settings, redis).listener(events).job("long", Integer.class, slow));
+		pushAll(settings, 1, "long");
+		await().atMost(Duration.ofSeconds(10)).until(() -> events.finished.size() == 1);
+		assertThat(attempts).containsExactly(1);
+		assertThat(events.outcomes()).containsExactly(JobOutcome.SUCCEEDED);
+		assertThat(events.recovered).isEmpty();
+	}
+
+	@Test
+	void workerThatLostItsLeaseCannotSettleTheJobAgain() {
+		QueueSettings settings = settings().leaseDuration(Duration.ofMillis(300)).build();
+		String id = pushAll(settings, 1).get(0);
+		abandon(settings, 1);
+		// the job is recovered and fetched again (attempt 2) by a second "worker"
+		await().atMost(Duration.ofSeconds(5)).until(() -> {
+			redisCommands().zadd(keys(settings).marker(), 0, "ready");
+			return abandon(settings, 1).contains(id);
+		});
+		// the first worker's late acknowledgement (token "1") is refused
+		List<Long> reply = QueueClient.join(RedisScript.named("settle")
+			.run(redis.commands(), keys(settings).all().toArray(String[]::new), "ack", id, "1", "0", "", ""));
+		assertThat(reply).containsExactly(0L);
+		assertThat(operations(settings).counts(this.queue).reserved()).isEqualTo(1);
+	}
+
+	private List<String> pushAll(QueueSettings settings, int count) {
+		return pushAll(settings, count, "n");
+	}
+
+	private List<String> pushAll(QueueSettings settings, int count, String job) {
+		List<PushRequest> requests = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			requests.add(PushRequest.of(job, i));
+		}
+		return client(settings).pushAll(this.queue, requests).stream().map(PushResult::id).toList();
+	}
+
+	private List<String> abandon(QueueSettings settings, int count) {
+		List<Object> reply = QueueClient.join(FETCH.run(redis.commands(), keys(settings).all().toArray(String[]::new),
+				Integer.toString(count), Long.toString(settings.leaseDuration().toMillis()),
+				Integer.toString(settings.maxStalls()), "recover", "{\"reason\":\"stalled\"}"));
+		@SuppressWarnings("unchecked")
+		List<Object> jobs = (List<Object>) reply.get(0);
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < jobs.size(); i += 3) {
+			ids.add((String) jobs.get(i));
+		}
+		return ids;
+	}
+
+}

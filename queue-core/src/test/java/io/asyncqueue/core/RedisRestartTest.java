@@ -1,0 +1,87 @@
+package io.asyncqueue.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.test.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/** Redis goes away in the middle of consumption: nothing may be lost, and consumers must resume. */
+class RedisRestartTest {
+
+	private RedisServer server;
+
+	private RedisConnector redis;
+
+	private QueueWorker worker;
+
+	@BeforeEach
+	void startRedis() {
+		this.server = RedisServer.builder().appendOnly(true).build();
+		this.redis = RedisConnector.create(this.server.uri());
+	}
+
+	@AfterEach
+	void stopEverything() {
+		if (this.worker != null) {
+			this.worker.stop(Duration.ofSeconds(2));
+		}
+		this.redis.close();
+		this.server.close();
+	}
+
+	@Test
+	void noJobIsLostWhenRedisRestartsMidConsumption() throws Exception {
+		QueueSettings settings = QueueSettings.builder("restart")
+			.concurrency(8)
+			.retryBackoff(RetryBackoff.fixed(Duration.ZERO))
+			.leaseDuration(Duration.ofSeconds(3))
+			.build();
+		JobSerializer serializer = new JobSerializer();
+		QueueClient client = new QueueClient(this.redis, serializer, Queues.of(settings));
+		List<PushRequest> requests = new ArrayList<>();
+		for (int i = 0; i < 3000; i++) {
+			requests.add(PushRequest.of("work", i));
+		}
+		Set<String> pushed = new HashSet<>();
+		client.pushAll("restart", requests).forEach((result) -> pushed.add(result.id()));
+		Set<String> handled = ConcurrentHashMap.newKeySet();
+		AtomicInteger executions = new AtomicInteger();
+		this.worker = QueueWorker.builder(settings, this.redis).serializer(serializer).job("work", Integer.class,
+				(n, context) -> {
+					Thread.sleep(1);
+					executions.incrementAndGet();
+					handled.add(context.id());
+				}).build();
+		this.worker.start();
+		await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() >= 500);
+		this.server.stop();
+		assertThatExceptionOfType(QueueException.class).as("a push during the outage fails loudly")
+			.isThrownBy(() -> client.push("restart", "work", -1));
+		Thread.sleep(1500);
+		this.server.startAgain();
+		await().atMost(Duration.ofSeconds(60)).until(() -> handled.containsAll(pushed));
+		QueueOperations operations = new QueueOperations(this.redis, serializer, Queues.of(settings));
+		await().atMost(Duration.ofSeconds(30)).until(() -> operations.counts("restart").reserved() == 0);
+		QueueCounts counts = operations.counts("restart");
+		assertThat(counts.failed()).isZero();
+		assertThat(counts.waiting()).isZero();
+		assertThat(handled).containsExactlyInAnyOrderElementsOf(pushed);
+		// at-least-once: only jobs in flight at the outage may have run twice
+		assertThat(executions.get() - pushed.size()).isLessThanOrEqualTo(settings.concurrency() * 2);
+	}
+
+}
