@@ -81,6 +81,8 @@ public final class QueueWorker {
 
 	private final Semaphore slots;
 
+	private final SettleBatcher settler;
+
 	private final Map<String, Execution> inFlight = new ConcurrentHashMap<>();
 
 	private final ReentrantLock lifecycle = new ReentrantLock();
@@ -110,6 +112,7 @@ public final class QueueWorker {
 						+ this.settings.maxStalls() + " time(s)",
 				"exception", "stalled"));
 		this.slots = new Semaphore(this.settings.concurrency());
+		this.settler = new SettleBatcher(this.redis, this.keys);
 	}
 
 	/**
@@ -474,15 +477,14 @@ public final class QueueWorker {
 	 * @return whether this worker still owned the job
 	 */
 	private boolean settle(String action, Execution execution, long delayMillis, String error) {
-		List<String> args = new ArrayList<>(6);
+		List<String> args = new ArrayList<>(SettleBatcher.ARGS_PER_SETTLE);
 		addSettleArgs(args, action, execution, delayMillis, error);
 		String[] argv = args.toArray(String[]::new);
 		long giveUpAt = System.nanoTime() + this.settings.leaseDuration().toNanos();
 		long backoff = 50;
 		while (true) {
 			try {
-				List<Long> reply = QueueClient.join(SETTLE.run(this.redis.commands(), this.keys, argv));
-				return reply.get(0) == 1L;
+				return QueueClient.join(this.settler.submit(argv)) == 1L;
 			}
 			catch (RuntimeException ex) {
 				if (System.nanoTime() > giveUpAt) {
@@ -544,6 +546,8 @@ public final class QueueWorker {
 		private volatile io.asyncqueue.core.redis.BlockingConnection connection;
 
 		private int failures;
+
+		private ScheduledFuture<?> pendingWake;
 
 		@Override
 		public void run() {
@@ -617,8 +621,11 @@ public final class QueueWorker {
 			}
 			if (reply.jobs.isEmpty() && reply.wakeInMillis != 0) {
 				long wait = QueueWorker.this.settings.blockingTimeout().toMillis();
-				if (reply.wakeInMillis > 0) {
-					wait = Math.min(wait, reply.wakeInMillis);
+				if (reply.wakeInMillis > 0 && reply.wakeInMillis < wait) {
+					// Redis checks blocking timeouts only every 100 ms (hz 10): a timer of ours signals
+					// the marker when the next delayed job or lease falls due, and the timeout is a fallback.
+					scheduleWake(reply.wakeInMillis);
+					wait = Math.min(wait, reply.wakeInMillis + 250);
 				}
 				io.asyncqueue.core.redis.BlockingConnection blocking = this.connection;
 				if (blocking == null || !blocking.isOpen()) {
@@ -651,6 +658,21 @@ public final class QueueWorker {
 			@SuppressWarnings("unchecked")
 			List<String> failed = (List<String>) reply.get(2);
 			return new FetchReply(jobs, recovered, failed, (Long) reply.get(3));
+		}
+
+		private void scheduleWake(long delayMillis) {
+			ScheduledFuture<?> previous = this.pendingWake;
+			if (previous != null) {
+				previous.cancel(false);
+			}
+			try {
+				this.pendingWake = QueueWorker.this.scheduler.schedule(
+						() -> QueueWorker.this.redis.commands().zadd(QueueWorker.this.marker, 0, "ready"), delayMillis,
+						TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping
+			}
 		}
 
 		void wake() {
