@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -297,6 +299,42 @@ class WorkerTest extends RedisTestSupport {
 		client(settings).pushAll(this.queue, requests);
 		await().atMost(Duration.ofSeconds(30)).until(() -> done.get() == 200);
 		assertThat(maxRunning).hasValue(1);
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void handlersCanRunOnVirtualThreads() {
+		QueueSettings settings = settings().concurrency(50).build();
+		List<Boolean> virtual = new CopyOnWriteArrayList<>();
+		start(QueueWorker.builder(settings, redis).threadFactory(ThreadFactories.virtual("vt-"))
+			.job("n", Integer.class, (n, context) -> {
+				Thread.sleep(100);
+				virtual.add(isVirtual(Thread.currentThread()));
+			}));
+		List<PushRequest> requests = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			requests.add(PushRequest.of("n", i));
+		}
+		client(settings).pushAll(this.queue, requests);
+		await().atMost(Duration.ofSeconds(30)).until(() -> virtual.size() == 200);
+		assertThat(virtual).containsOnly(true);
+	}
+
+	@Test
+	@EnabledForJreRange(max = JRE.JAVA_20)
+	void virtualThreadsExplainWhyTheyAreMissingOnOlderJava() {
+		org.assertj.core.api.Assertions.assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> ThreadFactories.virtual("vt-"))
+			.withMessageContaining("Java 21");
+	}
+
+	private static boolean isVirtual(Thread thread) {
+		try {
+			return (boolean) Thread.class.getMethod("isVirtual").invoke(thread);
+		}
+		catch (ReflectiveOperationException ex) {
+			return false;
+		}
 	}
 
 	@Test
