@@ -109,6 +109,9 @@ public final class QueueClient {
 		}
 		return PUSH.<List<Object>>run(this.redis.commands(), keys(settings), args)
 			.handle((reply, failure) -> {
+				if (failure != null && String.valueOf(rootCause(failure).getMessage()).startsWith("PUSH_CLOSED")) {
+					throw new QueueClosedException(queue);
+				}
 				if (failure != null) {
 					throw new QueueException("Could not push " + requests.size() + " job(s) to queue '" + queue
 							+ "': " + rootCause(failure).getMessage(), rootCause(failure));

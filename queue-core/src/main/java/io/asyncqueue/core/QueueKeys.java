@@ -20,6 +20,7 @@ import java.util.List;
  * <tr><td>stalls</td><td>HASH</td><td>id → leases expired</td></tr>
  * <tr><td>errors</td><td>HASH</td><td>id → last failure JSON</td></tr>
  * <tr><td>unique</td><td>HASH</td><td>unique id → job id, while the job is waiting, delayed or reserved</td></tr>
+ * <tr><td>control</td><td>HASH</td><td>switches shared by every instance: {@code paused}, {@code push-closed}</td></tr>
  * </table>
  *
  * @param waiting the waiting list
@@ -33,10 +34,12 @@ import java.util.List;
  * @param stalls the stall counters
  * @param errors the last errors
  * @param unique the unique-id index
+ * @param control the cluster-wide switches
  * @since 0.1.0
  */
 public record QueueKeys(String waiting, String delayed, String reserved, String failed, String timeout,
-		String marker, String jobs, String attempts, String stalls, String errors, String unique) {
+		String marker, String jobs, String attempts, String stalls, String errors, String unique,
+		String control) {
 
 	/**
 	 * The keys of a channel.
@@ -47,13 +50,13 @@ public record QueueKeys(String waiting, String delayed, String reserved, String 
 		String prefix = "{" + channel + "}:";
 		return new QueueKeys(prefix + "waiting", prefix + "delayed", prefix + "reserved", prefix + "failed",
 				prefix + "timeout", prefix + "marker", prefix + "jobs", prefix + "attempts", prefix + "stalls",
-				prefix + "errors", prefix + "unique");
+				prefix + "errors", prefix + "unique", prefix + "control");
 	}
 
 	/** Every key, in the order the scripts expect them. */
 	public List<String> all() {
 		return List.of(this.waiting, this.delayed, this.reserved, this.failed, this.timeout, this.marker, this.jobs,
-				this.attempts, this.stalls, this.errors, this.unique);
+				this.attempts, this.stalls, this.errors, this.unique, this.control);
 	}
 
 	/**

@@ -30,6 +30,8 @@ public final class QueueOperations {
 
 	private static final RedisScript LIST = RedisScript.named("list");
 
+	private static final RedisScript CONTROL = RedisScript.named("control", ScriptOutputType.INTEGER);
+
 	private static final int CHUNK = 1000;
 
 	private final RedisConnector redis;
@@ -182,6 +184,70 @@ public final class QueueOperations {
 		}
 		while (deleted > 0);
 		return total;
+	}
+
+	/**
+	 * Stop every instance from fetching from the queue within about a second; running jobs finish, and
+	 * pushes are still accepted.
+	 * @param queue the queue
+	 * @return whether it was running before
+	 */
+	public boolean pause(String queue) {
+		return control(queue, "paused", true);
+	}
+
+	/**
+	 * Let every instance fetch from the queue again, at once.
+	 * @param queue the queue
+	 * @return whether it was paused before
+	 */
+	public boolean resume(String queue) {
+		return control(queue, "paused", false);
+	}
+
+	/**
+	 * Refuse pushes to the queue with a {@link QueueClosedException} (the producer gate); consumers carry
+	 * on draining it.
+	 * @param queue the queue
+	 * @return whether it was open before
+	 */
+	public boolean closePushes(String queue) {
+		return control(queue, "push-closed", true);
+	}
+
+	/**
+	 * Accept pushes to the queue again.
+	 * @param queue the queue
+	 * @return whether it was closed before
+	 */
+	public boolean openPushes(String queue) {
+		return control(queue, "push-closed", false);
+	}
+
+	/**
+	 * Whether the queue is paused.
+	 * @param queue the queue
+	 * @return whether it is paused
+	 */
+	public boolean isPaused(String queue) {
+		return QueueClient.join(this.redis.commands().hexists(controlKey(queue), "paused").toCompletableFuture());
+	}
+
+	/**
+	 * Whether pushes to the queue are refused.
+	 * @param queue the queue
+	 * @return whether it is closed for pushes
+	 */
+	public boolean arePushesClosed(String queue) {
+		return QueueClient.join(this.redis.commands().hexists(controlKey(queue), "push-closed").toCompletableFuture());
+	}
+
+	private boolean control(String queue, String name, boolean on) {
+		return QueueClient.<Long>join(CONTROL.run(this.redis.commands(), keys(queue), name, on ? "1" : "0")) == 1L;
+	}
+
+	private String controlKey(String queue) {
+		return QueueKeys.of(this.queues.get(queue).channel()).control();
 	}
 
 	private String[] keys(String queue) {

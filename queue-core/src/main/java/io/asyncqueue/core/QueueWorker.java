@@ -69,6 +69,8 @@ public final class QueueWorker {
 
 	private final List<QueueListener> listeners;
 
+	private final List<JobInterceptor> interceptors;
+
 	private final ThreadFactory threadFactory;
 
 	private final Duration queueLengthInterval;
@@ -101,6 +103,7 @@ public final class QueueWorker {
 		this.serializer = builder.serializer;
 		this.jobs = Map.copyOf(builder.jobs);
 		this.listeners = List.copyOf(builder.listeners);
+		this.interceptors = List.copyOf(builder.interceptors);
 		this.threadFactory = (builder.threadFactory != null) ? builder.threadFactory
 				: ThreadFactories.platform("async-queue-" + this.settings.name() + "-");
 		this.queueLengthInterval = builder.queueLengthInterval;
@@ -355,7 +358,7 @@ public final class QueueWorker {
 		}
 		Throwable failure = null;
 		try {
-			invoke(definition, payload, context);
+			invoke(definition, payload, context, info);
 		}
 		catch (Throwable ex) {
 			failure = ex;
@@ -370,8 +373,17 @@ public final class QueueWorker {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static <T> void invoke(JobDefinition<T> definition, Object payload, JobContext context) throws Exception {
-		definition.handler().handle((T) payload, context);
+	private <T> void invoke(JobDefinition<T> definition, Object payload, JobContext context, JobInfo info)
+			throws Exception {
+		invoke(0, info, () -> definition.handler().handle((T) payload, context));
+	}
+
+	private void invoke(int index, JobInfo info, JobInterceptor.Invocation handler) throws Exception {
+		if (index == this.interceptors.size()) {
+			handler.proceed();
+			return;
+		}
+		this.interceptors.get(index).intercept(info, () -> invoke(index + 1, info, handler));
 	}
 
 	private void finish(Execution execution, Context context, Throwable failure) {
@@ -848,6 +860,8 @@ public final class QueueWorker {
 
 		private final List<QueueListener> listeners = new ArrayList<>();
 
+		private final List<JobInterceptor> interceptors = new ArrayList<>();
+
 		private ThreadFactory threadFactory;
 
 		private Duration queueLengthInterval;
@@ -876,6 +890,16 @@ public final class QueueWorker {
 
 		public Builder listener(QueueListener listener) {
 			this.listeners.add(Objects.requireNonNull(listener, "listener"));
+			return this;
+		}
+
+		/**
+		 * Wrap every handler invocation; the first added is outermost.
+		 * @param interceptor the interceptor
+		 * @return this builder
+		 */
+		public Builder interceptor(JobInterceptor interceptor) {
+			this.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
 			return this;
 		}
 

@@ -1,7 +1,8 @@
 -- ARGV: count, leaseMs, maxStalls, stalledAction ('recover' or 'park'), stalledError (JSON).
 -- Promotes due delayed jobs, recovers expired leases, then reserves up to count waiting jobs.
 -- Returns { {id, attempt, envelope, ...}, {recovered ids}, {failed or parked ids}, wakeInMs }
--- where wakeInMs is when something becomes due (-1: nothing scheduled, 0: jobs are waiting).
+-- where wakeInMs is when something becomes due (-1: nothing scheduled, 0: jobs are waiting,
+-- -2: the queue is paused; resume signals the marker).
 local now = now_ms()
 local count, lease, max_stalls = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local park, stalled_error = ARGV[4] == 'park', ARGV[5]
@@ -33,8 +34,9 @@ for _, id in ipairs(expired) do
   end
 end
 
+local paused = redis.call('HEXISTS', CONTROL, 'paused') == 1
 local jobs = {}
-if count > 0 then
+if count > 0 and not paused then
   local ids = redis.call('LPOP', WAITING, count)
   if ids then
     local deadline = now + lease
@@ -51,7 +53,9 @@ if count > 0 then
 end
 
 local wake = -1
-if redis.call('LLEN', WAITING) > 0 then
+if paused then
+  wake = -2
+elseif redis.call('LLEN', WAITING) > 0 then
   signal()
   wake = 0
 else

@@ -1,5 +1,8 @@
 -- ARGV: groups of (id, envelope, delayMs, atMs, uniqueId). Returns (id, created) pairs.
 -- Ids are made by the client, so a push replayed after a dropped connection lands once (HSETNX).
+if redis.call('HEXISTS', CONTROL, 'push-closed') == 1 then
+  return redis.error_reply('PUSH_CLOSED pushes to this queue are closed')
+end
 local now = now_ms()
 local out = {}
 for i = 1, #ARGV, 5 do
