@@ -1,0 +1,356 @@
+package io.asyncqueue.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import io.asyncqueue.core.FailedJob;
+import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.JobState;
+import io.asyncqueue.core.QueueCounts;
+import io.asyncqueue.core.QueueOperations;
+import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.redis.RedisConnector;
+
+/**
+ * Operate queues from a shell, without an application running: Hyperf's {@code queue:info},
+ * {@code queue:reload} and {@code queue:flush}, plus failed-job listing, retry, delete, pause and the
+ * producer gate.
+ *
+ * <pre>
+ * java -jar queue-cli-all.jar --redis redis://localhost:6379 info
+ * java -jar queue-cli-all.jar failed orders
+ * java -jar queue-cli-all.jar reload orders --from failed
+ * java -jar queue-cli-all.jar flush orders failed --yes
+ * </pre>
+ *
+ * @since 0.1.0
+ */
+@Command(name = "async-queue", mixinStandardHelpOptions = true, version = "async-queue CLI 0.1.0",
+		description = "Inspect and operate async-queue queues in Redis.",
+		subcommands = { QueueCli.Info.class, QueueCli.Failed.class, QueueCli.Reload.class, QueueCli.Retry.class,
+				QueueCli.Delete.class, QueueCli.Flush.class, QueueCli.Pause.class, QueueCli.Resume.class,
+				QueueCli.ClosePushes.class, QueueCli.OpenPushes.class })
+public final class QueueCli {
+
+	@Option(names = "--redis", defaultValue = "${env:ASYNCQUEUE_REDIS_URL:-redis://127.0.0.1:6379}",
+			description = "Redis URI (redis://, rediss://, redis-sentinel://). Default: $ASYNCQUEUE_REDIS_URL or ${DEFAULT-VALUE}")
+	String redis;
+
+	@Option(names = "--channel-prefix", defaultValue = QueueSettings.DEFAULT_CHANNEL_PREFIX,
+			description = "Prefix of default channels (a queue's channel is <prefix><name>). Default: ${DEFAULT-VALUE}")
+	String channelPrefix;
+
+	@Option(names = "--channel", description = "The channel of the queue, when it is not <prefix><name>")
+	String channel;
+
+	@Spec
+	CommandLine.Model.CommandSpec spec;
+
+	/**
+	 * Run the command line and exit with its status.
+	 * @param args the arguments
+	 */
+	public static void main(String[] args) {
+		System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+	}
+
+	/**
+	 * Run the command line.
+	 * @param out where results go
+	 * @param err where errors go
+	 * @param args the arguments
+	 * @return the exit status: 0 on success
+	 */
+	public static int run(PrintWriter out, PrintWriter err, String... args) {
+		CommandLine commandLine = new CommandLine(new QueueCli());
+		commandLine.setOut(out);
+		commandLine.setErr(err);
+		commandLine.setExecutionExceptionHandler((ex, cl, parsed) -> {
+			cl.getErr().println("error: " + ex.getMessage());
+			return 1;
+		});
+		return commandLine.execute(args);
+	}
+
+	<T> T withOperations(String queue, OperationsCall<T> call) throws Exception {
+		QueueSettings settings = settings(queue);
+		try (RedisConnector connector = RedisConnector.create(this.redis)) {
+			QueueOperations operations = new QueueOperations(connector, new JobSerializer(), Queues.of(settings));
+			return call.apply(operations, connector);
+		}
+	}
+
+	QueueSettings settings(String queue) {
+		String channel = (this.channel != null) ? this.channel : this.channelPrefix + queue;
+		return QueueSettings.builder(queue).channel(channel).build();
+	}
+
+	@FunctionalInterface
+	interface OperationsCall<T> {
+
+		T apply(QueueOperations operations, RedisConnector connector) throws Exception;
+
+	}
+
+	abstract static class QueueCommand implements Callable<Integer> {
+
+		@ParentCommand
+		QueueCli cli;
+
+		@Spec
+		CommandLine.Model.CommandSpec spec;
+
+		PrintWriter out() {
+			return this.spec.commandLine().getOut();
+		}
+
+	}
+
+	@Command(name = "info", description = "Jobs per state for the given queues, or for every queue found in Redis.")
+	static final class Info extends QueueCommand {
+
+		@Parameters(arity = "0..*", paramLabel = "QUEUE")
+		List<String> queues = new ArrayList<>();
+
+		@Override
+		public Integer call() throws Exception {
+			List<String> names = this.queues.isEmpty() ? discover() : this.queues;
+			if (names.isEmpty()) {
+				out().println("No queues found under '" + this.cli.channelPrefix + "' in " + this.cli.redis);
+				return 0;
+			}
+			out().printf("%-24s %9s %9s %9s %9s %9s  %s%n", "QUEUE", "WAITING", "DELAYED", "RESERVED", "FAILED",
+					"TIMEOUT", "STATUS");
+			for (String name : names) {
+				this.cli.withOperations(name, (operations, connector) -> {
+					QueueCounts counts = operations.counts(name);
+					String status = (operations.isPaused(name) ? "paused" : "consuming")
+							+ (operations.arePushesClosed(name) ? ", pushes closed" : "");
+					out().printf("%-24s %9d %9d %9d %9d %9d  %s%n", name, counts.waiting(), counts.delayed(),
+							counts.reserved(), counts.failed(), counts.timeout(), status);
+					return null;
+				});
+			}
+			return 0;
+		}
+
+		private List<String> discover() throws Exception {
+			String prefix = this.cli.channelPrefix;
+			TreeSet<String> names = new TreeSet<>();
+			try (RedisConnector connector = RedisConnector.create(this.cli.redis)) {
+				ScanArgs match = ScanArgs.Builder.matches("{" + escape(prefix) + "*}:*").limit(1000);
+				ScanCursor cursor = ScanCursor.INITIAL;
+				do {
+					KeyScanCursor<String> page = connector.commands().scan(cursor, match).get();
+					for (String key : page.getKeys()) {
+						int close = key.indexOf("}:");
+						if (key.startsWith("{" + prefix) && close > prefix.length() + 1) {
+							names.add(key.substring(prefix.length() + 1, close));
+						}
+					}
+					cursor = page;
+				}
+				while (!cursor.isFinished());
+			}
+			return new ArrayList<>(names);
+		}
+
+		private static String escape(String pattern) {
+			return pattern.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
+		}
+
+	}
+
+	@Command(name = "failed", description = "The newest failed (or timed-out) jobs with their reasons.")
+	static final class Failed extends QueueCommand {
+
+		@Parameters(index = "0", paramLabel = "QUEUE")
+		String queue;
+
+		@Option(names = "--state", defaultValue = "failed", description = "failed or timeout. Default: ${DEFAULT-VALUE}")
+		String state;
+
+		@Option(names = "--offset", defaultValue = "0")
+		int offset;
+
+		@Option(names = "--limit", defaultValue = "20")
+		int limit;
+
+		@Override
+		public Integer call() throws Exception {
+			List<FailedJob> jobs = this.cli.withOperations(this.queue,
+					(operations, connector) -> operations.parkedJobs(this.queue, JobState.of(this.state), this.offset,
+							this.limit));
+			if (jobs.isEmpty()) {
+				out().println("No " + this.state + " jobs in queue '" + this.queue + "'");
+			}
+			for (FailedJob job : jobs) {
+				out().printf("%s  %s  %s  attempts=%d  %s%n", job.id(), job.failedAt(), job.jobName(), job.attempts(),
+						job.reason());
+			}
+			return 0;
+		}
+
+	}
+
+	@Command(name = "reload", description = "Move failed (or timed-out) jobs back to waiting with fresh attempts.")
+	static final class Reload extends QueueCommand {
+
+		@Parameters(index = "0", paramLabel = "QUEUE")
+		String queue;
+
+		@Option(names = "--from", defaultValue = "failed", description = "failed or timeout. Default: ${DEFAULT-VALUE}")
+		String from;
+
+		@Option(names = "--id", description = "Only this job")
+		String id;
+
+		@Override
+		public Integer call() throws Exception {
+			JobState source = JobState.of(this.from);
+			long moved = this.cli.withOperations(this.queue, (operations, connector) -> (this.id != null)
+					? (operations.reload(this.queue, source, this.id) ? 1L : 0L)
+					: operations.reloadAll(this.queue, source));
+			out().println("Reloaded " + moved + " job(s) from " + source.key() + " to waiting in queue '" + this.queue + "'");
+			return (this.id != null && moved == 0) ? 1 : 0;
+		}
+
+	}
+
+	@Command(name = "retry", description = "Run one failed or timed-out job again now.")
+	static final class Retry extends QueueCommand {
+
+		@Parameters(index = "0", paramLabel = "QUEUE")
+		String queue;
+
+		@Parameters(index = "1", paramLabel = "ID")
+		String id;
+
+		@Override
+		public Integer call() throws Exception {
+			boolean moved = this.cli.withOperations(this.queue, (operations, connector) -> operations.retry(this.queue, this.id));
+			out().println(moved ? "Job " + this.id + " is waiting again" : "No failed or timed-out job " + this.id);
+			return moved ? 0 : 1;
+		}
+
+	}
+
+	@Command(name = "delete", description = "Delete one job, whatever its state.")
+	static final class Delete extends QueueCommand {
+
+		@Parameters(index = "0", paramLabel = "QUEUE")
+		String queue;
+
+		@Parameters(index = "1", paramLabel = "ID")
+		String id;
+
+		@Override
+		public Integer call() throws Exception {
+			boolean deleted = this.cli.withOperations(this.queue, (operations, connector) -> operations.delete(this.queue, this.id));
+			out().println(deleted ? "Deleted job " + this.id : "No job " + this.id);
+			return deleted ? 0 : 1;
+		}
+
+	}
+
+	@Command(name = "flush", description = "Delete every job of one state (waiting, delayed, reserved, failed, timeout).")
+	static final class Flush extends QueueCommand {
+
+		@Parameters(index = "0", paramLabel = "QUEUE")
+		String queue;
+
+		@Parameters(index = "1", paramLabel = "STATE")
+		String state;
+
+		@Option(names = "--yes", description = "Confirm: the jobs are deleted for good")
+		boolean yes;
+
+		@Override
+		public Integer call() throws Exception {
+			JobState target = JobState.of(this.state);
+			if (!this.yes) {
+				out().println("This deletes every " + target.key() + " job of queue '" + this.queue + "' for good; add --yes to do it");
+				return 2;
+			}
+			long deleted = this.cli.withOperations(this.queue, (operations, connector) -> operations.flush(this.queue, target));
+			out().println("Deleted " + deleted + " " + target.key() + " job(s) from queue '" + this.queue + "'");
+			return 0;
+		}
+
+	}
+
+	@Command(name = "pause", description = "Stop every instance from fetching from the queue.")
+	static final class Pause extends QueueCommand {
+
+		@Parameters(index = "0", paramLabel = "QUEUE")
+		String queue;
+
+		@Override
+		public Integer call() throws Exception {
+			this.cli.withOperations(this.queue, (operations, connector) -> operations.pause(this.queue));
+			out().println("Queue '" + this.queue + "' is paused");
+			return 0;
+		}
+
+	}
+
+	@Command(name = "resume", description = "Let every instance fetch from the queue again.")
+	static final class Resume extends QueueCommand {
+
+		@Parameters(index = "0", paramLabel = "QUEUE")
+		String queue;
+
+		@Override
+		public Integer call() throws Exception {
+			this.cli.withOperations(this.queue, (operations, connector) -> operations.resume(this.queue));
+			out().println("Queue '" + this.queue + "' is consuming");
+			return 0;
+		}
+
+	}
+
+	@Command(name = "close-pushes", description = "Refuse pushes to the queue (producer gate for rolling restarts).")
+	static final class ClosePushes extends QueueCommand {
+
+		@Parameters(index = "0", paramLabel = "QUEUE")
+		String queue;
+
+		@Override
+		public Integer call() throws Exception {
+			this.cli.withOperations(this.queue, (operations, connector) -> operations.closePushes(this.queue));
+			out().println("Queue '" + this.queue + "' refuses pushes");
+			return 0;
+		}
+
+	}
+
+	@Command(name = "open-pushes", description = "Accept pushes to the queue again.")
+	static final class OpenPushes extends QueueCommand {
+
+		@Parameters(index = "0", paramLabel = "QUEUE")
+		String queue;
+
+		@Override
+		public Integer call() throws Exception {
+			this.cli.withOperations(this.queue, (operations, connector) -> operations.openPushes(this.queue));
+			out().println("Queue '" + this.queue + "' accepts pushes");
+			return 0;
+		}
+
+	}
+
+}

@@ -1,0 +1,139 @@
+package io.asyncqueue.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.PushOptions;
+import io.asyncqueue.core.PushRequest;
+import io.asyncqueue.core.QueueClient;
+import io.asyncqueue.core.QueueCounts;
+import io.asyncqueue.core.QueueOperations;
+import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.QueueWorker;
+import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.test.EmbeddedRedis;
+import io.asyncqueue.test.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@EmbeddedRedis(isolated = true)
+class QueueCliTest {
+
+	private final RedisServer server;
+
+	private RedisConnector redis;
+
+	private final QueueSettings mail = QueueSettings.builder("mail").maxAttempts(1).build();
+
+	private final QueueSettings orders = QueueSettings.builder("orders").build();
+
+	private QueueOperations operations;
+
+	QueueCliTest(RedisServer server) {
+		this.server = server;
+	}
+
+	@BeforeEach
+	void connect() {
+		this.redis = RedisConnector.create(this.server.uri());
+		this.operations = new QueueOperations(this.redis, new JobSerializer(), Queues.of(this.mail, this.orders));
+	}
+
+	@AfterEach
+	void disconnect() {
+		this.operations.flush("mail", io.asyncqueue.core.JobState.FAILED);
+		this.operations.flush("orders", io.asyncqueue.core.JobState.WAITING);
+		this.operations.flush("orders", io.asyncqueue.core.JobState.DELAYED);
+		this.redis.close();
+	}
+
+	@Test
+	void infoListsEveryQueueFoundWithItsCounts() {
+		QueueClient client = new QueueClient(this.redis, new JobSerializer(), Queues.of(this.mail, this.orders));
+		client.push("orders", "create", 1);
+		client.push("orders", "create", 2, PushOptions.delay(Duration.ofHours(1)));
+		Result result = cli("info");
+		assertThat(result.status).isZero();
+		assertThat(result.out).contains("QUEUE").containsPattern("orders\\s+1\\s+1\\s+0\\s+0\\s+0\\s+consuming");
+	}
+
+	@Test
+	void failedJobsAreListedReloadedAndFlushed() {
+		failTwoMails();
+		Result listed = cli("failed", "mail");
+		assertThat(listed.out).contains("send").contains("smtp down").contains("attempts=1");
+		Result reloaded = cli("reload", "mail", "--from", "failed");
+		assertThat(reloaded.out).contains("Reloaded 2 job(s) from failed to waiting");
+		assertThat(this.operations.counts("mail").waiting()).isEqualTo(2);
+		assertThat(cli("flush", "mail", "waiting").status).isEqualTo(2);
+		assertThat(this.operations.counts("mail").waiting()).isEqualTo(2);
+		assertThat(cli("flush", "mail", "waiting", "--yes").out).contains("Deleted 2 waiting job(s)");
+		assertThat(this.operations.counts("mail")).isEqualTo(new QueueCounts("mail", 0, 0, 0, 0, 0));
+	}
+
+	@Test
+	void oneJobCanBeRetriedOrDeletedById() {
+		List<String> ids = failTwoMails();
+		assertThat(cli("retry", "mail", ids.get(0)).out).contains("is waiting again");
+		assertThat(cli("delete", "mail", ids.get(1)).out).contains("Deleted job");
+		assertThat(cli("delete", "mail", "nope").status).isEqualTo(1);
+		assertThat(this.operations.counts("mail")).isEqualTo(new QueueCounts("mail", 1, 0, 0, 0, 0));
+	}
+
+	@Test
+	void pauseAndTheProducerGateAreShownByInfo() {
+		cli("pause", "orders");
+		cli("close-pushes", "orders");
+		assertThat(cli("info", "orders").out).contains("paused, pushes closed");
+		cli("resume", "orders");
+		cli("open-pushes", "orders");
+		assertThat(cli("info", "orders").out).contains("consuming").doesNotContain("closed");
+	}
+
+	@Test
+	void badStateIsAClearError() {
+		Result result = cli("failed", "mail", "--state", "lost");
+		assertThat(result.status).isEqualTo(1);
+		assertThat(result.err).contains("Unknown job state 'lost'");
+	}
+
+	private List<String> failTwoMails() {
+		QueueClient client = new QueueClient(this.redis, new JobSerializer(), Queues.of(this.mail));
+		List<String> ids = new ArrayList<>();
+		client.pushAll("mail", List.of(PushRequest.of("send", "a"), PushRequest.of("send", "b")))
+			.forEach((result) -> ids.add(result.id()));
+		QueueWorker worker = QueueWorker.builder(this.mail, this.redis).job("send", String.class, (to, context) -> {
+			throw new IllegalStateException("smtp down");
+		}).build();
+		worker.start();
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (this.operations.counts("mail").failed() < 2 && System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
+		worker.stop();
+		assertThat(this.operations.counts("mail").failed()).isEqualTo(2);
+		return ids;
+	}
+
+	private Result cli(String... args) {
+		StringWriter out = new StringWriter();
+		StringWriter err = new StringWriter();
+		List<String> all = new ArrayList<>(List.of("--redis", this.server.uri()));
+		all.addAll(List.of(args));
+		int status = QueueCli.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+		return new Result(status, out.toString(), err.toString());
+	}
+
+	private record Result(int status, String out, String err) {
+	}
+
+}
