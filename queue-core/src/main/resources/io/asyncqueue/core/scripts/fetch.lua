@@ -3,67 +3,81 @@
 -- Returns { {id, attempt, envelope, ...}, {recovered ids}, {failed or parked ids}, wakeInMs }
 -- where wakeInMs is when something becomes due (-1: nothing scheduled, 0: jobs are waiting,
 -- -2: the queue is paused; resume signals the marker).
+-- An idle queue is fetched every blocking timeout, so the idle path runs as few commands as it can:
+-- the earliest delayed job and lease are read once, and serve both as "anything due?" and as the wake time.
 local now = now_ms()
 local count, lease, max_stalls = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local park, stalled_error = ARGV[4] == 'park', ARGV[5]
 
-local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 1000)
-if #due > 0 then
+local function earliest(key)
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  if first[2] then
+    return tonumber(first[2])
+  end
+  return nil
+end
+
+local next_due = earliest(DELAYED)
+if next_due and next_due <= now then
+  local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 1000)
   move_in_chunks(due, WAITING)
   for i = 1, #due, 500 do
     redis.call('ZREM', DELAYED, unpack(due, i, math.min(i + 499, #due)))
   end
+  next_due = earliest(DELAYED)
 end
 
 local recovered, failed = {}, {}
-local expired = redis.call('ZRANGEBYSCORE', RESERVED, '-inf', now, 'LIMIT', 0, 100)
-for _, id in ipairs(expired) do
-  redis.call('ZREM', RESERVED, id)
-  local envelope = redis.call('HGET', JOBS, id)
-  if envelope then
-    local stalls = redis.call('HINCRBY', STALLS, id, 1)
-    if park or stalls > max_stalls then
-      redis.call('ZADD', park and TIMEOUT or FAILED, now, id)
-      redis.call('HSET', ERRORS, id, stalled_error)
-      release_unique(id, unique_id_of(envelope))
-      failed[#failed + 1] = id
-    else
-      redis.call('LPUSH', WAITING, id)
-      recovered[#recovered + 1] = id
-    end
-  end
-end
-
-local paused = redis.call('HEXISTS', CONTROL, 'paused') == 1
-local jobs = {}
-if count > 0 and not paused then
-  local ids = redis.call('LPOP', WAITING, count)
-  if ids then
-    local deadline = now + lease
-    for _, id in ipairs(ids) do
-      local envelope = redis.call('HGET', JOBS, id)
-      if envelope then
-        jobs[#jobs + 1] = id
-        jobs[#jobs + 1] = redis.call('HINCRBY', ATTEMPTS, id, 1)
-        jobs[#jobs + 1] = envelope
-        redis.call('ZADD', RESERVED, deadline, id)
+local next_expiry = earliest(RESERVED)
+if next_expiry and next_expiry <= now then
+  local expired = redis.call('ZRANGEBYSCORE', RESERVED, '-inf', now, 'LIMIT', 0, 100)
+  for _, id in ipairs(expired) do
+    redis.call('ZREM', RESERVED, id)
+    local envelope = redis.call('HGET', JOBS, id)
+    if envelope then
+      local stalls = redis.call('HINCRBY', STALLS, id, 1)
+      if park or stalls > max_stalls then
+        redis.call('ZADD', park and TIMEOUT or FAILED, now, id)
+        redis.call('HSET', ERRORS, id, stalled_error)
+        release_unique(id, unique_id_of(envelope))
+        failed[#failed + 1] = id
+      else
+        redis.call('LPUSH', WAITING, id)
+        recovered[#recovered + 1] = id
       end
     end
+  end
+  next_expiry = earliest(RESERVED)
+end
+
+if redis.call('HEXISTS', CONTROL, 'paused') == 1 then
+  return { {}, recovered, failed, -2 }
+end
+
+local jobs = {}
+local ids = false
+if count > 0 then
+  ids = redis.call('LPOP', WAITING, count)
+end
+if ids then
+  local deadline = now + lease
+  for _, id in ipairs(ids) do
+    local envelope = redis.call('HGET', JOBS, id)
+    if envelope then
+      jobs[#jobs + 1] = id
+      jobs[#jobs + 1] = redis.call('HINCRBY', ATTEMPTS, id, 1)
+      jobs[#jobs + 1] = envelope
+      redis.call('ZADD', RESERVED, deadline, id)
+    end
+  end
+  if #ids == count and redis.call('LLEN', WAITING) > 0 then
+    signal()
+    return { jobs, recovered, failed, 0 }
   end
 end
 
 local wake = -1
-if paused then
-  wake = -2
-elseif redis.call('LLEN', WAITING) > 0 then
-  signal()
-  wake = 0
-else
-  local next_due = redis.call('ZRANGE', DELAYED, 0, 0, 'WITHSCORES')
-  local next_expiry = redis.call('ZRANGE', RESERVED, 0, 0, 'WITHSCORES')
-  local at = nil
-  if next_due[2] then at = tonumber(next_due[2]) end
-  if next_expiry[2] and (at == nil or tonumber(next_expiry[2]) < at) then at = tonumber(next_expiry[2]) end
-  if at then wake = math.max(at - now, 0) end
-end
+if next_due then wake = next_due end
+if next_expiry and (wake == -1 or next_expiry < wake) then wake = next_expiry end
+if wake ~= -1 then wake = math.max(wake - now, 1) end
 return { jobs, recovered, failed, wake }
