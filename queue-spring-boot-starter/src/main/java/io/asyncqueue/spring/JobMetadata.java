@@ -1,0 +1,288 @@
+package io.asyncqueue.spring;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import io.asyncqueue.core.JobDefinition;
+import io.asyncqueue.core.RetryBackoff;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+
+/**
+ * What a {@link QueueJob @QueueJob} class declares: its logical name, its queues, its payload type
+ * (from the {@link Job} type argument) and its overrides of the queue's settings. Read from the class
+ * alone, so that an application that only pushes a job needs its class but no bean of it.
+ *
+ * @since 0.1.0
+ */
+public final class JobMetadata {
+
+	private final Class<?> jobClass;
+
+	private final String name;
+
+	private final List<String> queues;
+
+	private final Type payloadType;
+
+	private final @Nullable Integer maxAttempts;
+
+	private final @Nullable Duration handleTimeout;
+
+	private final @Nullable RetryBackoff retryBackoff;
+
+	private JobMetadata(Class<?> jobClass, String name, List<String> queues, Type payloadType,
+			@Nullable Integer maxAttempts, @Nullable Duration handleTimeout, @Nullable RetryBackoff retryBackoff) {
+		this.jobClass = jobClass;
+		this.name = name;
+		this.queues = queues;
+		this.payloadType = payloadType;
+		this.maxAttempts = maxAttempts;
+		this.handleTimeout = handleTimeout;
+		this.retryBackoff = retryBackoff;
+	}
+
+	/**
+	 * Read a job class without resolving placeholders.
+	 * @param jobClass a class annotated with {@link QueueJob @QueueJob} that implements {@link Job}
+	 * @return the metadata
+	 * @throws AsyncQueueConfigurationException when the class is not a valid job
+	 */
+	public static JobMetadata of(Class<?> jobClass) {
+		return of(jobClass, UnaryOperator.identity());
+	}
+
+	/**
+	 * Read a job class.
+	 * @param jobClass a class annotated with {@link QueueJob @QueueJob} that implements {@link Job}; a
+	 * CGLIB subclass stands for its user class
+	 * @param placeholderResolver resolves {@code ${...}} placeholders in the annotation's strings
+	 * @return the metadata
+	 * @throws AsyncQueueConfigurationException when the class is not a valid job
+	 */
+	public static JobMetadata of(Class<?> jobClass, UnaryOperator<String> placeholderResolver) {
+		Class<?> userClass = ClassUtils.getUserClass(jobClass);
+		String className = userClass.getName();
+		QueueJob annotation = AnnotatedElementUtils.findMergedAnnotation(userClass, QueueJob.class);
+		if (annotation == null) {
+			throw new AsyncQueueConfigurationException(null, "Class " + className + " is not annotated with @QueueJob",
+					"Annotate " + className + " with @QueueJob(queue = \"...\") and implement Job<Payload>.");
+		}
+		if (!Job.class.isAssignableFrom(userClass)) {
+			throw new AsyncQueueConfigurationException(null,
+					"@QueueJob class " + className + " does not implement " + Job.class.getName(),
+					"Make " + className + " implement Job<Payload>, where Payload is the type it handles.");
+		}
+		String name = placeholderResolver.apply(annotation.name()).trim();
+		if (name.isEmpty()) {
+			name = userClass.getSimpleName();
+		}
+		List<String> queues = queues(annotation, placeholderResolver, className);
+		Type payloadType = payloadType(userClass);
+		Integer maxAttempts = null;
+		if (annotation.maxAttempts() < 0) {
+			throw invalid(className, "maxAttempts = " + annotation.maxAttempts() + " is negative",
+					"Use 1 or more, or 0 for the queue's max-attempts.");
+		}
+		else if (annotation.maxAttempts() > 0) {
+			maxAttempts = annotation.maxAttempts();
+		}
+		Duration handleTimeout = null;
+		String timeout = placeholderResolver.apply(annotation.handleTimeout()).trim();
+		if (!timeout.isEmpty()) {
+			handleTimeout = duration(timeout, className, "handleTimeout");
+		}
+		RetryBackoff retryBackoff = null;
+		if (annotation.retryBackoff().length > 0) {
+			List<Duration> delays = new ArrayList<>();
+			for (String delay : annotation.retryBackoff()) {
+				delays.add(duration(placeholderResolver.apply(delay).trim(), className, "retryBackoff"));
+			}
+			retryBackoff = (delays.size() == 1) ? RetryBackoff.fixed(delays.get(0)) : RetryBackoff.schedule(delays);
+		}
+		return new JobMetadata(userClass, name, queues, payloadType, maxAttempts, handleTimeout, retryBackoff);
+	}
+
+	private static List<String> queues(QueueJob annotation, UnaryOperator<String> placeholderResolver,
+			String className) {
+		Set<String> queues = new LinkedHashSet<>();
+		for (String queue : annotation.queue()) {
+			String resolved = placeholderResolver.apply(queue).trim();
+			if (resolved.isEmpty()) {
+				throw invalid(className, "queue contains an empty name", "Name a queue declared under async-queue.queues.");
+			}
+			queues.add(resolved);
+		}
+		if (queues.isEmpty()) {
+			throw invalid(className, "queue is empty", "Name at least one queue declared under async-queue.queues.");
+		}
+		return List.copyOf(queues);
+	}
+
+	private static Duration duration(String value, String className, String attribute) {
+		Duration duration;
+		try {
+			duration = DurationStyle.detectAndParse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(className, attribute + " '" + value + "' is not a duration",
+					"Use a duration such as \"500ms\", \"30s\" or \"PT1M\".");
+		}
+		if (duration.isNegative()) {
+			throw invalid(className, attribute + " '" + value + "' is negative", "Use zero or a positive duration.");
+		}
+		return duration;
+	}
+
+	private static Type payloadType(Class<?> userClass) {
+		ResolvableType payload = ResolvableType.forClass(userClass).as(Job.class).getGeneric(0);
+		try {
+			return toType(payload);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new AsyncQueueConfigurationException(null,
+					"Cannot tell the payload type of job " + userClass.getName() + " (" + payload + ")",
+					"Declare the payload type in the class: " + userClass.getSimpleName()
+							+ " implements Job<Payload>, with no unresolved type variable.");
+		}
+	}
+
+	private static Type toType(ResolvableType type) {
+		Class<?> raw = type.resolve();
+		if (raw == null) {
+			throw new IllegalArgumentException("unresolvable type " + type);
+		}
+		if (type.isArray()) {
+			Type component = toType(type.getComponentType());
+			return (component instanceof Class<?> componentClass) ? componentClass.arrayType()
+					: (java.lang.reflect.GenericArrayType) () -> component;
+		}
+		if (!type.hasGenerics()) {
+			return raw;
+		}
+		ResolvableType[] generics = type.getGenerics();
+		Type[] arguments = new Type[generics.length];
+		for (int i = 0; i < generics.length; i++) {
+			arguments[i] = toType(generics[i]);
+		}
+		return new Parameterized(raw, arguments);
+	}
+
+	private static AsyncQueueConfigurationException invalid(String className, String problem, String action) {
+		return new AsyncQueueConfigurationException(null, "@QueueJob on " + className + ": " + problem, action);
+	}
+
+	/**
+	 * The job as the engine runs it.
+	 * @param job the job instance (a bean, possibly a proxy)
+	 * @return the definition
+	 */
+	public JobDefinition<?> toDefinition(Job<?> job) {
+		return new JobDefinition<>(this.name, this.payloadType, job, this.maxAttempts, this.handleTimeout,
+				this.retryBackoff);
+	}
+
+	/** The annotated class. */
+	public Class<?> jobClass() {
+		return this.jobClass;
+	}
+
+	/** The logical name stored with every pushed job. */
+	public String name() {
+		return this.name;
+	}
+
+	/** The queues the job runs on, the default push target first. */
+	public List<String> queues() {
+		return this.queues;
+	}
+
+	/** The queue a push goes to unless told otherwise. */
+	public String queue() {
+		return this.queues.get(0);
+	}
+
+	/** The payload type, generics included. */
+	public Type payloadType() {
+		return this.payloadType;
+	}
+
+	/** The job's own max attempts, or {@code null} for the queue's. */
+	public @Nullable Integer maxAttempts() {
+		return this.maxAttempts;
+	}
+
+	/** The job's own handle timeout, or {@code null} for the queue's. */
+	public @Nullable Duration handleTimeout() {
+		return this.handleTimeout;
+	}
+
+	/** The job's own retry backoff, or {@code null} for the queue's. */
+	public @Nullable RetryBackoff retryBackoff() {
+		return this.retryBackoff;
+	}
+
+	@Override
+	public String toString() {
+		return "JobMetadata[name=" + this.name + ", class=" + this.jobClass.getName() + ", queues=" + this.queues
+				+ ", payloadType=" + this.payloadType.getTypeName() + "]";
+	}
+
+	private record Parameterized(Class<?> raw, Type[] arguments) implements ParameterizedType {
+
+		@Override
+		public Type[] getActualTypeArguments() {
+			return this.arguments.clone();
+		}
+
+		@Override
+		public Type getRawType() {
+			return this.raw;
+		}
+
+		@Override
+		public @Nullable Type getOwnerType() {
+			return this.raw.getDeclaringClass();
+		}
+
+		@Override
+		public String getTypeName() {
+			StringBuilder name = new StringBuilder(this.raw.getTypeName()).append('<');
+			for (int i = 0; i < this.arguments.length; i++) {
+				name.append((i > 0) ? ", " : "").append(this.arguments[i].getTypeName());
+			}
+			return name.append('>').toString();
+		}
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return other instanceof ParameterizedType that && this.raw.equals(that.getRawType())
+					&& Objects.equals(getOwnerType(), that.getOwnerType())
+					&& Arrays.equals(this.arguments, that.getActualTypeArguments());
+		}
+
+		@Override
+		public int hashCode() {
+			return Arrays.hashCode(this.arguments) ^ this.raw.hashCode();
+		}
+
+		@Override
+		public String toString() {
+			return getTypeName();
+		}
+
+	}
+
+}

@@ -1,0 +1,137 @@
+package io.asyncqueue.spring;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.QueueWorker;
+import io.asyncqueue.spring.event.ApplicationEventQueueListener;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs the consumer of one queue in this process as a {@link SmartLifecycle}: its
+ * {@link QueueWorker} starts with the application context, after the Redis connection, and stops
+ * before it. A {@link QueueContainerRegistry} holds the containers of an application and starts and
+ * stops them together; get one from it to stop or start a single queue at runtime.
+ *
+ * <p>Stopping is graceful: fetching stops at once, running jobs get up to the stop timeout to finish,
+ * and the rest are interrupted and put back to waiting without counting the attempt, so no job is
+ * lost.
+ *
+ * @since 0.1.0
+ */
+public class QueueContainer implements SmartLifecycle {
+
+	private final QueueWorker worker;
+
+	private final boolean autoStartup;
+
+	private final Duration stopTimeout;
+
+	private int phase = QueueContainerRegistry.DEFAULT_PHASE;
+
+	/**
+	 * A container for the worker the builder makes.
+	 * @param workerBuilder the worker's builder, with its jobs; when an event publisher is given, the
+	 * container adds an {@link ApplicationEventQueueListener} whose events have this container as source
+	 * @param eventPublisher where to publish job events, or {@code null} for none
+	 * @param autoStartup whether the registry starts this container with the application
+	 * @param stopTimeout how long running jobs may take to finish when the container stops
+	 */
+	public QueueContainer(QueueWorker.Builder workerBuilder, @Nullable ApplicationEventPublisher eventPublisher,
+			boolean autoStartup, Duration stopTimeout) {
+		Objects.requireNonNull(workerBuilder, "workerBuilder");
+		if (eventPublisher != null) {
+			workerBuilder.listener(new ApplicationEventQueueListener(eventPublisher, this));
+		}
+		this.worker = workerBuilder.build();
+		this.autoStartup = autoStartup;
+		this.stopTimeout = Objects.requireNonNull(stopTimeout, "stopTimeout");
+	}
+
+	/** The queue's name. */
+	public String getQueue() {
+		return this.worker.settings().name();
+	}
+
+	/** The queue's settings. */
+	public QueueSettings getSettings() {
+		return this.worker.settings();
+	}
+
+	/** How many jobs are running in this process now. */
+	public int getActiveJobs() {
+		return this.worker.activeJobs();
+	}
+
+	/** How long running jobs may take to finish when the container stops. */
+	public Duration getStopTimeout() {
+		return this.stopTimeout;
+	}
+
+	/** Start consuming; does nothing when already running. */
+	@Override
+	public void start() {
+		this.worker.start();
+	}
+
+	/** Stop gracefully, waiting for running jobs up to the stop timeout. */
+	@Override
+	public void stop() {
+		this.worker.stop(this.stopTimeout);
+	}
+
+	/**
+	 * Stop gracefully on a thread of its own, then run the callback (always).
+	 * @param callback run once the container has stopped
+	 */
+	@Override
+	public void stop(Runnable callback) {
+		if (!isRunning()) {
+			callback.run();
+			return;
+		}
+		Thread stopper = new Thread(() -> {
+			try {
+				stop();
+			}
+			finally {
+				callback.run();
+			}
+		}, "async-queue-" + getQueue() + "-stop");
+		stopper.setDaemon(true);
+		stopper.start();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.worker.isRunning();
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	@Override
+	public int getPhase() {
+		return this.phase;
+	}
+
+	/**
+	 * Set the phase, when the container is used as a bean of its own.
+	 * @param phase the phase
+	 */
+	public void setPhase(int phase) {
+		this.phase = phase;
+	}
+
+	@Override
+	public String toString() {
+		return "QueueContainer[queue=" + getQueue() + ", running=" + isRunning() + "]";
+	}
+
+}

@@ -1,0 +1,222 @@
+package io.asyncqueue.spring;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+import io.asyncqueue.core.PushOptions;
+import io.asyncqueue.core.PushRequest;
+import io.asyncqueue.core.PushResult;
+import io.asyncqueue.core.QueueClient;
+import io.asyncqueue.core.QueueException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Pushes jobs by their {@link QueueJob @QueueJob} class: the class gives the job's name and queue, its
+ * {@link Job} type argument the payload type, checked at compile time.
+ *
+ * <pre>{@code
+ * queueTemplate.push(CreateOrderJob.class, new CreateOrder("u1", 42));
+ * queueTemplate.push(CreateOrderJob.class, order, PushOptions.delay(Duration.ofMinutes(1)).uniqueId("u1-42"));
+ * queueTemplate.onQueue("orders-bulk").pushAll(CreateOrderJob.class, orders);
+ * }</pre>
+ *
+ * <p>Only the job's class is needed, not a bean of it, so an application without consumers pushes to
+ * any declared queue. Every push is one atomic Redis call and a batch is one call for all its jobs.
+ * Failures reach the caller: the synchronous methods throw {@link QueueException}, the asynchronous ones
+ * complete exceptionally. Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public class QueueTemplate {
+
+	private final QueueClient client;
+
+	private final UnaryOperator<String> placeholderResolver;
+
+	private final Map<Class<?>, JobMetadata> metadata;
+
+	private final @Nullable String queue;
+
+	/**
+	 * A template over a client, with no placeholder resolution in {@link QueueJob} attributes.
+	 * @param client the client
+	 */
+	public QueueTemplate(QueueClient client) {
+		this(client, UnaryOperator.identity());
+	}
+
+	/**
+	 * A template over a client.
+	 * @param client the client
+	 * @param placeholderResolver resolves {@code ${...}} placeholders in {@link QueueJob} attributes
+	 */
+	public QueueTemplate(QueueClient client, UnaryOperator<String> placeholderResolver) {
+		this(client, placeholderResolver, new ConcurrentHashMap<>(), null);
+	}
+
+	private QueueTemplate(QueueClient client, UnaryOperator<String> placeholderResolver,
+			Map<Class<?>, JobMetadata> metadata, @Nullable String queue) {
+		this.client = Objects.requireNonNull(client, "client");
+		this.placeholderResolver = Objects.requireNonNull(placeholderResolver, "placeholderResolver");
+		this.metadata = metadata;
+		this.queue = queue;
+	}
+
+	/**
+	 * A template that pushes to the given queue instead of each job's own. The queue's consumers must
+	 * know the job: list the queue in the job's {@link QueueJob#queue()}.
+	 * @param queue a declared queue
+	 * @return the template
+	 * @throws QueueException when the queue is not declared
+	 */
+	public QueueTemplate onQueue(String queue) {
+		this.client.queues().get(queue);
+		return new QueueTemplate(this.client, this.placeholderResolver, this.metadata, queue);
+	}
+
+	/**
+	 * Push a job due now.
+	 * @param <T> the payload type
+	 * @param job the job class
+	 * @param payload the payload
+	 * @return the job's id
+	 */
+	public <T> PushResult push(Class<? extends Job<T>> job, @Nullable T payload) {
+		return push(job, payload, PushOptions.now());
+	}
+
+	/**
+	 * Push a job: delayed, at an instant, with a unique id or headers.
+	 * @param <T> the payload type
+	 * @param job the job class
+	 * @param payload the payload
+	 * @param options when and how, for example {@code PushOptions.delay(Duration.ofMinutes(1))}
+	 * @return the job's id, or for a duplicate unique id the id of the job that holds it
+	 */
+	public <T> PushResult push(Class<? extends Job<T>> job, @Nullable T payload, PushOptions options) {
+		JobMetadata metadata = metadata(job);
+		return this.client.push(queue(metadata), metadata.name(), payload, options);
+	}
+
+	/**
+	 * Push a job due now without waiting for Redis.
+	 * @param <T> the payload type
+	 * @param job the job class
+	 * @param payload the payload
+	 * @return the result, completed exceptionally on failure
+	 */
+	public <T> CompletableFuture<PushResult> pushAsync(Class<? extends Job<T>> job, @Nullable T payload) {
+		return pushAsync(job, payload, PushOptions.now());
+	}
+
+	/**
+	 * Push a job without waiting for Redis.
+	 * @param <T> the payload type
+	 * @param job the job class
+	 * @param payload the payload
+	 * @param options when and how
+	 * @return the result, completed exceptionally on failure
+	 */
+	public <T> CompletableFuture<PushResult> pushAsync(Class<? extends Job<T>> job, @Nullable T payload,
+			PushOptions options) {
+		try {
+			JobMetadata metadata = metadata(job);
+			return this.client.pushAsync(queue(metadata), metadata.name(), payload, options);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Push several jobs of one class, due now, in one round trip and one atomic step.
+	 * @param <T> the payload type
+	 * @param job the job class
+	 * @param payloads the payloads
+	 * @return one result per payload, in order
+	 */
+	public <T> List<PushResult> pushAll(Class<? extends Job<T>> job, Collection<? extends T> payloads) {
+		return pushAll(job, payloads, (payload) -> PushOptions.now());
+	}
+
+	/**
+	 * Push several jobs of one class in one round trip and one atomic step.
+	 * @param <T> the payload type
+	 * @param job the job class
+	 * @param payloads the payloads
+	 * @param options the options of each payload, for example {@code (order) -> PushOptions.unique(order.id())}
+	 * @return one result per payload, in order
+	 */
+	public <T> List<PushResult> pushAll(Class<? extends Job<T>> job, Collection<? extends T> payloads,
+			Function<? super T, PushOptions> options) {
+		JobMetadata metadata = metadata(job);
+		return this.client.pushAll(queue(metadata), requests(metadata, payloads, options));
+	}
+
+	/**
+	 * Push several jobs of one class, due now, without waiting for Redis.
+	 * @param <T> the payload type
+	 * @param job the job class
+	 * @param payloads the payloads
+	 * @return one result per payload, in order; completed exceptionally on failure
+	 */
+	public <T> CompletableFuture<List<PushResult>> pushAllAsync(Class<? extends Job<T>> job,
+			Collection<? extends T> payloads) {
+		return pushAllAsync(job, payloads, (payload) -> PushOptions.now());
+	}
+
+	/**
+	 * Push several jobs of one class without waiting for Redis.
+	 * @param <T> the payload type
+	 * @param job the job class
+	 * @param payloads the payloads
+	 * @param options the options of each payload
+	 * @return one result per payload, in order; completed exceptionally on failure
+	 */
+	public <T> CompletableFuture<List<PushResult>> pushAllAsync(Class<? extends Job<T>> job,
+			Collection<? extends T> payloads, Function<? super T, PushOptions> options) {
+		try {
+			JobMetadata metadata = metadata(job);
+			return this.client.pushAllAsync(queue(metadata), requests(metadata, payloads, options));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * The metadata of a job class, as this template reads it.
+	 * @param job the job class
+	 * @return its name, queues and payload type
+	 * @throws AsyncQueueConfigurationException when the class is not a valid job
+	 */
+	public JobMetadata metadata(Class<?> job) {
+		return this.metadata.computeIfAbsent(job, (type) -> JobMetadata.of(type, this.placeholderResolver));
+	}
+
+	/** The engine's client, to push by job name without the job's class. */
+	public QueueClient getQueueClient() {
+		return this.client;
+	}
+
+	private String queue(JobMetadata metadata) {
+		return (this.queue != null) ? this.queue : metadata.queue();
+	}
+
+	private static <T> List<PushRequest> requests(JobMetadata metadata, Collection<? extends T> payloads,
+			Function<? super T, PushOptions> options) {
+		List<PushRequest> requests = new ArrayList<>(payloads.size());
+		for (T payload : payloads) {
+			requests.add(new PushRequest(metadata.name(), payload, options.apply(payload)));
+		}
+		return requests;
+	}
+
+}

@@ -1,0 +1,94 @@
+package io.asyncqueue.spring.autoconfigure;
+
+import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.QueueClient;
+import io.asyncqueue.core.QueueOperations;
+import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.spring.AsyncQueueConfigurationException;
+import io.asyncqueue.spring.QueueTemplate;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * The beans every application gets, producer or consumer: queues, Redis, serializer, client,
+ * operations and template.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(RedisClient.class)
+class AsyncQueueConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Queues asyncQueueQueues(AsyncQueueProperties properties, ObjectProvider<QueueSettingsCustomizer> customizers) {
+		return new QueueSettingsFactory(properties, customizers.orderedStream().toList()).createQueues();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobSerializer asyncQueueJobSerializer(ObjectProvider<JsonMapper> jsonMapper) {
+		JsonMapper mapper = jsonMapper.getIfUnique();
+		return (mapper != null) ? new JobSerializer(mapper) : new JobSerializer();
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	RedisConnector asyncQueueRedisConnector(ObjectProvider<DataRedisConnectionDetails> connectionDetails,
+			ObjectProvider<DataRedisProperties> redisProperties, ObjectProvider<ClientResources> clientResources,
+			ObjectProvider<LettuceClientOptionsBuilderCustomizer> clientOptionsCustomizers) {
+		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
+		DataRedisProperties properties = redisProperties.getIfAvailable();
+		if (details == null || properties == null) {
+			throw new AsyncQueueConfigurationException(null,
+					"async-queue takes its Redis settings from Spring Boot's Redis auto-configuration "
+							+ "(DataRedisAutoConfiguration), which is not active in this application.",
+					"Do not exclude DataRedisAutoConfiguration, or define an io.asyncqueue.core.redis.RedisConnector bean "
+							+ "(for example RedisConnector.create(\"redis://localhost:6379\")).");
+		}
+		LettuceClientFactory factory = new LettuceClientFactory(details, properties);
+		ClientResources shared = clientResources.getIfUnique();
+		ClientResources resources = (shared != null) ? shared : DefaultClientResources.create();
+		return new LazyRedisConnector(factory,
+				() -> factory.createClient(resources, clientOptionsCustomizers.orderedStream().toList()),
+				(shared != null) ? null : resources);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	QueueClient asyncQueueClient(RedisConnector redisConnector, JobSerializer serializer, Queues queues) {
+		return new QueueClient(redisConnector, serializer, queues);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	QueueOperations asyncQueueOperations(RedisConnector redisConnector, JobSerializer serializer, Queues queues) {
+		return new QueueOperations(redisConnector, serializer, queues);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	QueueTemplate queueTemplate(QueueClient client, Environment environment) {
+		return new QueueTemplate(client, environment::resolveRequiredPlaceholders);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	QueueLengthPublisher asyncQueueLengthPublisher(AsyncQueueProperties properties, QueueOperations operations,
+			ApplicationEventPublisher eventPublisher) {
+		return new QueueLengthPublisher(operations, eventPublisher, properties.getQueueLengthInterval());
+	}
+
+}

@@ -1,0 +1,43 @@
+package io.asyncqueue.spring.autoconfigure;
+
+import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.QueueListener;
+import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.spring.QueueContainerRegistry;
+import io.lettuce.core.RedisClient;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * The consumers: one container per queue that has {@link io.asyncqueue.spring.QueueJob @QueueJob}
+ * beans, unless the application is producer-only.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(RedisClient.class)
+@ConditionalOnBooleanProperty(name = "async-queue.consumer.enabled", matchIfMissing = true)
+class AsyncQueueConsumerConfiguration {
+
+	static final String REGISTRY_BEAN_NAME = "asyncQueueContainerRegistry";
+
+	@Bean(name = REGISTRY_BEAN_NAME)
+	@ConditionalOnMissingBean
+	QueueContainerRegistry asyncQueueContainerRegistry(AsyncQueueProperties properties, Queues queues,
+			RedisConnector redisConnector, JobSerializer serializer, ConfigurableListableBeanFactory beanFactory,
+			ApplicationEventPublisher eventPublisher, Environment environment,
+			ObjectProvider<QueueListener> listeners, ObjectProvider<QueueWorkerCustomizer> customizers) {
+		QueueContainerFactory factory = new QueueContainerFactory(properties, queues, redisConnector, serializer,
+				eventPublisher, environment, listeners.orderedStream().toList(),
+				customizers.orderedStream().toList());
+		return new QueueContainerRegistry(factory.createContainers(beanFactory, REGISTRY_BEAN_NAME));
+	}
+
+}

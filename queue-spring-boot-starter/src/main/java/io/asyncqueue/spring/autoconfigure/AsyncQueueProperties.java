@@ -1,0 +1,591 @@
+package io.asyncqueue.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.RetryBackoff;
+import io.asyncqueue.core.StalledJobAction;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for async-queue: the queues, settings shared by all of them, and whether
+ * this application consumes.
+ *
+ * <pre>
+ * async-queue:
+ *   defaults:
+ *     handle-timeout: 10s
+ *   queues:
+ *     default: {}
+ *     orders:
+ *       concurrency: 1
+ *       max-attempts: 3
+ *       retry-backoff: [1s, 5s, 30s]
+ * </pre>
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("async-queue")
+public class AsyncQueueProperties {
+
+	/**
+	 * Whether to enable async-queue.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Interval at which to publish a QueueLengthEvent with the job counts by state of every declared
+	 * queue. Zero for never.
+	 */
+	private Duration queueLengthInterval = Duration.ofSeconds(30);
+
+	private final Consumer consumer = new Consumer();
+
+	private final Defaults defaults = new Defaults();
+
+	/**
+	 * Queues by name. Each setting left unset takes its value from "async-queue.defaults". When no queue
+	 * is declared, one named "default" is.
+	 */
+	private final Map<String, Queue> queues = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getQueueLengthInterval() {
+		return this.queueLengthInterval;
+	}
+
+	public void setQueueLengthInterval(Duration queueLengthInterval) {
+		this.queueLengthInterval = queueLengthInterval;
+	}
+
+	public Consumer getConsumer() {
+		return this.consumer;
+	}
+
+	public Defaults getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, Queue> getQueues() {
+		return this.queues;
+	}
+
+	/**
+	 * Consumer properties.
+	 */
+	public static class Consumer {
+
+		/**
+		 * Whether this application consumes jobs. When false, it is a producer-only application: it starts
+		 * no consumers and needs no job beans, and can still push to every declared queue.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Exponential retry backoff: initial × multiplier^(attempt - 1), capped at max, spread by ± jitter.
+	 */
+	public static class ExponentialBackoff {
+
+		/**
+		 * Delay after the first failure. Setting it turns the exponential backoff on, in place of
+		 * "retry-backoff" at the same level.
+		 */
+		private @Nullable Duration initial;
+
+		/**
+		 * Growth factor of the delay after each failure, at least 1.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Longest delay.
+		 */
+		private Duration max = Duration.ofMinutes(10);
+
+		/**
+		 * Random spread of each delay, as a fraction between 0 and 1, so that jobs that failed together do
+		 * not retry together.
+		 */
+		private double jitter = 0.1;
+
+		public @Nullable Duration getInitial() {
+			return this.initial;
+		}
+
+		public void setInitial(@Nullable Duration initial) {
+			this.initial = initial;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(Duration max) {
+			this.max = max;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+	/**
+	 * Settings every queue takes unless it sets its own.
+	 */
+	public static class Defaults {
+
+		/**
+		 * Longest time an idle consumer blocks on Redis before it looks again.
+		 */
+		private Duration blockingTimeout = QueueSettings.DEFAULT_BLOCKING_TIMEOUT;
+
+		/**
+		 * Wait before each retry of a failed job: the first element after the first failure and so on,
+		 * the last repeating. One element for a fixed delay.
+		 */
+		private List<Duration> retryBackoff = delays(QueueSettings.DEFAULT_RETRY_BACKOFF);
+
+		private final ExponentialBackoff exponentialBackoff = new ExponentialBackoff();
+
+		/**
+		 * Most executions of one job, the first included.
+		 */
+		private int maxAttempts = QueueSettings.DEFAULT_MAX_ATTEMPTS;
+
+		/**
+		 * Longest time one execution may run before it is interrupted and counted as failed. Zero for no
+		 * limit.
+		 */
+		private Duration handleTimeout = QueueSettings.DEFAULT_HANDLE_TIMEOUT;
+
+		/**
+		 * Fetch loops per queue in this process, each with its own blocking Redis connection.
+		 */
+		private int consumers = QueueSettings.DEFAULT_CONSUMERS;
+
+		/**
+		 * Most jobs of one queue running at once in this process. 1 runs them one at a time.
+		 */
+		private int concurrency = QueueSettings.DEFAULT_CONCURRENCY;
+
+		/**
+		 * Most jobs one fetch reserves in one round trip.
+		 */
+		private int fetchBatchSize = QueueSettings.DEFAULT_FETCH_BATCH_SIZE;
+
+		/**
+		 * How long a fetched job stays reserved without a renewal from its worker before it counts as
+		 * stalled.
+		 */
+		private Duration leaseDuration = QueueSettings.DEFAULT_LEASE_DURATION;
+
+		/**
+		 * How many times a job may stall and be recovered before it goes to "failed".
+		 */
+		private int maxStalls = QueueSettings.DEFAULT_MAX_STALLS;
+
+		/**
+		 * What happens to a job whose lease expired: recover it to waiting, or park it in "timeout".
+		 */
+		private StalledJobAction stalledJobAction = QueueSettings.DEFAULT_STALLED_JOB_ACTION;
+
+		/**
+		 * How long a stopping consumer lets running jobs finish before it interrupts them and puts them
+		 * back to waiting. Also bounded by "spring.lifecycle.timeout-per-shutdown-phase".
+		 */
+		private Duration shutdownTimeout = QueueSettings.DEFAULT_SHUTDOWN_TIMEOUT;
+
+		/**
+		 * Largest serialized job that a push accepts.
+		 */
+		private DataSize maxPayloadSize = DataSize.ofBytes(QueueSettings.DEFAULT_MAX_PAYLOAD_SIZE);
+
+		/**
+		 * Exceptions (and their subclasses) that send a job straight to "failed" without a retry.
+		 */
+		private List<Class<? extends Throwable>> nonRetryableExceptions = new ArrayList<>();
+
+		/**
+		 * Whether to start the queue's consumer with the application.
+		 */
+		private boolean autoStartup = true;
+
+		public Duration getBlockingTimeout() {
+			return this.blockingTimeout;
+		}
+
+		public void setBlockingTimeout(Duration blockingTimeout) {
+			this.blockingTimeout = blockingTimeout;
+		}
+
+		public List<Duration> getRetryBackoff() {
+			return this.retryBackoff;
+		}
+
+		public void setRetryBackoff(List<Duration> retryBackoff) {
+			this.retryBackoff = retryBackoff;
+		}
+
+		public ExponentialBackoff getExponentialBackoff() {
+			return this.exponentialBackoff;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getHandleTimeout() {
+			return this.handleTimeout;
+		}
+
+		public void setHandleTimeout(Duration handleTimeout) {
+			this.handleTimeout = handleTimeout;
+		}
+
+		public int getConsumers() {
+			return this.consumers;
+		}
+
+		public void setConsumers(int consumers) {
+			this.consumers = consumers;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getFetchBatchSize() {
+			return this.fetchBatchSize;
+		}
+
+		public void setFetchBatchSize(int fetchBatchSize) {
+			this.fetchBatchSize = fetchBatchSize;
+		}
+
+		public Duration getLeaseDuration() {
+			return this.leaseDuration;
+		}
+
+		public void setLeaseDuration(Duration leaseDuration) {
+			this.leaseDuration = leaseDuration;
+		}
+
+		public int getMaxStalls() {
+			return this.maxStalls;
+		}
+
+		public void setMaxStalls(int maxStalls) {
+			this.maxStalls = maxStalls;
+		}
+
+		public StalledJobAction getStalledJobAction() {
+			return this.stalledJobAction;
+		}
+
+		public void setStalledJobAction(StalledJobAction stalledJobAction) {
+			this.stalledJobAction = stalledJobAction;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public DataSize getMaxPayloadSize() {
+			return this.maxPayloadSize;
+		}
+
+		public void setMaxPayloadSize(DataSize maxPayloadSize) {
+			this.maxPayloadSize = maxPayloadSize;
+		}
+
+		public List<Class<? extends Throwable>> getNonRetryableExceptions() {
+			return this.nonRetryableExceptions;
+		}
+
+		public void setNonRetryableExceptions(List<Class<? extends Throwable>> nonRetryableExceptions) {
+			this.nonRetryableExceptions = nonRetryableExceptions;
+		}
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+		private static List<Duration> delays(RetryBackoff backoff) {
+			if (backoff instanceof RetryBackoff.Fixed fixed) {
+				return new ArrayList<>(List.of(fixed.delay()));
+			}
+			if (backoff instanceof RetryBackoff.Schedule schedule) {
+				return new ArrayList<>(schedule.delays());
+			}
+			throw new IllegalStateException("Unexpected default retry backoff " + backoff);
+		}
+
+	}
+
+	/**
+	 * One queue. Every setting left unset takes its value from "async-queue.defaults".
+	 */
+	public static class Queue {
+
+		/**
+		 * Redis key prefix of the queue's keys. Defaults to "async-queue:" followed by the queue's name.
+		 */
+		private @Nullable String channel;
+
+		/**
+		 * Longest time an idle consumer blocks on Redis before it looks again.
+		 */
+		private @Nullable Duration blockingTimeout;
+
+		/**
+		 * Wait before each retry of a failed job: the first element after the first failure and so on,
+		 * the last repeating. One element for a fixed delay.
+		 */
+		private @Nullable List<Duration> retryBackoff;
+
+		private final ExponentialBackoff exponentialBackoff = new ExponentialBackoff();
+
+		/**
+		 * Most executions of one job, the first included.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		/**
+		 * Longest time one execution may run before it is interrupted and counted as failed. Zero for no
+		 * limit.
+		 */
+		private @Nullable Duration handleTimeout;
+
+		/**
+		 * Fetch loops of this queue in this process, each with its own blocking Redis connection.
+		 */
+		private @Nullable Integer consumers;
+
+		/**
+		 * Most jobs of this queue running at once in this process. 1 runs them one at a time.
+		 */
+		private @Nullable Integer concurrency;
+
+		/**
+		 * Most jobs one fetch reserves in one round trip.
+		 */
+		private @Nullable Integer fetchBatchSize;
+
+		/**
+		 * How long a fetched job stays reserved without a renewal from its worker before it counts as
+		 * stalled.
+		 */
+		private @Nullable Duration leaseDuration;
+
+		/**
+		 * How many times a job may stall and be recovered before it goes to "failed".
+		 */
+		private @Nullable Integer maxStalls;
+
+		/**
+		 * What happens to a job whose lease expired: recover it to waiting, or park it in "timeout".
+		 */
+		private @Nullable StalledJobAction stalledJobAction;
+
+		/**
+		 * How long a stopping consumer lets running jobs finish before it interrupts them and puts them
+		 * back to waiting. Also bounded by "spring.lifecycle.timeout-per-shutdown-phase".
+		 */
+		private @Nullable Duration shutdownTimeout;
+
+		/**
+		 * Largest serialized job that a push accepts.
+		 */
+		private @Nullable DataSize maxPayloadSize;
+
+		/**
+		 * Exceptions (and their subclasses) that send a job straight to "failed" without a retry. Replaces
+		 * the default list.
+		 */
+		private @Nullable List<Class<? extends Throwable>> nonRetryableExceptions;
+
+		/**
+		 * Whether to start the queue's consumer with the application.
+		 */
+		private @Nullable Boolean autoStartup;
+
+		public @Nullable String getChannel() {
+			return this.channel;
+		}
+
+		public void setChannel(@Nullable String channel) {
+			this.channel = channel;
+		}
+
+		public @Nullable Duration getBlockingTimeout() {
+			return this.blockingTimeout;
+		}
+
+		public void setBlockingTimeout(@Nullable Duration blockingTimeout) {
+			this.blockingTimeout = blockingTimeout;
+		}
+
+		public @Nullable List<Duration> getRetryBackoff() {
+			return this.retryBackoff;
+		}
+
+		public void setRetryBackoff(@Nullable List<Duration> retryBackoff) {
+			this.retryBackoff = retryBackoff;
+		}
+
+		public ExponentialBackoff getExponentialBackoff() {
+			return this.exponentialBackoff;
+		}
+
+		public @Nullable Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(@Nullable Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public @Nullable Duration getHandleTimeout() {
+			return this.handleTimeout;
+		}
+
+		public void setHandleTimeout(@Nullable Duration handleTimeout) {
+			this.handleTimeout = handleTimeout;
+		}
+
+		public @Nullable Integer getConsumers() {
+			return this.consumers;
+		}
+
+		public void setConsumers(@Nullable Integer consumers) {
+			this.consumers = consumers;
+		}
+
+		public @Nullable Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public @Nullable Integer getFetchBatchSize() {
+			return this.fetchBatchSize;
+		}
+
+		public void setFetchBatchSize(@Nullable Integer fetchBatchSize) {
+			this.fetchBatchSize = fetchBatchSize;
+		}
+
+		public @Nullable Duration getLeaseDuration() {
+			return this.leaseDuration;
+		}
+
+		public void setLeaseDuration(@Nullable Duration leaseDuration) {
+			this.leaseDuration = leaseDuration;
+		}
+
+		public @Nullable Integer getMaxStalls() {
+			return this.maxStalls;
+		}
+
+		public void setMaxStalls(@Nullable Integer maxStalls) {
+			this.maxStalls = maxStalls;
+		}
+
+		public @Nullable StalledJobAction getStalledJobAction() {
+			return this.stalledJobAction;
+		}
+
+		public void setStalledJobAction(@Nullable StalledJobAction stalledJobAction) {
+			this.stalledJobAction = stalledJobAction;
+		}
+
+		public @Nullable Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(@Nullable Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public @Nullable DataSize getMaxPayloadSize() {
+			return this.maxPayloadSize;
+		}
+
+		public void setMaxPayloadSize(@Nullable DataSize maxPayloadSize) {
+			this.maxPayloadSize = maxPayloadSize;
+		}
+
+		public @Nullable List<Class<? extends Throwable>> getNonRetryableExceptions() {
+			return this.nonRetryableExceptions;
+		}
+
+		public void setNonRetryableExceptions(@Nullable List<Class<? extends Throwable>> nonRetryableExceptions) {
+			this.nonRetryableExceptions = nonRetryableExceptions;
+		}
+
+		public @Nullable Boolean getAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(@Nullable Boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+	}
+
+}

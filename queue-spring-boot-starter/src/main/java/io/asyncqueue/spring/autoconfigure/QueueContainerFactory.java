@@ -1,0 +1,168 @@
+package io.asyncqueue.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.asyncqueue.core.JobDefinition;
+import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.QueueListener;
+import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.QueueWorker;
+import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.ThreadFactories;
+import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.spring.AsyncQueueConfigurationException;
+import io.asyncqueue.spring.Job;
+import io.asyncqueue.spring.JobMetadata;
+import io.asyncqueue.spring.QueueContainer;
+import io.asyncqueue.spring.QueueJob;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.env.Environment;
+
+/**
+ * Finds the {@link QueueJob @QueueJob} beans, checks them against the declared queues and builds one
+ * {@link QueueContainer} per queue that has jobs.
+ */
+final class QueueContainerFactory {
+
+	private static final Log logger = LogFactory.getLog(QueueContainerFactory.class);
+
+	static final String SHUTDOWN_PHASE_TIMEOUT_PROPERTY = "spring.lifecycle.timeout-per-shutdown-phase";
+
+	static final Duration DEFAULT_SHUTDOWN_PHASE_TIMEOUT = Duration.ofSeconds(30);
+
+	private final AsyncQueueProperties properties;
+
+	private final Queues queues;
+
+	private final RedisConnector redisConnector;
+
+	private final JobSerializer serializer;
+
+	private final ApplicationEventPublisher eventPublisher;
+
+	private final Environment environment;
+
+	private final List<QueueListener> listeners;
+
+	private final List<QueueWorkerCustomizer> customizers;
+
+	QueueContainerFactory(AsyncQueueProperties properties, Queues queues, RedisConnector redisConnector,
+			JobSerializer serializer, ApplicationEventPublisher eventPublisher, Environment environment,
+			List<QueueListener> listeners, List<QueueWorkerCustomizer> customizers) {
+		this.properties = properties;
+		this.queues = queues;
+		this.redisConnector = redisConnector;
+		this.serializer = serializer;
+		this.eventPublisher = eventPublisher;
+		this.environment = environment;
+		this.listeners = listeners;
+		this.customizers = customizers;
+	}
+
+	List<QueueContainer> createContainers(ConfigurableListableBeanFactory beanFactory, String registryBeanName) {
+		Map<String, List<JobDefinition<?>>> jobsByQueue = collectJobs(beanFactory, registryBeanName);
+		Duration phaseTimeout = Binder.get(this.environment)
+			.bind(SHUTDOWN_PHASE_TIMEOUT_PROPERTY, Duration.class)
+			.orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
+		List<QueueContainer> containers = new ArrayList<>();
+		for (QueueSettings queue : this.queues.all()) {
+			List<JobDefinition<?>> jobs = jobsByQueue.get(queue.name());
+			if (jobs == null) {
+				logger.debug("Queue '" + queue.name() + "' has no @QueueJob bean: this application does not consume it");
+				continue;
+			}
+			containers.add(createContainer(queue, jobs, phaseTimeout));
+		}
+		return containers;
+	}
+
+	private QueueContainer createContainer(QueueSettings queue, List<JobDefinition<?>> jobs, Duration phaseTimeout) {
+		QueueWorker.Builder builder = QueueWorker.builder(queue, this.redisConnector).serializer(this.serializer);
+		if (Threading.VIRTUAL.isActive(this.environment)) {
+			builder.threadFactory(ThreadFactories.virtual("async-queue-" + queue.name() + "-"));
+		}
+		jobs.forEach(builder::job);
+		this.listeners.forEach(builder::listener);
+		for (QueueWorkerCustomizer customizer : this.customizers) {
+			customizer.customize(queue, builder);
+		}
+		boolean autoStartup = new QueueSettingsFactory(this.properties, List.of()).isAutoStartup(queue.name());
+		return new QueueContainer(builder, this.eventPublisher, autoStartup, stopTimeout(queue, phaseTimeout));
+	}
+
+	/**
+	 * The grace period of a stopping consumer: the queue's shutdown timeout, cut to end a little before
+	 * Spring stops waiting for the shutdown phase, so that unfinished jobs are put back in time.
+	 */
+	static Duration stopTimeout(QueueSettings queue, Duration phaseTimeout) {
+		Duration margin = phaseTimeout.dividedBy(4);
+		if (margin.compareTo(Duration.ofSeconds(1)) > 0) {
+			margin = Duration.ofSeconds(1);
+		}
+		Duration phaseBound = phaseTimeout.minus(margin);
+		if (phaseBound.isNegative()) {
+			phaseBound = Duration.ZERO;
+		}
+		return (queue.shutdownTimeout().compareTo(phaseBound) <= 0) ? queue.shutdownTimeout() : phaseBound;
+	}
+
+	private Map<String, List<JobDefinition<?>>> collectJobs(ConfigurableListableBeanFactory beanFactory,
+			String registryBeanName) {
+		Set<String> beanNames = new LinkedHashSet<>(Arrays.asList(beanFactory.getBeanNamesForAnnotation(QueueJob.class)));
+		beanNames.addAll(Arrays.asList(beanFactory.getBeanNamesForType(Job.class, true, false)));
+		Map<String, List<JobDefinition<?>>> jobsByQueue = new LinkedHashMap<>();
+		Map<String, String> beanByJobName = new LinkedHashMap<>();
+		Map<String, JobMetadata> metadataByJobName = new LinkedHashMap<>();
+		for (String beanName : beanNames) {
+			Object bean = beanFactory.getBean(beanName);
+			Class<?> type = AopProxyUtils.ultimateTargetClass(bean);
+			if (!(bean instanceof Job<?> job)) {
+				throw new AsyncQueueConfigurationException(null,
+						"@QueueJob bean '" + beanName + "' (" + type.getName() + ") does not implement " + Job.class.getName(),
+						"Make " + type.getName() + " implement Job<Payload>, where Payload is the type it handles.");
+			}
+			JobMetadata metadata = JobMetadata.of(type, this.environment::resolveRequiredPlaceholders);
+			String otherBean = beanByJobName.putIfAbsent(metadata.name(), beanName);
+			if (otherBean != null) {
+				JobMetadata other = metadataByJobName.get(metadata.name());
+				throw new AsyncQueueConfigurationException(null,
+						"Two jobs are named '" + metadata.name() + "': bean '" + otherBean + "' ("
+								+ other.jobClass().getName() + ") and bean '" + beanName + "' ("
+								+ metadata.jobClass().getName() + "). A job's name routes every pushed job to its class.",
+						"Give one of them a name of its own with @QueueJob(name = \"...\"), keeping the name in use for "
+								+ "the class whose jobs may already wait in Redis; or remove the extra bean.");
+			}
+			metadataByJobName.put(metadata.name(), metadata);
+			for (String queue : metadata.queues()) {
+				if (!this.queues.contains(queue)) {
+					List<String> declared = this.queues.all().stream().map(QueueSettings::name).toList();
+					String property = QueueSettingsFactory.queueProperty(queue);
+					throw new AsyncQueueConfigurationException(property,
+							"Job '" + metadata.name() + "' (" + metadata.jobClass().getName() + ") is bound to queue '"
+									+ queue + "', which is not declared. Declared queues: " + declared + ".",
+							"Declare the queue under " + property + " (in application.yml: async-queue.queues." + queue
+									+ ": {} ), or change @QueueJob(queue = ...) on " + metadata.jobClass().getName()
+									+ " to one of " + declared + ".");
+				}
+				jobsByQueue.computeIfAbsent(queue, (key) -> new ArrayList<>()).add(metadata.toDefinition(job));
+			}
+			beanFactory.registerDependentBean(beanName, registryBeanName);
+		}
+		return jobsByQueue;
+	}
+
+}
