@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * @param queue the queue
  * @param id the job id
- * @param jobName the logical job name
+ * @param jobName the logical job name, or {@code null} for a job whose envelope could not be read
  * @param attempt this execution's number, from 1
  * @param maxAttempts the most executions the job gets
  * @param pushedAt when the job was pushed

@@ -98,30 +98,35 @@ public final class QueueClient {
 		if (requests.isEmpty()) {
 			return CompletableFuture.completedFuture(List.of());
 		}
-		String[] args;
-		QueueSettings settings;
+		CompletableFuture<List<Object>> reply;
 		try {
-			settings = this.queues.get(queue);
-			args = arguments(settings, requests);
+			QueueSettings settings = this.queues.get(queue);
+			reply = PUSH.run(this.redis.commands(), keys(settings), arguments(settings, requests));
 		}
 		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
+			reply = CompletableFuture.failedFuture(ex);
 		}
-		return PUSH.<List<Object>>run(this.redis.commands(), keys(settings), args)
-			.handle((reply, failure) -> {
-				if (failure != null && String.valueOf(rootCause(failure).getMessage()).startsWith("PUSH_CLOSED")) {
-					throw new QueueClosedException(queue);
-				}
-				if (failure != null) {
-					throw new QueueException("Could not push " + requests.size() + " job(s) to queue '" + queue
-							+ "': " + rootCause(failure).getMessage(), rootCause(failure));
-				}
-				List<PushResult> results = new ArrayList<>(requests.size());
-				for (int i = 0; i < reply.size(); i += 2) {
-					results.add(new PushResult((String) reply.get(i), ((Long) reply.get(i + 1)) == 1L));
-				}
-				return results;
-			});
+		return reply.handle((values, failure) -> {
+			if (failure != null) {
+				throw pushFailure(queue, requests.size(), rootCause(failure));
+			}
+			List<PushResult> results = new ArrayList<>(requests.size());
+			for (int i = 0; i < values.size(); i += 2) {
+				results.add(new PushResult((String) values.get(i), ((Long) values.get(i + 1)) == 1L));
+			}
+			return results;
+		});
+	}
+
+	private static QueueException pushFailure(String queue, int jobs, Throwable cause) {
+		if (cause instanceof QueueException queueException) {
+			return queueException;
+		}
+		if (String.valueOf(cause.getMessage()).startsWith("PUSH_CLOSED")) {
+			return new QueueClosedException(queue);
+		}
+		return new QueueException("Could not push " + jobs + " job(s) to queue '" + queue + "': " + cause.getMessage(),
+				cause);
 	}
 
 	private String[] arguments(QueueSettings settings, List<PushRequest> requests) {

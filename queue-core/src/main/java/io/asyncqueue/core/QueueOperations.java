@@ -30,6 +30,8 @@ public final class QueueOperations {
 
 	private static final RedisScript LIST = RedisScript.named("list");
 
+	private static final RedisScript OLDEST = RedisScript.named("oldest", ScriptOutputType.VALUE);
+
 	private static final RedisScript CONTROL = RedisScript.named("control", ScriptOutputType.INTEGER);
 
 	private static final int CHUNK = 1000;
@@ -72,8 +74,29 @@ public final class QueueOperations {
 	 * @return the counts
 	 */
 	public CompletableFuture<QueueCounts> countsAsync(String queue) {
-		return COUNTS.<List<Long>>run(this.redis.commands(), keys(queue))
-			.thenApply((c) -> new QueueCounts(queue, c.get(0), c.get(1), c.get(2), c.get(3), c.get(4)));
+		CompletableFuture<List<Long>> reply;
+		try {
+			reply = COUNTS.run(this.redis.commands(), keys(queue));
+		}
+		catch (RuntimeException ex) {
+			reply = CompletableFuture.failedFuture(ex);
+		}
+		return reply.thenApply((c) -> new QueueCounts(queue, c.get(0), c.get(1), c.get(2), c.get(3), c.get(4)));
+	}
+
+	/**
+	 * When the job that has waited longest was pushed (by its producer's clock), for alerting on a
+	 * queue that is not being drained.
+	 * @param queue the queue
+	 * @return the push time of the head of {@code waiting}, or {@code null} when nothing waits
+	 */
+	public Instant oldestWaitingPushedAt(String queue) {
+		String envelope = QueueClient.join(OLDEST.run(this.redis.commands(), keys(queue)));
+		JsonNode parsed = this.serializer.readTreeOrNull(envelope);
+		if (parsed == null || !parsed.path("pushedAt").isNumber()) {
+			return null;
+		}
+		return Instant.ofEpochMilli(parsed.path("pushedAt").asLong());
 	}
 
 	/**

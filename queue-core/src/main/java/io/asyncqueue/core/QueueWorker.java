@@ -163,8 +163,7 @@ public final class QueueWorker {
 			if (this.queueLengthInterval != null && !this.queueLengthInterval.isZero()) {
 				QueueOperations operations = new QueueOperations(this.redis, this.serializer, Queues.of(this.settings));
 				long every = this.queueLengthInterval.toMillis();
-				this.scheduler.scheduleWithFixedDelay(() -> operations.countsAsync(this.settings.name())
-					.thenAccept((counts) -> fire((listener) -> listener.queueLength(counts))), every, every,
+				this.scheduler.scheduleWithFixedDelay(() -> sampleQueueLength(operations), every, every,
 						TimeUnit.MILLISECONDS);
 			}
 			this.fetchers.clear();
@@ -251,6 +250,16 @@ public final class QueueWorker {
 			if (execution.info != null) {
 				fire((listener) -> listener.afterHandle(execution.info, JobOutcome.RELEASED, execution.elapsed(), null));
 			}
+		}
+	}
+
+	private void sampleQueueLength(QueueOperations operations) {
+		try {
+			QueueCounts counts = operations.counts(this.settings.name());
+			fire((listener) -> listener.queueLength(counts));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Queue '{}': could not sample its length: {}", this.settings.name(), ex.getMessage());
 		}
 	}
 

@@ -66,6 +66,17 @@ class OperationsTest extends RedisTestSupport {
 	}
 
 	@Test
+	void oldestWaitingJobTellsHowLongTheQueueHasNotBeenDrained() {
+		QueueSettings settings = settings().build();
+		QueueOperations operations = operations(settings);
+		assertThat(operations.oldestWaitingPushedAt(this.queue)).isNull();
+		java.time.Instant before = java.time.Instant.now().minusMillis(1);
+		client(settings).push(this.queue, "n", 1);
+		client(settings).push(this.queue, "n", 2);
+		assertThat(operations.oldestWaitingPushedAt(this.queue)).isBetween(before, java.time.Instant.now());
+	}
+
+	@Test
 	void onlyParkedStatesCanBeReloaded() {
 		QueueSettings settings = settings().build();
 		assertThatIllegalArgumentException()

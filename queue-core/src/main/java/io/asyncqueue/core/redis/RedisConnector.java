@@ -12,6 +12,8 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -80,8 +82,19 @@ public abstract class RedisConnector implements AutoCloseable {
 		return ClientOptions.builder()
 			.autoReconnect(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			.timeoutOptions(TimeoutOptions.enabled(DEFAULT_COMMAND_TIMEOUT))
+			.timeoutOptions(timeoutOptions(DEFAULT_COMMAND_TIMEOUT))
 			.build();
+	}
+
+	/**
+	 * Time out every command after {@code timeout} except the consumers' blocking wait, which already
+	 * carries its own timeout (a blocking timeout longer than the command timeout would otherwise fail
+	 * every idle wait).
+	 * @param timeout the command timeout
+	 * @return the options
+	 */
+	public static TimeoutOptions timeoutOptions(Duration timeout) {
+		return TimeoutOptions.builder().timeoutCommands().timeoutSource(new ExemptBlockingWait(timeout)).build();
 	}
 
 	/** The shared connection's commands. */
@@ -157,6 +170,26 @@ public abstract class RedisConnector implements AutoCloseable {
 		@Override
 		public void close() {
 			this.shared.close();
+		}
+
+	}
+
+	private static final class ExemptBlockingWait extends TimeoutOptions.TimeoutSource {
+
+		private final long timeoutMillis;
+
+		ExemptBlockingWait(Duration timeout) {
+			this.timeoutMillis = timeout.toMillis();
+		}
+
+		@Override
+		public long getTimeout(RedisCommand<?, ?, ?> command) {
+			return (command.getType() == CommandType.BZPOPMIN) ? 0 : this.timeoutMillis;
+		}
+
+		@Override
+		public TimeUnit getTimeUnit() {
+			return TimeUnit.MILLISECONDS;
 		}
 
 	}

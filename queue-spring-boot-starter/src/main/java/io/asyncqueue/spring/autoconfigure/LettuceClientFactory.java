@@ -3,7 +3,6 @@ package io.asyncqueue.spring.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.asyncqueue.core.redis.RedisConnector;
@@ -13,12 +12,9 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.protocol.CommandType;
-import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import org.jspecify.annotations.Nullable;
 
@@ -129,10 +125,7 @@ final class LettuceClientFactory {
 		ClientOptions.Builder builder = (this.mode == Mode.CLUSTER) ? clusterOptions() : ClientOptions.builder();
 		builder.autoReconnect(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			.timeoutOptions(TimeoutOptions.builder()
-				.timeoutCommands()
-				.timeoutSource(new EngineTimeoutSource(this.commandTimeout))
-				.build());
+			.timeoutOptions(RedisConnector.timeoutOptions(this.commandTimeout));
 		Duration connectTimeout = this.properties.getConnectTimeout();
 		if (connectTimeout != null) {
 			builder.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build());
@@ -227,30 +220,6 @@ final class LettuceClientFactory {
 			}
 		}
 		return builder;
-	}
-
-	/**
-	 * Every command times out after the command timeout, except the blocking wait of idle consumers
-	 * (BZPOPMIN), whose duration the engine chooses and bounds itself.
-	 */
-	static final class EngineTimeoutSource extends TimeoutOptions.TimeoutSource {
-
-		private final long timeoutMillis;
-
-		EngineTimeoutSource(Duration timeout) {
-			this.timeoutMillis = timeout.toMillis();
-		}
-
-		@Override
-		public long getTimeout(RedisCommand<?, ?, ?> command) {
-			return (command.getType() == CommandType.BZPOPMIN) ? 0 : this.timeoutMillis;
-		}
-
-		@Override
-		public TimeUnit getTimeUnit() {
-			return TimeUnit.MILLISECONDS;
-		}
-
 	}
 
 }
