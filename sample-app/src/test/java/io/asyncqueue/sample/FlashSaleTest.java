@@ -1,0 +1,178 @@
+package io.asyncqueue.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import io.asyncqueue.core.FailedJob;
+import io.asyncqueue.core.QueueOperations;
+import io.asyncqueue.sample.demo.LoadDriver;
+import io.asyncqueue.sample.demo.LoadReport;
+import io.asyncqueue.sample.demo.LoadReport.Answer;
+import io.asyncqueue.sample.flashsale.Catalog;
+import io.asyncqueue.sample.flashsale.Order;
+import io.asyncqueue.sample.flashsale.Orders;
+import io.asyncqueue.test.EmbeddedRedis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample on real parts: a real redis-server (queue-test), H2, the HTTP API on a random port, and the
+ * load driver firing at it.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		"spring.datasource.url=jdbc:h2:mem:flash-sale-test;DB_CLOSE_DELAY=-1",
+		"async-queue.queues.orders.retry-backoff=100ms",
+		"sample.orders.crash-after-insert-rate=0.2",
+		"sample.items.test-bar.name=Test bar", "sample.items.test-bar.price=1.00", "sample.items.test-bar.stock=3" })
+@EmbeddedRedis
+class FlashSaleTest {
+
+	@Autowired
+	LoadDriver driver;
+
+	@Autowired
+	Orders orders;
+
+	@Autowired
+	Catalog catalog;
+
+	@Autowired
+	QueueOperations operations;
+
+	@Autowired
+	StringRedisTemplate redis;
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void theFlashSaleSellsExactlyItsStockOncePerUser() throws Exception {
+		LoadReport report = this.driver.run(demo("seckill", 50, 500, 200));
+		System.out.println(report.render());
+
+		assertThat(report.checks()).allSatisfy((check) -> assertThat(check.kept()).as(check.detail()).isTrue());
+		assertThat(report.answered(Answer.QUEUED)).isEqualTo(50);
+		assertThat(report.answered(Answer.ERROR)).isZero();
+		assertThat(report.answered(Answer.SOLD_OUT)).isPositive();
+
+		List<Order> created = this.orders.findByItem("dove-200g", 1000);
+		assertThat(created).hasSize(50).allSatisfy((order) -> assertThat(order.channel()).isEqualTo(Order.SECKILL));
+		assertThat(new HashSet<>(created.stream().map(Order::userId).toList())).hasSize(50);
+		assertThat(new HashSet<>(created.stream().map(Order::jobId).toList())).hasSize(50);
+		assertThat(this.catalog.stockLeft("dove-200g")).isZero();
+		// every unit was handed out once: the stock left reported by the queued answers is 49, 48, ... 0
+		assertThat(report.queuedStockLeft()).doesNotHaveDuplicates().allSatisfy((left) -> assertThat(left).isBetween(0L, 49L));
+
+		// the simulated crashes after the insert were retried, and the retries wrote nothing
+		assertThat(report.activity().retries()).isPositive().isEqualTo(report.repeatedExecutions());
+		assertThat(created).anySatisfy((order) -> assertThat(order.attempt()).isEqualTo(1));
+	}
+
+	@Test
+	void theSerialLimitQueueSellsExactlyItsStockWhileItRunsOneJobAtATime() throws Exception {
+		LoadReport report = this.driver.run(demo("limit-queue", 10, 100, 50));
+		System.out.println(report.render());
+
+		assertThat(report.checks()).allSatisfy((check) -> assertThat(check.kept()).as(check.detail()).isTrue());
+		assertThat(report.orders()).isEqualTo(10);
+		assertThat(report.stockLeft()).isZero();
+		assertThat(this.orders.usersWithSeveralOrders("dove-200g")).isEmpty();
+	}
+
+	@Test
+	void theApiAnswersEachOutcomeWithItsStatus() throws Exception {
+		post("/items/test-bar/reset?stock=1");
+		assertThat(post("/seckill/test-bar?user=api-1")).satisfies((response) -> {
+			assertThat(response.statusCode()).isEqualTo(202);
+			assertThat(response.body()).contains("\"status\":\"queued\"", "\"jobId\":", "\"stockLeft\":0");
+		});
+		assertThat(post("/seckill/test-bar?user=api-1")).satisfies((response) -> {
+			assertThat(response.statusCode()).isEqualTo(409);
+			assertThat(response.body()).contains("\"status\":\"already_bought\"");
+		});
+		assertThat(post("/seckill/test-bar?user=api-1")).satisfies((response) -> {
+			assertThat(response.statusCode()).isEqualTo(429);
+			assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+		});
+		assertThat(post("/seckill/test-bar?user=api-2").statusCode()).isEqualTo(410);
+		assertThat(post("/seckill/no-such-item?user=api-3").statusCode()).isEqualTo(404);
+		assertThat(post("/seckill/test-bar?user=not%20valid").statusCode()).isEqualTo(400);
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.orders.count("test-bar", Order.SECKILL) == 1);
+		assertThat(get("/items/test-bar").body()).contains("\"seckill\":{\"stockLeft\":0,\"orders\":1}");
+		assertThat(get("/items/test-bar/orders").body()).contains("\"userId\":\"api-1\"");
+	}
+
+	@Test
+	void anOrderThatKeepsFailingIsRetriedThenParkedInFailed() throws Exception {
+		post("/items/test-bar/reset?stock=3");
+		HttpResponse<String> response = post("/seckill/test-bar?user=fail-test");
+		assertThat(response.statusCode()).isEqualTo(202);
+		String jobId = response.body().replaceAll(".*\"jobId\":\"([^\"]+)\".*", "$1");
+
+		FailedJob failed = await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.operations.failedJobs("orders", 0, 100)
+				.stream()
+				.filter((job) -> job.id().equals(jobId))
+				.findFirst()
+				.orElse(null), (job) -> job != null);
+		assertThat(failed.attempts()).isEqualTo(4);
+		assertThat(failed.reason()).contains("Simulated: the order service refuses user fail-test");
+		assertThat(this.orders.count("test-bar", Order.SECKILL)).isZero();
+		// the unit stays reserved for the failed job: the sale undersells, it never oversells
+		assertThat(this.catalog.stockLeft("test-bar")).isEqualTo(2);
+	}
+
+	@Test
+	void aFlushedRedisIsRefilledFromTheDatabase() throws Exception {
+		post("/items/test-bar/reset?stock=3");
+		assertThat(post("/seckill/test-bar?user=flush-1").statusCode()).isEqualTo(202);
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.orders.count("test-bar", Order.SECKILL) == 1);
+
+		this.redis.delete(List.of("seckill:{test-bar}:stock", "seckill:{test-bar}:buyers"));
+
+		// the stock (3) minus the orders written (1), and the buyers, come back from the database
+		assertThat(post("/seckill/test-bar?user=flush-1")).satisfies((response) -> {
+			assertThat(response.statusCode()).isEqualTo(409);
+			assertThat(response.body()).contains("\"stockLeft\":2");
+		});
+		assertThat(post("/seckill/test-bar?user=flush-2").statusCode()).isEqualTo(202);
+		assertThat(this.catalog.stockLeft("test-bar")).isEqualTo(1);
+	}
+
+	private static SampleProperties.Demo demo(String path, int stock, int attempts, int users) {
+		return new SampleProperties.Demo(false, path, "dove-200g", stock, attempts, users, 16, 0,
+				Duration.ofSeconds(30), false);
+	}
+
+	private HttpResponse<String> post(String path) throws Exception {
+		return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		return send(HttpRequest.newBuilder(uri(path)).GET().build());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	private static HttpResponse<String> send(HttpRequest request) throws Exception {
+		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+}
