@@ -293,62 +293,69 @@ public final class QueueCli {
 
 	}
 
-	@Command(name = "pause", description = "Stop every instance from fetching from the queue.")
-	static final class Pause extends QueueCommand {
+	/** A cluster-wide switch of one queue, turned by one {@link QueueOperations} call. */
+	abstract static class SwitchCommand extends QueueCommand {
 
 		@Parameters(index = "0", paramLabel = "QUEUE")
 		String queue;
 
+		private final Switch change;
+
+		private final String result;
+
+		SwitchCommand(Switch change, String result) {
+			this.change = change;
+			this.result = result;
+		}
+
 		@Override
 		public Integer call() throws Exception {
-			this.cli.withOperations(this.queue, (operations, connector) -> operations.pause(this.queue));
-			out().println("Queue '" + this.queue + "' is paused");
+			this.cli.withOperations(this.queue, (operations, connector) -> this.change.apply(operations, this.queue));
+			out().println("Queue '" + this.queue + "' " + this.result);
 			return 0;
+		}
+
+		@FunctionalInterface
+		interface Switch {
+
+			boolean apply(QueueOperations operations, String queue);
+
+		}
+
+	}
+
+	@Command(name = "pause", description = "Stop every instance from fetching from the queue.")
+	static final class Pause extends SwitchCommand {
+
+		Pause() {
+			super(QueueOperations::pause, "is paused");
 		}
 
 	}
 
 	@Command(name = "resume", description = "Let every instance fetch from the queue again.")
-	static final class Resume extends QueueCommand {
+	static final class Resume extends SwitchCommand {
 
-		@Parameters(index = "0", paramLabel = "QUEUE")
-		String queue;
-
-		@Override
-		public Integer call() throws Exception {
-			this.cli.withOperations(this.queue, (operations, connector) -> operations.resume(this.queue));
-			out().println("Queue '" + this.queue + "' is consuming");
-			return 0;
+		Resume() {
+			super(QueueOperations::resume, "is consuming");
 		}
 
 	}
 
 	@Command(name = "close-pushes", description = "Refuse pushes to the queue (producer gate for rolling restarts).")
-	static final class ClosePushes extends QueueCommand {
+	static final class ClosePushes extends SwitchCommand {
 
-		@Parameters(index = "0", paramLabel = "QUEUE")
-		String queue;
-
-		@Override
-		public Integer call() throws Exception {
-			this.cli.withOperations(this.queue, (operations, connector) -> operations.closePushes(this.queue));
-			out().println("Queue '" + this.queue + "' refuses pushes");
-			return 0;
+		ClosePushes() {
+			super(QueueOperations::closePushes, "refuses pushes");
 		}
 
 	}
 
 	@Command(name = "open-pushes", description = "Accept pushes to the queue again.")
-	static final class OpenPushes extends QueueCommand {
+	static final class OpenPushes extends SwitchCommand {
 
-		@Parameters(index = "0", paramLabel = "QUEUE")
-		String queue;
-
-		@Override
-		public Integer call() throws Exception {
-			this.cli.withOperations(this.queue, (operations, connector) -> operations.openPushes(this.queue));
-			out().println("Queue '" + this.queue + "' accepts pushes");
-			return 0;
+		OpenPushes() {
+			super(QueueOperations::openPushes, "accepts pushes");
 		}
 
 	}

@@ -283,7 +283,9 @@ public final class QueueWorker {
 				}
 				for (String id : lost) {
 					Execution execution = this.inFlight.get(id);
-					if (execution != null && !execution.leaseLost) {
+					// an ack that reached Redis before this renewal also reads as "not owned": only a job
+					// still running has really lost its lease
+					if (execution != null && execution.state() == RUNNING && !execution.leaseLost) {
 						execution.leaseLost = true;
 						logger.warn("Queue '{}': job {} lost its lease while running; it may run again elsewhere",
 								this.settings.name(), id);
@@ -503,11 +505,15 @@ public final class QueueWorker {
 		String[] argv = args.toArray(String[]::new);
 		long giveUpAt = System.nanoTime() + this.settings.leaseDuration().toNanos();
 		long backoff = 50;
+		boolean retrying = false;
 		while (true) {
 			try {
-				return QueueClient.join(this.settler.submit(argv)) == 1L;
+				boolean owned = QueueClient.join(this.settler.submit(argv)) == 1L;
+				// after a failure whose reply was lost, "not owned" most likely means the first try landed
+				return owned || retrying;
 			}
 			catch (RuntimeException ex) {
+				retrying = true;
 				if (System.nanoTime() > giveUpAt) {
 					logger.warn("Queue '{}': could not {} job {} ({}); it will run again when its lease expires",
 							this.settings.name(), action, execution.id, ex.getMessage());
@@ -595,7 +601,9 @@ public final class QueueWorker {
 									QueueWorker.this.settings.name(), QueueClient.rootCause(ex).toString());
 						}
 						closeConnection();
-						Thread.sleep(Math.min(100L << Math.min(this.failures, 6), 5000));
+						// a command rejected while disconnected costs nothing, so retry often: consumers
+						// resume within about a second of Redis (and Lettuce's reconnect) coming back
+						Thread.sleep(Math.min(100L << Math.min(this.failures, 4), 1000));
 					}
 				}
 			}

@@ -2,11 +2,14 @@ package io.asyncqueue.core.redis;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -37,7 +40,8 @@ public abstract class RedisConnector implements AutoCloseable {
 	 * @return the connector
 	 */
 	public static RedisConnector of(RedisClient client) {
-		return new Standalone(client, null);
+		return standalone(client, () -> {
+		});
 	}
 
 	/**
@@ -46,7 +50,9 @@ public abstract class RedisConnector implements AutoCloseable {
 	 * @return the connector
 	 */
 	public static RedisConnector of(RedisClusterClient client) {
-		return new Cluster(client);
+		return new LettuceConnector<StatefulRedisClusterConnection<String, String>>(
+				() -> client.connect(StringCodec.UTF8), StatefulRedisClusterConnection::async, () -> {
+				});
 	}
 
 	/**
@@ -59,7 +65,15 @@ public abstract class RedisConnector implements AutoCloseable {
 		ClientResources resources = defaultClientResources();
 		RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
 		client.setOptions(defaultClientOptions());
-		return new Standalone(client, resources);
+		return standalone(client, () -> {
+			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			resources.shutdown(0, 2, TimeUnit.SECONDS);
+		});
+	}
+
+	private static RedisConnector standalone(RedisClient client, Runnable shutdown) {
+		return new LettuceConnector<StatefulRedisConnection<String, String>>(() -> client.connect(StringCodec.UTF8),
+				StatefulRedisConnection::async, shutdown);
 	}
 
 	/**
@@ -109,67 +123,43 @@ public abstract class RedisConnector implements AutoCloseable {
 	@Override
 	public abstract void close();
 
-	private static final class Standalone extends RedisConnector {
+	/**
+	 * One implementation for both client kinds: they differ only in how a connection is opened and how
+	 * its asynchronous commands are reached.
+	 */
+	private static final class LettuceConnector<C extends StatefulConnection<String, String>> extends RedisConnector {
 
-		private final RedisClient client;
+		private final Supplier<C> connect;
 
-		private final ClientResources ownedResources;
+		private final Function<C, RedisClusterAsyncCommands<String, String>> commands;
 
-		private final StatefulRedisConnection<String, String> shared;
+		private final Runnable shutdown;
 
-		Standalone(RedisClient client, ClientResources ownedResources) {
-			this.client = client;
-			this.ownedResources = ownedResources;
-			this.shared = client.connect(StringCodec.UTF8);
+		private final C shared;
+
+		LettuceConnector(Supplier<C> connect, Function<C, RedisClusterAsyncCommands<String, String>> commands,
+				Runnable shutdown) {
+			this.connect = connect;
+			this.commands = commands;
+			this.shutdown = shutdown;
+			this.shared = connect.get();
 		}
 
 		@Override
 		public RedisClusterAsyncCommands<String, String> commands() {
-			return this.shared.async();
+			return this.commands.apply(this.shared);
 		}
 
 		@Override
 		public BlockingConnection openBlockingConnection() {
-			StatefulRedisConnection<String, String> connection = this.client.connect(StringCodec.UTF8);
-			return new BlockingConnection(connection, connection.async());
+			C connection = this.connect.get();
+			return new BlockingConnection(connection, this.commands.apply(connection));
 		}
 
 		@Override
 		public void close() {
 			this.shared.close();
-			if (this.ownedResources != null) {
-				this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-				this.ownedResources.shutdown(0, 2, TimeUnit.SECONDS);
-			}
-		}
-
-	}
-
-	private static final class Cluster extends RedisConnector {
-
-		private final RedisClusterClient client;
-
-		private final StatefulRedisClusterConnection<String, String> shared;
-
-		Cluster(RedisClusterClient client) {
-			this.client = client;
-			this.shared = client.connect(StringCodec.UTF8);
-		}
-
-		@Override
-		public RedisClusterAsyncCommands<String, String> commands() {
-			return this.shared.async();
-		}
-
-		@Override
-		public BlockingConnection openBlockingConnection() {
-			StatefulRedisClusterConnection<String, String> connection = this.client.connect(StringCodec.UTF8);
-			return new BlockingConnection(connection, connection.async());
-		}
-
-		@Override
-		public void close() {
-			this.shared.close();
+			this.shutdown.run();
 		}
 
 	}
