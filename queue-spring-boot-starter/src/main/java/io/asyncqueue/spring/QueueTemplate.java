@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.asyncqueue.core.PushOptions;
@@ -15,6 +18,12 @@ import io.asyncqueue.core.PushRequest;
 import io.asyncqueue.core.PushResult;
 import io.asyncqueue.core.QueueClient;
 import io.asyncqueue.core.QueueException;
+import io.asyncqueue.spring.observation.DefaultQueuePublishObservationConvention;
+import io.asyncqueue.spring.observation.QueueObservation;
+import io.asyncqueue.spring.observation.QueuePublishContext;
+import io.asyncqueue.spring.observation.QueuePublishObservationConvention;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +41,11 @@ import org.jspecify.annotations.Nullable;
  * Failures reach the caller: the synchronous methods throw {@link QueueException}, the asynchronous ones
  * complete exceptionally. Thread-safe.
  *
+ * <p>With an {@link #setObservationRegistry(ObservationRegistry) observation registry}, every push is
+ * observed as {@link QueueObservation#PUBLISH}, and what its tracing handlers inject (the trace context)
+ * is pushed in the job's headers, so that the consumer's span continues the producer's trace. Pushes
+ * made directly with the {@link QueueClient} are not observed.
+ *
  * @since 0.1.0
  */
 public class QueueTemplate {
@@ -43,6 +57,10 @@ public class QueueTemplate {
 	private final Map<Class<?>, JobMetadata> metadata;
 
 	private final @Nullable String queue;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private @Nullable QueuePublishObservationConvention observationConvention;
 
 	/**
 	 * A template over a client, with no placeholder resolution in {@link QueueJob} attributes.
@@ -78,7 +96,28 @@ public class QueueTemplate {
 	 */
 	public QueueTemplate onQueue(String queue) {
 		this.client.queues().get(queue);
-		return new QueueTemplate(this.client, this.placeholderResolver, this.metadata, queue);
+		QueueTemplate template = new QueueTemplate(this.client, this.placeholderResolver, this.metadata, queue);
+		template.observationRegistry = this.observationRegistry;
+		template.observationConvention = this.observationConvention;
+		return template;
+	}
+
+	/**
+	 * Observe every push with this registry ({@link ObservationRegistry#NOOP}, the default, for none). Set
+	 * it before the template is used; templates made by {@link #onQueue(String)} afterwards share it.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = Objects.requireNonNull(observationRegistry, "observationRegistry");
+	}
+
+	/**
+	 * Name and tag push observations with this convention instead of the
+	 * {@link DefaultQueuePublishObservationConvention default}.
+	 * @param observationConvention the convention, or {@code null} for the default
+	 */
+	public void setObservationConvention(@Nullable QueuePublishObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
 	}
 
 	/**
@@ -102,7 +141,16 @@ public class QueueTemplate {
 	 */
 	public <T> PushResult push(Class<? extends Job<T>> job, @Nullable T payload, PushOptions options) {
 		JobMetadata metadata = metadata(job);
-		return this.client.push(queue(metadata), metadata.name(), payload, options);
+		String queue = queue(metadata);
+		if (this.observationRegistry.isNoop()) {
+			return this.client.push(queue, metadata.name(), payload, options);
+		}
+		QueuePublishContext context = new QueuePublishContext(queue, metadata.name(), 1);
+		return observation(context).observe(() -> {
+			PushResult result = this.client.push(queue, metadata.name(), payload, context.withHeaders(options));
+			context.setJobId(result.id());
+			return result;
+		});
 	}
 
 	/**
@@ -128,7 +176,14 @@ public class QueueTemplate {
 			PushOptions options) {
 		try {
 			JobMetadata metadata = metadata(job);
-			return this.client.pushAsync(queue(metadata), metadata.name(), payload, options);
+			String queue = queue(metadata);
+			if (this.observationRegistry.isNoop()) {
+				return this.client.pushAsync(queue, metadata.name(), payload, options);
+			}
+			QueuePublishContext context = new QueuePublishContext(queue, metadata.name(), 1);
+			return observeAsync(context,
+					() -> this.client.pushAsync(queue, metadata.name(), payload, context.withHeaders(options)),
+					(result) -> context.setJobId(result.id()));
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -157,7 +212,13 @@ public class QueueTemplate {
 	public <T> List<PushResult> pushAll(Class<? extends Job<T>> job, Collection<? extends T> payloads,
 			Function<? super T, PushOptions> options) {
 		JobMetadata metadata = metadata(job);
-		return this.client.pushAll(queue(metadata), requests(metadata, payloads, options));
+		String queue = queue(metadata);
+		if (this.observationRegistry.isNoop() || payloads.isEmpty()) {
+			return this.client.pushAll(queue, requests(metadata, payloads, options));
+		}
+		QueuePublishContext context = new QueuePublishContext(queue, metadata.name(), payloads.size());
+		return observation(context).observe(() -> this.client.pushAll(queue,
+				requests(metadata, payloads, (payload) -> context.withHeaders(options.apply(payload)))));
 	}
 
 	/**
@@ -184,7 +245,15 @@ public class QueueTemplate {
 			Collection<? extends T> payloads, Function<? super T, PushOptions> options) {
 		try {
 			JobMetadata metadata = metadata(job);
-			return this.client.pushAllAsync(queue(metadata), requests(metadata, payloads, options));
+			String queue = queue(metadata);
+			if (this.observationRegistry.isNoop() || payloads.isEmpty()) {
+				return this.client.pushAllAsync(queue, requests(metadata, payloads, options));
+			}
+			QueuePublishContext context = new QueuePublishContext(queue, metadata.name(), payloads.size());
+			return observeAsync(context, () -> this.client.pushAllAsync(queue,
+					requests(metadata, payloads, (payload) -> context.withHeaders(options.apply(payload)))),
+					(results) -> {
+					});
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -204,6 +273,35 @@ public class QueueTemplate {
 	/** The engine's client, to push by job name without the job's class. */
 	public QueueClient getQueueClient() {
 		return this.client;
+	}
+
+	private Observation observation(QueuePublishContext context) {
+		return QueueObservation.PUBLISH.observation(this.observationConvention,
+				DefaultQueuePublishObservationConvention.INSTANCE, () -> context, this.observationRegistry);
+	}
+
+	private <R> CompletableFuture<R> observeAsync(QueuePublishContext context, Supplier<CompletableFuture<R>> push,
+			Consumer<R> onResult) {
+		Observation observation = observation(context).start();
+		CompletableFuture<R> future;
+		try (Observation.Scope scope = observation.openScope()) {
+			future = push.get();
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			observation.stop();
+			throw ex;
+		}
+		return future.whenComplete((result, failure) -> {
+			if (failure != null) {
+				observation.error((failure instanceof CompletionException && failure.getCause() != null)
+						? failure.getCause() : failure);
+			}
+			else {
+				onResult.accept(result);
+			}
+			observation.stop();
+		});
 	}
 
 	private String queue(JobMetadata metadata) {

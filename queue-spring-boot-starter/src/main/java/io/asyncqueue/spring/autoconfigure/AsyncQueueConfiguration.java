@@ -7,9 +7,10 @@ import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.spring.AsyncQueueConfigurationException;
 import io.asyncqueue.spring.QueueTemplate;
+import io.asyncqueue.spring.observation.QueuePublishObservationConvention;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -47,7 +48,7 @@ class AsyncQueueConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	RedisConnector asyncQueueRedisConnector(ObjectProvider<DataRedisConnectionDetails> connectionDetails,
-			ObjectProvider<DataRedisProperties> redisProperties, ObjectProvider<ClientResources> clientResources,
+			ObjectProvider<DataRedisProperties> redisProperties,
 			ObjectProvider<LettuceClientOptionsBuilderCustomizer> clientOptionsCustomizers) {
 		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
 		DataRedisProperties properties = redisProperties.getIfAvailable();
@@ -59,11 +60,12 @@ class AsyncQueueConfiguration {
 							+ "(for example RedisConnector.create(\"redis://localhost:6379\")).");
 		}
 		LettuceClientFactory factory = new LettuceClientFactory(details, properties);
-		ClientResources shared = clientResources.getIfUnique();
-		ClientResources resources = (shared != null) ? shared : DefaultClientResources.create();
+		// Resources of its own rather than Boot's shared ones: reconnects capped at 1 s (Lettuce's default
+		// backs off to 30 s, leaving consumers idle long after an outage), and no span per engine command
+		// (every fetch and idle wait would otherwise be a trace of its own; pushes and jobs have their own).
+		ClientResources resources = RedisConnector.defaultClientResources();
 		return new LazyRedisConnector(factory,
-				() -> factory.createClient(resources, clientOptionsCustomizers.orderedStream().toList()),
-				(shared != null) ? null : resources);
+				() -> factory.createClient(resources, clientOptionsCustomizers.orderedStream().toList()), resources);
 	}
 
 	@Bean
@@ -80,8 +82,15 @@ class AsyncQueueConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	QueueTemplate queueTemplate(QueueClient client, Environment environment) {
-		return new QueueTemplate(client, environment::resolveRequiredPlaceholders);
+	QueueTemplate queueTemplate(QueueClient client, Environment environment, AsyncQueueProperties properties,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<QueuePublishObservationConvention> observationConvention) {
+		QueueTemplate template = new QueueTemplate(client, environment::resolveRequiredPlaceholders);
+		if (properties.getObservation().isEnabled()) {
+			observationRegistry.ifUnique(template::setObservationRegistry);
+			template.setObservationConvention(observationConvention.getIfUnique());
+		}
+		return template;
 	}
 
 	@Bean

@@ -48,6 +48,10 @@ public class AsyncQueueProperties {
 
 	private final Consumer consumer = new Consumer();
 
+	private final Metrics metrics = new Metrics();
+
+	private final Observation observation = new Observation();
+
 	private final Defaults defaults = new Defaults();
 
 	/**
@@ -76,6 +80,14 @@ public class AsyncQueueProperties {
 		return this.consumer;
 	}
 
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	public Observation getObservation() {
+		return this.observation;
+	}
+
 	public Defaults getDefaults() {
 		return this.defaults;
 	}
@@ -92,6 +104,62 @@ public class AsyncQueueProperties {
 		/**
 		 * Whether this application consumes jobs. When false, it is a producer-only application: it starts
 		 * no consumers and needs no job beans, and can still push to every declared queue.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Micrometer metrics properties, used when the application has a MeterRegistry.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether to publish percentile histograms for the job duration and queue wait timers, for
+		 * percentiles aggregated across instances.
+		 */
+		private boolean histogram;
+
+		/**
+		 * Interval at which to read every declared queue's job counts by state for the queue depth gauges,
+		 * in one Redis round trip per queue. Zero for no depth gauges.
+		 */
+		private Duration queueDepthInterval = Duration.ofSeconds(15);
+
+		public boolean isHistogram() {
+			return this.histogram;
+		}
+
+		public void setHistogram(boolean histogram) {
+			this.histogram = histogram;
+		}
+
+		public Duration getQueueDepthInterval() {
+			return this.queueDepthInterval;
+		}
+
+		public void setQueueDepthInterval(Duration queueDepthInterval) {
+			this.queueDepthInterval = queueDepthInterval;
+		}
+
+	}
+
+	/**
+	 * Micrometer Observation properties, used when the application has an ObservationRegistry.
+	 */
+	public static class Observation {
+
+		/**
+		 * Whether to observe each push and each job execution, so that with a tracing bridge the consumer's
+		 * span continues the producer's trace.
 		 */
 		private boolean enabled = true;
 

@@ -1,0 +1,20 @@
+package io.asyncqueue.spring.observation;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationConvention;
+
+/**
+ * The {@link ObservationConvention} of {@link QueueObservation#PROCESS job execution} observations.
+ * Define a bean of this type to change their name or tags; extend
+ * {@link DefaultQueueProcessObservationConvention} to add to the defaults.
+ *
+ * @since 0.1.0
+ */
+public interface QueueProcessObservationConvention extends ObservationConvention<QueueProcessContext> {
+
+	@Override
+	default boolean supportsContext(Observation.Context context) {
+		return context instanceof QueueProcessContext;
+	}
+
+}
