@@ -51,6 +51,8 @@ public final class QueueWorker {
 
 	private static final RedisScript EXTEND = RedisScript.named("extend");
 
+	private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
 	private static final int RUNNING = 0;
 
 	private static final int DONE = 1;
@@ -84,6 +86,8 @@ public final class QueueWorker {
 	private final Semaphore slots;
 
 	private final SettleBatcher settler;
+
+	private final java.util.concurrent.atomic.AtomicInteger pendingAcks = new java.util.concurrent.atomic.AtomicInteger();
 
 	private final Map<String, Execution> inFlight = new ConcurrentHashMap<>();
 
@@ -213,6 +217,13 @@ public final class QueueWorker {
 				sleepQuietly(10);
 			}
 			releaseRunningJobs();
+			// acks of finished jobs still on their way, and the listener calls that follow them
+			long acksDeadline = System.nanoTime() + Math.max(gracePeriod.toNanos(), TimeUnit.SECONDS.toNanos(1));
+			while (this.pendingAcks.get() > 0 && System.nanoTime() < acksDeadline) {
+				sleepQuietly(5);
+			}
+			this.handlers.shutdown();
+			awaitQuietly(this.handlers, 1000);
 			this.handlers.shutdownNow();
 			this.scheduler.shutdownNow();
 			logger.info("Queue '{}' stopped", this.settings.name());
@@ -404,10 +415,14 @@ public final class QueueWorker {
 		JobOutcome outcome;
 		boolean settled;
 		if (failure == null && requested == null) {
-			outcome = JobOutcome.SUCCEEDED;
-			settled = settle("ack", execution, 0, "");
+			// The hot path: the ack goes out with other handlers' acks (group commit) and this thread and
+			// its slot move on to the next job at once; listeners hear of it once Redis has the ack.
+			ackAsync(execution).whenCompleteAsync((owned, ignored) -> fire((listener) -> listener.afterHandle(info,
+					Boolean.TRUE.equals(owned) ? JobOutcome.SUCCEEDED : JobOutcome.LEASE_LOST, elapsed, null)),
+					this::runListenerTask);
+			return;
 		}
-		else if (failure == null && requested.action.equals("drop")) {
+		if (failure == null && requested.action.equals("drop")) {
 			outcome = JobOutcome.DROPPED;
 			settled = settle("drop", execution, 0, "");
 			logger.info("Queue '{}': job {} ({}) dropped: {}", this.settings.name(), info.id(), info.jobName(),
@@ -495,6 +510,52 @@ public final class QueueWorker {
 		return this.serializer.toJson(error);
 	}
 
+	private CompletableFuture<Boolean> ackAsync(Execution execution) {
+		List<String> args = new ArrayList<>(SettleBatcher.ARGS_PER_SETTLE);
+		addSettleArgs(args, "ack", execution, 0, "");
+		CompletableFuture<Boolean> result = new CompletableFuture<>();
+		this.pendingAcks.incrementAndGet();
+		result.whenComplete((owned, failure) -> this.pendingAcks.decrementAndGet());
+		ackAsync(args.toArray(String[]::new), execution, result,
+				System.nanoTime() + this.settings.leaseDuration().toNanos(), 50, false);
+		return result;
+	}
+
+	private void ackAsync(String[] argv, Execution execution, CompletableFuture<Boolean> result, long giveUpAt,
+			long backoff, boolean retrying) {
+		this.settler.submit(argv).whenComplete((owned, failure) -> {
+			if (failure == null) {
+				// after a failure whose reply was lost, "not owned" most likely means the first try landed
+				result.complete(owned == 1L || retrying);
+				return;
+			}
+			if (System.nanoTime() > giveUpAt) {
+				logger.warn("Queue '{}': could not ack job {} ({}); it will run again when its lease expires",
+						this.settings.name(), execution.id, failure.getMessage());
+				result.complete(true);
+				return;
+			}
+			try {
+				this.scheduler.schedule(
+						() -> ackAsync(argv, execution, result, giveUpAt, Math.min(backoff * 2, 2000), true), backoff,
+						TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				result.complete(true);
+			}
+		});
+	}
+
+	/** Listener work runs on the handler pool, never on Lettuce's I/O thread. */
+	private void runListenerTask(Runnable task) {
+		try {
+			this.handlers.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			task.run();
+		}
+	}
+
 	/**
 	 * Settle a job, retrying through Redis outages until its lease would have expired anyway.
 	 * @return whether this worker still owned the job
@@ -547,6 +608,15 @@ public final class QueueWorker {
 		}
 	}
 
+	private static void awaitQuietly(ExecutorService executor, long millis) {
+		try {
+			executor.awaitTermination(millis, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private static void joinQuietly(Thread thread) {
 		try {
 			thread.join(10_000);
@@ -575,6 +645,8 @@ public final class QueueWorker {
 		private int failures;
 
 		private ScheduledFuture<?> pendingWake;
+
+		private boolean backlog;
 
 		@Override
 		public void run() {
@@ -620,9 +692,19 @@ public final class QueueWorker {
 				return;
 			}
 			int permits = 1;
-			int batch = QueueWorker.this.settings.fetchBatchSize();
+			int batch = Math.min(QueueWorker.this.settings.fetchBatchSize(), QueueWorker.this.settings.concurrency());
 			while (permits < batch && QueueWorker.this.slots.tryAcquire()) {
 				permits++;
+			}
+			if (this.backlog && permits < batch) {
+				// Jobs are waiting and handlers are finishing one by one: gather the slots they free for
+				// up to a millisecond, so that one fetch reserves a batch instead of one job per round trip.
+				long gatherUntil = System.nanoTime() + GATHER_NANOS;
+				long left;
+				while (permits < batch && (left = gatherUntil - System.nanoTime()) > 0
+						&& QueueWorker.this.slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+					permits++;
+				}
 			}
 			FetchReply reply;
 			try {
@@ -633,6 +715,7 @@ public final class QueueWorker {
 				throw ex;
 			}
 			QueueWorker.this.slots.release(permits - reply.jobs.size());
+			this.backlog = reply.wakeInMillis == 0;
 			if (!reply.recovered.isEmpty() || !reply.failed.isEmpty()) {
 				logger.warn("Queue '{}': recovered {} stalled job(s), parked {} that stalled too often",
 						QueueWorker.this.settings.name(), reply.recovered.size(), reply.failed.size());
