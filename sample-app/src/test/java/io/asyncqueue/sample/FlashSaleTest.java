@@ -11,8 +11,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -24,7 +22,6 @@ import io.asyncqueue.sample.demo.LoadReport.Answer;
 import io.asyncqueue.sample.flashsale.Catalog;
 import io.asyncqueue.sample.flashsale.Order;
 import io.asyncqueue.sample.flashsale.Orders;
-import io.asyncqueue.test.EmbeddedRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,12 +30,7 @@ import static org.awaitility.Awaitility.await;
  * The sample on real parts: a real redis-server (queue-test), H2, the HTTP API on a random port, and the
  * load driver firing at it.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
-		"spring.datasource.url=jdbc:h2:mem:flash-sale-test;DB_CLOSE_DELAY=-1",
-		"async-queue.queues.orders.retry-backoff=100ms",
-		"sample.orders.crash-after-insert-rate=0.2",
-		"sample.items.test-bar.name=Test bar", "sample.items.test-bar.price=1.00", "sample.items.test-bar.stock=3" })
-@EmbeddedRedis
+@FlashSaleApplicationTest
 class FlashSaleTest {
 
 	@Autowired

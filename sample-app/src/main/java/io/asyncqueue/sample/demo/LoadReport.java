@@ -104,7 +104,8 @@ public record LoadReport(String path, String queue, Item item, int stock, int at
 		line(out, "http latency", String.format("p50 %s · p95 %s · p99 %s · max %s", millis(percentile(http, 50)),
 				millis(percentile(http, 95)), millis(percentile(http, 99)), millis(percentile(http, 100))));
 		line(out, "orders", String.format("%,d written · %,d jobs failed for good%s · stock left %,d (%s)",
-				this.orders, this.failedJobs.size(), this.failedJobs.isEmpty() ? "" : " (GET /actuator/asyncqueue)",
+				this.orders, this.failedJobs.size(),
+				this.failedJobs.isEmpty() ? "" : " (GET /actuator/asyncqueue/" + this.queue + ")",
 				this.stockLeft, "seckill".equals(this.path) ? "in Redis" : "in the database"));
 		line(out, "queue '" + this.queue + "'", String.format(
 				"%,d executions · %,d retries · %,d executions found their order already written · %,d failed",

@@ -1,59 +1,30 @@
 package io.asyncqueue.sample.demo;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-import io.asyncqueue.core.JobState;
 import io.asyncqueue.spring.event.BeforeHandleEvent;
 import io.asyncqueue.spring.event.FailedEvent;
-import io.asyncqueue.spring.event.QueueLengthEvent;
 import io.asyncqueue.spring.event.RetryEvent;
 
 /**
  * Counts what the consumers of this process did, per queue, from the starter's application events: how to
- * watch jobs without touching them. Listeners run on the worker's thread, so they only count.
+ * watch jobs without touching them. Listeners run on the worker's thread, so they only count. The load
+ * driver's report takes its "executions · retries · failed" line from here, as a difference between two
+ * {@link #snapshot(String) snapshots} taken around one demo run.
  *
- * <p>It also turns the starter's periodic {@link QueueLengthEvent} into the gauge {@code sample.queue.jobs}
- * (tags {@code queue}, {@code state}: waiting, delayed, reserved, failed, timeout), so that jobs parked in
- * {@code failed} show in {@code /actuator/metrics} and {@code /actuator/prometheus}.
+ * <p>For dashboards and alerts, use the starter's meters instead ({@code asyncqueue.jobs},
+ * {@code asyncqueue.job.duration}, {@code asyncqueue.job.wait} and the depth gauge
+ * {@code asyncqueue.queue.jobs}, in {@code /actuator/prometheus}); nothing here is published as a meter.
  */
 @Component
 public class QueueActivity {
 
 	private final Map<String, Counts> queues = new ConcurrentHashMap<>();
-
-	private final Map<String, AtomicLong> lengths = new ConcurrentHashMap<>();
-
-	private final MeterRegistry meters;
-
-	public QueueActivity(MeterRegistry meters) {
-		this.meters = meters;
-	}
-
-	@EventListener
-	void sampled(QueueLengthEvent event) {
-		for (JobState state : JobState.values()) {
-			String stateName = state.name().toLowerCase(Locale.ROOT);
-			this.lengths.computeIfAbsent(event.getQueue() + "/" + stateName, (key) -> {
-				AtomicLong value = new AtomicLong();
-				Gauge.builder("sample.queue.jobs", value, AtomicLong::get)
-					.description("Jobs of a queue in a state, as last sampled (async-queue.queue-length-interval)")
-					.tag("queue", event.getQueue())
-					.tag("state", stateName)
-					.register(this.meters);
-				return value;
-			}).set(event.get(state));
-		}
-	}
 
 	@EventListener
 	void started(BeforeHandleEvent event) {
