@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 public final class QueueSettings {
 
 	/** Default for {@link #blockingTimeout()}. */
-	public static final Duration DEFAULT_BLOCKING_TIMEOUT = Duration.ofSeconds(5);
+	public static final Duration DEFAULT_BLOCKING_TIMEOUT = Duration.ofSeconds(10);
 
 	/** Default for {@link #retryBackoff()}. */
 	public static final RetryBackoff DEFAULT_RETRY_BACKOFF = RetryBackoff.fixed(Duration.ofSeconds(5));
