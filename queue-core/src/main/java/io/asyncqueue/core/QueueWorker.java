@@ -99,6 +99,8 @@ public final class QueueWorker {
 
 	private ScheduledExecutorService scheduler;
 
+	private ExecutorService events;
+
 	private final List<Fetcher> fetchers = new ArrayList<>();
 
 	private QueueWorker(Builder builder) {
@@ -160,6 +162,8 @@ public final class QueueWorker {
 					new LinkedBlockingQueue<>(), this.threadFactory);
 			pool.allowCoreThreadTimeOut(true);
 			this.handlers = pool;
+			this.events = Executors.newSingleThreadExecutor(
+					ThreadFactories.platform("async-queue-" + this.settings.name() + "-events-"));
 			this.scheduler = Executors.newSingleThreadScheduledExecutor(
 					ThreadFactories.platform("async-queue-" + this.settings.name() + "-timer-"));
 			long renewEvery = Math.max(this.settings.leaseDuration().toMillis() / 3, 100);
@@ -222,9 +226,10 @@ public final class QueueWorker {
 			while (this.pendingAcks.get() > 0 && System.nanoTime() < acksDeadline) {
 				sleepQuietly(5);
 			}
-			this.handlers.shutdown();
-			awaitQuietly(this.handlers, 1000);
 			this.handlers.shutdownNow();
+			this.events.shutdown();
+			awaitQuietly(this.events, 1000);
+			this.events.shutdownNow();
 			this.scheduler.shutdownNow();
 			logger.info("Queue '{}' stopped", this.settings.name());
 		}
@@ -335,6 +340,12 @@ public final class QueueWorker {
 	}
 
 	private void run(Fetched fetched) {
+		if (!this.running) {
+			// fetched just before the stop began: nothing starts after a stop, it goes straight back
+			this.slots.release();
+			releaseUnstarted(List.of(fetched));
+			return;
+		}
 		Execution execution = new Execution(fetched.id, fetched.token, fetched.attempt, Thread.currentThread());
 		this.inFlight.put(fetched.id, execution);
 		try {
@@ -546,10 +557,13 @@ public final class QueueWorker {
 		});
 	}
 
-	/** Listener work runs on the handler pool, never on Lettuce's I/O thread. */
+	/**
+	 * Listener work after an ack runs on a thread of its own: never on Lettuce's I/O thread, and never
+	 * queued on the handler pool ahead of jobs.
+	 */
 	private void runListenerTask(Runnable task) {
 		try {
-			this.handlers.execute(task);
+			this.events.execute(task);
 		}
 		catch (RejectedExecutionException ex) {
 			task.run();
