@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# queue-benchmark: one command for the whole comparison (issue 6).
+#
+#   queue-benchmark/run.sh            full run: 3 runs of every scenario, every system (~20 min on 2 cores)
+#   queue-benchmark/run.sh --quick    smoke run: tiny counts, 1 run (~3 min, most of it JVM/Spring start-up)
+#
+# Any further options go to the driver (io.asyncqueue.benchmark.Harness), e.g.
+#   --runs 5   --systems ours,bullmq   --scenarios drain-c8,latency   --profile   --out DIR
+#
+# It builds queue-core and this module (./mvnw -Pbenchmark -pl queue-benchmark -am package), builds the
+# Rqueue peer app (./mvnw -f peers/rqueue/pom.xml package), installs the BullMQ peer's pinned npm
+# packages into peers/bullmq/node_modules, then starts one private redis-server on a free 127.0.0.1
+# port and runs each system's adapter against it. Results: queue-benchmark/results/ (full) or
+# queue-benchmark/target/quick-results/ (--quick).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+systems="ours,bullmq,rqueue,rqueue-nohistory"
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  if [[ "${args[$i]}" == "--systems" ]]; then systems="${args[$((i + 1))]}"; fi
+done
+
+REDIS_SERVER="${REDIS_SERVER:-$(command -v redis-server || echo /usr/bin/redis-server)}"
+[[ -x "$REDIS_SERVER" ]] || { echo "redis-server not found (set REDIS_SERVER)" >&2; exit 1; }
+
+echo "== building queue-core and queue-benchmark"
+(cd "$root" && ./mvnw -q -B -Pbenchmark -pl queue-benchmark -am -DskipTests package)
+
+if [[ ",$systems," == *",rqueue"* ]]; then
+  echo "== building the Rqueue peer (Spring Boot 3.0, its own JVM)"
+  (cd "$root" && ./mvnw -q -B -f queue-benchmark/peers/rqueue/pom.xml -DskipTests package)
+fi
+
+if [[ ",$systems," == *",bullmq,"* ]]; then
+  echo "== installing the BullMQ peer's pinned packages"
+  command -v node >/dev/null || { echo "node not found" >&2; exit 1; }
+  # npm ci trips over the optional platform packages of msgpackr-extract; install honours the lock file.
+  (cd "$here/peers/bullmq" && npm install --no-audit --no-fund --loglevel=error)
+fi
+
+echo "== running"
+cd "$root"
+exec java -Xms256m -Xmx512m -cp "$here/target/classes:$here/target/lib/*" io.asyncqueue.benchmark.Harness \
+  --module-dir "$here" --redis-server "$REDIS_SERVER" --classpath "$here/target/classes:$here/target/lib/*" "$@"

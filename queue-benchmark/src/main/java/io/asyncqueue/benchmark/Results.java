@@ -1,0 +1,338 @@
+package io.asyncqueue.benchmark;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.asyncqueue.benchmark.Harness.Figure;
+import io.asyncqueue.benchmark.Harness.Scenario;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Every figure of every run, their medians, the ratios ours/peer and the issue's targets. */
+final class Results {
+
+	private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+	static final Map<String, String> LABELS = Map.of("ours", "async-queue", "bullmq", "BullMQ", "rqueue", "Rqueue",
+			"rqueue-nohistory", "Rqueue (history off)");
+
+	/** The issue's targets, checked against the medians of the same harness run. */
+	record Target(String id, String text, String figure, String peer, double threshold) {
+
+		boolean isRatio() {
+			return this.peer != null;
+		}
+
+	}
+
+	static final List<Target> TARGETS = List.of(
+			new Target("drain-c8-vs-bullmq", "drain ≥ 4× BullMQ's (concurrency 8)", "drain.c8", "bullmq", 4),
+			new Target("drain-c32-vs-bullmq", "drain ≥ 4× BullMQ's (concurrency 32)", "drain.c32", "bullmq", 4),
+			new Target("drain-c8-vs-rqueue", "drain ≥ 4× Rqueue's (concurrency 8, defaults)", "drain.c8", "rqueue", 4),
+			new Target("drain-c32-vs-rqueue", "drain ≥ 4× Rqueue's (concurrency 32, defaults)", "drain.c32", "rqueue", 4),
+			new Target("drain-c8-vs-rqueue-nohistory", "drain ≥ 4× Rqueue's (concurrency 8, history off)", "drain.c8",
+					"rqueue-nohistory", 4),
+			new Target("drain-c32-vs-rqueue-nohistory", "drain ≥ 4× Rqueue's (concurrency 32, history off)", "drain.c32",
+					"rqueue-nohistory", 4),
+			new Target("batch-vs-bullmq", "batched push ≥ 5× BullMQ's bulk add", "push.batch", "bullmq", 5),
+			new Target("latency-p99", "p99 push → start ≤ 5 ms at 2 000 jobs/s", "latency.p99", null, 5),
+			new Target("delayed-p99", "delayed-job lateness p99 ≤ 50 ms", "delayed.p99", null, 50),
+			new Target("idle", "idle ≤ 1 Redis command/s per queue (commandstats)", "idle.commands", null, 1),
+			new Target("memory", "Redis memory per waiting 1 KiB job ≤ 1.5 KiB (1536 B)", "memory.perJob", null, 1536));
+
+	private final Harness.Options options;
+
+	/** figure key → system → value per run (index run-1; null when missing). */
+	private final Map<String, Map<String, List<Double>>> values = new LinkedHashMap<>();
+
+	private final List<Map<String, Object>> raw = new ArrayList<>();
+
+	private final List<Map<String, Object>> failures = new ArrayList<>();
+
+	Map<String, Object> machine = new LinkedHashMap<>();
+
+	private Instant began;
+
+	private Instant ended;
+
+	Results(Harness.Options options) {
+		this.options = options;
+		for (Figure figure : Harness.FIGURES) {
+			Map<String, List<Double>> bySystem = new LinkedHashMap<>();
+			for (String system : options.systems) {
+				List<Double> runs = new ArrayList<>();
+				for (int i = 0; i < options.runs; i++) {
+					runs.add(null);
+				}
+				bySystem.put(system, runs);
+			}
+			this.values.put(figure.key(), bySystem);
+		}
+	}
+
+	void machine(Map<String, Object> machine) {
+		this.machine = machine;
+	}
+
+	void add(int run, String system, Scenario scenario, JsonNode result) {
+		Map<String, Object> entry = new LinkedHashMap<>();
+		entry.put("run", run);
+		entry.put("system", system);
+		entry.put("scenario", scenario.id);
+		entry.put("args", scenario.args);
+		entry.put("result", result);
+		this.raw.add(entry);
+		for (Figure figure : Harness.FIGURES) {
+			if (!figure.scenario().equals(scenario.id)) {
+				continue;
+			}
+			JsonNode value = result.get(figure.field());
+			if (value != null && value.isNumber()) {
+				this.values.get(figure.key()).get(system).set(run - 1, value.asDouble());
+			}
+			else if (figure.unit().equals("ms") && result.path("unstarted").asInt(0) > 0) {
+				// saturated: that percentile fell on jobs that had not started when the measurement ended
+				this.values.get(figure.key()).get(system).set(run - 1, Double.POSITIVE_INFINITY);
+			}
+		}
+	}
+
+	void backgroundCpu(double percent) {
+		this.backgroundCpu.add(percent);
+	}
+
+	private final List<Double> backgroundCpu = new ArrayList<>();
+
+	/** A JSON-safe number: infinity (a saturated latency) becomes the string "Infinity". */
+	private static Object json(Double value, int decimals) {
+		if (value == null) {
+			return null;
+		}
+		if (value.isInfinite()) {
+			return "Infinity";
+		}
+		return Stats.round(value, decimals);
+	}
+
+	void failure(int run, String system, String scenario, String message) {
+		Map<String, Object> entry = new LinkedHashMap<>();
+		entry.put("run", run);
+		entry.put("system", system);
+		entry.put("scenario", scenario);
+		entry.put("error", message);
+		this.failures.add(entry);
+	}
+
+	void finish(Instant began, Instant ended) {
+		this.began = began;
+		this.ended = ended;
+		this.machine.put("loadAverageAtEnd", Harness.Machine.loadAverage());
+	}
+
+	Double median(String figure, String system) {
+		Map<String, List<Double>> bySystem = this.values.get(figure);
+		return (bySystem != null && bySystem.containsKey(system)) ? Stats.median(bySystem.get(system)) : null;
+	}
+
+	Double ratio(String figure, String peer) {
+		Double ours = median(figure, "ours");
+		Double theirs = median(figure, peer);
+		if (ours == null || theirs == null || theirs == 0 || ours.isInfinite() || theirs.isInfinite()) {
+			return null;
+		}
+		return ours / theirs;
+	}
+
+	List<String> systems() {
+		return this.options.systems;
+	}
+
+	List<String> peers() {
+		return this.options.systems.stream().filter((s) -> !s.equals("ours")).toList();
+	}
+
+	/** Value, threshold and verdict of a target; verdict null when a figure is missing. */
+	Map<String, Object> evaluate(Target target) {
+		Map<String, Object> out = new LinkedHashMap<>();
+		out.put("id", target.id());
+		out.put("target", target.text());
+		Double value = target.isRatio() ? ratio(target.figure(), target.peer()) : median(target.figure(), "ours");
+		out.put("value", json(value, 3));
+		out.put("threshold", target.threshold());
+		out.put("kind", target.isRatio() ? "ratio ours/" + target.peer() + " at least" : "at most");
+		Boolean met = null;
+		if (value != null) {
+			met = target.isRatio() ? value >= target.threshold() : value <= target.threshold();
+		}
+		out.put("met", met);
+		return out;
+	}
+
+	String toJson() {
+		Map<String, Object> root = new LinkedHashMap<>();
+		root.put("issue", "queue-benchmark: throughput, latency, memory and idle cost, side by side with BullMQ and Rqueue");
+		root.put("date", (this.began != null) ? this.began.truncatedTo(ChronoUnit.SECONDS).toString() : null);
+		root.put("durationSeconds", (this.began != null) ? Duration.between(this.began, this.ended).toSeconds() : null);
+		root.put("mode", this.options.quick ? "quick" : "full");
+		root.put("runs", this.options.runs);
+		root.put("machine", this.machine);
+		root.put("backgroundCpuPercentBeforeScenarios", backgroundCpuSummary());
+		List<Map<String, Object>> systems = new ArrayList<>();
+		for (String id : this.options.systems) {
+			Harness.SystemSpec spec = Harness.SystemSpec.of(id, this.options);
+			Map<String, Object> system = new LinkedHashMap<>();
+			system.put("id", id);
+			system.put("label", spec.label);
+			system.put("config", spec.config);
+			systems.add(system);
+		}
+		root.put("systems", systems);
+		List<Map<String, Object>> figures = new ArrayList<>();
+		for (Figure figure : Harness.FIGURES) {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("key", figure.key());
+			entry.put("label", figure.label());
+			entry.put("unit", figure.unit());
+			entry.put("better", figure.higherIsBetter() ? "higher" : "lower");
+			Map<String, Object> medians = new LinkedHashMap<>();
+			Map<String, Object> ratios = new LinkedHashMap<>();
+			for (String system : this.options.systems) {
+				medians.put(system, json(median(figure.key(), system), 3));
+			}
+			for (String peer : peers()) {
+				Double ratio = ratio(figure.key(), peer);
+				ratios.put(peer, (ratio != null) ? Stats.round(ratio, 3) : null);
+			}
+			entry.put("median", medians);
+			entry.put("ratioOursToPeer", ratios);
+			Map<String, List<Object>> runs = new LinkedHashMap<>();
+			this.values.get(figure.key()).forEach((system, list) -> runs.put(system,
+					list.stream().map((v) -> json(v, 3)).toList()));
+			entry.put("runs", runs);
+			figures.add(entry);
+		}
+		root.put("figures", figures);
+		root.put("targets", TARGETS.stream().map(this::evaluate).toList());
+		root.put("failures", this.failures);
+		root.put("raw", this.raw);
+		return JSON.writeValueAsString(root) + "\n";
+	}
+
+	private Map<String, Object> backgroundCpuSummary() {
+		Map<String, Object> summary = new LinkedHashMap<>();
+		summary.put("median", json(Stats.median(this.backgroundCpu), 1));
+		summary.put("max", json(this.backgroundCpu.stream().mapToDouble(Double::doubleValue).max().isPresent()
+				? this.backgroundCpu.stream().mapToDouble(Double::doubleValue).max().getAsDouble() : null, 1));
+		summary.put("samples", this.backgroundCpu.size());
+		return summary;
+	}
+
+	String toMarkdown() {
+		StringBuilder md = new StringBuilder();
+		md.append("| Figure | ");
+		for (String system : this.options.systems) {
+			md.append(LABELS.get(system)).append(" | ");
+		}
+		for (String peer : peers()) {
+			md.append("ours / ").append(LABELS.get(peer)).append(" | ");
+		}
+		md.append('\n').append("|---|");
+		for (int i = 0; i < this.options.systems.size() + peers().size(); i++) {
+			md.append("---:|");
+		}
+		md.append('\n');
+		for (Figure figure : Harness.FIGURES) {
+			md.append("| ").append(figure.label()).append(" (").append(figure.unit()).append(", ")
+				.append(figure.higherIsBetter() ? "higher" : "lower").append(" is better) | ");
+			for (String system : this.options.systems) {
+				md.append(format(median(figure.key(), system), figure.unit())).append(" | ");
+			}
+			for (String peer : peers()) {
+				Double ratio = ratio(figure.key(), peer);
+				md.append((ratio != null) ? String.format(Locale.ROOT, "%.2f×", ratio) : "—").append(" | ");
+			}
+			md.append('\n');
+		}
+		md.append('\n');
+		md.append("| Target (ours, same run) | value | met |\n|---|---:|:---:|\n");
+		for (Target target : TARGETS) {
+			if (target.isRatio() && !this.options.systems.contains(target.peer())) {
+				continue;
+			}
+			Map<String, Object> verdict = evaluate(target);
+			Object value = verdict.get("value");
+			String shown = (value == null || value instanceof String) ? "—"
+					: target.isRatio() ? String.format(Locale.ROOT, "%.2f×", (Double) value)
+							: format((Double) value, unitOf(target.figure()));
+			if (value instanceof String) {
+				shown = "∞";
+			}
+			Object met = verdict.get("met");
+			md.append("| ").append(target.text()).append(" | ").append(shown).append(" | ")
+				.append((met == null) ? "—" : ((Boolean) met) ? "yes" : "**no**").append(" |\n");
+		}
+		md.append('\n');
+		md.append(String.format(Locale.ROOT,
+				"Medians of %d run(s)%s, %s. Machine: %s CPUs (%s), %s GiB; JVM %s (%s); Redis %s (hz %s); Node %s, "
+						+ "bullmq %s, ioredis %s; Rqueue %s. Load average at start %s, at end %s.%n",
+				this.options.runs, this.options.quick ? " (quick mode: tiny counts, not comparable)" : "",
+				(this.began != null) ? this.began.truncatedTo(ChronoUnit.SECONDS) : "?", this.machine.get("cpus"),
+				this.machine.get("cpuModel"), this.machine.get("memoryGiB"), this.machine.get("jvm"),
+				this.machine.get("jvmOptions"), this.machine.get("redis"), this.machine.get("redisHz"),
+				this.machine.get("node"), this.machine.get("bullmq"), this.machine.get("ioredis"),
+				this.machine.get("rqueue"), this.machine.get("loadAverageAtStart"), this.machine.get("loadAverageAtEnd")));
+		Map<String, Object> cpu = backgroundCpuSummary();
+		md.append(String.format(Locale.ROOT,
+				"CPU busy with other processes just before each scenario (no adapter running): median %s%%, max %s%%.%n",
+				cpu.get("median"), cpu.get("max")));
+		md.append("∞: saturated, the percentile fell on jobs that had not started when the measurement ended.\n");
+		if (this.options.systems.contains("rqueue-nohistory")) {
+			md.append("Rqueue (history off) runs only the scenarios that complete jobs (drain, latency, delayed): job history "
+					+ "is not read on its enqueue path nor by waiting or idle queues.\n");
+		}
+		if (this.options.systems.contains("rqueue")) {
+			md.append("Rqueue has no batch enqueue: its batched-push cell is empty.\n");
+		}
+		if (!this.failures.isEmpty()) {
+			md.append("\nFailures:\n");
+			for (Map<String, Object> failure : this.failures) {
+				md.append("- run ").append(failure.get("run")).append(' ').append(failure.get("system")).append(' ')
+					.append(failure.get("scenario")).append(": ").append(failure.get("error")).append('\n');
+			}
+		}
+		return md.toString();
+	}
+
+	private static String unitOf(String figureKey) {
+		return Harness.FIGURES.stream().filter((f) -> f.key().equals(figureKey)).findFirst().map(Figure::unit)
+			.orElse("");
+	}
+
+	static String format(Double value, String unit) {
+		if (value == null) {
+			return "—";
+		}
+		if (value.isInfinite()) {
+			return "∞";
+		}
+		return switch (unit) {
+			case "jobs/s", "bytes" -> String.format(Locale.ROOT, "%,.0f", value).replace(',', ' ');
+			case "µs" -> String.format(Locale.ROOT, "%.1f", value);
+			case "ms" -> (value >= 100) ? String.format(Locale.ROOT, "%.0f", value)
+					: (value >= 10) ? String.format(Locale.ROOT, "%.1f", value) : String.format(Locale.ROOT, "%.2f", value);
+			default -> String.format(Locale.ROOT, "%.2f", value);
+		};
+	}
+
+	Map<String, Map<String, List<Double>>> values() {
+		return this.values;
+	}
+
+}
