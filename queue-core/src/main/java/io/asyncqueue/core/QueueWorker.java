@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,12 +20,14 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.asyncqueue.core.redis.BlockingConnection;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisScript;
 
@@ -87,7 +90,7 @@ public final class QueueWorker {
 
 	private final SettleBatcher settler;
 
-	private final java.util.concurrent.atomic.AtomicInteger pendingAcks = new java.util.concurrent.atomic.AtomicInteger();
+	private final AtomicInteger pendingAcks = new AtomicInteger();
 
 	private final Map<String, Execution> inFlight = new ConcurrentHashMap<>();
 
@@ -654,7 +657,7 @@ public final class QueueWorker {
 
 		private Thread thread;
 
-		private volatile io.asyncqueue.core.redis.BlockingConnection connection;
+		private volatile BlockingConnection connection;
 
 		private int failures;
 
@@ -678,7 +681,7 @@ public final class QueueWorker {
 						Thread.currentThread().interrupt();
 						return;
 					}
-					catch (RuntimeException | java.util.concurrent.ExecutionException ex) {
+					catch (RuntimeException | ExecutionException ex) {
 						if (!QueueWorker.this.running) {
 							return;
 						}
@@ -701,7 +704,7 @@ public final class QueueWorker {
 			}
 		}
 
-		private void fetchOnce() throws InterruptedException, java.util.concurrent.ExecutionException {
+		private void fetchOnce() throws InterruptedException, ExecutionException {
 			if (!QueueWorker.this.slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
 				return;
 			}
@@ -753,7 +756,7 @@ public final class QueueWorker {
 					scheduleWake(reply.wakeInMillis);
 					wait = Math.min(wait, reply.wakeInMillis + 250);
 				}
-				io.asyncqueue.core.redis.BlockingConnection blocking = this.connection;
+				BlockingConnection blocking = this.connection;
 				if (blocking == null || !blocking.isOpen()) {
 					blocking = QueueWorker.this.redis.openBlockingConnection();
 					this.connection = blocking;
@@ -806,7 +809,7 @@ public final class QueueWorker {
 		}
 
 		private void closeConnection() {
-			io.asyncqueue.core.redis.BlockingConnection blocking = this.connection;
+			BlockingConnection blocking = this.connection;
 			this.connection = null;
 			if (blocking != null) {
 				blocking.close();
@@ -834,7 +837,7 @@ public final class QueueWorker {
 
 		private final long startNanos = System.nanoTime();
 
-		private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(
+		private final AtomicInteger state = new AtomicInteger(
 				RUNNING);
 
 		private volatile JobInfo info;
