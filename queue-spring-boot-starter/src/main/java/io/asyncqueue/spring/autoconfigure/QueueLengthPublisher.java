@@ -1,113 +1,42 @@
 package io.asyncqueue.spring.autoconfigure;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueOperations;
-import io.asyncqueue.core.QueueSettings;
-import io.asyncqueue.core.ThreadFactories;
-import io.asyncqueue.spring.QueueContainerRegistry;
+import io.asyncqueue.spring.QueueCountsSampler;
 import io.asyncqueue.spring.event.QueueLengthEvent;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Publishes a {@link QueueLengthEvent} for every declared queue at a fixed interval, each read in one
  * atomic step, on one scheduler thread of its own, while the application runs.
  */
-final class QueueLengthPublisher implements SmartLifecycle {
-
-	private static final Log logger = LogFactory.getLog(QueueLengthPublisher.class);
-
-	private final QueueOperations operations;
+final class QueueLengthPublisher extends QueueCountsSampler {
 
 	private final ApplicationEventPublisher eventPublisher;
 
-	private final Duration interval;
-
-	private final ReentrantLock lifecycle = new ReentrantLock();
-
-	private @Nullable ScheduledExecutorService scheduler;
-
 	QueueLengthPublisher(QueueOperations operations, ApplicationEventPublisher eventPublisher, Duration interval) {
-		this.operations = operations;
+		// the first event one interval after start, like every later one: nothing waits for it
+		super(operations, interval, false, "async-queue-length-");
 		this.eventPublisher = eventPublisher;
-		this.interval = interval;
 	}
 
 	@Override
-	public void start() {
-		this.lifecycle.lock();
+	protected void handle(QueueCounts counts) {
 		try {
-			if (this.scheduler != null || this.interval.isZero() || this.interval.isNegative()) {
-				return;
-			}
-			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-					ThreadFactories.platform("async-queue-length-"));
-			scheduler.setRemoveOnCancelPolicy(true);
-			long millis = Math.max(this.interval.toMillis(), 1);
-			scheduler.scheduleWithFixedDelay(this::sample, millis, millis, TimeUnit.MILLISECONDS);
-			this.scheduler = scheduler;
+			this.eventPublisher.publishEvent(new QueueLengthEvent(this, counts));
 		}
-		finally {
-			this.lifecycle.unlock();
+		catch (RuntimeException ex) {
+			// one failing listener must not cost the other queues their events
+			this.logger.warn("A listener of QueueLengthEvent failed", ex);
 		}
-	}
-
-	void sample() {
-		for (QueueSettings queue : this.operations.queues().all()) {
-			QueueCounts counts;
-			try {
-				counts = this.operations.counts(queue.name());
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not sample the length of queue '" + queue.name() + "'", ex);
-				continue;
-			}
-			try {
-				this.eventPublisher.publishEvent(new QueueLengthEvent(this, counts));
-			}
-			catch (RuntimeException ex) {
-				logger.warn("A listener of QueueLengthEvent failed", ex);
-			}
-		}
-	}
-
-	@Override
-	public void stop() {
-		this.lifecycle.lock();
-		try {
-			if (this.scheduler != null) {
-				this.scheduler.shutdownNow();
-				this.scheduler = null;
-			}
-		}
-		finally {
-			this.lifecycle.unlock();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.scheduler != null;
-	}
-
-	@Override
-	public int getPhase() {
-		return QueueContainerRegistry.DEFAULT_PHASE;
 	}
 
 	@Override
 	public String toString() {
-		return "QueueLengthPublisher[interval=" + this.interval + "]";
+		return "QueueLengthPublisher[interval=" + getInterval() + "]";
 	}
 
 }

@@ -1,32 +1,19 @@
 package io.asyncqueue.spring.metrics;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.asyncqueue.core.JobState;
 import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
-import io.asyncqueue.core.ThreadFactories;
-import io.asyncqueue.spring.QueueContainerRegistry;
+import io.asyncqueue.spring.QueueCountsSampler;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.context.SmartLifecycle;
 
 /**
  * The depth gauges {@code asyncqueue.queue.jobs} (tags {@code queue} and {@code state}: {@code waiting},
@@ -38,22 +25,12 @@ import org.springframework.context.SmartLifecycle;
  *
  * @since 0.1.0
  */
-public class QueueDepthMetrics implements MeterBinder, SmartLifecycle {
+public class QueueDepthMetrics extends QueueCountsSampler implements MeterBinder {
 
 	/** The depth gauge. */
 	public static final String QUEUE_JOBS = "asyncqueue.queue.jobs";
 
-	private static final Log logger = LogFactory.getLog(QueueDepthMetrics.class);
-
-	private final QueueOperations operations;
-
-	private final Duration interval;
-
 	private final Map<String, AtomicReference<@Nullable QueueCounts>> counts = new LinkedHashMap<>();
-
-	private final ReentrantLock lifecycle = new ReentrantLock();
-
-	private @Nullable ScheduledExecutorService scheduler;
 
 	/**
 	 * Gauges for every queue the operations know.
@@ -61,8 +38,8 @@ public class QueueDepthMetrics implements MeterBinder, SmartLifecycle {
 	 * @param interval how often to read the counts
 	 */
 	public QueueDepthMetrics(QueueOperations operations, Duration interval) {
-		this.operations = Objects.requireNonNull(operations, "operations");
-		this.interval = Objects.requireNonNull(interval, "interval");
+		// the first read on start, so that the gauges are NaN for as short a time as possible
+		super(operations, interval, true, "async-queue-metrics-");
 		for (QueueSettings queue : operations.queues().all()) {
 			this.counts.put(queue.name(), new AtomicReference<>());
 		}
@@ -70,7 +47,7 @@ public class QueueDepthMetrics implements MeterBinder, SmartLifecycle {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		if (this.interval.isZero() || this.interval.isNegative()) {
+		if (!isEnabled()) {
 			return;
 		}
 		for (Map.Entry<String, AtomicReference<@Nullable QueueCounts>> queue : this.counts.entrySet()) {
@@ -92,80 +69,20 @@ public class QueueDepthMetrics implements MeterBinder, SmartLifecycle {
 	 * Read every queue's counts now, one atomic call per queue, all in flight together.
 	 */
 	public void refresh() {
-		List<CompletableFuture<?>> reads = new ArrayList<>(this.counts.size());
-		for (Map.Entry<String, AtomicReference<@Nullable QueueCounts>> queue : this.counts.entrySet()) {
-			reads.add(this.operations.countsAsync(queue.getKey()).whenComplete((counts, failure) -> {
-				if (failure != null) {
-					logger.debug("Could not read the depth of queue '" + queue.getKey() + "'", failure);
-				}
-				else {
-					queue.getValue().set(counts);
-				}
-			}));
-		}
-		try {
-			CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).join();
-		}
-		catch (RuntimeException ex) {
-			// each failure was logged above
-		}
+		sample();
 	}
 
 	@Override
-	public void start() {
-		this.lifecycle.lock();
-		try {
-			if (this.scheduler != null || this.interval.isZero() || this.interval.isNegative()) {
-				return;
-			}
-			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-					ThreadFactories.platform("async-queue-metrics-"));
-			scheduler.setRemoveOnCancelPolicy(true);
-			long millis = Math.max(this.interval.toMillis(), 1);
-			scheduler.scheduleWithFixedDelay(this::refreshQuietly, 0, millis, TimeUnit.MILLISECONDS);
-			this.scheduler = scheduler;
+	protected void handle(QueueCounts counts) {
+		AtomicReference<@Nullable QueueCounts> latest = this.counts.get(counts.queue());
+		if (latest != null) {
+			latest.set(counts);
 		}
-		finally {
-			this.lifecycle.unlock();
-		}
-	}
-
-	private void refreshQuietly() {
-		try {
-			refresh();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not read queue depths", ex);
-		}
-	}
-
-	@Override
-	public void stop() {
-		this.lifecycle.lock();
-		try {
-			if (this.scheduler != null) {
-				this.scheduler.shutdownNow();
-				this.scheduler = null;
-			}
-		}
-		finally {
-			this.lifecycle.unlock();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.scheduler != null;
-	}
-
-	@Override
-	public int getPhase() {
-		return QueueContainerRegistry.DEFAULT_PHASE;
 	}
 
 	@Override
 	public String toString() {
-		return "QueueDepthMetrics[queues=" + this.counts.keySet() + ", interval=" + this.interval + "]";
+		return "QueueDepthMetrics[queues=" + this.counts.keySet() + ", interval=" + getInterval() + "]";
 	}
 
 }
