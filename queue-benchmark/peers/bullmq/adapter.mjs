@@ -175,39 +175,60 @@ async function pushBatch(queue) {
 
 async function drain(queue) {
   const jobs = int('jobs', 100000);
+  const warmup = int('warmup', 0);
+  const warmupMs = num('warmupSeconds', 5) * 1000;
+  const total = jobs + warmup;
   const concurrency = int('concurrency', 8);
   const prefillStart = performance.now();
-  for (let n = 0; n < jobs; n += 1000) {
-    await queue.addBulk(bulk(n, Math.min(1000, jobs - n)));
+  for (let n = 0; n < total; n += 1000) {
+    await queue.addBulk(bulk(n, Math.min(1000, total - n)));
   }
-  const prefillRate = round(jobs / ((performance.now() - prefillStart) / 1000), 1);
+  const prefillRate = round(total / ((performance.now() - prefillStart) / 1000), 1);
   const waiting = await queue.getWaitingCount();
-  if (waiting !== jobs) {
-    throw new Error(`expected ${jobs} waiting jobs after the prefill, found ${waiting}`);
+  if (waiting !== total) {
+    throw new Error(`expected ${total} waiting jobs after the prefill, found ${waiting}`);
   }
+  // The untimed warm-up ends at the first completion once `warmup` jobs are done or warmupSeconds have
+  // passed; that completion starts the timed phase (the same rule as the other adapters).
   let completed = 0;
   let end = 0;
+  let start = 0;
+  let startCount = 0;
+  let resolveWarm;
   let resolveAll;
+  const warm = new Promise((resolve) => { resolveWarm = resolve; });
   const all = new Promise((resolve) => { resolveAll = resolve; });
-  mark('start');
-  const start = performance.now();
+  const began = performance.now();
+  const startTimed = () => {
+    start = performance.now();
+    startCount = completed;
+    mark('start');
+    resolveWarm(true);
+  };
+  if (warmup === 0) {
+    startTimed();
+  }
   const worker = new Worker(queueName, async () => {}, { connection, concurrency });
   worker.on('completed', () => {
     completed++;
-    if (completed === jobs) {
+    if (start === 0 && (completed >= warmup || performance.now() - began >= warmupMs)) {
+      startTimed();
+    }
+    if (completed === total) {
       end = performance.now();
       resolveAll(true);
     }
   });
-  const finished = await Promise.race([all, sleep(num('seconds', 60) * 1000).then(() => false)]);
+  const warmed = await Promise.race([warm, sleep(warmupMs + 60000).then(() => false)]);
+  const finished = warmed && await Promise.race([all, sleep(num('seconds', 60) * 1000).then(() => false)]);
   const stop = finished ? end : performance.now();
   const done = completed;
   mark('end');
   await worker.close();
   const counts = await queue.getJobCounts('wait', 'active');
   return {
-    ...rate(done, stop - start), concurrency, complete: finished, prefillRate,
-    leftWaiting: counts.wait, leftReserved: counts.active,
+    ...rate(done - startCount, stop - (start || began)), concurrency, complete: finished, warmupJobs: startCount,
+    prefillRate, leftWaiting: counts.wait, leftReserved: counts.active,
   };
 }
 

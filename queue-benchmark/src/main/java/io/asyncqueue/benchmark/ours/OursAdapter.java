@@ -194,22 +194,26 @@ public final class OursAdapter {
 
 	private Map<String, Object> drain() throws InterruptedException {
 		int jobs = this.args.integer("jobs", 100_000);
+		int warmup = this.args.integer("warmup", 0);
+		long warmupNanos = (long) (this.args.decimal("warmupSeconds", 5) * 1e9);
+		int total = jobs + warmup;
 		int concurrency = this.args.integer("concurrency", 8);
 		QueueSettings settings = settings(this.queue, concurrency);
 		QueueClient client = client(settings);
 		long prefillStart = System.nanoTime();
-		for (int n = 0; n < jobs; n += 1000) {
-			client.pushAll(this.queue, batch(n, Math.min(1000, jobs - n), null));
+		for (int n = 0; n < total; n += 1000) {
+			client.pushAll(this.queue, batch(n, Math.min(1000, total - n), null));
 		}
 		double prefillSeconds = (System.nanoTime() - prefillStart) / 1e9;
 		QueueOperations operations = new QueueOperations(this.redis, this.serializer, Queues.of(settings));
 		long waiting = operations.counts(this.queue).waiting();
-		if (waiting != jobs) {
-			throw new IllegalStateException("expected " + jobs + " waiting jobs after the prefill, found " + waiting);
+		if (waiting != total) {
+			throw new IllegalStateException("expected " + total + " waiting jobs after the prefill, found " + waiting);
 		}
 		AtomicInteger completed = new AtomicInteger();
 		AtomicLong end = new AtomicLong();
 		CountDownLatch all = new CountDownLatch(1);
+		WarmUp warm = new WarmUp(warmup, warmupNanos);
 		QueueWorker worker = QueueWorker.builder(settings, this.redis)
 			.serializer(this.serializer)
 			.job(JOB, Map.class, (payload, context) -> {
@@ -217,29 +221,92 @@ public final class OursAdapter {
 			.listener(new QueueListener() {
 				@Override
 				public void afterHandle(JobInfo job, JobOutcome outcome, Duration duration, Throwable failure) {
-					if (outcome == JobOutcome.SUCCEEDED && completed.incrementAndGet() == jobs) {
-						end.set(System.nanoTime());
-						all.countDown();
+					if (outcome == JobOutcome.SUCCEEDED) {
+						int done = completed.incrementAndGet();
+						warm.completed(done);
+						if (done == total) {
+							end.set(System.nanoTime());
+							all.countDown();
+						}
 					}
 				}
 			})
 			.build();
-		Protocol.mark("start");
-		long start = System.nanoTime();
+		warm.begin();
 		worker.start();
-		boolean finished = all.await(this.args.integer("seconds", 60), TimeUnit.SECONDS);
+		boolean finished = warm.await(TimeUnit.NANOSECONDS.toSeconds(warmupNanos) + 60)
+				&& all.await(this.args.integer("seconds", 60), TimeUnit.SECONDS);
 		long stop = finished ? end.get() : System.nanoTime();
 		int done = completed.get();
 		Protocol.mark("end");
 		worker.stop(Duration.ofSeconds(5));
 		QueueCounts counts = operations.counts(this.queue);
-		Map<String, Object> figures = rate(done, stop - start);
+		Map<String, Object> figures = rate(done - warm.startCount(), stop - warm.startNanos());
 		figures.put("concurrency", concurrency);
 		figures.put("complete", finished);
-		figures.put("prefillRate", Stats.round(jobs / prefillSeconds, 1));
+		figures.put("warmupJobs", warm.startCount());
+		figures.put("prefillRate", Stats.round(total / prefillSeconds, 1));
 		figures.put("leftWaiting", counts.waiting());
 		figures.put("leftReserved", counts.reserved());
 		return figures;
+	}
+
+	/**
+	 * The untimed start of a drain: it ends at the first completion once {@code jobs} have completed or
+	 * {@code nanos} have passed, whichever is first; that completion marks the start of the timed phase.
+	 * With 0 jobs the timed phase starts with the worker (a cold JVM: its JIT compiles during the drain).
+	 */
+	private static final class WarmUp {
+
+		private final int jobs;
+
+		private final long nanos;
+
+		private final CountDownLatch over = new CountDownLatch(1);
+
+		private volatile long beganNanos;
+
+		private volatile long startNanos;
+
+		private volatile int startCount;
+
+		WarmUp(int jobs, long nanos) {
+			this.jobs = jobs;
+			this.nanos = nanos;
+		}
+
+		void begin() {
+			this.beganNanos = System.nanoTime();
+			if (this.jobs == 0) {
+				start(0);
+			}
+		}
+
+		synchronized void completed(int done) {
+			if (this.over.getCount() > 0 && (done >= this.jobs || System.nanoTime() - this.beganNanos >= this.nanos)) {
+				start(done);
+			}
+		}
+
+		private void start(int done) {
+			this.startCount = done;
+			this.startNanos = System.nanoTime();
+			Protocol.mark("start");
+			this.over.countDown();
+		}
+
+		boolean await(long seconds) throws InterruptedException {
+			return this.over.await(seconds, TimeUnit.SECONDS);
+		}
+
+		int startCount() {
+			return this.startCount;
+		}
+
+		long startNanos() {
+			return (this.over.getCount() == 0) ? this.startNanos : this.beganNanos;
+		}
+
 	}
 
 	// ---------------------------------------------------------------- latency

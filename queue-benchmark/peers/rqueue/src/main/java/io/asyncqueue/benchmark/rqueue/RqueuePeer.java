@@ -242,37 +242,64 @@ public class RqueuePeer {
 
 	private Map<String, Object> drain() throws InterruptedException {
 		int jobs = integer("jobs", 100_000);
+		// Rqueue completes at most a few hundred jobs/s, so its warm-up always ends by time: more than 5 000
+		// warm-up jobs would only make its (slow) prefill longer.
+		int warmup = Math.min(integer("warmup", 0), 5000);
+		long warmupNanos = (long) (decimal("warmupSeconds", 5) * 1e9);
+		int total = jobs + warmup;
 		int concurrency = integer("concurrency", 8);
 		long prefillStart = System.nanoTime();
-		int pushed = parallelPush(jobs, 32, Long.MAX_VALUE, (i) -> BenchJob.of(i));
+		int pushed = parallelPush(total, 32, Long.MAX_VALUE, (i) -> BenchJob.of(i));
 		double prefillSeconds = (System.nanoTime() - prefillStart) / 1e9;
 		StringRedisTemplate redis = new StringRedisTemplate(
 				this.context.getBean(org.springframework.data.redis.connection.RedisConnectionFactory.class));
 		String waitingKey = this.context.getBean(com.github.sonus21.rqueue.config.RqueueConfig.class)
 			.getQueueName(this.queue);
 		Long waiting = redis.opsForList().size(waitingKey);
-		if (pushed != jobs || waiting == null || waiting != jobs) {
-			throw new IllegalStateException("expected " + jobs + " waiting jobs after the prefill, found " + waiting);
+		if (pushed != total || waiting == null || waiting != total) {
+			throw new IllegalStateException("expected " + total + " waiting jobs after the prefill, found " + waiting);
 		}
+		// The untimed warm-up ends at the first completion once `warmup` jobs are done or warmupSeconds have
+		// passed; that completion starts the timed phase (the same rule as the other adapters).
 		AtomicLong end = new AtomicLong();
+		AtomicLong start = new AtomicLong();
+		AtomicInteger startCount = new AtomicInteger();
+		CountDownLatch warm = new CountDownLatch(1);
 		CountDownLatch all = new CountDownLatch(1);
+		long began = System.nanoTime();
+		Runnable startTimed = () -> {
+			if (start.compareAndSet(0, System.nanoTime())) {
+				startCount.set(completed.get());
+				mark("start");
+				warm.countDown();
+			}
+		};
+		if (warmup == 0) {
+			startTimed.run();
+		}
 		onCompleted = () -> {
-			if (completed.get() == jobs && end.compareAndSet(0, System.nanoTime())) {
+			int done = completed.get();
+			if (start.get() == 0 && (done >= warmup || System.nanoTime() - began >= warmupNanos)) {
+				synchronized (warm) {
+					startTimed.run();
+				}
+			}
+			if (done == total && end.compareAndSet(0, System.nanoTime())) {
 				all.countDown();
 			}
 		};
-		mark("start");
-		long start = System.nanoTime();
 		startConsuming();
-		boolean finished = all.await(integer("seconds", 60), TimeUnit.SECONDS);
+		boolean finished = warm.await(TimeUnit.NANOSECONDS.toSeconds(warmupNanos) + 60, TimeUnit.SECONDS)
+				&& all.await(integer("seconds", 60), TimeUnit.SECONDS);
 		long stop = finished ? end.get() : System.nanoTime();
 		int done = completed.get();
 		mark("end");
 		stopConsuming();
-		Map<String, Object> figures = rate(done, stop - start);
+		Map<String, Object> figures = rate(done - startCount.get(), stop - ((start.get() != 0) ? start.get() : began));
 		figures.put("concurrency", concurrency);
 		figures.put("complete", finished);
-		figures.put("prefillRate", Math.round(jobs / prefillSeconds * 10) / 10.0);
+		figures.put("warmupJobs", startCount.get());
+		figures.put("prefillRate", Math.round(total / prefillSeconds * 10) / 10.0);
 		figures.put("leftWaiting", redis.opsForList().size(waitingKey));
 		return figures;
 	}
