@@ -214,7 +214,7 @@ async function drain(queue) {
     if (start === 0 && (completed >= warmup || performance.now() - began >= warmupMs)) {
       startTimed();
     }
-    if (completed === total) {
+    if (start !== 0 && completed === startCount + jobs) {
       end = performance.now();
       resolveAll(true);
     }

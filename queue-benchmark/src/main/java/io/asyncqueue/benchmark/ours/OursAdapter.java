@@ -223,8 +223,7 @@ public final class OursAdapter {
 				public void afterHandle(JobInfo job, JobOutcome outcome, Duration duration, Throwable failure) {
 					if (outcome == JobOutcome.SUCCEEDED) {
 						int done = completed.incrementAndGet();
-						warm.completed(done);
-						if (done == total) {
+						if (warm.completed(done) && done == warm.startCount() + jobs) {
 							end.set(System.nanoTime());
 							all.countDown();
 						}
@@ -282,10 +281,12 @@ public final class OursAdapter {
 			}
 		}
 
-		synchronized void completed(int done) {
+		/** Returns whether the timed phase has begun. */
+		synchronized boolean completed(int done) {
 			if (this.over.getCount() > 0 && (done >= this.jobs || System.nanoTime() - this.beganNanos >= this.nanos)) {
 				start(done);
 			}
+			return this.over.getCount() == 0;
 		}
 
 		private void start(int done) {

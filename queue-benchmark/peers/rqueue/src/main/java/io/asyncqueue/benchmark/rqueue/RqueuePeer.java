@@ -284,7 +284,7 @@ public class RqueuePeer {
 					startTimed.run();
 				}
 			}
-			if (done == total && end.compareAndSet(0, System.nanoTime())) {
+			if (start.get() != 0 && done == startCount.get() + jobs && end.compareAndSet(0, System.nanoTime())) {
 				all.countDown();
 			}
 		};
