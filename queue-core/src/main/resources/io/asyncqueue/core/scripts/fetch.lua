@@ -21,9 +21,7 @@ local next_due = earliest(DELAYED)
 if next_due and next_due <= now then
   local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 1000)
   move_in_chunks(due, WAITING)
-  for i = 1, #due, 500 do
-    redis.call('ZREM', DELAYED, unpack(due, i, math.min(i + 499, #due)))
-  end
+  call_chunked('ZREM', DELAYED, due)
   next_due = earliest(DELAYED)
 end
 
@@ -60,15 +58,29 @@ if count > 0 then
   ids = redis.call('LPOP', WAITING, count)
 end
 if ids then
+  -- one command per key for the whole batch: HMGET the envelopes and attempts, HSET the new attempts,
+  -- ZADD the leases (an id without an envelope was deleted while waiting: it is skipped)
+  local envelopes = call_chunked('HMGET', JOBS, ids)
+  local attempts = call_chunked('HMGET', ATTEMPTS, ids)
   local deadline = now + lease
-  for _, id in ipairs(ids) do
-    local envelope = redis.call('HGET', JOBS, id)
+  local counted, leases = {}, {}
+  for i, id in ipairs(ids) do
+    local envelope = envelopes[i]
     if envelope then
+      local attempt = (tonumber(attempts[i]) or 0) + 1
       jobs[#jobs + 1] = id
-      jobs[#jobs + 1] = redis.call('HINCRBY', ATTEMPTS, id, 1)
+      jobs[#jobs + 1] = attempt
       jobs[#jobs + 1] = envelope
-      redis.call('ZADD', RESERVED, deadline, id)
+      counted[#counted + 1] = id
+      counted[#counted + 1] = attempt
+      leases[#leases + 1] = deadline
+      leases[#leases + 1] = id
     end
+  end
+  if #leases > 0 then
+    -- pairs never straddle a chunk: chunks are 500 long
+    call_chunked('HSET', ATTEMPTS, counted)
+    call_chunked('ZADD', RESERVED, leases)
   end
   if #ids == count and redis.call('LLEN', WAITING) > 0 then
     signal()

@@ -44,9 +44,32 @@ local function owned(id, token)
   return redis.call('ZSCORE', RESERVED, id) and redis.call('HGET', ATTEMPTS, id) == token
 end
 
+-- Runs one variadic command over a list in chunks (Lua's stack bounds unpack) and joins the replies:
+-- call_chunked('ZREM', RESERVED, ids) is one round of Redis work per 500 ids instead of one per id.
+local function call_chunked(command, key, list)
+  local out = {}
+  for i = 1, #list, 500 do
+    local reply = redis.call(command, key, unpack(list, i, math.min(i + 499, #list)))
+    if type(reply) == 'table' then
+      for _, value in ipairs(reply) do out[#out + 1] = value end
+    end
+  end
+  return out
+end
+
 local function move_in_chunks(ids, destination)
-  for i = 1, #ids, 500 do
-    local last = math.min(i + 499, #ids)
-    redis.call('RPUSH', destination, unpack(ids, i, last))
+  call_chunked('RPUSH', destination, ids)
+end
+
+-- forget() for many jobs at once: one HDEL per hash for the whole list.
+local function forget_all(ids, uids)
+  for i, id in ipairs(ids) do
+    release_unique(id, uids[i])
+  end
+  if #ids > 0 then
+    call_chunked('HDEL', JOBS, ids)
+    call_chunked('HDEL', ATTEMPTS, ids)
+    call_chunked('HDEL', STALLS, ids)
+    call_chunked('HDEL', ERRORS, ids)
   end
 end

@@ -5,15 +5,29 @@
 --   requeue    : like retry, without counting this attempt
 --   release    : straight back to the head of waiting, without counting this attempt (clean shutdown)
 --   fail       : park in failed with the error
+-- A batch is mostly acks, so ownership is read and acks are applied with one command per key for the
+-- whole batch (ZMSCORE, HMGET, ZREM, HDEL) rather than several per job.
 local now = now_ms()
+local ids = {}
+for i = 2, #ARGV, 6 do
+  ids[#ids + 1] = ARGV[i]
+end
+local leased = call_chunked('ZMSCORE', RESERVED, ids)
+local tokens = call_chunked('HMGET', ATTEMPTS, ids)
 local out = {}
+local settled, done, done_uids = {}, {}, {}
+local seen = {}
 local wake = false
-for i = 1, #ARGV, 6 do
+for n = 1, #ids do
+  local i = (n - 1) * 6 + 1
   local action, id, token, delay, err, uid = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5]
-  if owned(id, token) then
-    redis.call('ZREM', RESERVED, id)
+  -- the same id twice in one batch: only the first can own it
+  if leased[n] and tokens[n] == token and not seen[id] then
+    seen[id] = true
+    settled[#settled + 1] = id
     if action == 'ack' or action == 'drop' then
-      forget(id, uid)
+      done[#done + 1] = id
+      done_uids[#done] = uid
     elseif action == 'fail' then
       redis.call('ZADD', FAILED, now, id)
       redis.call('HSET', ERRORS, id, err)
@@ -34,11 +48,15 @@ for i = 1, #ARGV, 6 do
       end
       wake = true
     end
-    out[#out + 1] = 1
+    out[n] = 1
   else
-    out[#out + 1] = 0
+    out[n] = 0
   end
 end
+if #settled > 0 then
+  call_chunked('ZREM', RESERVED, settled)
+end
+forget_all(done, done_uids)
 if wake then
   signal()
 end
