@@ -41,6 +41,9 @@ public final class QueueSettings {
 	/** Default for {@link #fetchBatchSize()}. */
 	public static final int DEFAULT_FETCH_BATCH_SIZE = 32;
 
+	/** Default for {@link #prefetch()}. */
+	public static final int DEFAULT_PREFETCH = 10;
+
 	/** Default for {@link #leaseDuration()}. */
 	public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
 
@@ -79,6 +82,8 @@ public final class QueueSettings {
 
 	private final int fetchBatchSize;
 
+	private final int prefetch;
+
 	private final Duration leaseDuration;
 
 	private final int maxStalls;
@@ -101,6 +106,7 @@ public final class QueueSettings {
 		this.consumers = builder.consumers;
 		this.concurrency = builder.concurrency;
 		this.fetchBatchSize = builder.fetchBatchSize;
+		this.prefetch = builder.prefetch;
 		this.leaseDuration = builder.leaseDuration;
 		this.maxStalls = builder.maxStalls;
 		this.stalledJobAction = builder.stalledJobAction;
@@ -129,6 +135,9 @@ public final class QueueSettings {
 		atLeastOne(this.consumers, "consumers");
 		atLeastOne(this.concurrency, "concurrency");
 		atLeastOne(this.fetchBatchSize, "fetch-batch-size");
+		if (this.prefetch < 0) {
+			throw new InvalidQueueSettingException(this.name, "prefetch", "must be zero or more, was " + this.prefetch);
+		}
 		positive(this.leaseDuration, "lease-duration");
 		if (this.leaseDuration.toMillis() < 300) {
 			throw new InvalidQueueSettingException(this.name, "lease-duration",
@@ -192,6 +201,7 @@ public final class QueueSettings {
 		builder.consumers = this.consumers;
 		builder.concurrency = this.concurrency;
 		builder.fetchBatchSize = this.fetchBatchSize;
+		builder.prefetch = this.prefetch;
 		builder.leaseDuration = this.leaseDuration;
 		builder.maxStalls = this.maxStalls;
 		builder.stalledJobAction = this.stalledJobAction;
@@ -246,6 +256,17 @@ public final class QueueSettings {
 		return this.fetchBatchSize;
 	}
 
+	/**
+	 * How many jobs beyond {@link #concurrency()} one process may hold reserved, waiting for a handler,
+	 * while the queue has a backlog. A handler that finishes then starts the next job at once instead of
+	 * waiting for a fetch round trip. Jobs are only reserved ahead while more are waiting in Redis, so a
+	 * job pushed to a quiet queue is never held behind busy handlers here while another process is idle.
+	 * 0 reserves only what the free handlers can start.
+	 */
+	public int prefetch() {
+		return this.prefetch;
+	}
+
 	/** How long a fetched job stays reserved without a renewal from its worker before it counts as stalled. */
 	public Duration leaseDuration() {
 		return this.leaseDuration;
@@ -295,7 +316,8 @@ public final class QueueSettings {
 		return "QueueSettings[name=" + this.name + ", channel=" + this.channel + ", blockingTimeout="
 				+ this.blockingTimeout + ", retryBackoff=" + this.retryBackoff + ", maxAttempts=" + this.maxAttempts
 				+ ", handleTimeout=" + this.handleTimeout + ", consumers=" + this.consumers + ", concurrency="
-				+ this.concurrency + ", fetchBatchSize=" + this.fetchBatchSize + ", leaseDuration="
+				+ this.concurrency + ", fetchBatchSize=" + this.fetchBatchSize + ", prefetch=" + this.prefetch
+				+ ", leaseDuration="
 				+ this.leaseDuration + ", maxStalls=" + this.maxStalls + ", stalledJobAction="
 				+ this.stalledJobAction + ", shutdownTimeout=" + this.shutdownTimeout + ", maxPayloadSize="
 				+ this.maxPayloadSize + ", nonRetryableExceptions=" + this.nonRetryableExceptions + "]";
@@ -323,6 +345,8 @@ public final class QueueSettings {
 		private int concurrency = DEFAULT_CONCURRENCY;
 
 		private int fetchBatchSize = DEFAULT_FETCH_BATCH_SIZE;
+
+		private int prefetch = DEFAULT_PREFETCH;
 
 		private Duration leaseDuration = DEFAULT_LEASE_DURATION;
 
@@ -377,6 +401,11 @@ public final class QueueSettings {
 
 		public Builder fetchBatchSize(int fetchBatchSize) {
 			this.fetchBatchSize = fetchBatchSize;
+			return this;
+		}
+
+		public Builder prefetch(int prefetch) {
+			this.prefetch = prefetch;
 			return this;
 		}
 

@@ -37,7 +37,9 @@ import io.asyncqueue.core.redis.RedisScript;
  *
  * <p>An idle fetch loop blocks on the queue's marker key (BZPOPMIN), which every push signals, so a new
  * job starts within milliseconds without polling; the wait is cut short when a delayed job falls due
- * or a lease expires. Running jobs' leases are renewed every third of the lease; a job running past
+ * or a lease expires. While more jobs are waiting, up to {@link QueueSettings#prefetch()} jobs beyond the
+ * free handlers are reserved ahead, so that a handler starts its next job without a fetch round trip.
+ * Running and reserved-ahead jobs' leases are renewed every third of the lease; a job running past
  * its handle timeout is interrupted and counted as a failed attempt. {@link #stop()} stops fetching at
  * once, lets running jobs finish for up to the shutdown timeout, then interrupts them and puts them
  * straight back to waiting without counting the attempt.
@@ -86,7 +88,13 @@ public final class QueueWorker {
 
 	private final String stalledError;
 
+	/** One permit per job this process may hold reserved: concurrency plus prefetch. */
 	private final Semaphore slots;
+
+	private final AtomicInteger active = new AtomicInteger();
+
+	/** Jobs fetched ahead and not started yet, by id: their leases are renewed like running ones'. */
+	private final Map<String, Fetched> queued = new ConcurrentHashMap<>();
 
 	private final SettleBatcher settler;
 
@@ -98,7 +106,7 @@ public final class QueueWorker {
 
 	private volatile boolean running;
 
-	private ExecutorService handlers;
+	private ThreadPoolExecutor handlers;
 
 	private ScheduledExecutorService scheduler;
 
@@ -123,7 +131,7 @@ public final class QueueWorker {
 				"stalled: the lease expired (worker died, hung or lost Redis) more than "
 						+ this.settings.maxStalls() + " time(s)",
 				"exception", "stalled"));
-		this.slots = new Semaphore(this.settings.concurrency());
+		this.slots = new Semaphore(this.settings.concurrency() + this.settings.prefetch());
 		this.settler = new SettleBatcher(this.redis, this.keys);
 	}
 
@@ -149,7 +157,7 @@ public final class QueueWorker {
 
 	/** How many jobs are running in this process now (including ones that ignored an interrupt). */
 	public int activeJobs() {
-		return this.settings.concurrency() - this.slots.availablePermits();
+		return this.active.get();
 	}
 
 	/** Start consuming. Does nothing when already running. */
@@ -219,6 +227,7 @@ public final class QueueWorker {
 			for (Fetcher fetcher : this.fetchers) {
 				joinQuietly(fetcher.thread);
 			}
+			releaseQueuedJobs();
 			long deadline = System.nanoTime() + gracePeriod.toNanos();
 			while (activeJobs() > 0 && System.nanoTime() < deadline) {
 				sleepQuietly(10);
@@ -238,6 +247,22 @@ public final class QueueWorker {
 		}
 		finally {
 			this.lifecycle.unlock();
+		}
+	}
+
+	/** Jobs fetched ahead go back to waiting in one round trip instead of starting after the stop. */
+	private void releaseQueuedJobs() {
+		List<Runnable> tasks = new ArrayList<>();
+		this.handlers.getQueue().drainTo(tasks);
+		List<Fetched> unstarted = new ArrayList<>();
+		for (Runnable task : tasks) {
+			if (task instanceof Dispatched dispatched && this.queued.remove(dispatched.job.id) != null) {
+				unstarted.add(dispatched.job);
+			}
+		}
+		if (!unstarted.isEmpty()) {
+			this.slots.release(unstarted.size());
+			releaseUnstarted(unstarted);
 		}
 	}
 
@@ -291,6 +316,10 @@ public final class QueueWorker {
 				args.add(execution.token);
 			}
 		}
+		for (Fetched job : this.queued.values()) {
+			args.add(job.id);
+			args.add(job.token);
+		}
 		if (args.size() == 1) {
 			return;
 		}
@@ -314,13 +343,33 @@ public final class QueueWorker {
 	}
 
 	private void dispatch(Fetched fetched) {
+		this.queued.put(fetched.id, fetched);
 		try {
-			this.handlers.execute(() -> run(fetched));
+			this.handlers.execute(new Dispatched(fetched));
 		}
 		catch (RejectedExecutionException ex) {
+			this.queued.remove(fetched.id);
 			this.slots.release();
 			releaseUnstarted(List.of(fetched));
 		}
+	}
+
+	/** A fetched job on its way to a handler thread (a type of its own so that a stop can find it queued). */
+	private final class Dispatched implements Runnable {
+
+		private final Fetched job;
+
+		Dispatched(Fetched job) {
+			this.job = job;
+		}
+
+		@Override
+		public void run() {
+			if (QueueWorker.this.queued.remove(this.job.id) != null) {
+				QueueWorker.this.run(this.job);
+			}
+		}
+
 	}
 
 	private void releaseUnstarted(List<Fetched> fetched) {
@@ -343,8 +392,11 @@ public final class QueueWorker {
 	}
 
 	private void run(Fetched fetched) {
+		// counted before the check, so that a stop waiting for active jobs cannot miss one starting now
+		this.active.incrementAndGet();
 		if (!this.running) {
 			// fetched just before the stop began: nothing starts after a stop, it goes straight back
+			this.active.decrementAndGet();
 			this.slots.release();
 			releaseUnstarted(List.of(fetched));
 			return;
@@ -356,6 +408,7 @@ public final class QueueWorker {
 		}
 		finally {
 			this.inFlight.remove(fetched.id, execution);
+			this.active.decrementAndGet();
 			Thread.interrupted();
 			this.slots.release();
 		}
@@ -705,13 +758,31 @@ public final class QueueWorker {
 		}
 
 		private void fetchOnce() throws InterruptedException, ExecutionException {
-			if (!QueueWorker.this.slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-				return;
+			QueueSettings settings = QueueWorker.this.settings;
+			Semaphore slots = QueueWorker.this.slots;
+			int prefetch = settings.prefetch();
+			int batch = Math.min(settings.fetchBatchSize(), settings.concurrency() + prefetch);
+			int permits;
+			if (this.backlog || prefetch == 0) {
+				if (!slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+					return;
+				}
+				permits = 1;
+				while (permits < batch && slots.tryAcquire()) {
+					permits++;
+				}
 			}
-			int permits = 1;
-			int batch = Math.min(QueueWorker.this.settings.fetchBatchSize(), QueueWorker.this.settings.concurrency());
-			while (permits < batch && QueueWorker.this.slots.tryAcquire()) {
-				permits++;
+			else {
+				// No backlog: reserve only what free handlers start at once. A job pushed to a quiet queue
+				// while every handler here is busy is left to another process; it is not queued behind them.
+				if (!slots.tryAcquire(prefetch + 1, 200, TimeUnit.MILLISECONDS)) {
+					return;
+				}
+				slots.release(prefetch);
+				permits = 1;
+				while (permits < batch && slots.availablePermits() > prefetch && slots.tryAcquire()) {
+					permits++;
+				}
 			}
 			if (this.backlog && permits < batch) {
 				// Jobs are waiting and handlers are finishing one by one: gather the slots they free for
@@ -719,7 +790,7 @@ public final class QueueWorker {
 				long gatherUntil = System.nanoTime() + GATHER_NANOS;
 				long left;
 				while (permits < batch && (left = gatherUntil - System.nanoTime()) > 0
-						&& QueueWorker.this.slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+						&& slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
 					permits++;
 				}
 			}

@@ -303,6 +303,7 @@ public class AsyncQueueEndpoint {
 	 * @param retryBackoff the wait before each retry
 	 * @param blockingTimeout longest idle block
 	 * @param fetchBatchSize most jobs one fetch reserves
+	 * @param prefetch most jobs beyond concurrency reserved ahead while the queue has a backlog
 	 * @param leaseDuration a running job's lease
 	 * @param maxStalls lease expiries a job survives
 	 * @param stalledJobAction {@code recover} or {@code park}
@@ -311,14 +312,15 @@ public class AsyncQueueEndpoint {
 	 * @param nonRetryableExceptions exception types that fail a job without retry
 	 */
 	public record SettingsDescriptor(String channel, int consumers, int concurrency, int maxAttempts,
-			String handleTimeout, String retryBackoff, String blockingTimeout, int fetchBatchSize, String leaseDuration,
+			String handleTimeout, String retryBackoff, String blockingTimeout, int fetchBatchSize, int prefetch, String leaseDuration,
 			int maxStalls, String stalledJobAction, String shutdownTimeout, int maxPayloadSize,
 			List<String> nonRetryableExceptions) {
 
 		static SettingsDescriptor of(QueueSettings settings) {
 			return new SettingsDescriptor(settings.channel(), settings.consumers(), settings.concurrency(),
 					settings.maxAttempts(), duration(settings.handleTimeout()), backoff(settings.retryBackoff()),
-					duration(settings.blockingTimeout()), settings.fetchBatchSize(), duration(settings.leaseDuration()),
+					duration(settings.blockingTimeout()), settings.fetchBatchSize(), settings.prefetch(),
+					duration(settings.leaseDuration()),
 					settings.maxStalls(), settings.stalledJobAction().name().toLowerCase(Locale.ROOT),
 					duration(settings.shutdownTimeout()), settings.maxPayloadSize(),
 					settings.nonRetryableExceptions().stream().map(Class::getName).sorted().toList());

@@ -279,6 +279,14 @@ public class AsyncQueueProperties {
 		private int fetchBatchSize = QueueSettings.DEFAULT_FETCH_BATCH_SIZE;
 
 		/**
+		 * Most jobs beyond concurrency one process holds reserved, waiting for a handler, while the
+		 * queue has a backlog, so that a handler starts its next job without a round trip. Only taken
+		 * while more jobs wait in Redis: a job pushed to a quiet queue is never held behind busy handlers.
+		 * 0 reserves only what free handlers start.
+		 */
+		private int prefetch = QueueSettings.DEFAULT_PREFETCH;
+
+		/**
 		 * How long a fetched job stays reserved without a renewal from its worker before it counts as
 		 * stalled.
 		 */
@@ -373,6 +381,14 @@ public class AsyncQueueProperties {
 
 		public void setFetchBatchSize(int fetchBatchSize) {
 			this.fetchBatchSize = fetchBatchSize;
+		}
+
+		public int getPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(int prefetch) {
+			this.prefetch = prefetch;
 		}
 
 		public Duration getLeaseDuration() {
@@ -493,6 +509,14 @@ public class AsyncQueueProperties {
 		private @Nullable Integer fetchBatchSize;
 
 		/**
+		 * Most jobs beyond concurrency one process holds reserved, waiting for a handler, while the
+		 * queue has a backlog, so that a handler starts its next job without a round trip. Only taken
+		 * while more jobs wait in Redis: a job pushed to a quiet queue is never held behind busy handlers.
+		 * 0 reserves only what free handlers start.
+		 */
+		private @Nullable Integer prefetch;
+
+		/**
 		 * How long a fetched job stays reserved without a renewal from its worker before it counts as
 		 * stalled.
 		 */
@@ -596,6 +620,14 @@ public class AsyncQueueProperties {
 
 		public void setFetchBatchSize(@Nullable Integer fetchBatchSize) {
 			this.fetchBatchSize = fetchBatchSize;
+		}
+
+		public @Nullable Integer getPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(@Nullable Integer prefetch) {
+			this.prefetch = prefetch;
 		}
 
 		public @Nullable Duration getLeaseDuration() {

@@ -88,6 +88,7 @@ final class QueueSettingsFactory {
 			.consumers(pick(set, "consumers", queue.getConsumers(), defaults.getConsumers()))
 			.concurrency(pick(set, "concurrency", queue.getConcurrency(), defaults.getConcurrency()))
 			.fetchBatchSize(pick(set, "fetch-batch-size", queue.getFetchBatchSize(), defaults.getFetchBatchSize()))
+			.prefetch(pick(set, "prefetch", queue.getPrefetch(), defaults.getPrefetch()))
 			.leaseDuration(pick(set, "lease-duration", queue.getLeaseDuration(), defaults.getLeaseDuration()))
 			.maxStalls(pick(set, "max-stalls", queue.getMaxStalls(), defaults.getMaxStalls()))
 			.stalledJobAction(

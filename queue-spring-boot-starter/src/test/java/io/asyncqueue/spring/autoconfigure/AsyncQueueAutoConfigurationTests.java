@@ -74,6 +74,7 @@ class AsyncQueueAutoConfigurationTests {
 		assertThat(defaults.getConsumers()).isEqualTo(QueueSettings.DEFAULT_CONSUMERS);
 		assertThat(defaults.getConcurrency()).isEqualTo(QueueSettings.DEFAULT_CONCURRENCY);
 		assertThat(defaults.getFetchBatchSize()).isEqualTo(QueueSettings.DEFAULT_FETCH_BATCH_SIZE);
+		assertThat(defaults.getPrefetch()).isEqualTo(QueueSettings.DEFAULT_PREFETCH);
 		assertThat(defaults.getLeaseDuration()).isEqualTo(QueueSettings.DEFAULT_LEASE_DURATION);
 		assertThat(defaults.getMaxStalls()).isEqualTo(QueueSettings.DEFAULT_MAX_STALLS);
 		assertThat(defaults.getStalledJobAction()).isEqualTo(QueueSettings.DEFAULT_STALLED_JOB_ACTION);
@@ -102,7 +103,8 @@ class AsyncQueueAutoConfigurationTests {
 		assertThat(documented).containsKeys("async-queue.defaults.blocking-timeout", "async-queue.defaults.retry-backoff",
 				"async-queue.defaults.max-attempts", "async-queue.defaults.handle-timeout",
 				"async-queue.defaults.consumers", "async-queue.defaults.concurrency",
-				"async-queue.defaults.fetch-batch-size", "async-queue.defaults.lease-duration",
+				"async-queue.defaults.fetch-batch-size", "async-queue.defaults.prefetch",
+				"async-queue.defaults.lease-duration",
 				"async-queue.defaults.max-stalls", "async-queue.defaults.stalled-job-action",
 				"async-queue.defaults.shutdown-timeout", "async-queue.defaults.max-payload-size");
 		AsyncQueueProperties bound = new Binder(new MapConfigurationPropertySource(documented))
@@ -122,6 +124,7 @@ class AsyncQueueAutoConfigurationTests {
 					"async-queue.queues.orders.concurrency=1", "async-queue.queues.orders.max-attempts=5",
 					"async-queue.queues.orders.retry-backoff=1s,5s,30s", "async-queue.queues.orders.consumers=2",
 					"async-queue.queues.orders.blocking-timeout=2s", "async-queue.queues.orders.fetch-batch-size=8",
+					"async-queue.queues.orders.prefetch=0",
 					"async-queue.queues.orders.lease-duration=10s", "async-queue.queues.orders.max-stalls=0",
 					"async-queue.queues.orders.stalled-job-action=park",
 					"async-queue.queues.orders.shutdown-timeout=5s", "async-queue.queues.orders.max-payload-size=64KB",
@@ -149,6 +152,7 @@ class AsyncQueueAutoConfigurationTests {
 				assertThat(orders.consumers()).isEqualTo(2);
 				assertThat(orders.blockingTimeout()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(orders.fetchBatchSize()).isEqualTo(8);
+				assertThat(orders.prefetch()).isZero();
 				assertThat(orders.leaseDuration()).isEqualTo(Duration.ofSeconds(10));
 				assertThat(orders.maxStalls()).isZero();
 				assertThat(orders.stalledJobAction()).isEqualTo(StalledJobAction.PARK);
