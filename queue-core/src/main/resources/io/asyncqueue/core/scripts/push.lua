@@ -5,6 +5,8 @@ if redis.call('HEXISTS', CONTROL, 'push-closed') == 1 then
 end
 local now = now_ms()
 local out = {}
+-- jobs due now go to waiting in one RPUSH at the end, in the order they were given
+local ready = {}
 for i = 1, #ARGV, 5 do
   local id, envelope, delay, at, uid = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), ARGV[i + 4]
   local holder = false
@@ -29,12 +31,13 @@ for i = 1, #ARGV, 5 do
       if due > now then
         redis.call('ZADD', DELAYED, due, id)
       else
-        redis.call('RPUSH', WAITING, id)
+        ready[#ready + 1] = id
       end
     end
     out[#out + 1] = id
     out[#out + 1] = 1
   end
 end
+move_in_chunks(ready, WAITING)
 signal()
 return out

@@ -1,0 +1,43 @@
+package io.asyncqueue.core;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JobSerializerTest {
+
+	record Order(String orderId, int itemCount) {
+	}
+
+	@Test
+	void theApplicationsMapperShapesPayloadsButNeverTheEnvelopesOwnFields() {
+		JsonMapper snakeCase = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+		JobSerializer serializer = new JobSerializer(snakeCase);
+		String json = serializer.serialize("create-order", new Order("o-1", 2), Instant.ofEpochMilli(1732233600000L),
+				PushOptions.unique("u-1").header("traceId", "t-1"));
+		assertThat(json).isEqualTo("{\"job\":\"create-order\",\"payload\":{\"order_id\":\"o-1\",\"item_count\":2},"
+				+ "\"pushedAt\":1732233600000,\"uniqueId\":\"u-1\",\"headers\":{\"traceId\":\"t-1\"}}");
+		JobEnvelope envelope = serializer.deserialize(json);
+		assertThat(envelope.job()).isEqualTo("create-order");
+		assertThat(envelope.uniqueId()).isEqualTo("u-1");
+		assertThat(envelope.pushedAt()).isEqualTo(Instant.ofEpochMilli(1732233600000L));
+		assertThat(envelope.headers()).isEqualTo(Map.of("traceId", "t-1"));
+		assertThat(serializer.<Order>convert(envelope.payload(), Order.class)).isEqualTo(new Order("o-1", 2));
+	}
+
+	@Test
+	void aNullPayloadAndNoOptionsMakeTheSmallestEnvelope() {
+		JobSerializer serializer = new JobSerializer();
+		String json = serializer.serialize("ping", null, Instant.ofEpochMilli(5), PushOptions.now());
+		assertThat(json).isEqualTo("{\"job\":\"ping\",\"payload\":null,\"pushedAt\":5}");
+		JsonNode payload = serializer.deserialize(json).payload();
+		assertThat(payload.isNull()).isTrue();
+	}
+
+}
