@@ -6,9 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -106,6 +110,95 @@ public final class JobSerializer {
 	}
 
 	/**
+	 * Read an envelope in one pass, the payload straight into the type its job's name selects, without
+	 * a tree in between. Only the plain shape this serializer writes is read this way ("job" before
+	 * "payload", a numeric "pushedAt", string headers); for anything else, including every malformed
+	 * envelope, it returns {@code null} and the caller takes {@link #deserialize} and {@link #convert},
+	 * whose errors say what is wrong.
+	 * @param json the stored JSON
+	 * @param payloadTypeOfJob the payload type of a job name, {@code null} for an unknown name
+	 * @return the envelope (without a payload tree) and the payload, or {@code null}
+	 */
+	Decoded decode(String json, Function<String, Type> payloadTypeOfJob) {
+		try (JsonParser parser = this.mapper.createParser(json)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				return null;
+			}
+			String job = null;
+			Object payload = null;
+			boolean hasPayload = false;
+			long pushedAt = 0;
+			String uniqueId = null;
+			Map<String, String> headers = Map.of();
+			String name;
+			while ((name = parser.nextName()) != null) {
+				JsonToken value = parser.nextToken();
+				switch (name) {
+					case "job" -> {
+						if (value != JsonToken.VALUE_STRING) {
+							return null;
+						}
+						job = parser.getString();
+					}
+					case "payload" -> {
+						Type type = (job != null) ? payloadTypeOfJob.apply(job) : null;
+						if (type == null) {
+							return null;
+						}
+						payload = this.readers.computeIfAbsent(type, this::readerFor).readValue(parser);
+						hasPayload = true;
+					}
+					case "pushedAt" -> {
+						if (value != JsonToken.VALUE_NUMBER_INT) {
+							return null;
+						}
+						pushedAt = parser.getLongValue();
+					}
+					case "uniqueId" -> uniqueId = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
+					case "headers" -> {
+						headers = readHeaders(parser, value);
+						if (headers == null) {
+							return null;
+						}
+					}
+					default -> parser.skipChildren();
+				}
+			}
+			if (job == null || job.isEmpty() || !hasPayload) {
+				return null;
+			}
+			return new Decoded(new JobEnvelope(job, null, Instant.ofEpochMilli(pushedAt), uniqueId, headers), payload);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	private static Map<String, String> readHeaders(JsonParser parser, JsonToken value) {
+		if (value != JsonToken.START_OBJECT) {
+			parser.skipChildren();
+			return Map.of();
+		}
+		Map<String, String> headers = new LinkedHashMap<>();
+		String name;
+		while ((name = parser.nextName()) != null) {
+			if (parser.nextToken() != JsonToken.VALUE_STRING) {
+				return null;
+			}
+			headers.put(name, parser.getString());
+		}
+		return headers;
+	}
+
+	/**
+	 * An envelope read by {@link #decode}: its fields (the payload tree left out) and its typed payload.
+	 * @param envelope the envelope's fields
+	 * @param payload the payload in its handler's type
+	 */
+	record Decoded(JobEnvelope envelope, Object payload) {
+	}
+
+	/**
 	 * Convert a payload tree to the handler's type.
 	 * @param <T> the type
 	 * @param payload the tree
@@ -125,7 +218,8 @@ public final class JobSerializer {
 
 	private ObjectReader readerFor(Type type) {
 		JavaType javaType = this.mapper.getTypeFactory().constructType(type);
-		return this.mapper.readerFor(javaType);
+		// the payload is read in the middle of the envelope: what follows it is the envelope's, not trailing
+		return this.mapper.readerFor(javaType).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.asyncqueue.core;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -418,18 +419,27 @@ public final class QueueWorker {
 		JobEnvelope envelope = null;
 		JobDefinition<?> definition;
 		Object payload;
-		try {
-			envelope = this.serializer.deserialize(fetched.envelope);
+		JobSerializer.Decoded decoded = this.serializer.decode(fetched.envelope, this::payloadTypeOf);
+		if (decoded != null) {
+			envelope = decoded.envelope();
 			definition = this.jobs.get(envelope.job());
-			if (definition == null) {
-				throw new UnreadableJobException("unknown job '" + envelope.job() + "'; this worker of queue '"
-						+ this.settings.name() + "' knows " + this.jobs.keySet(), null);
-			}
-			payload = this.serializer.convert(envelope.payload(), definition.payloadType());
+			payload = decoded.payload();
 		}
-		catch (UnreadableJobException ex) {
-			parkUnreadable(execution, envelope, ex);
-			return;
+		else {
+			// not the plain shape the fast path reads: the tree path reads it, or says what is wrong with it
+			try {
+				envelope = this.serializer.deserialize(fetched.envelope);
+				definition = this.jobs.get(envelope.job());
+				if (definition == null) {
+					throw new UnreadableJobException("unknown job '" + envelope.job() + "'; this worker of queue '"
+							+ this.settings.name() + "' knows " + this.jobs.keySet(), null);
+				}
+				payload = this.serializer.convert(envelope.payload(), definition.payloadType());
+			}
+			catch (UnreadableJobException ex) {
+				parkUnreadable(execution, envelope, ex);
+				return;
+			}
 		}
 		execution.uniqueId = envelope.uniqueId();
 		int maxAttempts = definition.maxAttempts(this.settings);
@@ -459,6 +469,11 @@ public final class QueueWorker {
 			return;
 		}
 		finish(execution, context, failure);
+	}
+
+	private Type payloadTypeOf(String jobName) {
+		JobDefinition<?> definition = this.jobs.get(jobName);
+		return (definition != null) ? definition.payloadType() : null;
 	}
 
 	@SuppressWarnings("unchecked")

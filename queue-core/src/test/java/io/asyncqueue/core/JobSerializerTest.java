@@ -40,4 +40,37 @@ class JobSerializerTest {
 		assertThat(payload.isNull()).isTrue();
 	}
 
+	@Test
+	void theOnePassReadGivesWhatTheTreeReadGives() {
+		JobSerializer serializer = new JobSerializer();
+		String json = serializer.serialize("create-order", new Order("o-1", 2), Instant.ofEpochMilli(7),
+				PushOptions.unique("u-1").header("traceId", "t-1"));
+		JobSerializer.Decoded decoded = serializer.decode(json, (job) -> job.equals("create-order") ? Order.class : null);
+		assertThat(decoded).isNotNull();
+		assertThat(decoded.payload()).isEqualTo(new Order("o-1", 2));
+		JobEnvelope tree = serializer.deserialize(json);
+		assertThat(decoded.envelope().job()).isEqualTo(tree.job());
+		assertThat(decoded.envelope().pushedAt()).isEqualTo(tree.pushedAt());
+		assertThat(decoded.envelope().uniqueId()).isEqualTo(tree.uniqueId());
+		assertThat(decoded.envelope().headers()).isEqualTo(tree.headers());
+	}
+
+	@Test
+	void theOnePassReadLeavesEveryOtherShapeToTheTreeRead() {
+		JobSerializer serializer = new JobSerializer();
+		java.util.function.Function<String, java.lang.reflect.Type> types = (job) -> job.equals("o") ? Order.class
+				: null;
+		assertThat(serializer.decode("{\"payload\":{\"orderId\":\"a\",\"itemCount\":1},\"job\":\"o\"}", types))
+			.as("payload before job").isNull();
+		assertThat(serializer.decode("{\"job\":\"unknown\",\"payload\":{}}", types)).as("unknown job").isNull();
+		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":[1,2]}", types)).as("payload not fitting").isNull();
+		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":{},\"pushedAt\":\"7\"}", types))
+			.as("pushedAt as text").isNull();
+		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":{},\"headers\":{\"n\":1}}", types))
+			.as("a header that is not text").isNull();
+		assertThat(serializer.decode("{\"job\":\"o\"}", types)).as("no payload").isNull();
+		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":{", types)).as("truncated").isNull();
+		assertThat(serializer.decode("[]", types)).as("not an object").isNull();
+	}
+
 }
