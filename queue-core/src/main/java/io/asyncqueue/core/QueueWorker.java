@@ -111,7 +111,7 @@ public final class QueueWorker {
 
 	private ScheduledExecutorService scheduler;
 
-	private ExecutorService events;
+	private volatile ExecutorService events;
 
 	private final List<Fetcher> fetchers = new ArrayList<>();
 
@@ -133,7 +133,7 @@ public final class QueueWorker {
 						+ this.settings.maxStalls() + " time(s)",
 				"exception", "stalled"));
 		this.slots = new Semaphore(this.settings.concurrency() + this.settings.prefetch());
-		this.settler = new SettleBatcher(this.redis, this.keys);
+		this.settler = new SettleBatcher(this.redis, this.keys, this::runListenerTask);
 	}
 
 	/**
@@ -499,9 +499,9 @@ public final class QueueWorker {
 		if (failure == null && requested == null) {
 			// The hot path: the ack goes out with other handlers' acks (group commit) and this thread and
 			// its slot move on to the next job at once; listeners hear of it once Redis has the ack.
-			ackAsync(execution).whenCompleteAsync((owned, ignored) -> fire((listener) -> listener.afterHandle(info,
-					Boolean.TRUE.equals(owned) ? JobOutcome.SUCCEEDED : JobOutcome.LEASE_LOST, elapsed, null)),
-					this::runListenerTask);
+			// (the settler completes acks on the events thread, a whole batch per task)
+			ackAsync(execution).whenComplete((owned, ignored) -> fire((listener) -> listener.afterHandle(info,
+					Boolean.TRUE.equals(owned) ? JobOutcome.SUCCEEDED : JobOutcome.LEASE_LOST, elapsed, null)));
 			return;
 		}
 		if (failure == null && requested.action.equals("drop")) {
@@ -629,12 +629,17 @@ public final class QueueWorker {
 	}
 
 	/**
-	 * Listener work after an ack runs on a thread of its own: never on Lettuce's I/O thread, and never
-	 * queued on the handler pool ahead of jobs.
+	 * Settle completions and the listener work after an ack run on a thread of their own: never on
+	 * Lettuce's I/O thread, and never queued on the handler pool ahead of jobs.
 	 */
 	private void runListenerTask(Runnable task) {
+		ExecutorService events = this.events;
+		if (events == null) {
+			task.run();
+			return;
+		}
 		try {
-			this.events.execute(task);
+			events.execute(task);
 		}
 		catch (RejectedExecutionException ex) {
 			task.run();

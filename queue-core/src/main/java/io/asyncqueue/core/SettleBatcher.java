@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.asyncqueue.core.redis.RedisConnector;
@@ -26,13 +27,23 @@ final class SettleBatcher {
 
 	private final String[] keys;
 
+	private final Executor completions;
+
 	private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
 
 	private final AtomicBoolean inFlight = new AtomicBoolean();
 
-	SettleBatcher(RedisConnector redis, String[] keys) {
+	/**
+	 * A batcher of one queue.
+	 * @param redis the connector
+	 * @param keys the queue's keys
+	 * @param completions runs the completion of each batch's futures: one task per batch, off Lettuce's
+	 * I/O thread, so that callers' follow-up work neither slows nor waits for the connection
+	 */
+	SettleBatcher(RedisConnector redis, String[] keys, Executor completions) {
 		this.redis = redis;
 		this.keys = keys;
+		this.completions = completions;
 	}
 
 	/**
@@ -71,15 +82,17 @@ final class SettleBatcher {
 			}
 			reply.whenComplete((owned, failure) -> {
 				this.inFlight.set(false);
-				for (int i = 0; i < batch.size(); i++) {
-					if (failure != null) {
-						batch.get(i).result.completeExceptionally(failure);
-					}
-					else {
-						batch.get(i).result.complete(owned.get(i));
-					}
-				}
 				flush();
+				this.completions.execute(() -> {
+					for (int i = 0; i < batch.size(); i++) {
+						if (failure != null) {
+							batch.get(i).result.completeExceptionally(failure);
+						}
+						else {
+							batch.get(i).result.complete(owned.get(i));
+						}
+					}
+				});
 			});
 			return;
 		}
