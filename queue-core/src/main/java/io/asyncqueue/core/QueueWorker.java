@@ -593,7 +593,7 @@ public final class QueueWorker {
 	}
 
 	private CompletableFuture<Boolean> ackAsync(Execution execution) {
-		List<String> args = new ArrayList<>(SettleBatcher.ARGS_PER_SETTLE);
+		List<String> args = new ArrayList<>(6);
 		addSettleArgs(args, "ack", execution, 0, "");
 		CompletableFuture<Boolean> result = new CompletableFuture<>();
 		this.pendingAcks.incrementAndGet();
@@ -651,7 +651,7 @@ public final class QueueWorker {
 	 * @return whether this worker still owned the job
 	 */
 	private boolean settle(String action, Execution execution, long delayMillis, String error) {
-		List<String> args = new ArrayList<>(SettleBatcher.ARGS_PER_SETTLE);
+		List<String> args = new ArrayList<>(6);
 		addSettleArgs(args, action, execution, delayMillis, error);
 		String[] argv = args.toArray(String[]::new);
 		long giveUpAt = System.nanoTime() + this.settings.leaseDuration().toNanos();
@@ -678,6 +678,16 @@ public final class QueueWorker {
 
 	private static void addSettleArgs(List<String> args, String action, Execution execution, long delayMillis,
 			String error) {
+		if (action.equals("ack")) {
+			if (execution.uniqueId == null) {
+				// the record of almost every settle, so the shortest: settle.lua reads three fields for it
+				args.add("ack");
+				args.add(execution.id);
+				args.add(execution.token);
+				return;
+			}
+			action = "ack-unique";
+		}
 		args.add(action);
 		args.add(execution.id);
 		args.add(execution.token);

@@ -19,8 +19,6 @@ final class SettleBatcher {
 
 	private static final RedisScript SETTLE = RedisScript.named("settle");
 
-	static final int ARGS_PER_SETTLE = 6;
-
 	private static final int MAX_BATCH = 256;
 
 	private final RedisConnector redis;
@@ -48,7 +46,7 @@ final class SettleBatcher {
 
 	/**
 	 * Queue one settle.
-	 * @param args its six script arguments
+	 * @param args its record of settle.lua's arguments
 	 * @return 1 if the caller still owned the job, 0 if not
 	 */
 	CompletableFuture<Long> submit(String[] args) {
@@ -69,9 +67,15 @@ final class SettleBatcher {
 				this.inFlight.set(false);
 				continue;
 			}
-			String[] args = new String[batch.size() * ARGS_PER_SETTLE];
-			for (int i = 0; i < batch.size(); i++) {
-				System.arraycopy(batch.get(i).args, 0, args, i * ARGS_PER_SETTLE, ARGS_PER_SETTLE);
+			int length = 0;
+			for (Pending settle : batch) {
+				length += settle.args.length;
+			}
+			String[] args = new String[length];
+			int offset = 0;
+			for (Pending settle : batch) {
+				System.arraycopy(settle.args, 0, args, offset, settle.args.length);
+				offset += settle.args.length;
 			}
 			CompletableFuture<List<Long>> reply;
 			try {

@@ -30,7 +30,7 @@ class BatchScriptsTest extends RedisTestSupport {
 		List<String> args = new ArrayList<>();
 		for (int i = 0; i < fetched.size(); i += 3) {
 			assertThat(fetched.get(i + 1)).isEqualTo(1L);
-			args.addAll(List.of("ack", (String) fetched.get(i), "1", "0", "", ""));
+			args.addAll(List.of("ack", (String) fetched.get(i), "1"));
 		}
 		assertThat(operations(settings).counts(this.queue).reserved()).isEqualTo(1_234);
 		List<Long> settled = settle(settings, args);
@@ -44,21 +44,26 @@ class BatchScriptsTest extends RedisTestSupport {
 	@Test
 	void oneBatchMixesEveryActionAndSettlesOnlyWhatTheCallerOwns() {
 		QueueSettings settings = settings().build();
-		List<String> ids = push(settings, 5);
-		assertThat(fetch(settings, 5)).hasSize(15);
+		List<String> ids = new ArrayList<>(push(settings, 5));
+		ids.add(client(settings).push(this.queue, "n", Map.of("i", 5), PushOptions.unique("u-5")).id());
+		assertThat(fetch(settings, 6)).hasSize(18);
+		// an ack is three fields, every other record six
 		List<Long> settled = settle(settings, List.of(
-				"ack", ids.get(0), "1", "0", "", "",
-				"ack", ids.get(1), "2", "0", "", "", // a stale token: another attempt owns it
-				"ack", ids.get(0), "1", "0", "", "", // the same job twice in one batch
+				"ack", ids.get(0), "1",
+				"ack", ids.get(1), "2", // a stale token: another attempt owns it
+				"ack", ids.get(0), "1", // the same job twice in one batch
 				"retry", ids.get(2), "1", "0", "{\"reason\":\"boom\"}", "",
 				"fail", ids.get(3), "1", "0", "{\"reason\":\"bad\"}", "",
-				"requeue", ids.get(4), "1", "0", "", ""));
-		assertThat(settled).containsExactly(1L, 0L, 0L, 1L, 1L, 1L);
+				"requeue", ids.get(4), "1", "0", "", "",
+				"ack-unique", ids.get(5), "1", "0", "", "u-5"));
+		assertThat(settled).containsExactly(1L, 0L, 0L, 1L, 1L, 1L, 1L);
 		QueueKeys keys = keys(settings);
 		assertThat(operations(settings).counts(this.queue)).isEqualTo(new QueueCounts(this.queue, 2, 0, 1, 1, 0));
 		assertThat(redisCommands().lrange(keys.waiting(), 0, -1)).containsExactly(ids.get(2), ids.get(4));
 		assertThat(redisCommands().zrange(keys.reserved(), 0, -1)).containsExactly(ids.get(1));
 		assertThat(redisCommands().hexists(keys.jobs(), ids.get(0))).isFalse();
+		assertThat(redisCommands().hexists(keys.jobs(), ids.get(5))).isFalse();
+		assertThat(redisCommands().hexists(keys.unique(), "u-5")).as("the unique id is free again").isFalse();
 		// retry counts the attempt, requeue does not; the failed job keeps its error
 		assertThat(redisCommands().hmget(keys.attempts(), ids.get(2), ids.get(4)).stream().map((kv) -> kv.getValue()))
 			.containsExactly("1", "0");

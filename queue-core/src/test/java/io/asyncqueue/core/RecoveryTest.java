@@ -113,7 +113,7 @@ class RecoveryTest extends RedisTestSupport {
 		});
 		// the first worker's late acknowledgement (token "1") is refused
 		List<Long> reply = QueueClient.join(RedisScript.named("settle")
-			.run(redis.commands(), keys(settings).all().toArray(String[]::new), "ack", id, "1", "0", "", ""));
+			.run(redis.commands(), keys(settings).all().toArray(String[]::new), "ack", id, "1"));
 		assertThat(reply).containsExactly(0L);
 		assertThat(operations(settings).counts(this.queue).reserved()).isEqualTo(1);
 	}

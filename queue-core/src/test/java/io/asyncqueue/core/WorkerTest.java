@@ -50,6 +50,20 @@ class WorkerTest extends RedisTestSupport {
 	}
 
 	@Test
+	void aHandledJobFreesItsUniqueIdForTheNextPush() {
+		QueueSettings settings = settings().build();
+		RecordingListener events = new RecordingListener();
+		start(QueueWorker.builder(settings, redis).listener(events).job("n", Integer.class, (n, context) -> {
+		}));
+		PushResult first = client(settings).push(this.queue, "n", 1, PushOptions.unique("once"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> events.finished.size() == 1);
+		assertThat(events.outcomes()).containsExactly(JobOutcome.SUCCEEDED);
+		PushResult again = client(settings).push(this.queue, "n", 2, PushOptions.unique("once"));
+		assertThat(again.created()).isTrue();
+		assertThat(again.id()).isNotEqualTo(first.id());
+	}
+
+	@Test
 	void idleWorkerPicksUpAJobPushedLater() throws Exception {
 		QueueSettings settings = settings().blockingTimeout(Duration.ofSeconds(30)).build();
 		CountDownLatch handled = new CountDownLatch(1);

@@ -62,17 +62,23 @@ if ids then
   -- ZADD the leases (an id without an envelope was deleted while waiting: it is skipped)
   local envelopes = call_chunked('HMGET', JOBS, ids)
   local attempts = call_chunked('HMGET', ATTEMPTS, ids)
-  local deadline = now + lease
+  -- Numbers passed to redis.call are formatted with sprintf per use, a large part of this script's cost:
+  -- the deadline is formatted once, and a first attempt (almost every fetch) needs no formatting at all.
+  local deadline = tostring(now + lease)
   local counted, leases = {}, {}
   for i, id in ipairs(ids) do
     local envelope = envelopes[i]
     if envelope then
-      local attempt = (tonumber(attempts[i]) or 0) + 1
+      local attempt, counter = 1, '1'
+      if attempts[i] then
+        attempt = tonumber(attempts[i]) + 1
+        counter = tostring(attempt)
+      end
       jobs[#jobs + 1] = id
       jobs[#jobs + 1] = attempt
       jobs[#jobs + 1] = envelope
       counted[#counted + 1] = id
-      counted[#counted + 1] = attempt
+      counted[#counted + 1] = counter
       leases[#leases + 1] = deadline
       leases[#leases + 1] = id
     end

@@ -69,7 +69,8 @@ local function forget_all(ids, uids)
   if #ids > 0 then
     call_chunked('HDEL', JOBS, ids)
     call_chunked('HDEL', ATTEMPTS, ids)
-    call_chunked('HDEL', STALLS, ids)
-    call_chunked('HDEL', ERRORS, ids)
+    -- stalls and errors are rare: one EXISTS is cheaper than passing every id to an HDEL of nothing
+    if redis.call('EXISTS', STALLS) == 1 then call_chunked('HDEL', STALLS, ids) end
+    if redis.call('EXISTS', ERRORS) == 1 then call_chunked('HDEL', ERRORS, ids) end
   end
 end

@@ -1,31 +1,42 @@
--- ARGV: groups of (action, id, token, delayMs, error JSON, uniqueId). Returns 1 per settled job, 0 when
--- the caller no longer owns it (its lease expired and the job was recovered, or it was deleted).
---   ack / drop : the job is done, forget it
---   retry      : back to delayed (or waiting when delay is 0), keeping the attempt count
---   requeue    : like retry, without counting this attempt
---   release    : straight back to the head of waiting, without counting this attempt (clean shutdown)
---   fail       : park in failed with the error
+-- ARGV: one record per job; returns 1 per record whose job was settled, 0 when the caller no longer owns
+-- it (its lease expired and the job was recovered, or it was deleted). Records:
+--   ack, id, token                                   the job is done, forget it (the common case, kept short)
+--   action, id, token, delayMs, error JSON, uniqueId for every other action:
+--     ack-unique : an ack of a job that holds a unique id, released here
+--     drop       : the job is done, forget it
+--     retry      : back to delayed (or waiting when delay is 0), keeping the attempt count
+--     requeue    : like retry, without counting this attempt
+--     release    : straight back to the head of waiting, without counting this attempt (clean shutdown)
+--     fail       : park in failed with the error
 -- A batch is mostly acks, so ownership is read and acks are applied with one command per key for the
 -- whole batch (ZMSCORE, HMGET, ZREM, HDEL) rather than several per job.
 local now = now_ms()
-local ids = {}
-for i = 2, #ARGV, 6 do
-  ids[#ids + 1] = ARGV[i]
+local actions, ids, tokens, delays, errors, uids = {}, {}, {}, {}, {}, {}
+local i = 1
+while i <= #ARGV do
+  local n = #ids + 1
+  actions[n], ids[n], tokens[n] = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if ARGV[i] == 'ack' then
+    delays[n], errors[n], uids[n] = 0, '', ''
+    i = i + 3
+  else
+    delays[n], errors[n], uids[n] = tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5]
+    i = i + 6
+  end
 end
 local leased = call_chunked('ZMSCORE', RESERVED, ids)
-local tokens = call_chunked('HMGET', ATTEMPTS, ids)
+local owners = call_chunked('HMGET', ATTEMPTS, ids)
 local out = {}
 local settled, done, done_uids = {}, {}, {}
 local seen = {}
 local wake = false
 for n = 1, #ids do
-  local i = (n - 1) * 6 + 1
-  local action, id, token, delay, err, uid = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5]
+  local action, id, token, delay, err, uid = actions[n], ids[n], tokens[n], delays[n], errors[n], uids[n]
   -- the same id twice in one batch: only the first can own it
-  if leased[n] and tokens[n] == token and not seen[id] then
+  if leased[n] and owners[n] == token and not seen[id] then
     seen[id] = true
     settled[#settled + 1] = id
-    if action == 'ack' or action == 'drop' then
+    if action == 'ack' or action == 'ack-unique' or action == 'drop' then
       done[#done + 1] = id
       done_uids[#done] = uid
     elseif action == 'fail' then
