@@ -617,8 +617,9 @@ public final class Harness {
 					new Scenario("push-single", "push-single", Kind.SIMPLE, t, "jobs=20000", "seconds=4", "warmup=2000"),
 					new Scenario("push-threads", "push-threads", Kind.SIMPLE, t, "jobs=60000", "threads=32", "seconds=4",
 							"warmup=2000"),
+					// 100 batches of warm-up: the JITs compile the serialization paths before the timed phase
 					new Scenario("push-batch", "push-batch", Kind.SIMPLE, t, "jobs=300000", "batch=1000", "seconds=4",
-							"warmup=5000"),
+							"warmup=100000"),
 					// Steady state: 300k jobs (or 20 s) of warm-up so that the JITs (HotSpot's C2, V8's TurboFan) have
 					// compiled the hot paths, then 100k timed; the timed phase stops at 20 s (rate = jobs done / time)
 					// for systems slower than 5k/s.

@@ -41,9 +41,6 @@ public final class QueueSettings {
 	/** Default for {@link #fetchBatchSize()}. */
 	public static final int DEFAULT_FETCH_BATCH_SIZE = 32;
 
-	/** Default for {@link #prefetch()}. */
-	public static final int DEFAULT_PREFETCH = 10;
-
 	/** Default for {@link #leaseDuration()}. */
 	public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
 
@@ -82,7 +79,8 @@ public final class QueueSettings {
 
 	private final int fetchBatchSize;
 
-	private final int prefetch;
+	/** As set; {@code null} for the default, the concurrency. */
+	private final Integer prefetch;
 
 	private final Duration leaseDuration;
 
@@ -135,7 +133,7 @@ public final class QueueSettings {
 		atLeastOne(this.consumers, "consumers");
 		atLeastOne(this.concurrency, "concurrency");
 		atLeastOne(this.fetchBatchSize, "fetch-batch-size");
-		if (this.prefetch < 0) {
+		if (this.prefetch != null && this.prefetch < 0) {
 			throw new InvalidQueueSettingException(this.name, "prefetch", "must be zero or more, was " + this.prefetch);
 		}
 		positive(this.leaseDuration, "lease-duration");
@@ -261,10 +259,11 @@ public final class QueueSettings {
 	 * while the queue has a backlog. A handler that finishes then starts the next job at once instead of
 	 * waiting for a fetch round trip. Jobs are only reserved ahead while more are waiting in Redis, so a
 	 * job pushed to a quiet queue is never held behind busy handlers here while another process is idle.
-	 * 0 reserves only what the free handlers can start.
+	 * 0 reserves only what the free handlers can start. By default as many as {@link #concurrency()}: one
+	 * job waiting per handler, whatever the number of handlers.
 	 */
 	public int prefetch() {
-		return this.prefetch;
+		return (this.prefetch != null) ? this.prefetch : this.concurrency;
 	}
 
 	/** How long a fetched job stays reserved without a renewal from its worker before it counts as stalled. */
@@ -316,7 +315,7 @@ public final class QueueSettings {
 		return "QueueSettings[name=" + this.name + ", channel=" + this.channel + ", blockingTimeout="
 				+ this.blockingTimeout + ", retryBackoff=" + this.retryBackoff + ", maxAttempts=" + this.maxAttempts
 				+ ", handleTimeout=" + this.handleTimeout + ", consumers=" + this.consumers + ", concurrency="
-				+ this.concurrency + ", fetchBatchSize=" + this.fetchBatchSize + ", prefetch=" + this.prefetch
+				+ this.concurrency + ", fetchBatchSize=" + this.fetchBatchSize + ", prefetch=" + prefetch()
 				+ ", leaseDuration="
 				+ this.leaseDuration + ", maxStalls=" + this.maxStalls + ", stalledJobAction="
 				+ this.stalledJobAction + ", shutdownTimeout=" + this.shutdownTimeout + ", maxPayloadSize="
@@ -346,7 +345,7 @@ public final class QueueSettings {
 
 		private int fetchBatchSize = DEFAULT_FETCH_BATCH_SIZE;
 
-		private int prefetch = DEFAULT_PREFETCH;
+		private Integer prefetch;
 
 		private Duration leaseDuration = DEFAULT_LEASE_DURATION;
 
@@ -404,7 +403,12 @@ public final class QueueSettings {
 			return this;
 		}
 
-		public Builder prefetch(int prefetch) {
+		/**
+		 * Most jobs reserved ahead of free handlers while the queue has a backlog.
+		 * @param prefetch the number, or {@code null} for the default: the concurrency
+		 * @return this builder
+		 */
+		public Builder prefetch(Integer prefetch) {
 			this.prefetch = prefetch;
 			return this;
 		}

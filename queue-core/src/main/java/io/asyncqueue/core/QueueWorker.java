@@ -375,7 +375,9 @@ public final class QueueWorker {
 
 	private void releaseUnstarted(List<Fetched> fetched) {
 		List<String> args = new ArrayList<>();
-		for (Fetched job : fetched) {
+		// each release is an LPUSH to the head of waiting: the last one first keeps them in their order
+		for (int i = fetched.size() - 1; i >= 0; i--) {
+			Fetched job = fetched.get(i);
 			args.add("release");
 			args.add(job.id);
 			args.add(job.token);

@@ -51,10 +51,14 @@ class PrefetchTest extends RedisTestSupport {
 		worker.stop(Duration.ofSeconds(5));
 		assertThat(operations(settings).counts(this.queue)).isEqualTo(new QueueCounts(this.queue, 3, 0, 0, 0, 0));
 		List<Integer> attempts = new CopyOnWriteArrayList<>();
-		start(QueueWorker.builder(settings, redis).job("n", Integer.class,
-				(n, context) -> attempts.add(context.attempt())));
+		List<Integer> order = new CopyOnWriteArrayList<>();
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> {
+			attempts.add(context.attempt());
+			order.add(n);
+		}));
 		await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == 3);
 		assertThat(attempts).containsOnly(1);
+		assertThat(order).as("back at the head of waiting, in their order").containsExactly(2, 3, 4);
 	}
 
 	@Test

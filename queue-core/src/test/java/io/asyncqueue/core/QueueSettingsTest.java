@@ -35,6 +35,17 @@ class QueueSettingsTest {
 	}
 
 	@Test
+	void prefetchDefaultsToTheConcurrencyAndMayBeZeroButNotNegative() {
+		assertThat(QueueSettings.builder("orders").concurrency(32).build().prefetch()).isEqualTo(32);
+		assertThat(QueueSettings.builder("orders").concurrency(32).build().toBuilder().concurrency(4).build().prefetch())
+			.as("an unset prefetch follows the concurrency").isEqualTo(4);
+		assertThat(QueueSettings.builder("orders").prefetch(0).build().prefetch()).isZero();
+		assertThatExceptionOfType(InvalidQueueSettingException.class)
+			.isThrownBy(() -> QueueSettings.builder("orders").prefetch(-1).build())
+			.withMessageContaining("prefetch");
+	}
+
+	@Test
 	void channelWithBracesIsRefused() {
 		assertThatExceptionOfType(InvalidQueueSettingException.class)
 			.isThrownBy(() -> QueueSettings.builder("orders").channel("{orders}").build())

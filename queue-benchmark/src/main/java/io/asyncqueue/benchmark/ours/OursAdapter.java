@@ -86,6 +86,8 @@ public final class OursAdapter {
 		return QueueSettings.builder(name)
 			.concurrency(concurrency)
 			.fetchBatchSize(32)
+			// unset: the engine's default (as many as the concurrency)
+			.prefetch(this.args.string("prefetch", "").isEmpty() ? null : this.args.integer("prefetch", 0))
 			.handleTimeout(Duration.ZERO)
 			.shutdownTimeout(Duration.ofSeconds(5))
 			.build();

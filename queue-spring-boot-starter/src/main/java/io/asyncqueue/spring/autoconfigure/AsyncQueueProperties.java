@@ -282,9 +282,9 @@ public class AsyncQueueProperties {
 		 * Most jobs beyond concurrency one process holds reserved, waiting for a handler, while the
 		 * queue has a backlog, so that a handler starts its next job without a round trip. Only taken
 		 * while more jobs wait in Redis: a job pushed to a quiet queue is never held behind busy handlers.
-		 * 0 reserves only what free handlers start.
+		 * 0 reserves only what free handlers start. Defaults to the concurrency: one job waiting per handler.
 		 */
-		private int prefetch = QueueSettings.DEFAULT_PREFETCH;
+		private @Nullable Integer prefetch;
 
 		/**
 		 * How long a fetched job stays reserved without a renewal from its worker before it counts as
@@ -383,11 +383,11 @@ public class AsyncQueueProperties {
 			this.fetchBatchSize = fetchBatchSize;
 		}
 
-		public int getPrefetch() {
+		public @Nullable Integer getPrefetch() {
 			return this.prefetch;
 		}
 
-		public void setPrefetch(int prefetch) {
+		public void setPrefetch(@Nullable Integer prefetch) {
 			this.prefetch = prefetch;
 		}
 
@@ -512,7 +512,7 @@ public class AsyncQueueProperties {
 		 * Most jobs beyond concurrency one process holds reserved, waiting for a handler, while the
 		 * queue has a backlog, so that a handler starts its next job without a round trip. Only taken
 		 * while more jobs wait in Redis: a job pushed to a quiet queue is never held behind busy handlers.
-		 * 0 reserves only what free handlers start.
+		 * 0 reserves only what free handlers start. Defaults to the concurrency: one job waiting per handler.
 		 */
 		private @Nullable Integer prefetch;
 

@@ -88,7 +88,7 @@ final class QueueSettingsFactory {
 			.consumers(pick(set, "consumers", queue.getConsumers(), defaults.getConsumers()))
 			.concurrency(pick(set, "concurrency", queue.getConcurrency(), defaults.getConcurrency()))
 			.fetchBatchSize(pick(set, "fetch-batch-size", queue.getFetchBatchSize(), defaults.getFetchBatchSize()))
-			.prefetch(pick(set, "prefetch", queue.getPrefetch(), defaults.getPrefetch()))
+			.prefetch(pickOptional(set, "prefetch", queue.getPrefetch(), defaults.getPrefetch()))
 			.leaseDuration(pick(set, "lease-duration", queue.getLeaseDuration(), defaults.getLeaseDuration()))
 			.maxStalls(pick(set, "max-stalls", queue.getMaxStalls(), defaults.getMaxStalls()))
 			.stalledJobAction(
@@ -174,6 +174,16 @@ final class QueueSettingsFactory {
 			}
 		}
 		return types;
+	}
+
+	/** {@link #pick} for a setting whose default may be unset: the engine then applies its own. */
+	private static <T> @Nullable T pickOptional(Set<String> set, String setting, @Nullable T queueValue,
+			@Nullable T defaultValue) {
+		if (queueValue != null) {
+			set.add(setting);
+			return queueValue;
+		}
+		return defaultValue;
 	}
 
 	private static <T> T pick(Set<String> set, String setting, @Nullable T queueValue, T defaultValue) {

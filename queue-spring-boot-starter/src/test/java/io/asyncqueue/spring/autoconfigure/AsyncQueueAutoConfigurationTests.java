@@ -74,7 +74,7 @@ class AsyncQueueAutoConfigurationTests {
 		assertThat(defaults.getConsumers()).isEqualTo(QueueSettings.DEFAULT_CONSUMERS);
 		assertThat(defaults.getConcurrency()).isEqualTo(QueueSettings.DEFAULT_CONCURRENCY);
 		assertThat(defaults.getFetchBatchSize()).isEqualTo(QueueSettings.DEFAULT_FETCH_BATCH_SIZE);
-		assertThat(defaults.getPrefetch()).isEqualTo(QueueSettings.DEFAULT_PREFETCH);
+		assertThat(defaults.getPrefetch()).as("unset: the engine's default, the concurrency").isNull();
 		assertThat(defaults.getLeaseDuration()).isEqualTo(QueueSettings.DEFAULT_LEASE_DURATION);
 		assertThat(defaults.getMaxStalls()).isEqualTo(QueueSettings.DEFAULT_MAX_STALLS);
 		assertThat(defaults.getStalledJobAction()).isEqualTo(QueueSettings.DEFAULT_STALLED_JOB_ACTION);
@@ -103,8 +103,7 @@ class AsyncQueueAutoConfigurationTests {
 		assertThat(documented).containsKeys("async-queue.defaults.blocking-timeout", "async-queue.defaults.retry-backoff",
 				"async-queue.defaults.max-attempts", "async-queue.defaults.handle-timeout",
 				"async-queue.defaults.consumers", "async-queue.defaults.concurrency",
-				"async-queue.defaults.fetch-batch-size", "async-queue.defaults.prefetch",
-				"async-queue.defaults.lease-duration",
+				"async-queue.defaults.fetch-batch-size", "async-queue.defaults.lease-duration",
 				"async-queue.defaults.max-stalls", "async-queue.defaults.stalled-job-action",
 				"async-queue.defaults.shutdown-timeout", "async-queue.defaults.max-payload-size");
 		AsyncQueueProperties bound = new Binder(new MapConfigurationPropertySource(documented))
