@@ -135,7 +135,8 @@ public final class JobSerializer {
 				JsonToken value = parser.nextToken();
 				switch (name) {
 					case "job" -> {
-						if (value != JsonToken.VALUE_STRING) {
+						// a second "job" would not match the type its payload was read as
+						if (value != JsonToken.VALUE_STRING || job != null) {
 							return null;
 						}
 						job = parser.getString();
@@ -154,7 +155,10 @@ public final class JobSerializer {
 						}
 						pushedAt = parser.getLongValue();
 					}
-					case "uniqueId" -> uniqueId = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
+					case "uniqueId" -> {
+						uniqueId = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
+						parser.skipChildren();
+					}
 					case "headers" -> {
 						headers = readHeaders(parser, value);
 						if (headers == null) {
@@ -164,7 +168,8 @@ public final class JobSerializer {
 					default -> parser.skipChildren();
 				}
 			}
-			if (job == null || job.isEmpty() || !hasPayload) {
+			// anything after the envelope makes it malformed for the tree path too
+			if (job == null || job.isEmpty() || !hasPayload || parser.nextToken() != null) {
 				return null;
 			}
 			return new Decoded(new JobEnvelope(job, null, Instant.ofEpochMilli(pushedAt), uniqueId, headers), payload);

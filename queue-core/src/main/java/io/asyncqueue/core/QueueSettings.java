@@ -136,6 +136,10 @@ public final class QueueSettings {
 		if (this.prefetch != null && this.prefetch < 0) {
 			throw new InvalidQueueSettingException(this.name, "prefetch", "must be zero or more, was " + this.prefetch);
 		}
+		if ((long) this.concurrency + prefetch() >= Integer.MAX_VALUE) {
+			throw new InvalidQueueSettingException(this.name, "prefetch",
+					"plus concurrency must stay below " + Integer.MAX_VALUE + ", was " + prefetch());
+		}
 		positive(this.leaseDuration, "lease-duration");
 		if (this.leaseDuration.toMillis() < 300) {
 			throw new InvalidQueueSettingException(this.name, "lease-duration",
@@ -259,8 +263,9 @@ public final class QueueSettings {
 	 * while the queue has a backlog. A handler that finishes then starts the next job at once instead of
 	 * waiting for a fetch round trip. Jobs are only reserved ahead while more are waiting in Redis, so a
 	 * job pushed to a quiet queue is never held behind busy handlers here while another process is idle.
-	 * 0 reserves only what the free handlers can start. By default as many as {@link #concurrency()}: one
-	 * job waiting per handler, whatever the number of handlers.
+	 * 0 reserves only what the free handlers can start: the choice for long jobs spread over many
+	 * processes, where a job held here at the end of a backlog waits for a handler while another process
+	 * may be idle. By default as many as {@link #concurrency()}: one job waiting per handler.
 	 */
 	public int prefetch() {
 		return (this.prefetch != null) ? this.prefetch : this.concurrency;

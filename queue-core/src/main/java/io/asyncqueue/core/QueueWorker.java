@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -94,8 +96,11 @@ public final class QueueWorker {
 
 	private final AtomicInteger active = new AtomicInteger();
 
-	/** Jobs fetched ahead and not started yet, by id: their leases are renewed like running ones'. */
-	private final Map<String, Fetched> queued = new ConcurrentHashMap<>();
+	/**
+	 * Jobs fetched ahead and not started yet: their leases are renewed like running ones'. Held by their
+	 * dispatch (identity, not job id): a job recovered and fetched again is a second entry, not the same one.
+	 */
+	private final Set<Dispatched> queued = ConcurrentHashMap.newKeySet();
 
 	private final SettleBatcher settler;
 
@@ -242,7 +247,10 @@ public final class QueueWorker {
 			this.handlers.shutdownNow();
 			this.events.shutdown();
 			awaitQuietly(this.events, 1000);
-			this.events.shutdownNow();
+			// completions still queued (acks whose listeners were too slow) run here rather than never
+			for (Runnable task : this.events.shutdownNow()) {
+				task.run();
+			}
 			this.scheduler.shutdownNow();
 			logger.info("Queue '{}' stopped", this.settings.name());
 		}
@@ -257,13 +265,22 @@ public final class QueueWorker {
 		this.handlers.getQueue().drainTo(tasks);
 		List<Fetched> unstarted = new ArrayList<>();
 		for (Runnable task : tasks) {
-			if (task instanceof Dispatched dispatched && this.queued.remove(dispatched.job.id) != null) {
+			if (task instanceof Dispatched dispatched && this.queued.remove(dispatched)) {
 				unstarted.add(dispatched.job);
 			}
 		}
 		if (!unstarted.isEmpty()) {
 			this.slots.release(unstarted.size());
-			releaseUnstarted(unstarted);
+			// waited for: the connection may be closed right after the stop
+			try {
+				releaseUnstarted(unstarted).get(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// logged by releaseUnstarted; the jobs come back when their lease expires
+			}
 		}
 	}
 
@@ -317,9 +334,11 @@ public final class QueueWorker {
 				args.add(execution.token);
 			}
 		}
-		for (Fetched job : this.queued.values()) {
-			args.add(job.id);
-			args.add(job.token);
+		Map<String, Dispatched> queuedNow = new LinkedHashMap<>();
+		for (Dispatched dispatched : this.queued) {
+			queuedNow.put(dispatched.job.id, dispatched);
+			args.add(dispatched.job.id);
+			args.add(dispatched.job.token);
 		}
 		if (args.size() == 1) {
 			return;
@@ -331,6 +350,13 @@ public final class QueueWorker {
 					return;
 				}
 				for (String id : lost) {
+					Dispatched notStarted = queuedNow.get(id);
+					if (notStarted != null && this.queued.remove(notStarted)) {
+						// never start a job whose lease is gone: it is someone else's now
+						this.slots.release();
+						logger.warn("Queue '{}': job {} lost its lease before it started; it was not run here",
+								this.settings.name(), id);
+					}
 					Execution execution = this.inFlight.get(id);
 					// an ack that reached Redis before this renewal also reads as "not owned": only a job
 					// still running has really lost its lease
@@ -344,12 +370,13 @@ public final class QueueWorker {
 	}
 
 	private void dispatch(Fetched fetched) {
-		this.queued.put(fetched.id, fetched);
+		Dispatched dispatched = new Dispatched(fetched);
+		this.queued.add(dispatched);
 		try {
-			this.handlers.execute(new Dispatched(fetched));
+			this.handlers.execute(dispatched);
 		}
 		catch (RejectedExecutionException ex) {
-			this.queued.remove(fetched.id);
+			this.queued.remove(dispatched);
 			this.slots.release();
 			releaseUnstarted(List.of(fetched));
 		}
@@ -366,14 +393,14 @@ public final class QueueWorker {
 
 		@Override
 		public void run() {
-			if (QueueWorker.this.queued.remove(this.job.id) != null) {
+			if (QueueWorker.this.queued.remove(this)) {
 				QueueWorker.this.run(this.job);
 			}
 		}
 
 	}
 
-	private void releaseUnstarted(List<Fetched> fetched) {
+	private CompletableFuture<?> releaseUnstarted(List<Fetched> fetched) {
 		List<String> args = new ArrayList<>();
 		// each release is an LPUSH to the head of waiting: the last one first keeps them in their order
 		for (int i = fetched.size() - 1; i >= 0; i--) {
@@ -385,7 +412,7 @@ public final class QueueWorker {
 			args.add("");
 			args.add("");
 		}
-		SETTLE.run(this.redis.commands(), this.keys, args.toArray(String[]::new))
+		return SETTLE.run(this.redis.commands(), this.keys, args.toArray(String[]::new))
 			.whenComplete((reply, failure) -> {
 				if (failure != null) {
 					logger.warn("Queue '{}': could not put {} fetched job(s) back ({}); they return when their lease expires",
@@ -422,9 +449,9 @@ public final class QueueWorker {
 		JobDefinition<?> definition;
 		Object payload;
 		JobSerializer.Decoded decoded = this.serializer.decode(fetched.envelope, this::payloadTypeOf);
-		if (decoded != null) {
+		definition = (decoded != null) ? this.jobs.get(decoded.envelope().job()) : null;
+		if (definition != null) {
 			envelope = decoded.envelope();
-			definition = this.jobs.get(envelope.job());
 			payload = decoded.payload();
 		}
 		else {
@@ -607,7 +634,7 @@ public final class QueueWorker {
 
 	private void ackAsync(String[] argv, Execution execution, CompletableFuture<Boolean> result, long giveUpAt,
 			long backoff, boolean retrying) {
-		this.settler.submit(argv).whenComplete((owned, failure) -> {
+		this.settler.submitWithFollowUp(argv).whenComplete((owned, failure) -> {
 			if (failure == null) {
 				// after a failure whose reply was lost, "not owned" most likely means the first try landed
 				result.complete(owned == 1L || retrying);

@@ -35,8 +35,9 @@ final class SettleBatcher {
 	 * A batcher of one queue.
 	 * @param redis the connector
 	 * @param keys the queue's keys
-	 * @param completions runs the completion of each batch's futures: one task per batch, off Lettuce's
-	 * I/O thread, so that callers' follow-up work neither slows nor waits for the connection
+	 * @param completions runs the completion of each batch's {@linkplain #submitWithFollowUp followed-up}
+	 * futures: one task per batch, off Lettuce's I/O thread, so that callers' follow-up work neither slows
+	 * nor waits for the connection
 	 */
 	SettleBatcher(RedisConnector redis, String[] keys, Executor completions) {
 		this.redis = redis;
@@ -45,12 +46,26 @@ final class SettleBatcher {
 	}
 
 	/**
-	 * Queue one settle.
+	 * Queue one settle whose caller waits for it: its future completes on Lettuce's I/O thread, which
+	 * only wakes the caller up.
 	 * @param args its record of settle.lua's arguments
 	 * @return 1 if the caller still owned the job, 0 if not
 	 */
 	CompletableFuture<Long> submit(String[] args) {
-		Pending settle = new Pending(args, new CompletableFuture<>());
+		return submit(args, false);
+	}
+
+	/**
+	 * Queue one settle with work chained to its future: it completes on the completions executor.
+	 * @param args its record of settle.lua's arguments
+	 * @return 1 if the caller still owned the job, 0 if not
+	 */
+	CompletableFuture<Long> submitWithFollowUp(String[] args) {
+		return submit(args, true);
+	}
+
+	private CompletableFuture<Long> submit(String[] args, boolean followedUp) {
+		Pending settle = new Pending(args, new CompletableFuture<>(), followedUp);
 		this.pending.add(settle);
 		flush();
 		return settle.result;
@@ -87,22 +102,31 @@ final class SettleBatcher {
 			reply.whenComplete((owned, failure) -> {
 				this.inFlight.set(false);
 				flush();
-				this.completions.execute(() -> {
-					for (int i = 0; i < batch.size(); i++) {
-						if (failure != null) {
-							batch.get(i).result.completeExceptionally(failure);
-						}
-						else {
-							batch.get(i).result.complete(owned.get(i));
-						}
-					}
-				});
+				complete(batch, owned, failure, false);
+				if (batch.stream().anyMatch(Pending::followedUp)) {
+					this.completions.execute(() -> complete(batch, owned, failure, true));
+				}
 			});
 			return;
 		}
 	}
 
-	private record Pending(String[] args, CompletableFuture<Long> result) {
+	private static void complete(List<Pending> batch, List<Long> owned, Throwable failure, boolean followedUp) {
+		for (int i = 0; i < batch.size(); i++) {
+			Pending settle = batch.get(i);
+			if (settle.followedUp != followedUp) {
+				continue;
+			}
+			if (failure != null) {
+				settle.result.completeExceptionally(failure);
+			}
+			else {
+				settle.result.complete(owned.get(i));
+			}
+		}
+	}
+
+	private record Pending(String[] args, CompletableFuture<Long> result, boolean followedUp) {
 	}
 
 }

@@ -1,7 +1,9 @@
 package io.asyncqueue.core;
 
+import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -58,19 +60,31 @@ class JobSerializerTest {
 	@Test
 	void theOnePassReadLeavesEveryOtherShapeToTheTreeRead() {
 		JobSerializer serializer = new JobSerializer();
-		java.util.function.Function<String, java.lang.reflect.Type> types = (job) -> job.equals("o") ? Order.class
-				: null;
-		assertThat(serializer.decode("{\"payload\":{\"orderId\":\"a\",\"itemCount\":1},\"job\":\"o\"}", types))
-			.as("payload before job").isNull();
-		assertThat(serializer.decode("{\"job\":\"unknown\",\"payload\":{}}", types)).as("unknown job").isNull();
+		Function<String, Type> types = (job) -> job.equals("o") ? Order.class : null;
+		// a payload that fits, so that each case below is refused for its own shape, not for its payload
+		String order = "{\"orderId\":\"a\",\"itemCount\":1}";
+		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":" + order + "}", types)).as("the plain shape")
+			.isNotNull();
+		assertThat(serializer.decode("{\"payload\":" + order + ",\"job\":\"o\"}", types)).as("payload before job")
+			.isNull();
+		assertThat(serializer.decode("{\"job\":\"unknown\",\"payload\":" + order + "}", types)).as("unknown job")
+			.isNull();
 		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":[1,2]}", types)).as("payload not fitting").isNull();
-		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":{},\"pushedAt\":\"7\"}", types))
+		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":" + order + ",\"pushedAt\":\"7\"}", types))
 			.as("pushedAt as text").isNull();
-		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":{},\"headers\":{\"n\":1}}", types))
+		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":" + order + ",\"headers\":{\"n\":1}}", types))
 			.as("a header that is not text").isNull();
 		assertThat(serializer.decode("{\"job\":\"o\"}", types)).as("no payload").isNull();
 		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":{", types)).as("truncated").isNull();
 		assertThat(serializer.decode("[]", types)).as("not an object").isNull();
+		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":" + order + ",\"job\":\"o\"}", types))
+			.as("job twice").isNull();
+		assertThat(serializer.decode("{\"job\":\"o\",\"payload\":" + order + "} {}", types)).as("trailing content")
+			.isNull();
+		JobSerializer.Decoded objectUniqueId = serializer.decode(
+				"{\"job\":\"o\",\"uniqueId\":{\"pushedAt\":1},\"payload\":" + order + ",\"pushedAt\":7}", types);
+		assertThat(objectUniqueId).isNotNull();
+		assertThat(objectUniqueId.envelope().uniqueId()).as("not text: none, as the tree path reads it").isNull();
+		assertThat(objectUniqueId.envelope().pushedAt()).isEqualTo(Instant.ofEpochMilli(7));
 	}
-
 }

@@ -282,7 +282,8 @@ public class AsyncQueueProperties {
 		 * Most jobs beyond concurrency one process holds reserved, waiting for a handler, while the
 		 * queue has a backlog, so that a handler starts its next job without a round trip. Only taken
 		 * while more jobs wait in Redis: a job pushed to a quiet queue is never held behind busy handlers.
-		 * 0 reserves only what free handlers start. Defaults to the concurrency: one job waiting per handler.
+		 * 0 reserves only what free handlers start (for long jobs over many instances). Defaults to the
+		 * concurrency: one job waiting per handler.
 		 */
 		private @Nullable Integer prefetch;
 
@@ -512,7 +513,8 @@ public class AsyncQueueProperties {
 		 * Most jobs beyond concurrency one process holds reserved, waiting for a handler, while the
 		 * queue has a backlog, so that a handler starts its next job without a round trip. Only taken
 		 * while more jobs wait in Redis: a job pushed to a quiet queue is never held behind busy handlers.
-		 * 0 reserves only what free handlers start. Defaults to the concurrency: one job waiting per handler.
+		 * 0 reserves only what free handlers start (for long jobs over many instances). Defaults to the
+		 * concurrency: one job waiting per handler.
 		 */
 		private @Nullable Integer prefetch;
 
