@@ -671,8 +671,23 @@ public final class Harness {
 			machine.put("bullmq", npmVersion(options.moduleDir, "bullmq"));
 			machine.put("ioredis", npmVersion(options.moduleDir, "ioredis"));
 			machine.put("rqueue", "3.2.0-RELEASE on Spring Boot 3.0.13");
+			machine.put("engine", engineVersion(options.moduleDir));
 			machine.put("loadAverageAtStart", loadAverage());
 			return machine;
+		}
+
+		/**
+		 * The commit of queue-core measured, with "-dirty" when the working tree differs from it, so that a
+		 * result can always be traced to the engine it measured.
+		 */
+		private static String engineVersion(Path moduleDir) {
+			String root = moduleDir.getParent().toString();
+			String commit = command("git", "-C", root, "rev-parse", "--short", "HEAD");
+			if (!commit.matches("[0-9a-f]{4,40}")) {
+				return "unknown";
+			}
+			String changes = command("git", "-C", root, "status", "--porcelain", "--", "queue-core");
+			return changes.isEmpty() ? commit : commit + "-dirty";
 		}
 
 		static String loadAverage() {

@@ -281,13 +281,14 @@ final class Results {
 		md.append('\n');
 		md.append(String.format(Locale.ROOT,
 				"Medians of %d run(s)%s, %s. Machine: %s CPUs (%s), %s GiB; JVM %s (%s); Redis %s (hz %s); Node %s, "
-						+ "bullmq %s, ioredis %s; Rqueue %s. Load average at start %s, at end %s.%n",
+						+ "bullmq %s, ioredis %s; Rqueue %s; engine (queue-core) at commit %s. Load average at start %s, at end %s.%n",
 				this.options.runs, this.options.quick ? " (quick mode: tiny counts, not comparable)" : "",
 				(this.began != null) ? this.began.truncatedTo(ChronoUnit.SECONDS) : "?", this.machine.get("cpus"),
 				this.machine.get("cpuModel"), this.machine.get("memoryGiB"), this.machine.get("jvm"),
 				this.machine.get("jvmOptions"), this.machine.get("redis"), this.machine.get("redisHz"),
 				this.machine.get("node"), this.machine.get("bullmq"), this.machine.get("ioredis"),
-				this.machine.get("rqueue"), this.machine.get("loadAverageAtStart"), this.machine.get("loadAverageAtEnd")));
+				this.machine.get("rqueue"), this.machine.getOrDefault("engine", "unknown"),
+				this.machine.get("loadAverageAtStart"), this.machine.get("loadAverageAtEnd")));
 		Map<String, Object> cpu = backgroundCpuSummary();
 		md.append(String.format(Locale.ROOT,
 				"CPU busy with other processes just before each scenario (no adapter running): median %s%%, max %s%%.%n",
