@@ -18,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -166,6 +167,12 @@ public final class QueueWorker {
 		return this.active.get();
 	}
 
+	/** Timers waiting on this worker's scheduler (renewal, wake-ups, handle timeouts): for tests. */
+	int pendingTimers() {
+		ScheduledExecutorService timer = this.scheduler;
+		return (timer instanceof ScheduledThreadPoolExecutor pool) ? pool.getQueue().size() : 0;
+	}
+
 	/** Start consuming. Does nothing when already running. */
 	public void start() {
 		this.lifecycle.lock();
@@ -181,8 +188,12 @@ public final class QueueWorker {
 			this.handlers = pool;
 			this.events = Executors.newSingleThreadExecutor(
 					ThreadFactories.platform("async-queue-" + this.settings.name() + "-events-"));
-			this.scheduler = Executors.newSingleThreadScheduledExecutor(
+			ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
 					ThreadFactories.platform("async-queue-" + this.settings.name() + "-timer-"));
+			// every execution schedules its handle timeout and cancels it when done: without this, a cancelled
+			// timer stays queued until it would have fired (10 s of jobs by default, a million at 100k jobs/s)
+			timer.setRemoveOnCancelPolicy(true);
+			this.scheduler = timer;
 			long renewEvery = Math.max(this.settings.leaseDuration().toMillis() / 3, 100);
 			this.scheduler.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
 			if (this.queueLengthInterval != null && !this.queueLengthInterval.isZero()) {

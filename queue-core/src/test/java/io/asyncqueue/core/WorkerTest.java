@@ -194,6 +194,24 @@ class WorkerTest extends RedisTestSupport {
 	}
 
 	@Test
+	void handleTimeoutTimersOfFinishedJobsAreNotKept() {
+		QueueSettings settings = settings().handleTimeout(Duration.ofSeconds(30)).build();
+		AtomicInteger handled = new AtomicInteger();
+		QueueWorker worker = start(
+				QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> handled.incrementAndGet()));
+		List<PushRequest> jobs = new ArrayList<>();
+		for (int i = 0; i < 500; i++) {
+			jobs.add(PushRequest.of("n", i));
+		}
+		client(settings).pushAll(this.queue, jobs);
+		await().atMost(Duration.ofSeconds(20)).until(() -> handled.get() == 500);
+		// a cancelled timer left queued would stay for the whole 30 s, one per job; what remains is the
+		// lease renewal
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(worker.pendingTimers())
+			.as("timers still queued after 500 jobs with a 30 s handle timeout").isLessThanOrEqualTo(1));
+	}
+
+	@Test
 	void timedOutHandlerThatIgnoresInterruptsKeepsItsSlotUntilItReturns() throws Exception {
 		QueueSettings settings = settings().handleTimeout(Duration.ofMillis(200)).maxAttempts(1).concurrency(1).build();
 		CountDownLatch release = new CountDownLatch(1);
