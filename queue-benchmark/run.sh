@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # queue-benchmark: one command for the whole comparison (issue 6).
 #
-#   queue-benchmark/run.sh            full run: 3 runs of every scenario, every system (~20 min on 2 cores)
+#   queue-benchmark/run.sh            full run: 3 runs of every scenario, every system (30–45 min on 2 cores)
 #   queue-benchmark/run.sh --quick    smoke run: tiny counts, 1 run (~3 min, most of it JVM/Spring start-up)
 #
 # Any further options go to the driver (io.asyncqueue.benchmark.Harness), e.g.
 #   --runs 5   --systems ours,bullmq   --scenarios drain-c8,latency   --profile   --out DIR
 #
-# It builds queue-core and this module (./mvnw -Pbenchmark -pl queue-benchmark -am package), builds the
+# It builds queue-core and this module (./mvnw -pl queue-benchmark -am package), builds the
 # Rqueue peer app (./mvnw -f peers/rqueue/pom.xml package), installs the BullMQ peer's pinned npm
 # packages into peers/bullmq/node_modules, then starts one private redis-server on a free 127.0.0.1
 # port and runs each system's adapter against it. Results: queue-benchmark/results/ (full) or
@@ -26,7 +26,7 @@ REDIS_SERVER="${REDIS_SERVER:-$(command -v redis-server || echo /usr/bin/redis-s
 [[ -x "$REDIS_SERVER" ]] || { echo "redis-server not found (set REDIS_SERVER)" >&2; exit 1; }
 
 echo "== building queue-core and queue-benchmark"
-(cd "$root" && ./mvnw -q -B -Pbenchmark -pl queue-benchmark -am -DskipTests package)
+(cd "$root" && ./mvnw -q -B -pl queue-benchmark -am -DskipTests package)
 
 if [[ ",$systems," == *",rqueue"* ]]; then
   echo "== building the Rqueue peer (Spring Boot 3.0, its own JVM)"

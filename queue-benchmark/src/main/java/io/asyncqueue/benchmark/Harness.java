@@ -75,7 +75,8 @@ public final class Harness {
 		List<SystemSpec> systems = this.options.systems.stream().map((id) -> SystemSpec.of(id, this.options)).toList();
 		log("queue-benchmark: %s mode, %d run(s), systems %s, scenarios %s", this.options.quick ? "quick" : "full",
 				this.options.runs, this.options.systems, plan.stream().map((s) -> s.id).toList());
-		try (RedisServerProcess redis = RedisServerProcess.start(this.options.redisServer, logs.resolve("redis-server.log"));
+		try (RedisServerProcess redis = (this.options.redisPort > 0) ? RedisServerProcess.existing(this.options.redisPort)
+				: RedisServerProcess.start(this.options.redisServer, logs.resolve("redis-server.log"));
 				RedisProbe probe = new RedisProbe(redis.port())) {
 			// Ctrl-C or kill: take the private redis-server and the running adapter down with us.
 			Thread hook = new Thread(() -> {
@@ -87,8 +88,8 @@ public final class Harness {
 			}, "harness-shutdown");
 			Runtime.getRuntime().addShutdownHook(hook);
 			this.results.machine(Machine.describe(this.options, probe));
-			log("private redis-server %s on 127.0.0.1:%d (pid %d)", this.results.machine.get("redis"), redis.port(),
-					redis.pid());
+			log("%s redis-server %s on 127.0.0.1:%d%s", (redis.pid() > 0) ? "private" : "given",
+					this.results.machine.get("redis"), redis.port(), (redis.pid() > 0) ? " (pid " + redis.pid() + ")" : "");
 			for (int run = 1; run <= this.options.runs; run++) {
 				for (SystemSpec system : systems) {
 					for (Scenario scenario : plan) {
@@ -380,6 +381,9 @@ public final class Harness {
 
 		String redisServer = "/usr/bin/redis-server";
 
+		/** A redis-server already running on 127.0.0.1 to use instead of starting one; 0 for none. */
+		int redisPort;
+
 		String node = "node";
 
 		String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
@@ -411,6 +415,7 @@ public final class Harness {
 					case "--module-dir" -> options.moduleDir = Paths.get(argv[++i]).toAbsolutePath().normalize();
 					case "--out" -> options.out = Paths.get(argv[++i]).toAbsolutePath().normalize();
 					case "--redis-server" -> options.redisServer = argv[++i];
+					case "--redis-port" -> options.redisPort = Integer.parseInt(argv[++i]);
 					case "--node" -> options.node = argv[++i];
 					case "--classpath" -> options.classpath = argv[++i];
 					case "--quiet-cpu" -> options.quietCpuPercent = Double.parseDouble(argv[++i]);

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One private redis-server on a free loopback port, no persistence, for the whole harness run.
+ * The redis-server of a harness run: one private server on a free loopback port, no persistence, started
+ * for the run, or one already running on a loopback port (a test's own server) that the run uses as it is.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -24,6 +25,20 @@ public final class RedisServerProcess implements AutoCloseable {
 		this.process = process;
 		this.port = port;
 		this.dir = dir;
+	}
+
+	/**
+	 * Use a redis-server already running on 127.0.0.1 at this port; closing it leaves it running.
+	 * @param port its port
+	 * @return the server
+	 */
+	public static RedisServerProcess existing(int port) {
+		try (RedisProbe probe = new RedisProbe(port)) {
+			if (!"PONG".equals(probe.call("PING"))) {
+				throw new IllegalStateException("no redis-server answers PING on 127.0.0.1:" + port);
+			}
+		}
+		return new RedisServerProcess(null, port, null);
 	}
 
 	public static RedisServerProcess start(String executable, Path logFile) {
@@ -72,12 +87,16 @@ public final class RedisServerProcess implements AutoCloseable {
 		return this.port;
 	}
 
+	/** The server's process id, or -1 for a server this run did not start. */
 	public long pid() {
-		return this.process.pid();
+		return (this.process != null) ? this.process.pid() : -1;
 	}
 
 	@Override
 	public void close() {
+		if (this.process == null) {
+			return;
+		}
 		if (this.process.isAlive()) {
 			try (RedisProbe probe = new RedisProbe(this.port)) {
 				probe.call("SHUTDOWN", "NOSAVE");

@@ -88,7 +88,8 @@ public final class OursAdapter {
 			.fetchBatchSize(32)
 			// unset: the engine's default (as many as the concurrency)
 			.prefetch(this.args.string("prefetch", "").isEmpty() ? null : this.args.integer("prefetch", 0))
-			.handleTimeout(Duration.ZERO)
+			// 0 (no per-job timer) unless asked: the peers have none either; handleTimeoutMs=10000 is our default
+			.handleTimeout(Duration.ofMillis(this.args.integer("handleTimeoutMs", 0)))
 			.shutdownTimeout(Duration.ofSeconds(5))
 			.build();
 	}
