@@ -12,9 +12,11 @@ import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisScript;
 
 /**
- * Pushes jobs. Thread-safe; share one instance. Every push is one atomic script call; a batch is one
- * call for all its jobs. Failures reach the caller: the synchronous methods throw
- * {@link QueueException}, the asynchronous ones complete exceptionally.
+ * Pushes jobs. Thread-safe; share one instance. Every push is atomic; a batch is one script call for
+ * all its jobs. Single pushes made at the same time by several threads travel together: while one push
+ * call is in flight, the others queue up and go in the next call (a push to an idle client goes at
+ * once), so many producers cost Redis few round trips. Failures reach the caller: the synchronous
+ * methods throw {@link QueueException}, the asynchronous ones complete exceptionally.
  *
  * @since 0.1.0
  */
@@ -29,6 +31,9 @@ public final class QueueClient {
 	private final Queues queues;
 
 	private final Map<String, String[]> keys = new ConcurrentHashMap<>();
+
+	/** Single pushes by queue channel, grouped while a call is in flight. */
+	private final Map<String, ScriptBatcher<PushResult>> singlePushes = new ConcurrentHashMap<>();
 
 	/**
 	 * A client for the given queues.
@@ -74,8 +79,32 @@ public final class QueueClient {
 	 * @return the result, completed exceptionally on failure
 	 */
 	public CompletableFuture<PushResult> pushAsync(String queue, String jobName, Object payload, PushOptions options) {
-		return pushAllAsync(queue, List.of(new PushRequest(jobName, payload, options)))
-			.thenApply((results) -> results.get(0));
+		CompletableFuture<PushResult> reply;
+		try {
+			QueueSettings settings = this.queues.get(queue);
+			String[] record = arguments(settings, List.of(new PushRequest(jobName, payload, options)));
+			reply = this.singlePushes.computeIfAbsent(settings.channel(), (channel) -> singlePushes(settings))
+				.submit(record);
+		}
+		catch (RuntimeException ex) {
+			reply = CompletableFuture.failedFuture(ex);
+		}
+		return reply.handle((result, failure) -> {
+			if (failure != null) {
+				throw pushFailure(queue, 1, rootCause(failure));
+			}
+			return result;
+		});
+	}
+
+	private ScriptBatcher<PushResult> singlePushes(QueueSettings settings) {
+		// a call carries up to 1000 pushes, or 4 MiB of arguments (a larger envelope goes alone)
+		return new ScriptBatcher<>(this.redis, PUSH, keys(settings), 1000, 4L << 20, 2, QueueClient::pushResult,
+				Runnable::run);
+	}
+
+	private static PushResult pushResult(List<Object> reply, int offset) {
+		return new PushResult((String) reply.get(offset), ((Long) reply.get(offset + 1)) == 1L);
 	}
 
 	/**
@@ -112,7 +141,7 @@ public final class QueueClient {
 			}
 			List<PushResult> results = new ArrayList<>(requests.size());
 			for (int i = 0; i < values.size(); i += 2) {
-				results.add(new PushResult((String) values.get(i), ((Long) values.get(i + 1)) == 1L));
+				results.add(pushResult(values, i));
 			}
 			return results;
 		});

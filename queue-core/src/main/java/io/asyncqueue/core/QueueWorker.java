@@ -103,7 +103,7 @@ public final class QueueWorker {
 	 */
 	private final Set<Dispatched> queued = ConcurrentHashMap.newKeySet();
 
-	private final SettleBatcher settler;
+	private final ScriptBatcher<Long> settler;
 
 	private final AtomicInteger pendingAcks = new AtomicInteger();
 
@@ -139,7 +139,9 @@ public final class QueueWorker {
 						+ this.settings.maxStalls() + " time(s)",
 				"exception", "stalled"));
 		this.slots = new Semaphore(this.settings.concurrency() + this.settings.prefetch());
-		this.settler = new SettleBatcher(this.redis, this.keys, this::runListenerTask);
+		// a settle batch is mostly three-field acks: 256 of them is a few kilobytes
+		this.settler = new ScriptBatcher<>(this.redis, SETTLE, this.keys, 256, Long.MAX_VALUE, 1,
+				(reply, offset) -> (Long) reply.get(offset), this::runListenerTask);
 	}
 
 	/**

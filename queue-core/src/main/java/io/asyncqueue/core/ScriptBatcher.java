@@ -1,0 +1,190 @@
+package io.asyncqueue.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.redis.RedisScript;
+
+/**
+ * Group commit for one script of one queue: while one call is in flight, the records other threads
+ * submit queue up and go together in the next call, their arguments one after the other. Under load
+ * one round trip carries many records; when idle a record goes alone at once, so nothing waits for a
+ * timer. The script must take records back to back and reply with the same number of elements for each.
+ *
+ * <p>Settles (acks from many handler threads) and single pushes (from many producer threads) go through
+ * one each.
+ *
+ * @param <T> what one record's reply is read as
+ */
+final class ScriptBatcher<T> {
+
+	private final RedisConnector redis;
+
+	private final RedisScript script;
+
+	private final String[] keys;
+
+	private final int maxRecords;
+
+	private final long maxChars;
+
+	private final int replyElements;
+
+	private final ReplyReader<T> reader;
+
+	private final Executor followUps;
+
+	private final ConcurrentLinkedQueue<Pending<T>> pending = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean inFlight = new AtomicBoolean();
+
+	/**
+	 * A batcher of one script on one queue.
+	 * @param redis the connector
+	 * @param script the script, which takes records back to back
+	 * @param keys the queue's keys
+	 * @param maxRecords the most records one call carries
+	 * @param maxChars the most characters of arguments one call carries (a larger record still goes, alone)
+	 * @param replyElements how many elements of the script's reply belong to each record
+	 * @param reader reads one record's reply from the elements starting at an offset
+	 * @param followUps runs the completion of each batch's {@linkplain #submitWithFollowUp followed-up} futures:
+	 * one task per batch, off Lettuce's I/O thread, so that callers' follow-up work neither slows nor waits
+	 * for the connection
+	 */
+	ScriptBatcher(RedisConnector redis, RedisScript script, String[] keys, int maxRecords, long maxChars,
+			int replyElements, ReplyReader<T> reader, Executor followUps) {
+		this.redis = redis;
+		this.script = script;
+		this.keys = keys;
+		this.maxRecords = maxRecords;
+		this.maxChars = maxChars;
+		this.replyElements = replyElements;
+		this.reader = reader;
+		this.followUps = followUps;
+	}
+
+	/**
+	 * Queue one record whose caller waits for it: its future completes on Lettuce's I/O thread, which
+	 * only wakes the caller up.
+	 * @param args the record's arguments
+	 * @return the record's reply
+	 */
+	CompletableFuture<T> submit(String[] args) {
+		return submit(args, false);
+	}
+
+	/**
+	 * Queue one record with work chained to its future: it completes on the follow-ups executor.
+	 * @param args the record's arguments
+	 * @return the record's reply
+	 */
+	CompletableFuture<T> submitWithFollowUp(String[] args) {
+		return submit(args, true);
+	}
+
+	private CompletableFuture<T> submit(String[] args, boolean followedUp) {
+		Pending<T> record = new Pending<>(args, new CompletableFuture<>(), followedUp);
+		this.pending.add(record);
+		flush();
+		return record.result;
+	}
+
+	private void flush() {
+		while (!this.pending.isEmpty() && this.inFlight.compareAndSet(false, true)) {
+			// only the thread holding inFlight takes from the queue, so a peek is still there to poll
+			List<Pending<T>> batch = new ArrayList<>();
+			int length = 0;
+			long chars = 0;
+			Pending<T> next;
+			while (batch.size() < this.maxRecords && (next = this.pending.peek()) != null) {
+				long size = charsOf(next.args);
+				if (!batch.isEmpty() && chars + size > this.maxChars) {
+					break;
+				}
+				this.pending.poll();
+				batch.add(next);
+				length += next.args.length;
+				chars += size;
+			}
+			if (batch.isEmpty()) {
+				this.inFlight.set(false);
+				continue;
+			}
+			String[] args = new String[length];
+			int offset = 0;
+			for (Pending<T> record : batch) {
+				System.arraycopy(record.args, 0, args, offset, record.args.length);
+				offset += record.args.length;
+			}
+			CompletableFuture<List<Object>> reply;
+			try {
+				reply = this.script.run(this.redis.commands(), this.keys, args);
+			}
+			catch (RuntimeException ex) {
+				reply = CompletableFuture.failedFuture(ex);
+			}
+			reply.whenComplete((values, failure) -> {
+				this.inFlight.set(false);
+				flush();
+				complete(batch, values, failure, false);
+				if (batch.stream().anyMatch(Pending::followedUp)) {
+					this.followUps.execute(() -> complete(batch, values, failure, true));
+				}
+			});
+			return;
+		}
+	}
+
+	private static long charsOf(String[] args) {
+		long chars = 0;
+		for (String arg : args) {
+			chars += arg.length();
+		}
+		return chars;
+	}
+
+	private void complete(List<Pending<T>> batch, List<Object> values, Throwable failure, boolean followedUp) {
+		for (int i = 0; i < batch.size(); i++) {
+			Pending<T> record = batch.get(i);
+			if (record.followedUp != followedUp) {
+				continue;
+			}
+			if (failure != null) {
+				record.result.completeExceptionally(failure);
+				continue;
+			}
+			try {
+				record.result.complete(this.reader.read(values, i * this.replyElements));
+			}
+			catch (RuntimeException ex) {
+				record.result.completeExceptionally(ex);
+			}
+		}
+	}
+
+	/**
+	 * Reads one record's reply.
+	 * @param <T> what it is read as
+	 */
+	@FunctionalInterface
+	interface ReplyReader<T> {
+
+		/**
+		 * Read one record's reply.
+		 * @param reply the whole reply of the call
+		 * @param offset where the record's elements start
+		 * @return the record's reply
+		 */
+		T read(List<Object> reply, int offset);
+
+	}
+
+	private record Pending<T>(String[] args, CompletableFuture<T> result, boolean followedUp) {
+	}
+
+}
