@@ -12,11 +12,13 @@ import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisScript;
 
 /**
- * Pushes jobs. Thread-safe; share one instance. Every push is atomic; a batch is one script call for
- * all its jobs. Single pushes made at the same time by several threads travel together: while one push
- * call is in flight, the others queue up and go in the next call (a push to an idle client goes at
- * once), so many producers cost Redis few round trips. Failures reach the caller: the synchronous
- * methods throw {@link QueueException}, the asynchronous ones complete exceptionally.
+ * Pushes jobs. Thread-safe; share one instance. Every push is atomic, and a batch is one atomic step
+ * for all its jobs. Pushes made at the same time by several threads travel together: while one push
+ * call to a queue is in flight, the others queue up, in order, and go in the next call (a push to an
+ * idle client goes at once), so many producers cost Redis few round trips. A push is accepted when its
+ * call returns (an asynchronous one when its future completes): until then, for instance, a
+ * {@linkplain QueueOperations#closePushes close} can still refuse it. Failures reach the caller: the
+ * synchronous methods throw {@link QueueException}, the asynchronous ones complete exceptionally.
  *
  * @since 0.1.0
  */
@@ -32,8 +34,8 @@ public final class QueueClient {
 
 	private final Map<String, String[]> keys = new ConcurrentHashMap<>();
 
-	/** Single pushes by queue channel, grouped while a call is in flight. */
-	private final Map<String, ScriptBatcher<PushResult>> singlePushes = new ConcurrentHashMap<>();
+	/** Pushes by queue channel, grouped while a call is in flight. */
+	private final Map<String, ScriptBatcher<List<PushResult>>> pushes = new ConcurrentHashMap<>();
 
 	/**
 	 * A client for the given queues.
@@ -79,32 +81,8 @@ public final class QueueClient {
 	 * @return the result, completed exceptionally on failure
 	 */
 	public CompletableFuture<PushResult> pushAsync(String queue, String jobName, Object payload, PushOptions options) {
-		CompletableFuture<PushResult> reply;
-		try {
-			QueueSettings settings = this.queues.get(queue);
-			String[] record = arguments(settings, List.of(new PushRequest(jobName, payload, options)));
-			reply = this.singlePushes.computeIfAbsent(settings.channel(), (channel) -> singlePushes(settings))
-				.submit(record);
-		}
-		catch (RuntimeException ex) {
-			reply = CompletableFuture.failedFuture(ex);
-		}
-		return reply.handle((result, failure) -> {
-			if (failure != null) {
-				throw pushFailure(queue, 1, rootCause(failure));
-			}
-			return result;
-		});
-	}
-
-	private ScriptBatcher<PushResult> singlePushes(QueueSettings settings) {
-		// a call carries up to 1000 pushes, or 4 MiB of arguments (a larger envelope goes alone)
-		return new ScriptBatcher<>(this.redis, PUSH, keys(settings), 1000, 4L << 20, 2, QueueClient::pushResult,
-				Runnable::run);
-	}
-
-	private static PushResult pushResult(List<Object> reply, int offset) {
-		return new PushResult((String) reply.get(offset), ((Long) reply.get(offset + 1)) == 1L);
+		return pushAllAsync(queue, List.of(new PushRequest(jobName, payload, options)))
+			.thenApply((results) -> results.get(0));
 	}
 
 	/**
@@ -127,24 +105,37 @@ public final class QueueClient {
 		if (requests.isEmpty()) {
 			return CompletableFuture.completedFuture(List.of());
 		}
-		CompletableFuture<List<Object>> reply;
+		CompletableFuture<List<PushResult>> reply;
 		try {
 			QueueSettings settings = this.queues.get(queue);
-			reply = PUSH.run(this.redis.commands(), keys(settings), arguments(settings, requests));
+			// serialized and checked here, on the caller's thread: a payload that is refused fails alone
+			String[] records = arguments(settings, requests);
+			reply = this.pushes.computeIfAbsent(settings.channel(), (channel) -> pushBatcher(settings))
+				.submitAll(records, requests.size());
 		}
 		catch (RuntimeException ex) {
 			reply = CompletableFuture.failedFuture(ex);
 		}
-		return reply.handle((values, failure) -> {
+		return reply.handle((results, failure) -> {
 			if (failure != null) {
 				throw pushFailure(queue, requests.size(), rootCause(failure));
 			}
-			List<PushResult> results = new ArrayList<>(requests.size());
-			for (int i = 0; i < values.size(); i += 2) {
-				results.add(pushResult(values, i));
-			}
 			return results;
 		});
+	}
+
+	private ScriptBatcher<List<PushResult>> pushBatcher(QueueSettings settings) {
+		// a call carries up to 1000 jobs, or 4 MiB of arguments; a larger batch or envelope goes alone
+		return new ScriptBatcher<>(this.redis, PUSH, keys(settings), 1000, 4L << 20, 2, QueueClient::pushResults,
+				Runnable::run);
+	}
+
+	private static List<PushResult> pushResults(List<Object> reply, int offset, int jobs) {
+		List<PushResult> results = new ArrayList<>(jobs);
+		for (int i = offset; i < offset + 2 * jobs; i += 2) {
+			results.add(new PushResult((String) reply.get(i), ((Long) reply.get(i + 1)) == 1L));
+		}
+		return results;
 	}
 
 	private static QueueException pushFailure(String queue, int jobs, Throwable cause) {

@@ -141,7 +141,7 @@ public final class QueueWorker {
 		this.slots = new Semaphore(this.settings.concurrency() + this.settings.prefetch());
 		// a settle batch is mostly three-field acks: 256 of them is a few kilobytes
 		this.settler = new ScriptBatcher<>(this.redis, SETTLE, this.keys, 256, Long.MAX_VALUE, 1,
-				(reply, offset) -> (Long) reply.get(offset), this::runListenerTask);
+				(reply, offset, records) -> (Long) reply.get(offset), this::runListenerTask);
 	}
 
 	/**
@@ -347,9 +347,8 @@ public final class QueueWorker {
 				args.add(execution.token);
 			}
 		}
-		Map<String, Dispatched> queuedNow = new LinkedHashMap<>();
-		for (Dispatched dispatched : this.queued) {
-			queuedNow.put(dispatched.job.id, dispatched);
+		List<Dispatched> queuedNow = new ArrayList<>(this.queued);
+		for (Dispatched dispatched : queuedNow) {
 			args.add(dispatched.job.id);
 			args.add(dispatched.job.token);
 		}
@@ -362,18 +361,24 @@ public final class QueueWorker {
 					logger.warn("Queue '{}': could not renew leases: {}", this.settings.name(), failure.getMessage());
 					return;
 				}
-				for (String id : lost) {
-					Dispatched notStarted = queuedNow.get(id);
-					if (notStarted != null && this.queued.remove(notStarted)) {
-						// never start a job whose lease is gone: it is someone else's now
-						this.slots.release();
-						logger.warn("Queue '{}': job {} lost its lease before it started; it was not run here",
-								this.settings.name(), id);
+				for (int i = 0; i + 1 < lost.size(); i += 2) {
+					String id = lost.get(i);
+					String token = lost.get(i + 1);
+					for (Dispatched notStarted : queuedNow) {
+						// matched by token too: a copy of the job fetched again under a newer token is still ours
+						if (notStarted.job.id.equals(id) && notStarted.job.token.equals(token)
+								&& this.queued.remove(notStarted)) {
+							// never start a job whose lease is gone: it is someone else's now
+							this.slots.release();
+							logger.warn("Queue '{}': job {} lost its lease before it started; it was not run here",
+									this.settings.name(), id);
+						}
 					}
 					Execution execution = this.inFlight.get(id);
 					// an ack that reached Redis before this renewal also reads as "not owned": only a job
 					// still running has really lost its lease
-					if (execution != null && execution.state() == RUNNING && !execution.leaseLost) {
+					if (execution != null && execution.token.equals(token) && execution.state() == RUNNING
+							&& !execution.leaseLost) {
 						execution.leaseLost = true;
 						logger.warn("Queue '{}': job {} lost its lease while running; it may run again elsewhere",
 								this.settings.name(), id);

@@ -15,6 +15,8 @@ import io.asyncqueue.core.redis.RedisScript;
  * submit queue up and go together in the next call, their arguments one after the other. Under load
  * one round trip carries many records; when idle a record goes alone at once, so nothing waits for a
  * timer. The script must take records back to back and reply with the same number of elements for each.
+ * A submission of several records (a caller's batch) is never split between calls, so it stays one
+ * atomic step, and submissions go to Redis in the order they were made.
  *
  * <p>Settles (acks from many handler threads) and single pushes (from many producer threads) go through
  * one each.
@@ -48,10 +50,10 @@ final class ScriptBatcher<T> {
 	 * @param redis the connector
 	 * @param script the script, which takes records back to back
 	 * @param keys the queue's keys
-	 * @param maxRecords the most records one call carries
-	 * @param maxChars the most characters of arguments one call carries (a larger record still goes, alone)
+	 * @param maxRecords the most records one call carries (a larger submission still goes, alone)
+	 * @param maxChars the most characters of arguments one call carries (a larger submission still goes, alone)
 	 * @param replyElements how many elements of the script's reply belong to each record
-	 * @param reader reads one record's reply from the elements starting at an offset
+	 * @param reader reads one submission's reply from the elements starting at an offset
 	 * @param followUps runs the completion of each batch's {@linkplain #submitWithFollowUp followed-up} futures:
 	 * one task per batch, off Lettuce's I/O thread, so that callers' follow-up work neither slows nor waits
 	 * for the connection
@@ -75,7 +77,17 @@ final class ScriptBatcher<T> {
 	 * @return the record's reply
 	 */
 	CompletableFuture<T> submit(String[] args) {
-		return submit(args, false);
+		return submit(args, 1, false);
+	}
+
+	/**
+	 * Queue several records that go in one call, whose caller waits for them.
+	 * @param args the records' arguments, back to back
+	 * @param records how many records they are
+	 * @return the records' reply
+	 */
+	CompletableFuture<T> submitAll(String[] args, int records) {
+		return submit(args, records, false);
 	}
 
 	/**
@@ -84,11 +96,11 @@ final class ScriptBatcher<T> {
 	 * @return the record's reply
 	 */
 	CompletableFuture<T> submitWithFollowUp(String[] args) {
-		return submit(args, true);
+		return submit(args, 1, true);
 	}
 
-	private CompletableFuture<T> submit(String[] args, boolean followedUp) {
-		Pending<T> record = new Pending<>(args, new CompletableFuture<>(), followedUp);
+	private CompletableFuture<T> submit(String[] args, int records, boolean followedUp) {
+		Pending<T> record = new Pending<>(args, records, new CompletableFuture<>(), followedUp);
 		this.pending.add(record);
 		flush();
 		return record.result;
@@ -99,16 +111,18 @@ final class ScriptBatcher<T> {
 			// only the thread holding inFlight takes from the queue, so a peek is still there to poll
 			List<Pending<T>> batch = new ArrayList<>();
 			int length = 0;
+			int records = 0;
 			long chars = 0;
 			Pending<T> next;
-			while (batch.size() < this.maxRecords && (next = this.pending.peek()) != null) {
+			while ((next = this.pending.peek()) != null) {
 				long size = charsOf(next.args);
-				if (!batch.isEmpty() && chars + size > this.maxChars) {
+				if (!batch.isEmpty() && (records + next.records > this.maxRecords || chars + size > this.maxChars)) {
 					break;
 				}
 				this.pending.poll();
 				batch.add(next);
 				length += next.args.length;
+				records += next.records;
 				chars += size;
 			}
 			if (batch.isEmpty()) {
@@ -125,18 +139,44 @@ final class ScriptBatcher<T> {
 			try {
 				reply = this.script.run(this.redis.commands(), this.keys, args);
 			}
-			catch (RuntimeException ex) {
+			catch (Throwable ex) {
 				reply = CompletableFuture.failedFuture(ex);
 			}
-			reply.whenComplete((values, failure) -> {
+			if (reply.isDone()) {
+				// Already over (a command refused while disconnected fails at once): settled here and the loop
+				// goes on, rather than from the callback, which would recurse once per batch on this thread.
 				this.inFlight.set(false);
-				flush();
-				complete(batch, values, failure, false);
-				if (batch.stream().anyMatch(Pending::followedUp)) {
-					this.followUps.execute(() -> complete(batch, values, failure, true));
+				completeAll(batch, reply);
+				continue;
+			}
+			CompletableFuture<List<Object>> call = reply;
+			call.whenComplete((values, failure) -> {
+				try {
+					this.inFlight.set(false);
+					flush();
+				}
+				finally {
+					completeAll(batch, call);
 				}
 			});
 			return;
+		}
+	}
+
+	private void completeAll(List<Pending<T>> batch, CompletableFuture<List<Object>> reply) {
+		List<Object> values = null;
+		Throwable failure = null;
+		try {
+			values = reply.join();
+		}
+		catch (Throwable ex) {
+			failure = QueueClient.rootCause(ex);
+		}
+		complete(batch, values, failure, false);
+		if (batch.stream().anyMatch(Pending::followedUp)) {
+			List<Object> replied = values;
+			Throwable failed = failure;
+			this.followUps.execute(() -> complete(batch, replied, failed, true));
 		}
 	}
 
@@ -149,8 +189,10 @@ final class ScriptBatcher<T> {
 	}
 
 	private void complete(List<Pending<T>> batch, List<Object> values, Throwable failure, boolean followedUp) {
-		for (int i = 0; i < batch.size(); i++) {
-			Pending<T> record = batch.get(i);
+		int offset = 0;
+		for (Pending<T> record : batch) {
+			int at = offset;
+			offset += record.records * this.replyElements;
 			if (record.followedUp != followedUp) {
 				continue;
 			}
@@ -159,7 +201,7 @@ final class ScriptBatcher<T> {
 				continue;
 			}
 			try {
-				record.result.complete(this.reader.read(values, i * this.replyElements));
+				record.result.complete(this.reader.read(values, at, record.records));
 			}
 			catch (RuntimeException ex) {
 				record.result.completeExceptionally(ex);
@@ -168,23 +210,24 @@ final class ScriptBatcher<T> {
 	}
 
 	/**
-	 * Reads one record's reply.
+	 * Reads one submission's reply.
 	 * @param <T> what it is read as
 	 */
 	@FunctionalInterface
 	interface ReplyReader<T> {
 
 		/**
-		 * Read one record's reply.
+		 * Read one submission's reply.
 		 * @param reply the whole reply of the call
-		 * @param offset where the record's elements start
-		 * @return the record's reply
+		 * @param offset where the submission's elements start
+		 * @param records how many records the submission has
+		 * @return the submission's reply
 		 */
-		T read(List<Object> reply, int offset);
+		T read(List<Object> reply, int offset, int records);
 
 	}
 
-	private record Pending<T>(String[] args, CompletableFuture<T> result, boolean followedUp) {
+	private record Pending<T>(String[] args, int records, CompletableFuture<T> result, boolean followedUp) {
 	}
 
 }

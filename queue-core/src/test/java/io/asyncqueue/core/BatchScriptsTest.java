@@ -21,6 +21,8 @@ class BatchScriptsTest extends RedisTestSupport {
 
 	private static final RedisScript SETTLE = RedisScript.named("settle");
 
+	private static final RedisScript EXTEND = RedisScript.named("extend");
+
 	@Test
 	void batchesLongerThanOneChunkAreFetchedAndAcknowledgedWhole() {
 		QueueSettings settings = settings().build();
@@ -81,6 +83,18 @@ class BatchScriptsTest extends RedisTestSupport {
 		assertThat(redisCommands().zrange(keys(settings).reserved(), 0, -1)).containsExactlyInAnyOrder(ids.get(0),
 				ids.get(2));
 		assertThat(redisCommands().hexists(keys(settings).attempts(), ids.get(1))).isFalse();
+	}
+
+	@Test
+	void renewalNamesTheLostCopyByItsToken() {
+		QueueSettings settings = settings().build();
+		List<String> ids = push(settings, 2);
+		assertThat(fetch(settings, 2)).hasSize(6);
+		// the worker holds job 0 twice: under its current token 1 and an old token 0 (a copy from before a
+		// recovery), and job 1 under token 1
+		List<String> lost = QueueClient.join(EXTEND.run(redis.commands(), keys(settings).all().toArray(String[]::new),
+				"30000", ids.get(0), "0", ids.get(0), "1", ids.get(1), "1"));
+		assertThat(lost).as("(id, token) pairs of the copies that lost their lease").containsExactly(ids.get(0), "0");
 	}
 
 	private List<String> push(QueueSettings settings, int count) {

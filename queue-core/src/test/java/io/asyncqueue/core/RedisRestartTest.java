@@ -4,8 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +47,41 @@ class RedisRestartTest {
 		}
 		this.redis.close();
 		this.server.close();
+	}
+
+	@Test
+	void pushesDuringAnOutageAllFailAtOnceAndPushingWorksAgainAfterIt() throws Exception {
+		QueueSettings settings = QueueSettings.builder("outage").build();
+		QueueClient client = new QueueClient(this.redis, new JobSerializer(), Queues.of(settings));
+		client.push("outage", "work", 0);
+		this.server.stop();
+		// many at once: while disconnected each call fails as soon as it is made, and the ones queued behind it
+		// must fail too, each on its own, without one caller's thread running everyone else's
+		Queue<CompletableFuture<PushResult>> pushes = new ConcurrentLinkedQueue<>();
+		ExecutorService producers = Executors.newFixedThreadPool(8);
+		try {
+			for (int thread = 0; thread < 8; thread++) {
+				producers.execute(() -> {
+					for (int i = 1; i <= 2_500; i++) {
+						pushes.add(client.pushAsync("outage", "work", i, PushOptions.now()));
+					}
+				});
+			}
+			producers.shutdown();
+			assertThat(producers.awaitTermination(30, TimeUnit.SECONDS)).as("pushAsync never blocks its caller").isTrue();
+		}
+		finally {
+			producers.shutdownNow();
+		}
+		assertThat(pushes).hasSize(20_000);
+		for (CompletableFuture<PushResult> push : pushes) {
+			assertThat(push).failsWithin(Duration.ofSeconds(15));
+			assertThatExceptionOfType(QueueException.class).isThrownBy(() -> QueueClient.join(push));
+		}
+		this.server.startAgain();
+		await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+			.until(() -> client.push("outage", "work", -1).created());
+		assertThat(client.pushAll("outage", List.of(PushRequest.of("work", -2)))).hasSize(1);
 	}
 
 	@Test
