@@ -125,7 +125,7 @@ public final class QueueClient {
 	}
 
 	private ScriptBatcher<List<PushResult>> pushBatcher(QueueSettings settings) {
-		// a call carries up to 1000 jobs, or 4 MiB of arguments; a larger batch or envelope goes alone
+		// a call carries up to 1000 jobs, or 4 Mi characters of arguments; a larger batch or envelope goes alone
 		return new ScriptBatcher<>(this.redis, PUSH, keys(settings), 1000, 4L << 20, 2, QueueClient::pushResults,
 				Runnable::run);
 	}

@@ -18,8 +18,8 @@ import io.asyncqueue.core.redis.RedisScript;
  * A submission of several records (a caller's batch) is never split between calls, so it stays one
  * atomic step, and submissions go to Redis in the order they were made.
  *
- * <p>Settles (acks from many handler threads) and single pushes (from many producer threads) go through
- * one each.
+ * <p>Settles (acks from many handler threads) and pushes (from many producer threads; a {@code pushAll}
+ * is one submission of several records) go through one each.
  *
  * @param <T> what one record's reply is read as
  */

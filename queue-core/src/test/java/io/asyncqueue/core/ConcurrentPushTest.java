@@ -58,6 +58,32 @@ class ConcurrentPushTest extends RedisTestSupport {
 	}
 
 	@Test
+	void pushesReachRedisInTheOrderTheyWereMadeBatchesIncluded() {
+		QueueSettings settings = settings().build();
+		QueueClient client = client(settings);
+		List<CompletableFuture<?>> pushes = new ArrayList<>();
+		List<Integer> order = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			if (i % 50 == 49) {
+				// a batch made behind queued single pushes must not overtake them
+				List<PushRequest> batch = List.of(PushRequest.of("n", i), PushRequest.of("n", i + 1000));
+				pushes.add(client.pushAllAsync(this.queue, batch));
+				order.add(i);
+				order.add(i + 1000);
+			}
+			else {
+				pushes.add(client.pushAsync(this.queue, "n", i, PushOptions.now()));
+				order.add(i);
+			}
+		}
+		pushes.forEach(QueueClient::join);
+		List<Integer> waiting = redisCommands().lrange(keys(settings).waiting(), 0, -1).stream()
+			.map((id) -> this.serializer.deserialize(redisCommands().hget(keys(settings).jobs(), id)).payload().asInt())
+			.toList();
+		assertThat(waiting).containsExactlyElementsOf(order);
+	}
+
+	@Test
 	void concurrentPushesOfOneUniqueIdCreateOneJob() throws Exception {
 		QueueSettings settings = settings().build();
 		QueueClient client = client(settings);
