@@ -113,6 +113,8 @@ public final class QueueWorker {
 
 	private volatile boolean running;
 
+	private volatile String consumptionProblem;
+
 	private ThreadPoolExecutor handlers;
 
 	private ScheduledExecutorService scheduler;
@@ -162,6 +164,16 @@ public final class QueueWorker {
 	/** Whether the worker is consuming. */
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	/**
+	 * Why this worker cannot consume right now, in words an operator can act on, or {@code null} while its
+	 * fetches succeed. Set by the last failed fetch and cleared by the next successful one; for example
+	 * "Redis is out of memory (maxmemory reached under a noeviction policy): ...".
+	 * @return the problem, or {@code null}
+	 */
+	public String consumptionProblem() {
+		return this.consumptionProblem;
 	}
 
 	/** How many jobs are running in this process now (including ones that ignored an interrupt). */
@@ -755,6 +767,16 @@ public final class QueueWorker {
 		}
 	}
 
+	/** An out-of-memory refusal is not an outage: say what it is and what frees it. */
+	static String describeFetchFailure(Throwable cause) {
+		String message = String.valueOf(cause.getMessage());
+		if (message.startsWith("OOM ")) {
+			return "Redis is out of memory (maxmemory reached under a noeviction policy), fetches are refused: "
+					+ message + ". Raise maxmemory or free memory (flush or reload old failed jobs)";
+		}
+		return "Redis unavailable: " + cause;
+	}
+
 	private static void awaitQuietly(ExecutorService executor, long millis) {
 		try {
 			executor.awaitTermination(millis, TimeUnit.MILLISECONDS);
@@ -801,6 +823,7 @@ public final class QueueWorker {
 				while (QueueWorker.this.running) {
 					try {
 						fetchOnce();
+						QueueWorker.this.consumptionProblem = null;
 						if (this.failures > 0) {
 							logger.info("Queue '{}': Redis is back after {} failed attempt(s); consuming again",
 									QueueWorker.this.settings.name(), this.failures);
@@ -815,9 +838,12 @@ public final class QueueWorker {
 						if (!QueueWorker.this.running) {
 							return;
 						}
-						if (this.failures++ == 0) {
-							logger.warn("Queue '{}': Redis unavailable, retrying with backoff: {}",
-									QueueWorker.this.settings.name(), QueueClient.rootCause(ex).toString());
+						Throwable cause = QueueClient.rootCause(ex);
+						String problem = describeFetchFailure(cause);
+						boolean changed = !problem.equals(QueueWorker.this.consumptionProblem);
+						QueueWorker.this.consumptionProblem = problem;
+						if (this.failures++ == 0 || changed) {
+							logger.warn("Queue '{}': {}; retrying with backoff", QueueWorker.this.settings.name(), problem);
 						}
 						closeConnection();
 						// a command rejected while disconnected costs nothing, so retry often: consumers
