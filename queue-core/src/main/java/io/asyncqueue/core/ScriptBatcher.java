@@ -22,8 +22,9 @@ import io.asyncqueue.core.redis.RedisScript;
  * is one submission of several records) go through one each.
  *
  * @param <T> what one record's reply is read as
+ * @hidden engine internal: public only for the worker's package
  */
-final class ScriptBatcher<T> {
+public final class ScriptBatcher<T> {
 
 	private final RedisConnector redis;
 
@@ -58,7 +59,7 @@ final class ScriptBatcher<T> {
 	 * one task per batch, off Lettuce's I/O thread, so that callers' follow-up work neither slows nor waits
 	 * for the connection
 	 */
-	ScriptBatcher(RedisConnector redis, RedisScript script, String[] keys, int maxRecords, long maxChars,
+	public ScriptBatcher(RedisConnector redis, RedisScript script, String[] keys, int maxRecords, long maxChars,
 			int replyElements, ReplyReader<T> reader, Executor followUps) {
 		this.redis = redis;
 		this.script = script;
@@ -76,7 +77,7 @@ final class ScriptBatcher<T> {
 	 * @param args the record's arguments
 	 * @return the record's reply
 	 */
-	CompletableFuture<T> submit(String[] args) {
+	public CompletableFuture<T> submit(String[] args) {
 		return submit(args, 1, false);
 	}
 
@@ -86,7 +87,7 @@ final class ScriptBatcher<T> {
 	 * @param records how many records they are
 	 * @return the records' reply
 	 */
-	CompletableFuture<T> submitAll(String[] args, int records) {
+	public CompletableFuture<T> submitAll(String[] args, int records) {
 		return submit(args, records, false);
 	}
 
@@ -95,7 +96,7 @@ final class ScriptBatcher<T> {
 	 * @param args the record's arguments
 	 * @return the record's reply
 	 */
-	CompletableFuture<T> submitWithFollowUp(String[] args) {
+	public CompletableFuture<T> submitWithFollowUp(String[] args) {
 		return submit(args, 1, true);
 	}
 
@@ -214,7 +215,7 @@ final class ScriptBatcher<T> {
 	 * @param <T> what it is read as
 	 */
 	@FunctionalInterface
-	interface ReplyReader<T> {
+	public interface ReplyReader<T> {
 
 		/**
 		 * Read one submission's reply.

@@ -1,5 +1,6 @@
 -- ARGV: one record per job; returns 1 per record whose job was settled, 0 when the caller no longer owns
--- it (its lease expired and the job was recovered, or it was deleted). Records:
+-- it (its lease expired and the job was recovered), 2 when the job is gone (settled by an earlier try whose
+-- reply was lost, or deleted). Records:
 --   ack, id, token                                   the job is done, forget it (the common case, kept short)
 --   action, id, token, delayMs, error JSON, uniqueId for every other action:
 --     ack-unique : an ack of a job that holds a unique id, released here
@@ -60,6 +61,8 @@ for n = 1, #ids do
       wake = true
     end
     out[n] = 1
+  elseif redis.call('HEXISTS', JOBS, id) == 0 then
+    out[n] = 2
   else
     out[n] = 0
   end
