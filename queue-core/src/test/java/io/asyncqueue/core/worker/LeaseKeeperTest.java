@@ -1,0 +1,87 @@
+package io.asyncqueue.core.worker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.QueueClient;
+import io.asyncqueue.core.QueueKeys;
+import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.redis.RedisFailures;
+import io.asyncqueue.core.redis.RedisScript;
+import io.asyncqueue.test.EmbeddedRedis;
+import io.asyncqueue.test.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A job whose lease may be gone by the time a handler is free for it never starts. */
+@EmbeddedRedis
+class LeaseKeeperTest {
+
+	private static RedisConnector redis;
+
+	private static ScheduledExecutorService timer;
+
+	@BeforeAll
+	static void connect(RedisServer server) {
+		redis = RedisConnector.create(server.uri());
+		timer = Executors.newSingleThreadScheduledExecutor();
+	}
+
+	@AfterAll
+	static void disconnect() {
+		timer.shutdownNow();
+		redis.close();
+	}
+
+	@Test
+	void aJobWhoseFetchReplyCameAfterHalfItsLeaseGoesBackUnstarted() {
+		QueueSettings settings = QueueSettings.builder("late-" + System.nanoTime())
+			.leaseDuration(Duration.ofSeconds(2))
+			.build();
+		String[] keys = QueueKeys.of(settings.channel()).all().toArray(String[]::new);
+		new QueueClient(redis, new JobSerializer(), Queues.of(settings)).push(settings.name(), "n", 1);
+		List<Object> reply = RedisFailures.join(RedisScript.named("fetch").run(redis.commands(), keys, "1", "2000",
+				"2", "recover", "{}"));
+		List<?> flat = (List<?>) reply.get(0);
+		// the reply reached this process a whole lease after the fetch was sent (a stalled Redis or a GC pause)
+		FetchedJob late = new FetchedJob((String) flat.get(0), 1, "1", (String) flat.get(2),
+				System.nanoTime() - TimeUnit.SECONDS.toNanos(2));
+		Semaphore slots = new Semaphore(0);
+		Settler settler = new Settler(settings, redis, keys, Runnable::run, timer, 16);
+		LeaseKeeper keeper = new LeaseKeeper(settings, redis, keys, settler, slots);
+		keeper.reserved(late);
+		assertThat(keeper.claim(late)).isFalse();
+		assertThat(slots.availablePermits()).isEqualTo(1);
+		QueueKeys queueKeys = QueueKeys.of(settings.channel());
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> redis.commands().llen(queueKeys.waiting()).get() == 1
+					&& redis.commands().zcard(queueKeys.reserved()).get() == 0);
+	}
+
+	@Test
+	void aFreshJobMayStart() {
+		QueueSettings settings = QueueSettings.builder("fresh-" + System.nanoTime()).build();
+		String[] keys = QueueKeys.of(settings.channel()).all().toArray(String[]::new);
+		Semaphore slots = new Semaphore(0);
+		LeaseKeeper keeper = new LeaseKeeper(settings, redis, keys,
+				new Settler(settings, redis, keys, Runnable::run, timer, 16), slots);
+		FetchedJob fresh = new FetchedJob("id", 1, "1", "{}", System.nanoTime());
+		keeper.reserved(fresh);
+		assertThat(keeper.claim(fresh)).isTrue();
+		assertThat(keeper.claim(fresh)).as("a job is claimed once").isFalse();
+		assertThat(slots.availablePermits()).isZero();
+	}
+
+}
