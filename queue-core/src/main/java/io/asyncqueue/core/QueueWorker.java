@@ -54,8 +54,8 @@ public final class QueueWorker {
 	/** How long a stop waits for its fetch loops to leave, all together. */
 	private static final long FETCHERS_JOIN_MILLIS = 5_000;
 
-	/** How long a stop waits for Redis to take back jobs it puts back to waiting. */
-	private static final long RELEASE_TIMEOUT_MILLIS = 2_000;
+	/** The most of a stop's grace period kept for putting unfinished jobs back and outcomes on their way. */
+	private static final long FINAL_RESERVE_MILLIS = 2_000;
 
 	private final QueueSettings settings;
 
@@ -267,32 +267,46 @@ public final class QueueWorker {
 			}
 		}
 
+		/**
+		 * Everything within the grace period, so that a stop fits in the shutdown phase its caller gives it:
+		 * the end of the period (a quarter of it, at most {@link #FINAL_RESERVE_MILLIS}) is kept for putting
+		 * unfinished jobs back and for outcomes on their way; running jobs get the rest.
+		 */
 		void stop(Duration gracePeriod) {
-			long deadline = System.nanoTime() + gracePeriod.toNanos();
+			long start = System.nanoTime();
+			long deadline = start + gracePeriod.toNanos();
+			long reserve = Math.min(TimeUnit.MILLISECONDS.toNanos(FINAL_RESERVE_MILLIS), gracePeriod.toNanos() / 4);
 			for (Fetcher fetcher : this.fetchers) {
 				fetcher.wake();
 			}
-			long joinDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FETCHERS_JOIN_MILLIS);
+			// a fetch loop stuck in a call to a Redis that does not answer is left behind (a daemon thread)
+			long joinDeadline = Math.min(start + TimeUnit.MILLISECONDS.toNanos(FETCHERS_JOIN_MILLIS),
+					deadline - reserve);
 			for (Thread thread : this.fetcherThreads) {
 				joinQuietly(thread, joinDeadline);
 			}
-			this.keeper.releaseReservedAhead(RELEASE_TIMEOUT_MILLIS);
-			while (this.runner.activeJobs() > 0 && System.nanoTime() < deadline) {
+			this.keeper.releaseReservedAhead(millisUntil(deadline - reserve));
+			while (this.runner.activeJobs() > 0 && System.nanoTime() < deadline - reserve) {
 				sleepQuietly(10);
 			}
-			this.runner.releaseRunning(RELEASE_TIMEOUT_MILLIS);
+			this.runner.releaseRunning(millisUntil(deadline - reserve / 2));
 			// outcomes of finished jobs still on their way, and the listener calls that follow them
-			this.settler.awaitIdle(Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
+			this.settler.awaitIdle(deadline);
 			this.handlers.shutdownNow();
 			this.timer.shutdownNow();
 			this.events.shutdown();
-			awaitQuietly(this.events, 1000);
+			awaitQuietly(this.events, millisUntil(deadline));
 			// completions still queued (outcomes whose listeners were too slow) run here rather than never
 			for (Runnable task : this.events.shutdownNow()) {
 				task.run();
 			}
 		}
 
+	}
+
+	/** At least a little time for a last call to Redis, even when the grace period is over. */
+	private static long millisUntil(long deadlineNanos) {
+		return Math.max(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()), 100);
 	}
 
 	private static void awaitQuietly(ExecutorService executor, long millis) {
