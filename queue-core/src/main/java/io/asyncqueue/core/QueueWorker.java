@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
 
 import io.asyncqueue.core.redis.BlockingConnection;
 import io.asyncqueue.core.redis.RedisConnector;
-import io.asyncqueue.core.redis.RedisScript;
+import io.asyncqueue.core.scripts.Lease;
+import io.asyncqueue.core.scripts.QueueKeys;
+import io.asyncqueue.core.scripts.QueueScripts;
+import io.asyncqueue.core.scripts.SettleRecord;
 
 /**
  * Consumes one queue in this process: {@link QueueSettings#consumers()} fetch loops reserve jobs
@@ -53,12 +56,6 @@ import io.asyncqueue.core.redis.RedisScript;
 public final class QueueWorker {
 
 	private static final Logger logger = LoggerFactory.getLogger(QueueWorker.class);
-
-	private static final RedisScript FETCH = RedisScript.named("fetch");
-
-	private static final RedisScript SETTLE = RedisScript.named("settle");
-
-	private static final RedisScript EXTEND = RedisScript.named("extend");
 
 	private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -86,7 +83,7 @@ public final class QueueWorker {
 
 	private final Duration queueLengthInterval;
 
-	private final String[] keys;
+	private final QueueScripts scripts;
 
 	private final String marker;
 
@@ -102,8 +99,6 @@ public final class QueueWorker {
 	 * dispatch (identity, not job id): a job recovered and fetched again is a second entry, not the same one.
 	 */
 	private final Set<Dispatched> queued = ConcurrentHashMap.newKeySet();
-
-	private final ScriptBatcher<Long> settler;
 
 	private final AtomicInteger pendingAcks = new AtomicInteger();
 
@@ -133,17 +128,14 @@ public final class QueueWorker {
 		this.threadFactory = (builder.threadFactory != null) ? builder.threadFactory
 				: ThreadFactories.platform("async-queue-" + this.settings.name() + "-");
 		this.queueLengthInterval = builder.queueLengthInterval;
-		QueueKeys queueKeys = QueueKeys.of(this.settings.channel());
-		this.keys = queueKeys.all().toArray(String[]::new);
+		this.scripts = new QueueScripts(this.redis, this.settings, this::runListenerTask);
+		QueueKeys queueKeys = this.scripts.keys();
 		this.marker = queueKeys.marker();
 		this.stalledError = this.serializer.toJson(Map.of("reason",
 				"stalled: the lease expired (worker died, hung or lost Redis) more than "
 						+ this.settings.maxStalls() + " time(s)",
 				"exception", "stalled"));
 		this.slots = new Semaphore(this.settings.concurrency() + this.settings.prefetch());
-		// a settle batch is mostly three-field acks: 256 of them is a few kilobytes
-		this.settler = new ScriptBatcher<>(this.redis, SETTLE, this.keys, 256, Long.MAX_VALUE, 1,
-				(reply, offset, records) -> (Long) reply.get(offset), this::runListenerTask);
 	}
 
 	/**
@@ -320,12 +312,12 @@ public final class QueueWorker {
 		if (released.isEmpty()) {
 			return;
 		}
-		List<String> args = new ArrayList<>();
+		List<SettleRecord> records = new ArrayList<>();
 		for (Execution execution : released) {
-			addSettleArgs(args, "release", execution, 0, "");
+			records.add(settleRecord("release", execution, 0, ""));
 		}
 		try {
-			QueueClient.join(SETTLE.run(this.redis.commands(), this.keys, args.toArray(String[]::new)));
+			QueueClient.join(this.scripts.settleAll(records));
 			logger.info("Queue '{}': put {} unfinished job(s) back to waiting", this.settings.name(), released.size());
 		}
 		catch (RuntimeException ex) {
@@ -351,31 +343,28 @@ public final class QueueWorker {
 	}
 
 	private void renewLeases() {
-		List<String> args = new ArrayList<>();
-		args.add(Long.toString(this.settings.leaseDuration().toMillis()));
+		List<Lease> held = new ArrayList<>();
 		for (Execution execution : this.inFlight.values()) {
 			if (execution.state() == RUNNING) {
-				args.add(execution.id);
-				args.add(execution.token);
+				held.add(new Lease(execution.id, execution.token));
 			}
 		}
 		List<Dispatched> queuedNow = new ArrayList<>(this.queued);
 		for (Dispatched dispatched : queuedNow) {
-			args.add(dispatched.job.id);
-			args.add(dispatched.job.token);
+			held.add(new Lease(dispatched.job.id, dispatched.job.token));
 		}
-		if (args.size() == 1) {
+		if (held.isEmpty()) {
 			return;
 		}
-		EXTEND.<List<String>>run(this.redis.commands(), this.keys, args.toArray(String[]::new))
+		this.scripts.extend(held)
 			.whenComplete((lost, failure) -> {
 				if (failure != null) {
 					logger.warn("Queue '{}': could not renew leases: {}", this.settings.name(), failure.getMessage());
 					return;
 				}
-				for (int i = 0; i + 1 < lost.size(); i += 2) {
-					String id = lost.get(i);
-					String token = lost.get(i + 1);
+				for (Lease lease : lost) {
+					String id = lease.id();
+					String token = lease.token();
 					for (Dispatched notStarted : queuedNow) {
 						// matched by token too: a copy of the job fetched again under a newer token is still ours
 						if (notStarted.job.id.equals(id) && notStarted.job.token.equals(token)
@@ -431,18 +420,13 @@ public final class QueueWorker {
 	}
 
 	private CompletableFuture<?> releaseUnstarted(List<Fetched> fetched) {
-		List<String> args = new ArrayList<>();
+		List<SettleRecord> records = new ArrayList<>();
 		// each release is an LPUSH to the head of waiting: the last one first keeps them in their order
 		for (int i = fetched.size() - 1; i >= 0; i--) {
 			Fetched job = fetched.get(i);
-			args.add("release");
-			args.add(job.id);
-			args.add(job.token);
-			args.add("0");
-			args.add("");
-			args.add("");
+			records.add(SettleRecord.release(job.id, job.token));
 		}
-		return SETTLE.run(this.redis.commands(), this.keys, args.toArray(String[]::new))
+		return this.scripts.settleAll(records)
 			.whenComplete((reply, failure) -> {
 				if (failure != null) {
 					logger.warn("Queue '{}': could not put {} fetched job(s) back ({}); they return when their lease expires",
@@ -652,22 +636,21 @@ public final class QueueWorker {
 	}
 
 	private CompletableFuture<Boolean> ackAsync(Execution execution) {
-		List<String> args = new ArrayList<>(6);
-		addSettleArgs(args, "ack", execution, 0, "");
+		SettleRecord record = settleRecord("ack", execution, 0, "");
 		CompletableFuture<Boolean> result = new CompletableFuture<>();
 		this.pendingAcks.incrementAndGet();
 		result.whenComplete((owned, failure) -> this.pendingAcks.decrementAndGet());
-		ackAsync(args.toArray(String[]::new), execution, result,
+		ackAsync(record, execution, result,
 				System.nanoTime() + this.settings.leaseDuration().toNanos(), 50, false);
 		return result;
 	}
 
-	private void ackAsync(String[] argv, Execution execution, CompletableFuture<Boolean> result, long giveUpAt,
+	private void ackAsync(SettleRecord record, Execution execution, CompletableFuture<Boolean> result, long giveUpAt,
 			long backoff, boolean retrying) {
-		this.settler.submitWithFollowUp(argv).whenComplete((owned, failure) -> {
+		this.scripts.settleThenFollowUp(record).whenComplete((owned, failure) -> {
 			if (failure == null) {
 				// after a failure whose reply was lost, "not owned" most likely means the first try landed
-				result.complete(owned == 1L || retrying);
+				result.complete(owned || retrying);
 				return;
 			}
 			if (System.nanoTime() > giveUpAt) {
@@ -678,7 +661,7 @@ public final class QueueWorker {
 			}
 			try {
 				this.scheduler.schedule(
-						() -> ackAsync(argv, execution, result, giveUpAt, Math.min(backoff * 2, 2000), true), backoff,
+						() -> ackAsync(record, execution, result, giveUpAt, Math.min(backoff * 2, 2000), true), backoff,
 						TimeUnit.MILLISECONDS);
 			}
 			catch (RejectedExecutionException ex) {
@@ -710,15 +693,13 @@ public final class QueueWorker {
 	 * @return whether this worker still owned the job
 	 */
 	private boolean settle(String action, Execution execution, long delayMillis, String error) {
-		List<String> args = new ArrayList<>(6);
-		addSettleArgs(args, action, execution, delayMillis, error);
-		String[] argv = args.toArray(String[]::new);
+		SettleRecord record = settleRecord(action, execution, delayMillis, error);
 		long giveUpAt = System.nanoTime() + this.settings.leaseDuration().toNanos();
 		long backoff = 50;
 		boolean retrying = false;
 		while (true) {
 			try {
-				boolean owned = QueueClient.join(this.settler.submit(argv)) == 1L;
+				boolean owned = QueueClient.join(this.scripts.settle(record));
 				// after a failure whose reply was lost, "not owned" most likely means the first try landed
 				return owned || retrying;
 			}
@@ -735,24 +716,8 @@ public final class QueueWorker {
 		}
 	}
 
-	private static void addSettleArgs(List<String> args, String action, Execution execution, long delayMillis,
-			String error) {
-		if (action.equals("ack")) {
-			if (execution.uniqueId == null) {
-				// the record of almost every settle, so the shortest: settle.lua reads three fields for it
-				args.add("ack");
-				args.add(execution.id);
-				args.add(execution.token);
-				return;
-			}
-			action = "ack-unique";
-		}
-		args.add(action);
-		args.add(execution.id);
-		args.add(execution.token);
-		args.add(Long.toString(delayMillis));
-		args.add(error);
-		args.add((execution.uniqueId != null) ? execution.uniqueId : "");
+	private static SettleRecord settleRecord(String action, Execution execution, long delayMillis, String error) {
+		return SettleRecord.of(action, execution.id, execution.token, delayMillis, error, execution.uniqueId);
 	}
 
 	private void fire(Consumer<QueueListener> event) {
@@ -942,25 +907,13 @@ public final class QueueWorker {
 		}
 
 		private FetchReply fetch(int count) {
-			QueueSettings settings = QueueWorker.this.settings;
-			List<Object> reply = QueueClient.join(FETCH.run(QueueWorker.this.redis.commands(), QueueWorker.this.keys,
-					Integer.toString(count), Long.toString(settings.leaseDuration().toMillis()),
-					Integer.toString(settings.maxStalls()),
-					(settings.stalledJobAction() == StalledJobAction.PARK) ? "park" : "recover",
-					QueueWorker.this.stalledError));
-			@SuppressWarnings("unchecked")
-			List<Object> flat = (List<Object>) reply.get(0);
-			List<Fetched> jobs = new ArrayList<>(flat.size() / 3);
-			for (int i = 0; i < flat.size(); i += 3) {
-				long attempt = (Long) flat.get(i + 1);
-				jobs.add(new Fetched((String) flat.get(i), (int) attempt, Long.toString(attempt),
-						(String) flat.get(i + 2)));
+			io.asyncqueue.core.scripts.FetchReply reply = QueueClient
+				.join(QueueWorker.this.scripts.fetch(count, QueueWorker.this.stalledError));
+			List<Fetched> jobs = new ArrayList<>(reply.jobs().size());
+			for (io.asyncqueue.core.scripts.FetchedJob job : reply.jobs()) {
+				jobs.add(new Fetched(job.id(), job.attempt(), job.token(), job.envelope()));
 			}
-			@SuppressWarnings("unchecked")
-			List<String> recovered = (List<String>) reply.get(1);
-			@SuppressWarnings("unchecked")
-			List<String> failed = (List<String>) reply.get(2);
-			return new FetchReply(jobs, recovered, failed, (Long) reply.get(3));
+			return new FetchReply(jobs, reply.recovered(), reply.failed(), reply.wakeInMillis());
 		}
 
 		private void scheduleWake(long delayMillis) {
@@ -970,7 +923,7 @@ public final class QueueWorker {
 			}
 			try {
 				this.pendingWake = QueueWorker.this.scheduler.schedule(
-						() -> QueueWorker.this.redis.commands().zadd(QueueWorker.this.marker, 0, "ready"), delayMillis,
+						QueueWorker.this.scripts::signal, delayMillis,
 						TimeUnit.MILLISECONDS);
 			}
 			catch (RejectedExecutionException ex) {

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import io.asyncqueue.core.redis.RedisScript;
+import io.asyncqueue.core.scripts.FetchedJob;
+import io.asyncqueue.core.scripts.SettleRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,8 +22,6 @@ import static org.awaitility.Awaitility.await;
  * renewing or settling them: exactly what Redis sees after a kill -9.
  */
 class RecoveryTest extends RedisTestSupport {
-
-	private static final RedisScript FETCH = RedisScript.named("fetch");
 
 	@Test
 	void deadWorkersJobsComeBackWhenTheirLeaseExpires() {
@@ -112,9 +111,8 @@ class RecoveryTest extends RedisTestSupport {
 			return abandon(settings, 1).contains(id);
 		});
 		// the first worker's late acknowledgement (token "1") is refused
-		List<Long> reply = QueueClient.join(RedisScript.named("settle")
-			.run(redis.commands(), keys(settings).all().toArray(String[]::new), "ack", id, "1"));
-		assertThat(reply).containsExactly(0L);
+		List<Boolean> reply = QueueClient.join(scripts(settings).settleAll(List.of(SettleRecord.ack(id, "1", null))));
+		assertThat(reply).containsExactly(false);
 		assertThat(operations(settings).counts(this.queue).reserved()).isEqualTo(1);
 	}
 
@@ -131,16 +129,11 @@ class RecoveryTest extends RedisTestSupport {
 	}
 
 	private List<String> abandon(QueueSettings settings, int count) {
-		List<Object> reply = QueueClient.join(FETCH.run(redis.commands(), keys(settings).all().toArray(String[]::new),
-				Integer.toString(count), Long.toString(settings.leaseDuration().toMillis()),
-				Integer.toString(settings.maxStalls()), "recover", "{\"reason\":\"stalled\"}"));
-		@SuppressWarnings("unchecked")
-		List<Object> jobs = (List<Object>) reply.get(0);
-		List<String> ids = new ArrayList<>();
-		for (int i = 0; i < jobs.size(); i += 3) {
-			ids.add((String) jobs.get(i));
-		}
-		return ids;
+		return QueueClient.join(scripts(settings).fetch(count, "{\"reason\":\"stalled\"}"))
+			.jobs()
+			.stream()
+			.map(FetchedJob::id)
+			.toList();
 	}
 
 }

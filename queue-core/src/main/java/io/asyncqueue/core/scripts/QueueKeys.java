@@ -1,9 +1,12 @@
-package io.asyncqueue.core;
+package io.asyncqueue.core.scripts;
 
 import java.util.List;
 
+import io.asyncqueue.core.JobState;
+
 /**
- * The Redis keys of one queue. Every key is {@code {channel}:<part>}: the braces make the channel a
+ * The Redis keys of one queue. Engine-internal: {@link QueueScripts} passes them to every script, and
+ * tests read Redis through them; applications never need them. Every key is {@code {channel}:<part>}: the braces make the channel a
  * Redis Cluster hash tag, so one queue lives in one slot and every script may touch all its keys.
  *
  * <table>
