@@ -5,6 +5,9 @@
 -- -2: the queue is paused; resume signals the marker).
 -- An idle queue is fetched every blocking timeout, so the idle path runs as few commands as it can:
 -- the earliest delayed job and lease are read once, and serve both as "anything due?" and as the wake time.
+-- At maxmemory under noeviction Redis refuses a script whose first write may grow memory (and lets the rest
+-- through once one has happened): every path here writes a removal first (ZREM, LPOP), so that a full Redis
+-- can still be drained, which is what frees it.
 local now = now_ms()
 local count, lease, max_stalls = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local park, stalled_error = ARGV[4] == 'park', ARGV[5]
@@ -20,8 +23,8 @@ end
 local next_due = earliest(DELAYED)
 if next_due and next_due <= now then
   local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 1000)
-  move_in_chunks(due, WAITING)
   call_chunked('ZREM', DELAYED, due)
+  move_in_chunks(due, WAITING)
   next_due = earliest(DELAYED)
 end
 

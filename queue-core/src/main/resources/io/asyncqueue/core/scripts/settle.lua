@@ -9,7 +9,9 @@
 --     release    : straight back to the head of waiting, without counting this attempt (clean shutdown)
 --     fail       : park in failed with the error
 -- A batch is mostly acks, so ownership is read and acks are applied with one command per key for the
--- whole batch (ZMSCORE, HMGET, ZREM, HDEL) rather than several per job.
+-- whole batch (ZMSCORE, HMGET, ZREM, HDEL) rather than several per job. The reserved ZREM is the first
+-- write: at maxmemory under noeviction Redis refuses only a script whose first write may grow memory, so a
+-- batch that starts with a retry or a failure still lands, acks included, and a full queue can drain.
 local now = now_ms()
 local actions, ids, tokens, delays, errors, uids = {}, {}, {}, {}, {}, {}
 local i = 1
@@ -27,15 +29,27 @@ end
 local leased = call_chunked('ZMSCORE', RESERVED, ids)
 local owners = call_chunked('HMGET', ATTEMPTS, ids)
 local out = {}
-local settled, done, done_uids = {}, {}, {}
+local settled = {}
 local seen = {}
-local wake = false
 for n = 1, #ids do
-  local action, id, token, delay, err, uid = actions[n], ids[n], tokens[n], delays[n], errors[n], uids[n]
+  local id = ids[n]
   -- the same id twice in one batch: only the first can own it
-  if leased[n] and owners[n] == token and not seen[id] then
+  if leased[n] and owners[n] == tokens[n] and not seen[id] then
     seen[id] = true
     settled[#settled + 1] = id
+    out[n] = 1
+  else
+    out[n] = 0
+  end
+end
+if #settled > 0 then
+  call_chunked('ZREM', RESERVED, settled)
+end
+local done, done_uids = {}, {}
+local wake = false
+for n = 1, #ids do
+  local action, id, delay, err, uid = actions[n], ids[n], delays[n], errors[n], uids[n]
+  if out[n] == 1 then
     if action == 'ack' or action == 'ack-unique' or action == 'drop' then
       done[#done + 1] = id
       done_uids[#done] = uid
@@ -59,13 +73,7 @@ for n = 1, #ids do
       end
       wake = true
     end
-    out[n] = 1
-  else
-    out[n] = 0
   end
-end
-if #settled > 0 then
-  call_chunked('ZREM', RESERVED, settled)
 end
 forget_all(done, done_uids)
 if wake then
