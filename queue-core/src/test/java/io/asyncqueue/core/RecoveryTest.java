@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import io.asyncqueue.core.scripts.FetchedJob;
+import io.asyncqueue.core.scripts.Lease;
+import io.asyncqueue.core.scripts.QueueScripts;
 import io.asyncqueue.core.scripts.SettleRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,6 +116,27 @@ class RecoveryTest extends RedisTestSupport {
 		List<Boolean> reply = QueueClient.join(scripts(settings).settleAll(List.of(SettleRecord.ack(id, "1", null))));
 		assertThat(reply).containsExactly(false);
 		assertThat(operations(settings).counts(this.queue).reserved()).isEqualTo(1);
+	}
+
+	@Test
+	void staleTokenCannotSettleOrRenewTheJobAfterAReload() throws InterruptedException {
+		QueueSettings settings = settings().leaseDuration(Duration.ofMillis(300))
+			.stalledJobAction(StalledJobAction.PARK)
+			.build();
+		QueueScripts scripts = scripts(settings);
+		String id = pushAll(settings, 1).get(0);
+		FetchedJob hung = QueueClient.join(scripts.fetch(1, "{}")).jobs().get(0);
+		Thread.sleep(400);
+		assertThat(QueueClient.join(scripts.fetch(0, "{}")).failed()).as("parked in timeout").containsExactly(id);
+		assertThat(operations(settings).reloadAll(this.queue, JobState.TIMEOUT)).isEqualTo(1);
+		FetchedJob current = QueueClient.join(scripts.fetch(1, "{}")).jobs().get(0);
+		assertThat(current.attempt()).as("a reload resets the attempts").isEqualTo(1);
+		assertThat(current.token()).as("but never the token").isNotEqualTo(hung.token());
+		assertThat(QueueClient.join(scripts.extend(List.of(new Lease(id, hung.token())))))
+			.containsExactly(new Lease(id, hung.token()));
+		assertThat(QueueClient.join(scripts.settle(SettleRecord.ack(id, hung.token(), null)))).isFalse();
+		assertThat(operations(settings).counts(this.queue).reserved()).isEqualTo(1);
+		assertThat(QueueClient.join(scripts.settle(SettleRecord.ack(id, current.token(), null)))).isTrue();
 	}
 
 	private List<String> pushAll(QueueSettings settings, int count) {

@@ -148,11 +148,10 @@ public final class QueueScripts {
 	@SuppressWarnings("unchecked")
 	private static FetchReply fetchReply(List<Object> reply) {
 		List<Object> flat = (List<Object>) reply.get(0);
-		List<FetchedJob> jobs = new ArrayList<>(flat.size() / 3);
-		for (int i = 0; i < flat.size(); i += 3) {
-			long attempt = (Long) flat.get(i + 1);
-			jobs.add(new FetchedJob((String) flat.get(i), (int) attempt, Long.toString(attempt),
-					(String) flat.get(i + 2)));
+		List<FetchedJob> jobs = new ArrayList<>(flat.size() / 4);
+		for (int i = 0; i < flat.size(); i += 4) {
+			jobs.add(new FetchedJob((String) flat.get(i), ((Long) flat.get(i + 1)).intValue(), (String) flat.get(i + 2),
+					(String) flat.get(i + 3)));
 		}
 		return new FetchReply(jobs, (List<String>) reply.get(1), (List<String>) reply.get(2), (Long) reply.get(3));
 	}

@@ -14,6 +14,7 @@ for _, id in ipairs(ids) do
   local envelope = redis.call('HGET', JOBS, id)
   if envelope then
     redis.call('HDEL', ATTEMPTS, id)
+    redis.call('HDEL', TOKENS, id)
     redis.call('HDEL', STALLS, id)
     redis.call('HDEL', ERRORS, id)
     local uid = unique_id_of(envelope)

@@ -27,7 +27,7 @@ while i <= #ARGV do
   end
 end
 local leased = call_chunked('ZMSCORE', RESERVED, ids)
-local owners = call_chunked('HMGET', ATTEMPTS, ids)
+local owners = call_chunked('HMGET', TOKENS, ids)
 local out = {}
 local settled = {}
 local seen = {}
