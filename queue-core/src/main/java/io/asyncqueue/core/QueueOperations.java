@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.scripts.ParkedEntry;
 import io.asyncqueue.core.scripts.QueueScripts;
+import io.asyncqueue.core.scripts.ReloadChunk;
 import io.asyncqueue.core.scripts.QueueScripts.Switch;
 import tools.jackson.databind.JsonNode;
 
@@ -126,43 +127,51 @@ public final class QueueOperations {
 	}
 
 	/**
-	 * Move every job of {@code failed} or {@code timeout} back to waiting with fresh attempts.
+	 * Move every job of {@code failed} or {@code timeout} back to waiting with fresh attempts. A job whose
+	 * unique id another job holds now (one pushed after it failed, still waiting, delayed or running) stays
+	 * parked, so that one unique id never has two live jobs; the result names it and its holder.
 	 * @param queue the queue
 	 * @param source {@link JobState#FAILED} or {@link JobState#TIMEOUT}
-	 * @return how many moved
+	 * @return how many moved, and which stayed parked and why
 	 */
-	public long reloadAll(String queue, JobState source) {
+	public ReloadResult reloadAll(String queue, JobState source) {
 		requireParked(source);
-		long total = 0;
-		long moved;
+		ReloadResult total = ReloadResult.NONE;
+		ReloadChunk chunk;
 		do {
-			moved = QueueClient.join(scripts(queue).reload(source, null, CHUNK));
-			total += moved;
+			chunk = QueueClient.join(scripts(queue).reload(source, null, CHUNK, total.skipped().size()));
+			total = total.and(chunk.result());
 		}
-		while (moved > 0);
+		while (chunk.examined() > 0);
 		return total;
 	}
 
 	/**
-	 * Move one job of {@code failed} or {@code timeout} back to waiting with fresh attempts.
+	 * Move one job of {@code failed} or {@code timeout} back to waiting with fresh attempts, unless another
+	 * job holds its unique id now (see {@link #reloadAll}).
 	 * @param queue the queue
 	 * @param source {@link JobState#FAILED} or {@link JobState#TIMEOUT}
 	 * @param id the job id
-	 * @return whether it was there and moved
+	 * @return {@code moved() == 1} when it was there and moved; the reason in {@code skipped()} when it stayed
 	 */
-	public boolean reload(String queue, JobState source, String id) {
+	public ReloadResult reload(String queue, JobState source, String id) {
 		requireParked(source);
-		return QueueClient.join(scripts(queue).reload(source, id, 1)) == 1L;
+		return QueueClient.join(scripts(queue).reload(source, id, 1, 0)).result();
 	}
 
 	/**
-	 * Retry one parked job now: from {@code failed} or {@code timeout}, whichever holds it.
+	 * Retry one parked job now: from {@code failed} or {@code timeout}, whichever holds it, unless another
+	 * job holds its unique id now (see {@link #reloadAll}).
 	 * @param queue the queue
 	 * @param id the job id
-	 * @return whether it was parked and moved
+	 * @return {@code moved() == 1} when it was parked and moved; the reason in {@code skipped()} when it stayed
 	 */
-	public boolean retry(String queue, String id) {
-		return reload(queue, JobState.FAILED, id) || reload(queue, JobState.TIMEOUT, id);
+	public ReloadResult retry(String queue, String id) {
+		ReloadResult failed = reload(queue, JobState.FAILED, id);
+		if (failed.moved() > 0 || !failed.skipped().isEmpty()) {
+			return failed;
+		}
+		return reload(queue, JobState.TIMEOUT, id);
 	}
 
 	/**

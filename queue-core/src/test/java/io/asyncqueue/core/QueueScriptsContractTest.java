@@ -14,6 +14,7 @@ import io.asyncqueue.core.scripts.PushRecord;
 import io.asyncqueue.core.scripts.QueueKeys;
 import io.asyncqueue.core.scripts.QueueScripts;
 import io.asyncqueue.core.scripts.QueueScripts.Switch;
+import io.asyncqueue.core.scripts.ReloadChunk;
 import io.asyncqueue.core.scripts.SettleRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -163,7 +164,8 @@ class QueueScriptsContractTest extends RedisTestSupport {
 			assertThat(entry.envelope()).isEqualTo("{}");
 			assertThat(entry.parkedAtMillis()).isPositive();
 		});
-		assertThat(QueueClient.join(scripts.reload(JobState.FAILED, "a", 1))).isEqualTo(1L);
+		assertThat(QueueClient.join(scripts.reload(JobState.FAILED, "a", 1, 0)))
+			.isEqualTo(new ReloadChunk(new ReloadResult(1, List.of()), 1));
 		assertThat(redisCommands().lrange(scripts.keys().waiting(), 0, -1)).containsExactly("c", "d", "a");
 		assertThat(redisCommands().hexists(scripts.keys().attempts(), "a")).as("fresh attempts").isFalse();
 		assertThat(QueueClient.join(scripts.delete("c"))).isTrue();

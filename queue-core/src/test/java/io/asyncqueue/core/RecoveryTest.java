@@ -79,7 +79,7 @@ class RecoveryTest extends RedisTestSupport {
 		await().atMost(Duration.ofSeconds(10)).until(() -> operations(settings).counts(this.queue).timeout() == 1);
 		assertThat(operations(settings).parkedJobs(this.queue, JobState.TIMEOUT, 0, 10)).singleElement()
 			.satisfies((job) -> assertThat(job.id()).isEqualTo(id));
-		assertThat(operations(settings).reloadAll(this.queue, JobState.TIMEOUT)).isEqualTo(1);
+		assertThat(operations(settings).reloadAll(this.queue, JobState.TIMEOUT).moved()).isEqualTo(1);
 		await().atMost(Duration.ofSeconds(10)).until(() -> handled.getCount() == 0);
 	}
 
@@ -128,7 +128,7 @@ class RecoveryTest extends RedisTestSupport {
 		FetchedJob hung = QueueClient.join(scripts.fetch(1, "{}")).jobs().get(0);
 		Thread.sleep(400);
 		assertThat(QueueClient.join(scripts.fetch(0, "{}")).failed()).as("parked in timeout").containsExactly(id);
-		assertThat(operations(settings).reloadAll(this.queue, JobState.TIMEOUT)).isEqualTo(1);
+		assertThat(operations(settings).reloadAll(this.queue, JobState.TIMEOUT).moved()).isEqualTo(1);
 		FetchedJob current = QueueClient.join(scripts.fetch(1, "{}")).jobs().get(0);
 		assertThat(current.attempt()).as("a reload resets the attempts").isEqualTo(1);
 		assertThat(current.token()).as("but never the token").isNotEqualTo(hung.token());

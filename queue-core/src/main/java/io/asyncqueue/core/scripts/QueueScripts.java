@@ -12,6 +12,7 @@ import io.asyncqueue.core.JobState;
 import io.asyncqueue.core.PushResult;
 import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.ReloadResult;
 import io.asyncqueue.core.StalledJobAction;
 import io.asyncqueue.core.redis.RedisConnector;
 
@@ -46,7 +47,7 @@ public final class QueueScripts {
 
 	private static final RedisScript OLDEST = RedisScript.named("oldest", ScriptOutputType.VALUE);
 
-	private static final RedisScript RELOAD = RedisScript.named("reload", ScriptOutputType.INTEGER);
+	private static final RedisScript RELOAD = RedisScript.named("reload");
 
 	private static final RedisScript DELETE = RedisScript.named("delete", ScriptOutputType.INTEGER);
 
@@ -240,14 +241,26 @@ public final class QueueScripts {
 	}
 
 	/**
-	 * Move parked jobs back to waiting with fresh attempts.
+	 * Move parked jobs back to waiting with fresh attempts, except those whose unique id another live job
+	 * holds: they stay parked and are reported.
 	 * @param source {@link JobState#FAILED} or {@link JobState#TIMEOUT}
 	 * @param id the job to move, or {@code null} for the oldest ones
-	 * @param limit the most to move (with no id)
-	 * @return how many moved
+	 * @param limit the most to look at (with no id)
+	 * @param offset how many of the oldest to pass over (with no id): the ones earlier calls left parked
+	 * @return what moved and what stayed
 	 */
-	public CompletableFuture<Long> reload(JobState source, String id, int limit) {
-		return run(RELOAD, source.key(), (id != null) ? id : "", Integer.toString(limit));
+	public CompletableFuture<ReloadChunk> reload(JobState source, String id, int limit, long offset) {
+		return this.<List<Object>>run(RELOAD, source.key(), (id != null) ? id : "", Integer.toString(limit),
+				Long.toString(offset))
+			.thenApply((reply) -> {
+				@SuppressWarnings("unchecked")
+				List<String> held = (List<String>) reply.get(1);
+				List<ReloadResult.Skipped> skipped = new ArrayList<>(held.size() / 3);
+				for (int i = 0; i + 2 < held.size(); i += 3) {
+					skipped.add(new ReloadResult.Skipped(held.get(i), held.get(i + 1), held.get(i + 2)));
+				}
+				return new ReloadChunk(new ReloadResult((Long) reply.get(0), skipped), (Long) reply.get(2));
+			});
 	}
 
 	/**
