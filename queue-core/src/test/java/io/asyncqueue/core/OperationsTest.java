@@ -82,6 +82,37 @@ class OperationsTest extends RedisTestSupport {
 	}
 
 	@Test
+	void deleteFindsAJobInAnyStateAndScansWaitingOnlyForAWaitingJob() {
+		QueueSettings settings = settings().build();
+		QueueOperations operations = operations(settings);
+		List<PushRequest> backlog = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			backlog.add(PushRequest.of("n", i));
+		}
+		List<String> waiting = client(settings).pushAll(this.queue, backlog).stream().map(PushResult::id).toList();
+		String delayed = client(settings).push(this.queue, "n", 1, PushOptions.delay(Duration.ofHours(1)).uniqueId("d"))
+			.id();
+		long scans = lremCalls();
+		assertThat(operations.delete(this.queue, delayed)).isTrue();
+		assertThat(lremCalls()).as("a delayed job is found without scanning waiting").isEqualTo(scans);
+		assertThat(redisCommands().hexists(keys(settings).unique(), "d")).isFalse();
+		assertThat(operations.delete(this.queue, waiting.get(50))).isTrue();
+		assertThat(redisCommands().lrange(keys(settings).waiting(), 0, -1)).hasSize(99).doesNotContain(waiting.get(50));
+		assertThat(redisCommands().hexists(keys(settings).jobs(), waiting.get(50))).isFalse();
+		assertThat(operations.delete(this.queue, waiting.get(50))).isFalse();
+		assertThat(operations.counts(this.queue)).isEqualTo(new QueueCounts(this.queue, 99, 0, 0, 0, 0));
+	}
+
+	private static long lremCalls() {
+		for (String line : redisCommands().info("commandstats").split("\\r?\\n")) {
+			if (line.startsWith("cmdstat_lrem:calls=")) {
+				return Long.parseLong(line.substring("cmdstat_lrem:calls=".length(), line.indexOf(',')));
+			}
+		}
+		return 0;
+	}
+
+	@Test
 	void flushDeletesOneStateWithItsData() {
 		QueueSettings settings = settings().build();
 		List<PushRequest> requests = new ArrayList<>();
