@@ -83,6 +83,9 @@ public final class QueueScripts {
 
 	private final String[] keyList;
 
+	/** The retention arguments settle takes before its records. */
+	private final String[] retention;
+
 	private final ScriptBatcher<List<PushResult>> pushes;
 
 	private final ScriptBatcher<Boolean> settles;
@@ -108,11 +111,13 @@ public final class QueueScripts {
 		this.settings = settings;
 		this.keys = QueueKeys.of(settings.channel());
 		this.keyList = this.keys.all().toArray(String[]::new);
+		this.retention = new String[] { Long.toString(settings.failedRetention().toMillis()),
+				Long.toString(settings.failedMaxSize()) };
 		this.pushes = new ScriptBatcher<>(redis, PUSH, this.keyList, new String[0], PUSHES_PER_CALL,
 				PUSH_CHARS_PER_CALL, 2, QueueScripts::pushResults, Runnable::run,
 				new ScriptBatcher.Limits(MAX_WAITING_PUSHES, MAX_WAITING_PUSH_CHARS, "pushes"));
 		// a worker's settles are bounded by its slots (concurrency + prefetch)
-		this.settles = new ScriptBatcher<>(redis, SETTLE, this.keyList, new String[0], SETTLES_PER_CALL,
+		this.settles = new ScriptBatcher<>(redis, SETTLE, this.keyList, this.retention, SETTLES_PER_CALL,
 				Long.MAX_VALUE, 1, (reply, offset, records) -> (Long) reply.get(offset) == 1L, followUps,
 				ScriptBatcher.Limits.NONE);
 	}
@@ -156,7 +161,8 @@ public final class QueueScripts {
 	public CompletableFuture<FetchReply> fetch(int count, String stalledError) {
 		return this.<List<Object>>run(FETCH, Integer.toString(count),
 				Long.toString(this.settings.leaseDuration().toMillis()), Integer.toString(this.settings.maxStalls()),
-				(this.settings.stalledJobAction() == StalledJobAction.PARK) ? "park" : "recover", stalledError)
+				(this.settings.stalledJobAction() == StalledJobAction.PARK) ? "park" : "recover", stalledError,
+				this.retention[0], this.retention[1])
 			.thenApply(QueueScripts::fetchReply);
 	}
 
@@ -197,7 +203,7 @@ public final class QueueScripts {
 	 * @return per record, whether the caller still owned the job
 	 */
 	public CompletableFuture<List<Boolean>> settleAll(List<SettleRecord> records) {
-		return this.<List<Long>>run(SETTLE, SettleRecord.arguments(records))
+		return this.<List<Long>>run(SETTLE, SettleRecord.arguments(this.retention, records))
 			.thenApply((reply) -> reply.stream().map((owned) -> owned == 1L).toList());
 	}
 

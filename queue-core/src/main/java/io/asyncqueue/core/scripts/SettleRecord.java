@@ -1,6 +1,7 @@
 package io.asyncqueue.core.scripts;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What a worker decided about one job it holds, as one record of the settle script. Every record names
@@ -117,8 +118,9 @@ public record SettleRecord(String action, String id, String token, long delayMil
 				this.uniqueId };
 	}
 
-	static String[] arguments(List<SettleRecord> records) {
-		return records.stream().flatMap((record) -> List.of(record.arguments()).stream()).toArray(String[]::new);
+	static String[] arguments(String[] head, List<SettleRecord> records) {
+		return Stream.concat(Stream.of(head), records.stream().flatMap((record) -> Stream.of(record.arguments())))
+			.toArray(String[]::new);
 	}
 
 	private static String orEmpty(String value) {

@@ -1,4 +1,5 @@
--- ARGV: count, leaseMs, maxStalls, stalledAction ('recover' or 'park'), stalledError (JSON).
+-- ARGV: count, leaseMs, maxStalls, stalledAction ('recover' or 'park'), stalledError (JSON),
+-- failedRetentionMs, failedMaxSize (0: keep parked jobs; see park_in).
 -- Promotes due delayed jobs, recovers expired leases, then reserves up to count waiting jobs.
 -- Returns { {id, attempt, token, envelope, ...}, {recovered ids}, {failed or parked ids}, wakeInMs }
 -- where wakeInMs is when something becomes due (-1: nothing scheduled, 0: jobs are waiting,
@@ -11,6 +12,7 @@
 local now = now_ms()
 local count, lease, max_stalls = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local park, stalled_error = ARGV[4] == 'park', ARGV[5]
+local retention, max_parked = tonumber(ARGV[6]), tonumber(ARGV[7])
 
 local function earliest(key)
   local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
@@ -38,9 +40,9 @@ if next_expiry and next_expiry <= now then
     if envelope then
       local stalls = redis.call('HINCRBY', STALLS, id, 1)
       if park or stalls > max_stalls then
-        redis.call('ZADD', park and TIMEOUT or FAILED, now, id)
         redis.call('HSET', ERRORS, id, stalled_error)
         release_unique(id, unique_id_of(envelope))
+        park_in(park and TIMEOUT or FAILED, id, now, retention, max_parked)
         failed[#failed + 1] = id
       else
         redis.call('LPUSH', WAITING, id)

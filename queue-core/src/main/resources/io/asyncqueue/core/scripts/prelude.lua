@@ -77,3 +77,25 @@ local function forget_all(ids, uids)
     if redis.call('EXISTS', ERRORS) == 1 then call_chunked('HDEL', ERRORS, ids) end
   end
 end
+
+-- Parks a job in failed or timeout, then applies the queue's retention to that set: jobs parked more than
+-- retention ms ago, and the oldest beyond max_size, are deleted with their data (0 turns either off). At
+-- most 100 go per park, so no call runs long; every park trims again, so a set over its limit converges.
+local function park_in(key, id, now, retention, max_size)
+  redis.call('ZADD', key, now, id)
+  if retention > 0 then
+    local expired = redis.call('ZRANGEBYSCORE', key, '-inf', now - retention, 'LIMIT', 0, 100)
+    if #expired > 0 then
+      call_chunked('ZREM', key, expired)
+      forget_all(expired, {})
+    end
+  end
+  if max_size > 0 then
+    local over = redis.call('ZCARD', key) - max_size
+    if over > 0 then
+      local oldest = redis.call('ZRANGE', key, 0, math.min(over, 100) - 1)
+      call_chunked('ZREM', key, oldest)
+      forget_all(oldest, {})
+    end
+  end
+end

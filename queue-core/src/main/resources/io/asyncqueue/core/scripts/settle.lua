@@ -1,4 +1,4 @@
--- ARGV: one record per job; returns 1 per record whose job was settled, 0 when the caller no longer owns
+-- ARGV: failedRetentionMs, failedMaxSize (0: keep failed jobs; see park_in), then one record per job; returns 1 per record whose job was settled, 0 when the caller no longer owns
 -- it (its lease expired and the job was recovered, or it was deleted). Records:
 --   ack, id, token                                   the job is done, forget it (the common case, kept short)
 --   action, id, token, delayMs, error JSON, uniqueId for every other action:
@@ -13,8 +13,9 @@
 -- write: at maxmemory under noeviction Redis refuses only a script whose first write may grow memory, so a
 -- batch that starts with a retry or a failure still lands, acks included, and a full queue can drain.
 local now = now_ms()
+local retention, max_parked = tonumber(ARGV[1]), tonumber(ARGV[2])
 local actions, ids, tokens, delays, errors, uids = {}, {}, {}, {}, {}, {}
-local i = 1
+local i = 3
 while i <= #ARGV do
   local n = #ids + 1
   actions[n], ids[n], tokens[n] = ARGV[i], ARGV[i + 1], ARGV[i + 2]
@@ -54,9 +55,9 @@ for n = 1, #ids do
       done[#done + 1] = id
       done_uids[#done] = uid
     elseif action == 'fail' then
-      redis.call('ZADD', FAILED, now, id)
       redis.call('HSET', ERRORS, id, err)
       release_unique(id, uid)
+      park_in(FAILED, id, now, retention, max_parked)
     else
       if action ~= 'retry' then
         redis.call('HINCRBY', ATTEMPTS, id, -1)
