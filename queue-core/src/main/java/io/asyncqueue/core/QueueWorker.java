@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.scripts.QueueScripts;
 import io.asyncqueue.core.worker.Fetcher;
 import io.asyncqueue.core.worker.JobRunner;
 import io.asyncqueue.core.worker.LeaseKeeper;
@@ -73,8 +74,6 @@ public final class QueueWorker {
 
 	private final Duration queueLengthInterval;
 
-	private final String[] keys;
-
 	private final AtomicReference<String> consumptionProblem = new AtomicReference<>();
 
 	private final ReentrantLock lifecycle = new ReentrantLock();
@@ -94,7 +93,6 @@ public final class QueueWorker {
 		this.threadFactory = (builder.threadFactory != null) ? builder.threadFactory
 				: ThreadFactories.platform("async-queue-" + this.settings.name() + "-");
 		this.queueLengthInterval = builder.queueLengthInterval;
-		this.keys = QueueKeys.of(this.settings.channel()).all().toArray(String[]::new);
 	}
 
 	/**
@@ -205,6 +203,8 @@ public final class QueueWorker {
 
 		private final Semaphore slots;
 
+		private final QueueScripts scripts;
+
 		private final Settler settler;
 
 		private final LeaseKeeper keeper;
@@ -234,10 +234,9 @@ public final class QueueWorker {
 			this.timer = scheduler;
 			int reservable = concurrency + settings.prefetch();
 			this.slots = new Semaphore(reservable);
-			this.settler = new Settler(settings, QueueWorker.this.redis, QueueWorker.this.keys, this.events,
-					this.timer, Math.max(1024, 4 * reservable));
-			this.keeper = new LeaseKeeper(settings, QueueWorker.this.redis, QueueWorker.this.keys, this.settler,
-					this.slots);
+			this.scripts = new QueueScripts(QueueWorker.this.redis, settings, this.events);
+			this.settler = new Settler(settings, this.scripts, this.timer, Math.max(1024, 4 * reservable));
+			this.keeper = new LeaseKeeper(settings, this.scripts, this.settler, this.slots);
 			this.runner = new JobRunner(settings, QueueWorker.this.serializer, QueueWorker.this.jobs,
 					QueueWorker.this.interceptors, this.keeper, this.settler, QueueWorker.this.listeners, this.timer,
 					this.handlers, this.slots, QueueWorker.this::isRunning);
@@ -256,7 +255,7 @@ public final class QueueWorker {
 						TimeUnit.MILLISECONDS);
 			}
 			for (int i = 1; i <= QueueWorker.this.settings.consumers(); i++) {
-				Fetcher fetcher = new Fetcher(QueueWorker.this.settings, QueueWorker.this.redis,
+				Fetcher fetcher = new Fetcher(QueueWorker.this.settings, QueueWorker.this.redis, this.scripts,
 						QueueWorker.this.serializer, this.slots, this.runner::dispatch, QueueWorker.this.listeners,
 						this.timer, QueueWorker.this::isRunning, QueueWorker.this.consumptionProblem);
 				Thread thread = new Thread(fetcher, "async-queue-" + QueueWorker.this.settings.name() + "-fetch-" + i);

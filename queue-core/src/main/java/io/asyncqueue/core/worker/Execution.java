@@ -24,7 +24,7 @@ public final class Execution {
 
 	private static final int RELEASED = 4;
 
-	private final FetchedJob job;
+	private final ReservedJob job;
 
 	private final Thread thread;
 
@@ -40,12 +40,12 @@ public final class Execution {
 
 	private volatile boolean leaseLost;
 
-	Execution(FetchedJob job, Thread thread) {
+	Execution(ReservedJob job, Thread thread) {
 		this.job = job;
 		this.thread = thread;
 	}
 
-	FetchedJob job() {
+	ReservedJob job() {
 		return this.job;
 	}
 

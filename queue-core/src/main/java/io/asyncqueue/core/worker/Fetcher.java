@@ -18,13 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.asyncqueue.core.JobSerializer;
-import io.asyncqueue.core.QueueKeys;
 import io.asyncqueue.core.QueueSettings;
-import io.asyncqueue.core.StalledJobAction;
 import io.asyncqueue.core.redis.BlockingConnection;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisFailures;
-import io.asyncqueue.core.redis.RedisScript;
+import io.asyncqueue.core.scripts.FetchReply;
+import io.asyncqueue.core.scripts.FetchedJob;
+import io.asyncqueue.core.scripts.QueueScripts;
 
 /**
  * One fetch loop with its own blocking connection: reserves as many jobs as there are free slots (plus
@@ -35,15 +35,13 @@ public final class Fetcher implements Runnable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Fetcher.class);
 
-	private static final RedisScript FETCH = RedisScript.named("fetch");
-
 	private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 	private final QueueSettings settings;
 
 	private final RedisConnector redis;
 
-	private final String[] keys;
+	private final QueueScripts scripts;
 
 	private final String marker;
 
@@ -51,7 +49,7 @@ public final class Fetcher implements Runnable {
 
 	private final Semaphore slots;
 
-	private final Consumer<FetchedJob> dispatch;
+	private final Consumer<ReservedJob> dispatch;
 
 	private final ListenerFanOut listeners;
 
@@ -72,7 +70,8 @@ public final class Fetcher implements Runnable {
 	/**
 	 * A fetch loop of one queue.
 	 * @param settings the queue
-	 * @param redis the connector
+	 * @param redis the connector, for the loop's own blocking connection
+	 * @param scripts the queue's scripts
 	 * @param serializer writes the error of jobs that stalled too often
 	 * @param slots one permit per job this process may hold reserved; the loop takes one per job it reserves
 	 * @param dispatch where reserved jobs go
@@ -81,14 +80,14 @@ public final class Fetcher implements Runnable {
 	 * @param running whether to go on
 	 * @param problem where the loop says why it cannot fetch, and clears it once it can
 	 */
-	public Fetcher(QueueSettings settings, RedisConnector redis, JobSerializer serializer, Semaphore slots,
-			Consumer<FetchedJob> dispatch, ListenerFanOut listeners, ScheduledExecutorService timer,
+	public Fetcher(QueueSettings settings, RedisConnector redis, QueueScripts scripts, JobSerializer serializer,
+			Semaphore slots,
+			Consumer<ReservedJob> dispatch, ListenerFanOut listeners, ScheduledExecutorService timer,
 			BooleanSupplier running, AtomicReference<String> problem) {
 		this.settings = settings;
 		this.redis = redis;
-		QueueKeys queueKeys = QueueKeys.of(settings.channel());
-		this.keys = queueKeys.all().toArray(String[]::new);
-		this.marker = queueKeys.marker();
+		this.scripts = scripts;
+		this.marker = scripts.keys().marker();
 		this.stalledError = serializer.toJson(Map.of("reason",
 				"stalled: the lease expired (worker died, hung or lost Redis) more than " + settings.maxStalls()
 						+ " time(s)",
@@ -172,7 +171,7 @@ public final class Fetcher implements Runnable {
 					this.settings.name(), reply.recovered().size(), reply.failed().size());
 			this.listeners.fire((listener) -> listener.stalled(this.settings.name(), reply.recovered(), reply.failed()));
 		}
-		for (FetchedJob job : reply.jobs()) {
+		for (ReservedJob job : reply.jobs()) {
 			this.dispatch.accept(job);
 		}
 		if (reply.jobs().isEmpty() && reply.wakeInMillis() != 0) {
@@ -239,22 +238,12 @@ public final class Fetcher implements Runnable {
 
 	private Reply fetch(int count) {
 		long requestedAt = System.nanoTime();
-		List<Object> reply = RedisFailures.join(FETCH.run(this.redis.commands(), this.keys, Integer.toString(count),
-				Long.toString(this.settings.leaseDuration().toMillis()), Integer.toString(this.settings.maxStalls()),
-				(this.settings.stalledJobAction() == StalledJobAction.PARK) ? "park" : "recover", this.stalledError));
-		@SuppressWarnings("unchecked")
-		List<Object> flat = (List<Object>) reply.get(0);
-		List<FetchedJob> jobs = new ArrayList<>(flat.size() / 3);
-		for (int i = 0; i < flat.size(); i += 3) {
-			long attempt = (Long) flat.get(i + 1);
-			jobs.add(new FetchedJob((String) flat.get(i), (int) attempt, Long.toString(attempt),
-					(String) flat.get(i + 2), requestedAt));
+		FetchReply reply = RedisFailures.join(this.scripts.fetch(count, this.stalledError));
+		List<ReservedJob> jobs = new ArrayList<>(reply.jobs().size());
+		for (FetchedJob job : reply.jobs()) {
+			jobs.add(ReservedJob.of(job, requestedAt));
 		}
-		@SuppressWarnings("unchecked")
-		List<String> recovered = (List<String>) reply.get(1);
-		@SuppressWarnings("unchecked")
-		List<String> failed = (List<String>) reply.get(2);
-		return new Reply(jobs, recovered, failed, (Long) reply.get(3));
+		return new Reply(jobs, reply.recovered(), reply.failed(), reply.wakeInMillis());
 	}
 
 	private void scheduleWake(long delayMillis) {
@@ -263,8 +252,7 @@ public final class Fetcher implements Runnable {
 			previous.cancel(false);
 		}
 		try {
-			this.pendingWake = this.timer.schedule(() -> this.redis.commands().zadd(this.marker, 0, "ready"),
-					delayMillis, TimeUnit.MILLISECONDS);
+			this.pendingWake = this.timer.schedule(this.scripts::signal, delayMillis, TimeUnit.MILLISECONDS);
 		}
 		catch (RejectedExecutionException ex) {
 			// stopping
@@ -284,7 +272,7 @@ public final class Fetcher implements Runnable {
 		}
 	}
 
-	private record Reply(List<FetchedJob> jobs, List<String> recovered, List<String> failed, long wakeInMillis) {
+	private record Reply(List<ReservedJob> jobs, List<String> recovered, List<String> failed, long wakeInMillis) {
 	}
 
 }

@@ -106,7 +106,7 @@ public final class JobRunner {
 	 * Hand a reserved job to a handler thread; it waits in the pool's queue while every handler is busy.
 	 * @param job the job
 	 */
-	public void dispatch(FetchedJob job) {
+	public void dispatch(ReservedJob job) {
 		this.keeper.reserved(job);
 		try {
 			this.handlers.execute(() -> runIfClaimed(job));
@@ -116,7 +116,7 @@ public final class JobRunner {
 		}
 	}
 
-	private void runIfClaimed(FetchedJob job) {
+	private void runIfClaimed(ReservedJob job) {
 		// counted before the checks, so that a stop waiting for active jobs cannot miss one starting now
 		this.active.incrementAndGet();
 		boolean claimed = false;
@@ -139,7 +139,7 @@ public final class JobRunner {
 		}
 	}
 
-	private void run(FetchedJob job) {
+	private void run(ReservedJob job) {
 		Execution execution = new Execution(job, Thread.currentThread());
 		this.keeper.started(execution);
 		try {
@@ -152,7 +152,7 @@ public final class JobRunner {
 	}
 
 	private void execute(Execution execution) {
-		FetchedJob job = execution.job();
+		ReservedJob job = execution.job();
 		JobEnvelope envelope = null;
 		JobDefinition<?> definition;
 		Object payload;
@@ -345,7 +345,7 @@ public final class JobRunner {
 		if (released.isEmpty()) {
 			return;
 		}
-		List<FetchedJob> jobs = released.stream().map(Execution::job).toList();
+		List<ReservedJob> jobs = released.stream().map(Execution::job).toList();
 		try {
 			this.settler.release(jobs).get(timeoutMillis, TimeUnit.MILLISECONDS);
 			logger.info("Queue '{}': put {} unfinished job(s) back to waiting", this.settings.name(), released.size());

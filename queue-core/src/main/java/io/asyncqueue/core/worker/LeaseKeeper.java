@@ -4,18 +4,19 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.asyncqueue.core.QueueSettings;
-import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisFailures;
-import io.asyncqueue.core.redis.RedisScript;
+import io.asyncqueue.core.scripts.Lease;
+import io.asyncqueue.core.scripts.QueueScripts;
 
 /**
  * Keeps this process's hold on the jobs it reserved. Running jobs' leases are renewed every third of the
@@ -28,13 +29,9 @@ public final class LeaseKeeper {
 
 	private static final Logger logger = LoggerFactory.getLogger(LeaseKeeper.class);
 
-	private static final RedisScript EXTEND = RedisScript.named("extend");
-
 	private final QueueSettings settings;
 
-	private final RedisConnector redis;
-
-	private final String[] keys;
+	private final QueueScripts scripts;
 
 	private final Settler settler;
 
@@ -42,24 +39,26 @@ public final class LeaseKeeper {
 
 	private final long maxWaitNanos;
 
-	/** Reserved and not started, by identity: a job recovered and fetched again is a second entry. */
-	private final Set<FetchedJob> reservedAhead = ConcurrentHashMap.newKeySet();
+	/**
+	 * Reserved and not started, each with the order it was reserved in. A job recovered and fetched again is a
+	 * second entry: its token differs.
+	 */
+	private final Map<ReservedJob, Long> reservedAhead = new ConcurrentHashMap<>();
+
+	private final AtomicLong sequence = new AtomicLong();
 
 	private final Map<String, Execution> running = new ConcurrentHashMap<>();
 
 	/**
 	 * A keeper of one queue's leases in this process.
 	 * @param settings the queue
-	 * @param redis the connector
-	 * @param keys the queue's keys
+	 * @param scripts the queue's scripts
 	 * @param settler puts back jobs that will not start here
 	 * @param slots the permits of reserved jobs: one is given back for each job that will not start
 	 */
-	public LeaseKeeper(QueueSettings settings, RedisConnector redis, String[] keys, Settler settler,
-			Semaphore slots) {
+	public LeaseKeeper(QueueSettings settings, QueueScripts scripts, Settler settler, Semaphore slots) {
 		this.settings = settings;
-		this.redis = redis;
-		this.keys = keys;
+		this.scripts = scripts;
 		this.settler = settler;
 		this.slots = slots;
 		this.maxWaitNanos = settings.leaseDuration().toNanos() / 2;
@@ -71,8 +70,8 @@ public final class LeaseKeeper {
 	}
 
 	/** A job was reserved for this process and waits for a handler. */
-	void reserved(FetchedJob job) {
-		this.reservedAhead.add(job);
+	void reserved(ReservedJob job) {
+		this.reservedAhead.put(job, this.sequence.incrementAndGet());
 	}
 
 	/**
@@ -80,8 +79,8 @@ public final class LeaseKeeper {
 	 * start (a stop or a sweep took it back) or if it waited too long for its lease to be safe, in which case it
 	 * goes back to waiting here; either way its slot has been given back.
 	 */
-	boolean claim(FetchedJob job) {
-		if (!this.reservedAhead.remove(job)) {
+	boolean claim(ReservedJob job) {
+		if (this.reservedAhead.remove(job) == null) {
 			return false;
 		}
 		if (job.ageNanos() > this.maxWaitNanos) {
@@ -92,8 +91,8 @@ public final class LeaseKeeper {
 	}
 
 	/** A reserved job will not be started here after all (the pool refused it, or the worker is stopping). */
-	void giveBack(FetchedJob job) {
-		if (this.reservedAhead.remove(job)) {
+	void giveBack(ReservedJob job) {
+		if (this.reservedAhead.remove(job) != null) {
 			putBack(List.of(job), null);
 		}
 	}
@@ -116,28 +115,23 @@ public final class LeaseKeeper {
 	/** Renew running jobs' leases and put back reserved-ahead jobs that waited too long. Runs on the timer. */
 	public void renew() {
 		sweep();
-		List<Execution> renewing = new ArrayList<>();
-		List<String> args = new ArrayList<>();
-		args.add(Long.toString(this.settings.leaseDuration().toMillis()));
+		List<Lease> renewing = new ArrayList<>();
 		for (Execution execution : this.running.values()) {
 			if (execution.isRunning()) {
-				renewing.add(execution);
-				args.add(execution.id());
-				args.add(execution.token());
+				renewing.add(new Lease(execution.id(), execution.token()));
 			}
 		}
 		if (renewing.isEmpty()) {
 			return;
 		}
-		EXTEND.<List<String>>run(this.redis.commands(), this.keys, args.toArray(String[]::new))
-			.whenComplete((lost, failure) -> {
+		this.scripts.extend(renewing).whenComplete((lost, failure) -> {
 				if (failure != null) {
 					logger.warn("Queue '{}': could not renew {} lease(s): {}", this.settings.name(), renewing.size(),
 							RedisFailures.unwrap(failure).getMessage());
 					return;
 				}
-				for (int i = 0; i + 1 < lost.size(); i += 2) {
-					leaseLost(lost.get(i), lost.get(i + 1));
+				for (Lease lease : lost) {
+					leaseLost(lease.id(), lease.token());
 				}
 			});
 	}
@@ -154,12 +148,7 @@ public final class LeaseKeeper {
 	}
 
 	private void sweep() {
-		List<FetchedJob> stale = new ArrayList<>();
-		for (FetchedJob job : this.reservedAhead) {
-			if (job.ageNanos() > this.maxWaitNanos && this.reservedAhead.remove(job)) {
-				stale.add(job);
-			}
-		}
+		List<ReservedJob> stale = takeReservedAhead((job) -> job.ageNanos() > this.maxWaitNanos);
 		if (!stale.isEmpty()) {
 			putBack(stale, "waited longer than half their lease for a handler");
 		}
@@ -170,12 +159,7 @@ public final class LeaseKeeper {
 	 * @param timeoutMillis how long to wait for Redis to take them
 	 */
 	public void releaseReservedAhead(long timeoutMillis) {
-		List<FetchedJob> unstarted = new ArrayList<>();
-		for (FetchedJob job : this.reservedAhead) {
-			if (this.reservedAhead.remove(job)) {
-				unstarted.add(job);
-			}
-		}
+		List<ReservedJob> unstarted = takeReservedAhead((job) -> true);
 		if (unstarted.isEmpty()) {
 			return;
 		}
@@ -190,8 +174,20 @@ public final class LeaseKeeper {
 		}
 	}
 
+	/** Removes the reserved-ahead jobs that match, in the order they were reserved. */
+	private List<ReservedJob> takeReservedAhead(Predicate<ReservedJob> which) {
+		List<Map.Entry<ReservedJob, Long>> taken = new ArrayList<>();
+		for (Map.Entry<ReservedJob, Long> entry : this.reservedAhead.entrySet()) {
+			if (which.test(entry.getKey()) && this.reservedAhead.remove(entry.getKey()) != null) {
+				taken.add(entry);
+			}
+		}
+		taken.sort(Map.Entry.comparingByValue());
+		return taken.stream().map(Map.Entry::getKey).toList();
+	}
+
 	/** Jobs that will not start here go back to waiting, and their slots to the fetchers. */
-	java.util.concurrent.CompletableFuture<?> putBack(List<FetchedJob> jobs, String why) {
+	java.util.concurrent.CompletableFuture<?> putBack(List<ReservedJob> jobs, String why) {
 		this.slots.release(jobs.size());
 		if (why != null) {
 			logger.info("Queue '{}': {} reserved job(s) {}; put back to waiting unstarted", this.settings.name(),

@@ -3,7 +3,6 @@ package io.asyncqueue.core.worker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.asyncqueue.core.QueueSettings;
-import io.asyncqueue.core.ScriptBatcher;
-import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisFailures;
-import io.asyncqueue.core.redis.RedisScript;
+import io.asyncqueue.core.scripts.QueueScripts;
+import io.asyncqueue.core.scripts.SettleRecord;
+import io.asyncqueue.core.scripts.SettleReply;
 
 /**
  * Writes jobs' outcomes to Redis: acks, drops, retries, requeues, failures and releases, each fenced by the
@@ -32,11 +31,6 @@ import io.asyncqueue.core.redis.RedisScript;
 public final class Settler {
 
 	private static final Logger logger = LoggerFactory.getLogger(Settler.class);
-
-	private static final RedisScript SETTLE = RedisScript.named("settle");
-
-	/** settle.lua's reply for a record whose job is gone from Redis (acked, dropped or deleted). */
-	private static final long GONE = 2L;
 
 	/** What is known of a settle once it is over. */
 	public enum Result {
@@ -57,13 +51,9 @@ public final class Settler {
 
 	private final QueueSettings settings;
 
-	private final RedisConnector redis;
-
-	private final String[] keys;
+	private final QueueScripts scripts;
 
 	private final ScheduledExecutorService timer;
-
-	private final ScriptBatcher<Long> batcher;
 
 	private final int maxOutstanding;
 
@@ -76,22 +66,16 @@ public final class Settler {
 	/**
 	 * A settler of one queue.
 	 * @param settings the queue
-	 * @param redis the connector
-	 * @param keys the queue's keys
-	 * @param completions where settle results complete (one task per batch), never Lettuce's I/O thread
+	 * @param scripts the queue's scripts, whose settle follow-ups complete off Lettuce's I/O thread
 	 * @param timer where retries wait
 	 * @param maxOutstanding the most settles in progress at once
 	 */
-	public Settler(QueueSettings settings, RedisConnector redis, String[] keys, Executor completions,
-			ScheduledExecutorService timer, int maxOutstanding) {
+	public Settler(QueueSettings settings, QueueScripts scripts, ScheduledExecutorService timer,
+			int maxOutstanding) {
 		this.settings = settings;
-		this.redis = redis;
-		this.keys = keys;
+		this.scripts = scripts;
 		this.timer = timer;
 		this.maxOutstanding = maxOutstanding;
-		// a settle batch is mostly three-field acks: 256 of them is a few kilobytes
-		this.batcher = new ScriptBatcher<>(redis, SETTLE, keys, 256, Long.MAX_VALUE, 1,
-				(reply, offset, records) -> (Long) reply.get(offset), completions);
 	}
 
 	/** The most settles in progress at once. */
@@ -124,7 +108,7 @@ public final class Settler {
 	void settle(String action, Execution execution, long delayMillis, String error, boolean waitForCapacity,
 			java.util.function.Consumer<Result> then) {
 		enter(waitForCapacity);
-		String[] argv = record(action, execution, delayMillis, error);
+		SettleRecord record = record(action, execution, delayMillis, error);
 		CompletableFuture<Result> result = new CompletableFuture<>();
 		result.whenComplete((settled, failure) -> {
 			try {
@@ -134,29 +118,29 @@ public final class Settler {
 				leave();
 			}
 		});
-		attempt(argv, action, execution.id(), result, System.nanoTime() + this.settings.leaseDuration().toNanos(),
+		attempt(record, result, System.nanoTime() + this.settings.leaseDuration().toNanos(),
 				50, false);
 	}
 
-	private void attempt(String[] argv, String action, String id, CompletableFuture<Result> result, long giveUpAt,
-			long backoff, boolean mayHaveLanded) {
-		this.batcher.submitWithFollowUp(argv).whenComplete((reply, failure) -> {
+	private void attempt(SettleRecord record, CompletableFuture<Result> result, long giveUpAt, long backoff,
+			boolean mayHaveLanded) {
+		this.scripts.settleThenFollowUp(record).whenComplete((reply, failure) -> {
 			if (failure == null) {
-				result.complete(resultOf(reply, action, mayHaveLanded));
+				result.complete(resultOf(reply, record.action(), mayHaveLanded));
 				return;
 			}
 			boolean landed = mayHaveLanded || !RedisFailures.neverSent(failure);
 			if (System.nanoTime() > giveUpAt) {
 				logger.warn("Queue '{}': could not {} job {} within its lease ({}); {}", this.settings.name(),
-						verb(action), id, RedisFailures.unwrap(failure).getMessage(),
+						verb(record.action()), record.id(), RedisFailures.unwrap(failure).getMessage(),
 						landed ? "it may have been written; if not, the job runs again when its lease expires"
 								: "it runs again when its lease expires");
 				result.complete(Result.UNCONFIRMED);
 				return;
 			}
 			try {
-				this.timer.schedule(() -> attempt(argv, action, id, result, giveUpAt, Math.min(backoff * 2, 2000),
-						landed), backoff, TimeUnit.MILLISECONDS);
+				this.timer.schedule(() -> attempt(record, result, giveUpAt, Math.min(backoff * 2, 2000), landed),
+						backoff, TimeUnit.MILLISECONDS);
 			}
 			catch (RejectedExecutionException ex) {
 				// stopping: nothing waits for a retry any more
@@ -165,16 +149,16 @@ public final class Settler {
 		});
 	}
 
-	private static Result resultOf(long reply, String action, boolean mayHaveLanded) {
-		if (reply == 1L) {
+	private static Result resultOf(SettleReply reply, String action, boolean mayHaveLanded) {
+		if (reply == SettleReply.APPLIED) {
 			return Result.SETTLED;
 		}
 		if (!mayHaveLanded) {
 			return Result.NOT_OWNED;
 		}
 		// an earlier try may have landed: a job gone from Redis after an ack or drop is that try's doing
-		boolean removes = action.equals("ack") || action.equals("drop");
-		return (removes && reply == GONE) ? Result.SETTLED : Result.UNCONFIRMED;
+		boolean removes = action.startsWith("ack") || action.equals("drop");
+		return (removes && reply == SettleReply.GONE) ? Result.SETTLED : Result.UNCONFIRMED;
 	}
 
 	private static String verb(String action) {
@@ -187,21 +171,14 @@ public final class Settler {
 	 * @param jobs the jobs, in the order they should run again
 	 * @return the call
 	 */
-	CompletableFuture<?> release(List<FetchedJob> jobs) {
-		List<String> args = new ArrayList<>(jobs.size() * 6);
+	CompletableFuture<?> release(List<ReservedJob> jobs) {
+		List<SettleRecord> records = new ArrayList<>(jobs.size());
 		// each release is an LPUSH to the head of waiting: the last one first keeps them in their order
 		for (int i = jobs.size() - 1; i >= 0; i--) {
-			FetchedJob job = jobs.get(i);
-			add(args, "release", job.id(), job.token(), 0, "", "");
+			ReservedJob job = jobs.get(i);
+			records.add(SettleRecord.release(job.id(), job.token()));
 		}
-		CompletableFuture<?> call;
-		try {
-			call = SETTLE.run(this.redis.commands(), this.keys, args.toArray(String[]::new));
-		}
-		catch (RuntimeException ex) {
-			call = CompletableFuture.failedFuture(ex);
-		}
-		return call.whenComplete((reply, failure) -> {
+		return this.scripts.settleAll(records).whenComplete((reply, failure) -> {
 			if (failure != null) {
 				logger.warn("Queue '{}': could not put {} job(s) back to waiting ({}); they return when their lease "
 						+ "expires", this.settings.name(), jobs.size(), RedisFailures.unwrap(failure).getMessage());
@@ -266,28 +243,8 @@ public final class Settler {
 		}
 	}
 
-	private static String[] record(String action, Execution execution, long delayMillis, String error) {
-		List<String> args = new ArrayList<>(6);
-		String uniqueId = execution.uniqueId();
-		if (action.equals("ack")) {
-			if (uniqueId == null) {
-				// the record of almost every settle, so the shortest: settle.lua reads three fields for it
-				return new String[] { "ack", execution.id(), execution.token() };
-			}
-			action = "ack-unique";
-		}
-		add(args, action, execution.id(), execution.token(), delayMillis, error, (uniqueId != null) ? uniqueId : "");
-		return args.toArray(String[]::new);
-	}
-
-	private static void add(List<String> args, String action, String id, String token, long delayMillis,
-			String error, String uniqueId) {
-		args.add(action);
-		args.add(id);
-		args.add(token);
-		args.add(Long.toString(delayMillis));
-		args.add(error);
-		args.add(uniqueId);
+	private static SettleRecord record(String action, Execution execution, long delayMillis, String error) {
+		return SettleRecord.of(action, execution.id(), execution.token(), delayMillis, error, execution.uniqueId());
 	}
 
 }

@@ -25,7 +25,7 @@ class ExecutionTest {
 		// A handler thread whose interrupt() is slow to arrive: the timer has taken the job over but the interrupt
 		// has not landed yet when the handler returns, the exact window in which it used to hit the next job.
 		Thread handler = new Thread(() -> {
-			Execution running = new Execution(new FetchedJob("id", 1, "1", "{}", System.nanoTime()),
+			Execution running = new Execution(new ReservedJob("id", 1, "1", "{}", System.nanoTime()),
 					Thread.currentThread());
 			execution.set(running);
 			created.countDown();
@@ -63,7 +63,7 @@ class ExecutionTest {
 
 	@Test
 	void aJobThatCompletedFirstIsNeitherTimedOutNorInterrupted() {
-		Execution execution = new Execution(new FetchedJob("id", 1, "1", "{}", System.nanoTime()),
+		Execution execution = new Execution(new ReservedJob("id", 1, "1", "{}", System.nanoTime()),
 				Thread.currentThread());
 		assertThat(execution.complete()).isTrue();
 		assertThat(execution.timeOut()).isFalse();

@@ -13,12 +13,13 @@ import org.junit.jupiter.api.Test;
 
 import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.QueueClient;
-import io.asyncqueue.core.QueueKeys;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisFailures;
-import io.asyncqueue.core.redis.RedisScript;
+import io.asyncqueue.core.scripts.FetchedJob;
+import io.asyncqueue.core.scripts.QueueKeys;
+import io.asyncqueue.core.scripts.QueueScripts;
 import io.asyncqueue.test.EmbeddedRedis;
 import io.asyncqueue.test.RedisServer;
 
@@ -50,17 +51,13 @@ class LeaseKeeperTest {
 		QueueSettings settings = QueueSettings.builder("late-" + System.nanoTime())
 			.leaseDuration(Duration.ofSeconds(2))
 			.build();
-		String[] keys = QueueKeys.of(settings.channel()).all().toArray(String[]::new);
+		QueueScripts scripts = new QueueScripts(redis, settings, Runnable::run);
 		new QueueClient(redis, new JobSerializer(), Queues.of(settings)).push(settings.name(), "n", 1);
-		List<Object> reply = RedisFailures.join(RedisScript.named("fetch").run(redis.commands(), keys, "1", "2000",
-				"2", "recover", "{}"));
-		List<?> flat = (List<?>) reply.get(0);
+		List<FetchedJob> fetched = RedisFailures.join(scripts.fetch(1, "{}")).jobs();
 		// the reply reached this process a whole lease after the fetch was sent (a stalled Redis or a GC pause)
-		FetchedJob late = new FetchedJob((String) flat.get(0), 1, "1", (String) flat.get(2),
-				System.nanoTime() - TimeUnit.SECONDS.toNanos(2));
+		ReservedJob late = ReservedJob.of(fetched.get(0), System.nanoTime() - TimeUnit.SECONDS.toNanos(2));
 		Semaphore slots = new Semaphore(0);
-		Settler settler = new Settler(settings, redis, keys, Runnable::run, timer, 16);
-		LeaseKeeper keeper = new LeaseKeeper(settings, redis, keys, settler, slots);
+		LeaseKeeper keeper = new LeaseKeeper(settings, scripts, new Settler(settings, scripts, timer, 16), slots);
 		keeper.reserved(late);
 		assertThat(keeper.claim(late)).isFalse();
 		assertThat(slots.availablePermits()).isEqualTo(1);
@@ -73,11 +70,10 @@ class LeaseKeeperTest {
 	@Test
 	void aFreshJobMayStart() {
 		QueueSettings settings = QueueSettings.builder("fresh-" + System.nanoTime()).build();
-		String[] keys = QueueKeys.of(settings.channel()).all().toArray(String[]::new);
+		QueueScripts scripts = new QueueScripts(redis, settings, Runnable::run);
 		Semaphore slots = new Semaphore(0);
-		LeaseKeeper keeper = new LeaseKeeper(settings, redis, keys,
-				new Settler(settings, redis, keys, Runnable::run, timer, 16), slots);
-		FetchedJob fresh = new FetchedJob("id", 1, "1", "{}", System.nanoTime());
+		LeaseKeeper keeper = new LeaseKeeper(settings, scripts, new Settler(settings, scripts, timer, 16), slots);
+		ReservedJob fresh = new ReservedJob("id", 1, "1", "{}", System.nanoTime());
 		keeper.reserved(fresh);
 		assertThat(keeper.claim(fresh)).isTrue();
 		assertThat(keeper.claim(fresh)).as("a job is claimed once").isFalse();

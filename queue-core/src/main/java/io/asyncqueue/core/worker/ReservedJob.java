@@ -1,7 +1,9 @@
 package io.asyncqueue.core.worker;
 
+import io.asyncqueue.core.scripts.FetchedJob;
+
 /**
- * A job reserved by a fetch, as the script returned it.
+ * A job this process reserved, and when it asked for it.
  *
  * @param id the job id
  * @param attempt the execution this is, counted by the fetch
@@ -10,7 +12,11 @@ package io.asyncqueue.core.worker;
  * @param requestedAtNanos {@link System#nanoTime()} just before the fetch was sent: the lease Redis granted
  * cannot have started earlier, so {@code requestedAtNanos + lease} is a safe local bound on its expiry
  */
-public record FetchedJob(String id, int attempt, String token, String envelope, long requestedAtNanos) {
+public record ReservedJob(String id, int attempt, String token, String envelope, long requestedAtNanos) {
+
+	static ReservedJob of(FetchedJob job, long requestedAtNanos) {
+		return new ReservedJob(job.id(), job.attempt(), job.token(), job.envelope(), requestedAtNanos);
+	}
 
 	/**
 	 * How long ago the fetch that reserved this job was sent.
