@@ -67,6 +67,15 @@ public class QueueContainer implements SmartLifecycle {
 		return this.worker.activeJobs();
 	}
 
+	/**
+	 * Why the consumer cannot consume right now, in words an operator can act on (for example "Redis is
+	 * out of memory (...)"), from its last failed fetch.
+	 * @return the problem, or {@code null} while fetches succeed or the container is stopped
+	 */
+	public @Nullable String getConsumptionProblem() {
+		return isRunning() ? this.worker.consumptionProblem() : null;
+	}
+
 	/** How long running jobs may take to finish when the container stops. */
 	public Duration getStopTimeout() {
 		return this.stopTimeout;
