@@ -129,7 +129,7 @@ final class LazyRedisConnector extends RedisConnector {
 		}
 		catch (RuntimeException ex) {
 			failure = new QueueException(
-					"Could not connect to Redis at " + this.factory.description() + ": " + ex.getMessage(), ex);
+					ConnectFailureDescription.describe(ex, this.factory.description(), this.factory.username()), ex);
 		}
 		this.lock.lock();
 		try {
