@@ -109,11 +109,7 @@ class RedisTlsTests {
 
 	@Test
 	void aCertificateForAnotherHostSaysSoInTheFirstLine() {
-		this.runner
-			.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + this.port,
-					"spring.ssl.bundle.pem.redis.truststore.certificate=file:" + this.directory.resolve("server.crt"),
-					"spring.data.redis.ssl.bundle=redis")
-			.run((context) -> assertThatExceptionOfType(QueueException.class)
+		trustingTheCertificate("127.0.0.1").run((context) -> assertThatExceptionOfType(QueueException.class)
 				.isThrownBy(() -> context.getBean(QueueTemplate.class).push(CreateOrderJob.class, new CreateOrder("t", 2)))
 				.withMessageStartingWith("Redis at rediss://127.0.0.1:" + this.port)
 				.withMessageContaining("presented a TLS certificate that does not match the host name: ")
@@ -122,11 +118,13 @@ class RedisTlsTests {
 
 	@Test
 	void aTrustedCertificateConnects() {
-		this.runner
-			.withPropertyValues("spring.data.redis.host=localhost", "spring.data.redis.port=" + this.port,
-					"spring.ssl.bundle.pem.redis.truststore.certificate=file:" + this.directory.resolve("server.crt"),
-					"spring.data.redis.ssl.bundle=redis")
-			.run((context) -> context.getBean(QueueTemplate.class).push(CreateOrderJob.class, new CreateOrder("t", 3)));
+		trustingTheCertificate("localhost").run((context) -> context.getBean(QueueTemplate.class).push(CreateOrderJob.class, new CreateOrder("t", 3)));
+	}
+
+	private ApplicationContextRunner trustingTheCertificate(String host) {
+		return this.runner.withPropertyValues("spring.data.redis.host=" + host, "spring.data.redis.port=" + this.port,
+				"spring.ssl.bundle.pem.redis.truststore.certificate=file:" + this.directory.resolve("server.crt"),
+				"spring.data.redis.ssl.bundle=redis");
 	}
 
 	private int run(String... command) throws IOException, InterruptedException {
