@@ -1,7 +1,7 @@
 package io.asyncqueue.core;
 
 /**
- * A pushed job serializes to more bytes than its queue's {@code max-payload-size}.
+ * A pushed job serializes to more bytes than its queue's {@link QueueSettings#maxPayloadSize()}.
  *
  * @since 0.1.0
  */
@@ -12,9 +12,10 @@ public class PayloadTooLargeException extends QueueException {
 	private final int limit;
 
 	public PayloadTooLargeException(String queue, String jobName, int size, int limit) {
+		// the engine's own setting: queue-core knows nothing of the Spring property that may have set it
 		super("Job '" + jobName + "' for queue '" + queue + "' serializes to " + size + " bytes, over the limit of "
-				+ limit + " bytes; push a reference to the data instead, or raise async-queue.queues." + queue
-				+ ".max-payload-size");
+				+ limit + " bytes (the queue's maxPayloadSize setting); push a reference to the data instead, or raise "
+				+ "maxPayloadSize");
 		this.size = size;
 		this.limit = limit;
 	}

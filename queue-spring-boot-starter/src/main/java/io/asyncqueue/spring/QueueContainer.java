@@ -1,8 +1,10 @@
 package io.asyncqueue.spring;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
+import io.asyncqueue.core.JobDefinition;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.QueueWorker;
 import io.asyncqueue.spring.event.ApplicationEventQueueListener;
@@ -27,6 +29,8 @@ public class QueueContainer implements SmartLifecycle {
 
 	private final QueueWorker worker;
 
+	private final List<JobDefinition<?>> jobs;
+
 	private final boolean autoStartup;
 
 	private final Duration stopTimeout;
@@ -43,7 +47,23 @@ public class QueueContainer implements SmartLifecycle {
 	 */
 	public QueueContainer(QueueWorker.Builder workerBuilder, @Nullable ApplicationEventPublisher eventPublisher,
 			boolean autoStartup, Duration stopTimeout) {
+		this(workerBuilder, List.of(), eventPublisher, autoStartup, stopTimeout);
+	}
+
+	/**
+	 * A container for the worker the builder makes, running the given jobs.
+	 * @param workerBuilder the worker's builder; the container adds the jobs to it and, when an event
+	 * publisher is given, an {@link ApplicationEventQueueListener} whose events have this container as source
+	 * @param jobs the jobs the worker runs, as {@link #getJobs()} describes them
+	 * @param eventPublisher where to publish job events, or {@code null} for none
+	 * @param autoStartup whether the registry starts this container with the application
+	 * @param stopTimeout how long running jobs may take to finish when the container stops
+	 */
+	public QueueContainer(QueueWorker.Builder workerBuilder, List<JobDefinition<?>> jobs,
+			@Nullable ApplicationEventPublisher eventPublisher, boolean autoStartup, Duration stopTimeout) {
 		Objects.requireNonNull(workerBuilder, "workerBuilder");
+		this.jobs = List.copyOf(jobs);
+		this.jobs.forEach(workerBuilder::job);
 		if (eventPublisher != null) {
 			workerBuilder.listener(new ApplicationEventQueueListener(eventPublisher, this));
 		}
@@ -62,9 +82,26 @@ public class QueueContainer implements SmartLifecycle {
 		return this.worker.settings();
 	}
 
+	/**
+	 * The jobs given to the constructor, with their own overrides of the queue's settings.
+	 * @return the jobs, in the order given
+	 */
+	public List<JobDefinition<?>> getJobs() {
+		return this.jobs;
+	}
+
 	/** How many jobs are running in this process now. */
 	public int getActiveJobs() {
 		return this.worker.activeJobs();
+	}
+
+	/**
+	 * Why the consumer cannot consume right now, in words an operator can act on (for example "Redis is
+	 * out of memory (...)"), from its last failed fetch.
+	 * @return the problem, or {@code null} while fetches succeed or the container is stopped
+	 */
+	public @Nullable String getConsumptionProblem() {
+		return isRunning() ? this.worker.consumptionProblem() : null;
 	}
 
 	/** How long running jobs may take to finish when the container stops. */

@@ -89,7 +89,8 @@ public class QueueTemplate {
 
 	/**
 	 * A template that pushes to the given queue instead of each job's own. The queue's consumers must
-	 * know the job: list the queue in the job's {@link QueueJob#queue()}.
+	 * know the job: list the queue in the job's {@link QueueJob#queue()}, or every push of that job
+	 * through this template fails.
 	 * @param queue a declared queue
 	 * @return the template
 	 * @throws QueueException when the queue is not declared
@@ -305,7 +306,17 @@ public class QueueTemplate {
 	}
 
 	private String queue(JobMetadata metadata) {
-		return (this.queue != null) ? this.queue : metadata.queue();
+		if (this.queue == null) {
+			return metadata.queue();
+		}
+		if (!metadata.queues().contains(this.queue)) {
+			// its consumers would find no handler for the job and park it in failed
+			throw new QueueException("Job '" + metadata.name() + "' (" + metadata.jobClass().getName()
+					+ ") does not run on queue '" + this.queue + "': its @QueueJob queues are " + metadata.queues()
+					+ "; add '" + this.queue + "' to its @QueueJob(queue = ...) or push it without onQueue(\""
+					+ this.queue + "\")");
+		}
+		return this.queue;
 	}
 
 	private static <T> List<PushRequest> requests(JobMetadata metadata, Collection<? extends T> payloads,

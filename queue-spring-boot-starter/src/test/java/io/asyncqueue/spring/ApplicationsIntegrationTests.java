@@ -133,7 +133,9 @@ class ApplicationsIntegrationTests {
 				"async-queue.queues.orders.channel=apps:acl")) {
 			assertThatExceptionOfType(QueueException.class)
 				.isThrownBy(() -> app.getBean(QueueTemplate.class).push(CreateOrderJob.class, new CreateOrder("acl", 2)))
-				.withMessageContaining("Could not connect to Redis at redis://");
+				.withMessageStartingWith("Redis at redis://")
+				.withMessageContaining(" refused the password for user 'queue-app': WRONGPASS ")
+				.withMessageContaining("; check spring.data.redis.password and spring.data.redis.username");
 		}
 	}
 

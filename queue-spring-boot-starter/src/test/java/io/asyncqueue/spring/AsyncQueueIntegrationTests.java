@@ -137,6 +137,19 @@ class AsyncQueueIntegrationTests {
 	}
 
 	@Test
+	void pushToAQueueTheJobDoesNotListFails() {
+		QueueTemplate bulk = this.queueTemplate.onQueue("orders-bulk");
+		assertThatExceptionOfType(QueueException.class)
+			.isThrownBy(() -> bulk.push(CreateOrderJob.class, new CreateOrder("u7", 2)))
+			.withMessageStartingWith("Job 'CreateOrderJob' (" + CreateOrderJob.class.getName()
+					+ ") does not run on queue 'orders-bulk': its @QueueJob queues are [orders]");
+		assertThat(bulk.pushAllAsync(CreateOrderJob.class, List.of(new CreateOrder("u7", 3)))).failsWithin(WAIT)
+			.withThrowableThat()
+			.havingRootCause()
+			.withMessageContaining("does not run on queue 'orders-bulk'");
+	}
+
+	@Test
 	void pushToUndeclaredQueueFails() {
 		assertThatExceptionOfType(QueueException.class).isThrownBy(() -> this.queueTemplate.onQueue("nope"))
 			.withMessageContaining("declare it under async-queue.queues.nope");

@@ -2,6 +2,7 @@ package io.asyncqueue.spring.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.asyncqueue.core.FailedJob;
+import io.asyncqueue.core.JobDefinition;
 import io.asyncqueue.core.JobState;
 import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueOperations;
@@ -23,6 +25,7 @@ import io.asyncqueue.spring.QueueContainer;
 import io.asyncqueue.spring.QueueContainerRegistry;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -37,7 +40,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *
  * <ul>
  * <li>{@code GET /actuator/asyncqueue}: every declared queue: job counts by state, paused, closed for
- * pushes, this instance's consumer, settings;</li>
+ * pushes, settings, and this instance's consumer with the settings each of its jobs runs with (a
+ * {@code @QueueJob} may override the queue's attempts, handle timeout and backoff);</li>
  * <li>{@code GET /actuator/asyncqueue/{queue}?limit=20}: the same for one queue, with its newest jobs
  * parked in {@code failed} and {@code timeout} (id, job, attempts, reason, exception, when);</li>
  * <li>{@code POST /actuator/asyncqueue/{queue}} with a JSON body {@code {"action": ...}}: {@code reload}
@@ -173,7 +177,14 @@ public class AsyncQueueEndpoint {
 
 	private @Nullable ConsumerDescriptor consumer(String queue) {
 		QueueContainer container = (this.containers != null) ? this.containers.getContainer(queue) : null;
-		return (container != null) ? new ConsumerDescriptor(container.isRunning(), container.getActiveJobs()) : null;
+		if (container == null) {
+			return null;
+		}
+		Map<String, JobDescriptor> jobs = new LinkedHashMap<>();
+		for (JobDefinition<?> job : container.getJobs()) {
+			jobs.put(job.name(), JobDescriptor.of(job, container.getSettings()));
+		}
+		return new ConsumerDescriptor(container.isRunning(), container.getActiveJobs(), jobs);
 	}
 
 	private static JobState state(String state) {
@@ -289,8 +300,41 @@ public class AsyncQueueEndpoint {
 	 *
 	 * @param running whether it is fetching
 	 * @param activeJobs how many jobs it is running now
+	 * @param jobs the jobs it runs, by name, with the settings each runs with
 	 */
-	public record ConsumerDescriptor(boolean running, int activeJobs) {
+	public record ConsumerDescriptor(boolean running, int activeJobs, Map<String, JobDescriptor> jobs) {
+	}
+
+	/**
+	 * The settings one job runs with: the queue's, except where its {@code @QueueJob} overrides them.
+	 *
+	 * @param handler the handler's class
+	 * @param maxAttempts most executions of the job, the first included
+	 * @param handleTimeout longest execution, {@code 0ms} for no limit
+	 * @param retryBackoff the wait before each retry
+	 * @param overrides which of these the job sets itself, rather than taking the queue's
+	 */
+	public record JobDescriptor(String handler, int maxAttempts, String handleTimeout, String retryBackoff,
+			List<String> overrides) {
+
+		static JobDescriptor of(JobDefinition<?> job, QueueSettings queue) {
+			List<String> overrides = new ArrayList<>(3);
+			if (job.maxAttempts() != null) {
+				overrides.add("maxAttempts");
+			}
+			if (job.handleTimeout() != null) {
+				overrides.add("handleTimeout");
+			}
+			if (job.retryBackoff() != null) {
+				overrides.add("retryBackoff");
+			}
+			return new JobDescriptor(AopProxyUtils.ultimateTargetClass(job.handler()).getName(),
+					(job.maxAttempts() != null) ? job.maxAttempts() : queue.maxAttempts(),
+					SettingsDescriptor.duration((job.handleTimeout() != null) ? job.handleTimeout() : queue.handleTimeout()),
+					SettingsDescriptor.backoff((job.retryBackoff() != null) ? job.retryBackoff() : queue.retryBackoff()),
+					List.copyOf(overrides));
+		}
+
 	}
 
 	/**
@@ -327,7 +371,7 @@ public class AsyncQueueEndpoint {
 					settings.nonRetryableExceptions().stream().map(Class::getName).sorted().toList());
 		}
 
-		private static String backoff(RetryBackoff backoff) {
+		static String backoff(RetryBackoff backoff) {
 			if (backoff instanceof RetryBackoff.Fixed fixed) {
 				return duration(fixed.delay());
 			}

@@ -11,6 +11,8 @@ import java.util.Objects;
 import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.spring.QueueContainer;
+import io.asyncqueue.spring.QueueContainerRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -19,7 +21,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * A {@link HealthIndicator} for async-queue. {@code DOWN} when Redis cannot be reached; otherwise
+ * A {@link HealthIndicator} for async-queue. {@code DOWN} when Redis cannot be reached, or when a queue
+ * this application consumes cannot fetch (Redis refuses its fetches, for example out of memory): that
+ * queue's {@code consumptionProblem} says why. Otherwise
  * {@code UP} with details per queue (job counts by state, paused, closed for pushes, age of the oldest
  * waiting job), unless a queue is past one of its {@link Thresholds thresholds}: then the indicator,
  * and that queue's {@code status} detail, report the configured status ({@code DOWN} or
@@ -37,6 +41,8 @@ public class AsyncQueueHealthIndicator extends AbstractHealthIndicator {
 
 	private final Status exceededStatus;
 
+	private final @Nullable QueueContainerRegistry containers;
+
 	/**
 	 * An indicator with no thresholds: {@code UP} whenever Redis answers.
 	 * @param operations the operations
@@ -46,7 +52,7 @@ public class AsyncQueueHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	/**
-	 * An indicator with thresholds.
+	 * An indicator with thresholds, not looking at consumers.
 	 * @param operations the operations
 	 * @param defaultThresholds the thresholds of every queue not in {@code queueThresholds}
 	 * @param queueThresholds thresholds by queue
@@ -54,7 +60,22 @@ public class AsyncQueueHealthIndicator extends AbstractHealthIndicator {
 	 */
 	public AsyncQueueHealthIndicator(QueueOperations operations, Thresholds defaultThresholds,
 			Map<String, Thresholds> queueThresholds, Status exceededStatus) {
+		this(operations, defaultThresholds, queueThresholds, exceededStatus, null);
+	}
+
+	/**
+	 * An indicator with thresholds.
+	 * @param operations the operations
+	 * @param defaultThresholds the thresholds of every queue not in {@code queueThresholds}
+	 * @param queueThresholds thresholds by queue
+	 * @param exceededStatus the status when a queue is past a threshold
+	 * @param containers this application's consumers, whose consumption problems turn the indicator
+	 * {@code DOWN}, or {@code null} for none
+	 */
+	public AsyncQueueHealthIndicator(QueueOperations operations, Thresholds defaultThresholds,
+			Map<String, Thresholds> queueThresholds, Status exceededStatus, @Nullable QueueContainerRegistry containers) {
 		super("async-queue health check failed");
+		this.containers = containers;
 		this.operations = Objects.requireNonNull(operations, "operations");
 		this.defaultThresholds = Objects.requireNonNull(defaultThresholds, "defaultThresholds");
 		this.queueThresholds = Map.copyOf(queueThresholds);
@@ -87,14 +108,28 @@ public class AsyncQueueHealthIndicator extends AbstractHealthIndicator {
 			}
 			List<String> problems = problems(this.queueThresholds.getOrDefault(name, this.defaultThresholds), counts,
 					oldestWaiting);
-			details.put("status", problems.isEmpty() ? Status.UP.getCode() : this.exceededStatus.getCode());
+			Status queueStatus = problems.isEmpty() ? Status.UP : this.exceededStatus;
+			String consumptionProblem = consumptionProblem(name);
+			if (consumptionProblem != null) {
+				// DOWN whatever threshold-status says: the queue is not being worked off at all
+				details.put("consumptionProblem", consumptionProblem);
+				queueStatus = Status.DOWN;
+			}
+			details.put("status", queueStatus.getCode());
 			if (!problems.isEmpty()) {
 				details.put("problems", problems);
-				status = this.exceededStatus;
+			}
+			if (!Status.DOWN.equals(status) && !Status.UP.equals(queueStatus)) {
+				status = queueStatus;
 			}
 			queues.put(name, details);
 		}
 		builder.status(status).withDetail("queues", queues);
+	}
+
+	private @Nullable String consumptionProblem(String queue) {
+		QueueContainer container = (this.containers != null) ? this.containers.getContainer(queue) : null;
+		return (container != null) ? container.getConsumptionProblem() : null;
 	}
 
 	private static List<String> problems(Thresholds thresholds, QueueCounts counts, @Nullable Duration oldestWaiting) {

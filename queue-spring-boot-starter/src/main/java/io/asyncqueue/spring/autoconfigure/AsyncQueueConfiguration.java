@@ -34,7 +34,9 @@ class AsyncQueueConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Queues asyncQueueQueues(AsyncQueueProperties properties, ObjectProvider<QueueSettingsCustomizer> customizers) {
+	Queues asyncQueueQueues(AsyncQueueProperties properties, ObjectProvider<QueueSettingsCustomizer> customizers,
+			Environment environment) {
+		UnknownPropertyCheck.check(environment);
 		return new QueueSettingsFactory(properties, customizers.orderedStream().toList()).createQueues();
 	}
 

@@ -55,9 +55,12 @@ final class LettuceClientFactory {
 
 	private final Duration commandTimeout;
 
+	private final @Nullable String username;
+
 	LettuceClientFactory(DataRedisConnectionDetails connectionDetails, DataRedisProperties properties) {
 		this.properties = properties;
 		this.sslBundle = connectionDetails.getSslBundle();
+		this.username = connectionDetails.getUsername();
 		String url = properties.getUrl();
 		this.ssl = this.sslBundle != null || (StringUtils.hasText(url) && url.trim().startsWith("rediss:"));
 		this.commandTimeout = (properties.getTimeout() != null) ? properties.getTimeout()
@@ -103,6 +106,11 @@ final class LettuceClientFactory {
 	/** Where the client connects, credentials masked. */
 	String description() {
 		return this.uris.stream().map(RedisURI::toString).collect(Collectors.joining(", "));
+	}
+
+	/** The ACL user the client authenticates as, or {@code null} for the default user. */
+	@Nullable String username() {
+		return StringUtils.hasText(this.username) ? this.username : null;
 	}
 
 	Duration shutdownTimeout() {

@@ -95,13 +95,12 @@ final class QueueContainerFactory {
 		if (Threading.VIRTUAL.isActive(this.environment)) {
 			builder.threadFactory(ThreadFactories.virtual("async-queue-" + queue.name() + "-"));
 		}
-		jobs.forEach(builder::job);
 		this.listeners.forEach(builder::listener);
 		for (QueueWorkerCustomizer customizer : this.customizers) {
 			customizer.customize(queue, builder);
 		}
 		boolean autoStartup = new QueueSettingsFactory(this.properties, List.of()).isAutoStartup(queue.name());
-		return new QueueContainer(builder, this.eventPublisher, autoStartup, stopTimeout(queue, phaseTimeout));
+		return new QueueContainer(builder, jobs, this.eventPublisher, autoStartup, stopTimeout(queue, phaseTimeout));
 	}
 
 	/**

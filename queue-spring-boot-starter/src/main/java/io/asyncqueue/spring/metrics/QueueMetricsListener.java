@@ -24,14 +24,17 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code asyncqueue.jobs} (counter; tags {@code queue}, {@code job}, {@code outcome}): executions by
  * how they ended ({@code success}, {@code retried}, {@code failed}, {@code timed_out}, {@code requeued},
  * {@code dropped}, {@code released}, {@code lease_lost}), plus jobs this process found {@code stalled}
- * (their worker died; tagged {@code job=unknown}) and unreadable jobs parked as {@code failed};</li>
+ * (their worker died; tagged {@code job=unknown}) and unreadable jobs parked as {@code failed} (tagged
+ * {@code job=unknown}, whatever name they carry);</li>
  * <li>{@code asyncqueue.job.duration} (timer; tags {@code queue}, {@code job}, {@code outcome}): how long
  * each execution ran;</li>
  * <li>{@code asyncqueue.job.wait} (timer; tags {@code queue}, {@code job}): from the push to the start of
  * the first attempt, by the producer's and this process's clocks; includes a requested delay.</li>
  * </ul>
  *
- * Meters are created once per queue, job and outcome, and cached.
+ * Meters are created once per queue, job and outcome, and cached. Tag values never come from Redis
+ * data: the {@code job} tag is the name of a job this application handles, or {@code unknown}, so the
+ * number of time series is bounded by the application's own jobs.
  *
  * @since 0.1.0
  */
@@ -96,7 +99,9 @@ public class QueueMetricsListener implements QueueListener {
 	@Override
 	public void failed(JobInfo job, Throwable failure) {
 		if (failure instanceof UnreadableJobException) {
-			meters(job.queue(), job.jobName()).counter(JobOutcome.FAILED).increment();
+			// its name is whatever Redis held (a job this application does not know, or garbage): as a
+			// tag value it would make one time series per name
+			meters(job.queue(), UNKNOWN_JOB).counter(JobOutcome.FAILED).increment();
 		}
 	}
 

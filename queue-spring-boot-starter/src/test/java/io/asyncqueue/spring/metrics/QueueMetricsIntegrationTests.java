@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.core.PushResult;
+import io.asyncqueue.core.QueueClient;
 import io.asyncqueue.core.scripts.QueueKeys;
 import io.asyncqueue.spring.QueueContainerRegistry;
 import io.asyncqueue.spring.QueueTemplate;
@@ -109,6 +111,27 @@ class QueueMetricsIntegrationTests {
 				assertThat(depth(meters, "slow", "failed")).isEqualTo(1);
 				assertThat(depth(meters, "orders", "waiting")).isZero();
 				assertThat(meters.find(QueueDepthMetrics.QUEUE_JOBS).gauges()).hasSize(4 * 5);
+			});
+	}
+
+	@Test
+	void jobNamesFromRedisThatNoJobHasAreTaggedUnknown() {
+		this.runner.withBean(Recorder.class)
+			.withBean(CreateOrderJob.class)
+			.withPropertyValues("async-queue.metrics.queue-depth-interval=0",
+					"async-queue.queues.orders.channel=metrics:forged")
+			.run((context) -> {
+				QueueClient client = context.getBean(QueueTemplate.class).getQueueClient();
+				for (int i = 0; i < 5; i++) {
+					client.push("orders", "forged-" + i, "x", PushOptions.now());
+				}
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				await().atMost(WAIT)
+					.untilAsserted(() -> assertThat(count(meters, "orders", "unknown", "failed")).isEqualTo(5));
+				assertThat(meters.getMeters()).flatExtracting((meter) -> meter.getId().getTags())
+					.filteredOn((tag) -> tag.getKey().equals("job"))
+					.extracting((tag) -> tag.getValue())
+					.allMatch((job) -> job.equals("unknown") || job.equals("CreateOrderJob"));
 			});
 	}
 

@@ -6,10 +6,12 @@ import java.util.Map;
 
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.spring.AsyncQueueConfigurationException;
+import io.asyncqueue.spring.QueueContainerRegistry;
 import io.asyncqueue.spring.actuate.AsyncQueueHealthIndicator;
 import io.asyncqueue.spring.actuate.AsyncQueueHealthIndicator.Thresholds;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueAutoConfiguration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -39,7 +41,7 @@ public final class AsyncQueueHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "asyncQueueHealthIndicator")
 	AsyncQueueHealthIndicator asyncQueueHealthIndicator(QueueOperations operations,
-			AsyncQueueHealthIndicatorProperties properties) {
+			AsyncQueueHealthIndicatorProperties properties, ObjectProvider<QueueContainerRegistry> containers) {
 		Thresholds defaults = new Thresholds(properties.getMaxFailed(), properties.getMaxWaitingAge());
 		Map<String, Thresholds> queues = new LinkedHashMap<>();
 		properties.getQueues().forEach((name, queue) -> {
@@ -55,7 +57,7 @@ public final class AsyncQueueHealthContributorAutoConfiguration {
 							(queue.getMaxWaitingAge() != null) ? queue.getMaxWaitingAge() : defaults.maxWaitingAge()));
 		});
 		String status = properties.getThresholdStatus().trim().toUpperCase(Locale.ROOT).replace('-', '_');
-		return new AsyncQueueHealthIndicator(operations, defaults, queues, new Status(status));
+		return new AsyncQueueHealthIndicator(operations, defaults, queues, new Status(status), containers.getIfUnique());
 	}
 
 }

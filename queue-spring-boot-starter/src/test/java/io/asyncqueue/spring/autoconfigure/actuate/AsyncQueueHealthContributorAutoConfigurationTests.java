@@ -4,12 +4,19 @@ import java.util.Map;
 
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.spring.AsyncQueueConfigurationException;
+import io.asyncqueue.spring.QueueContainerRegistry;
 import io.asyncqueue.spring.QueueTemplate;
+import io.asyncqueue.spring.TestJobs.Recorder;
 import io.asyncqueue.spring.TestJobs.CreateOrder;
 import io.asyncqueue.spring.TestJobs.CreateOrderJob;
 import io.asyncqueue.spring.actuate.AsyncQueueHealthIndicator;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueAutoConfiguration;
 import io.asyncqueue.test.EmbeddedRedis;
+import io.asyncqueue.test.RedisServer;
+import io.lettuce.core.AclCategory;
+import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -74,6 +81,40 @@ class AsyncQueueHealthContributorAutoConfigurationTests {
 							.contains("the oldest waiting job has waited");
 					});
 				});
+	}
+
+	@Test
+	void aQueueWhoseConsumerCannotFetchTurnsItDownAndSaysWhy(RedisServer redis) {
+		// a user that may read but not write: counts answer, every fetch is refused, as at maxmemory
+		RedisClient admin = RedisClient.create(redis.uri());
+		try (StatefulRedisConnection<String, String> connection = admin.connect()) {
+			connection.sync().aclSetuser("health-read-only", AclSetuserArgs.Builder.on()
+				.addPassword("pw")
+				.allKeys()
+				.allChannels()
+				.allCommands()
+				.removeCategory(AclCategory.WRITE));
+		}
+		finally {
+			admin.shutdown();
+		}
+		this.runner.withBean(Recorder.class)
+			.withBean(CreateOrderJob.class)
+			.withPropertyValues("async-queue.consumer.enabled=true", "async-queue.queues.orders.channel=health:refused",
+					"spring.data.redis.username=health-read-only", "spring.data.redis.password=pw",
+					"management.health.asyncqueue.threshold-status=out-of-service")
+			.run((context) -> {
+				AsyncQueueHealthIndicator indicator = context.getBean(AsyncQueueHealthIndicator.class);
+				await().untilAsserted(() -> {
+					Health health = indicator.health(true);
+					assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+					assertThat(queue(health, "orders")).containsEntry("status", "DOWN");
+					assertThat(queue(health, "orders").get("consumptionProblem")).asString()
+						.contains("can't run this command");
+				});
+				context.getBean(QueueContainerRegistry.class).stop();
+				assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+			});
 	}
 
 	@Test

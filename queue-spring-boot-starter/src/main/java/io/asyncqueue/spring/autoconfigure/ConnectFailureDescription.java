@@ -1,0 +1,58 @@
+package io.asyncqueue.spring.autoconfigure;
+
+import java.security.cert.CertificateException;
+
+import javax.net.ssl.SSLException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Says why a connection to Redis failed in one line that leads with the root cause: Lettuce reports
+ * "Unable to connect to host:port" and leaves a refused password or an untrusted certificate two or
+ * three causes deep, where a log line or an HTTP error body does not show it.
+ */
+final class ConnectFailureDescription {
+
+	private ConnectFailureDescription() {
+	}
+
+	/**
+	 * Describe a failed connect attempt.
+	 * @param failure what the client threw
+	 * @param redis where it connected, credentials masked
+	 * @param user the ACL user it authenticated as, or {@code null} for the default user
+	 * @return the description, root cause first
+	 */
+	static String describe(Throwable failure, String redis, @Nullable String user) {
+		Throwable root = failure;
+		SSLException tls = null;
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			root = cause;
+			if (tls == null && cause instanceof SSLException ssl) {
+				tls = ssl;
+			}
+		}
+		String message = String.valueOf(root.getMessage());
+		if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.startsWith("ERR invalid password")
+				|| message.startsWith("ERR AUTH")) {
+			String who = (user != null) ? "user '" + user + "'" : "the default user";
+			return "Redis at " + redis + " refused the password for " + who + ": " + message
+					+ "; check spring.data.redis.password" + ((user != null) ? " and spring.data.redis.username" : "");
+		}
+		if (tls != null) {
+			String detail = String.valueOf(tls.getMessage());
+			if (detail.contains("No subject alternative") || detail.contains("No name matching")) {
+				return "Redis at " + redis + " presented a TLS certificate that does not match the host name: " + detail
+						+ "; connect with a host name the certificate names, or have the certificate name this host";
+			}
+			if (detail.contains("PKIX") || detail.contains("certificat") || root instanceof CertificateException
+					|| root.getClass().getName().startsWith("sun.security")) {
+				return "Redis at " + redis + " presented a TLS certificate this application does not trust (a certificate "
+						+ "problem): " + detail + "; trust its CA with an SSL bundle (spring.data.redis.ssl.bundle)";
+			}
+			return "TLS handshake with Redis at " + redis + " failed: " + detail;
+		}
+		return "Could not connect to Redis at " + redis + ": " + message;
+	}
+
+}

@@ -1,0 +1,168 @@
+package io.asyncqueue.spring.autoconfigure;
+
+import java.beans.PropertyDescriptor;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.asyncqueue.spring.AsyncQueueConfigurationException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.BeanUtils;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.Environment;
+
+/**
+ * Refuses a key under {@code async-queue.*} that no property has, such as a misspelt
+ * {@code async-queue.queues.orders.concurency}, which binding alone would silently ignore. Spring Boot's
+ * binder decides what is unknown (with the {@link NoUnboundElementsBindHandler}, so every relaxed form
+ * of a real key, environment variables included, is accepted); this class names the nearest real key.
+ */
+final class UnknownPropertyCheck {
+
+	private static final String PREFIX = "async-queue";
+
+	private UnknownPropertyCheck() {
+	}
+
+	/**
+	 * Fail when the environment sets a key under {@code async-queue} that no property has.
+	 * @param environment the environment
+	 * @throws AsyncQueueConfigurationException naming the first unknown key and the nearest real one
+	 */
+	static void check(Environment environment) {
+		try {
+			Binder.get(environment)
+				.bind(PREFIX, Bindable.ofInstance(new AsyncQueueProperties()),
+						new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+		}
+		catch (BindException ex) {
+			if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+				ConfigurationProperty first = unbound.getUnboundProperties()
+					.stream()
+					.min(Comparator.comparing((property) -> property.getName().toString()))
+					.orElseThrow();
+				// as the documentation spells the prefix, also when the key came from ASYNCQUEUE_... variables
+				throw unknown(ConfigurationPropertyName.of(PREFIX).append(first.getName().subName(1)));
+			}
+			// any other binding failure is reported by the binding of the properties bean itself
+		}
+	}
+
+	static AsyncQueueConfigurationException unknown(ConfigurationPropertyName name) {
+		Class<?> type = AsyncQueueProperties.class;
+		StringBuilder parent = new StringBuilder(PREFIX);
+		String what = "async-queue";
+		int index = 1;
+		while (index < name.getNumberOfElements()) {
+			String element = name.getElement(index, Form.UNIFORM);
+			Map<String, PropertyDescriptor> properties = properties(type);
+			PropertyDescriptor property = properties.get(element);
+			if (property == null) {
+				return unknownElement(name, parent.toString(), what, name.getElement(index, Form.ORIGINAL),
+						properties);
+			}
+			String dashed = DataObjectPropertyName.toDashedForm(property.getName());
+			parent.append('.').append(dashed);
+			ResolvableType propertyType = ResolvableType.forMethodReturnType(property.getReadMethod());
+			if (Map.class.isAssignableFrom(propertyType.toClass()) && index + 1 < name.getNumberOfElements()) {
+				String key = name.getElement(index + 1, Form.ORIGINAL);
+				parent.append('.').append(key);
+				what = "queue '" + key + "'";
+				type = propertyType.asMap().getGeneric(1).toClass();
+				index += 2;
+				continue;
+			}
+			if (propertyType.toClass().getEnclosingClass() != AsyncQueueProperties.class) {
+				break; // a value (a number, a duration, a list), not a group of settings
+			}
+			what = parent.toString();
+			type = propertyType.toClass();
+			index++;
+		}
+		return new AsyncQueueConfigurationException(name.toString(),
+				"Unknown property " + name + ": " + parent + " takes no nested keys.",
+				"Remove " + name + ", or set " + parent + " itself.");
+	}
+
+	private static AsyncQueueConfigurationException unknownElement(ConfigurationPropertyName name, String parent,
+			String what, String element, Map<String, PropertyDescriptor> properties) {
+		String valid = properties.values()
+			.stream()
+			.map((property) -> DataObjectPropertyName.toDashedForm(property.getName()))
+			.collect(Collectors.joining(", "));
+		String nearest = nearest(element, properties);
+		String description = "Unknown property " + name + ": '" + element + "' is not a setting of " + what
+				+ ((nearest != null) ? "; did you mean '" + nearest + "'?" : ".");
+		String action = ((nearest != null) ? "Rename it to " + parent + "." + nearest + ", or remove it."
+				: "Remove it, or use one of the settings of " + what + ".") + " The settings under " + parent + " are: "
+				+ valid + ".";
+		return new AsyncQueueConfigurationException(name.toString(), description, action);
+	}
+
+	private static @Nullable String nearest(String element, Map<String, PropertyDescriptor> properties) {
+		String typed = uniform(element);
+		String best = null;
+		int bestDistance = Integer.MAX_VALUE;
+		for (PropertyDescriptor property : properties.values()) {
+			String dashed = DataObjectPropertyName.toDashedForm(property.getName());
+			String candidate = uniform(dashed);
+			// a word cut short or spelt out (max, maximum) is as near as a typo
+			boolean abbreviation = Math.min(typed.length(), candidate.length()) >= 3
+					&& (typed.startsWith(candidate) || candidate.startsWith(typed));
+			int distance = abbreviation ? 1 : distance(typed, candidate);
+			if (distance < bestDistance) {
+				best = dashed;
+				bestDistance = distance;
+			}
+		}
+		// a few typing mistakes, not a different word
+		return (best != null && bestDistance <= Math.max(2, typed.length() / 3)) ? best : null;
+	}
+
+	private static Map<String, PropertyDescriptor> properties(Class<?> type) {
+		Map<String, PropertyDescriptor> properties = new LinkedHashMap<>();
+		for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(type)) {
+			if (property.getReadMethod() != null && !property.getName().equals("class")) {
+				properties.put(uniform(property.getName()), property);
+			}
+		}
+		return properties;
+	}
+
+	private static String uniform(String name) {
+		return ConfigurationPropertyName.adapt(name, '.').getElement(0, Form.UNIFORM);
+	}
+
+	/** Levenshtein distance. */
+	private static int distance(String a, String b) {
+		int[] previous = new int[b.length() + 1];
+		int[] current = new int[b.length() + 1];
+		for (int j = 0; j <= b.length(); j++) {
+			previous[j] = j;
+		}
+		for (int i = 1; i <= a.length(); i++) {
+			current[0] = i;
+			for (int j = 1; j <= b.length(); j++) {
+				int substitution = previous[j - 1] + ((a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1);
+				current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+			}
+			int[] swap = previous;
+			previous = current;
+			current = swap;
+		}
+		return previous[b.length()];
+	}
+
+}
