@@ -34,6 +34,8 @@ public final class QueueClient {
 
 	private final Map<String, String[]> keys = new ConcurrentHashMap<>();
 
+	private final GuardedPushes guarded;
+
 	/** Pushes by queue channel, grouped while a call is in flight. */
 	private final Map<String, ScriptBatcher<List<PushResult>>> pushes = new ConcurrentHashMap<>();
 
@@ -47,6 +49,7 @@ public final class QueueClient {
 		this.redis = redis;
 		this.serializer = serializer;
 		this.queues = queues;
+		this.guarded = new GuardedPushes(redis);
 	}
 
 	/**
@@ -81,6 +84,9 @@ public final class QueueClient {
 	 * @return the result, completed exceptionally on failure
 	 */
 	public CompletableFuture<PushResult> pushAsync(String queue, String jobName, Object payload, PushOptions options) {
+		if (options != null && options.guard() != null) {
+			return guardedPushAsync(queue, new PushRequest(jobName, payload, options));
+		}
 		return pushAllAsync(queue, List.of(new PushRequest(jobName, payload, options)))
 			.thenApply((results) -> results.get(0));
 	}
@@ -107,6 +113,10 @@ public final class QueueClient {
 		}
 		CompletableFuture<List<PushResult>> reply;
 		try {
+			if (requests.stream().anyMatch((request) -> request.options().guard() != null)) {
+				throw new IllegalArgumentException("A guarded push goes alone: push it with push(..) or pushAsync(..), "
+						+ "not in a pushAll of " + requests.size() + " job(s)");
+			}
 			QueueSettings settings = this.queues.get(queue);
 			// serialized and checked here, on the caller's thread: a payload that is refused fails alone
 			String[] records = arguments(settings, requests);
@@ -122,6 +132,39 @@ public final class QueueClient {
 			}
 			return results;
 		});
+	}
+
+	private CompletableFuture<PushResult> guardedPushAsync(String queue, PushRequest request) {
+		CompletableFuture<PushResult> reply;
+		try {
+			QueueSettings settings = this.queues.get(queue);
+			reply = this.guarded.push(settings, keys(settings), arguments(settings, List.of(request)),
+					request.options().guard());
+		}
+		catch (RuntimeException ex) {
+			reply = CompletableFuture.failedFuture(ex);
+		}
+		return reply.handle((result, failure) -> {
+			if (failure != null) {
+				throw pushFailure(queue, 1, rootCause(failure));
+			}
+			return result;
+		});
+	}
+
+	/**
+	 * A key for a {@link PushGuard} of pushes to this queue: in the queue's Redis Cluster hash slot, and
+	 * never one of the queue's own keys. For example {@code guardKey("orders", "stock:item-1")} is
+	 * {@code {async-queue:orders}:guard:stock:item-1}.
+	 * @param queue a declared queue
+	 * @param name the application's name for the key
+	 * @return the key
+	 */
+	public String guardKey(String queue, String name) {
+		if (name == null || name.isEmpty()) {
+			throw new IllegalArgumentException("A guard key's name must not be empty");
+		}
+		return QueueKeys.guardPrefix(this.queues.get(queue).channel()) + name;
 	}
 
 	private ScriptBatcher<List<PushResult>> pushBatcher(QueueSettings settings) {
