@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Scenario 7, issue 13: a flash sale killed at any moment loses no order. {@link ShopApplication} (the
+ * Scenario 6, issue 13: a flash sale killed at any moment loses no order. {@link ShopApplication} (the
  * starter, a guarded push that takes a unit and queues its order in one script, orders in an H2 file written
  * with {@code WRITE_DELAY=0}) sells {@value #UNITS} units to buyer threads; its JVM is killed with SIGKILL at
  * random moments {@value #KILLS} times and started again on the same Redis and database, then left to sell out
@@ -110,7 +110,7 @@ class ShopKillIT extends ItSupport {
 		assertThat(orders).as("orders written = units taken (no oversell)").isEqualTo(UNITS);
 		assertThat(state.failed() + state.timeout()).as("jobs failed or parked").isZero();
 
-		Guarantees.record(7, "flash sale (starter, guarded push, H2 file with WRITE_DELAY=0): application JVM killed"
+		Guarantees.record(6, "flash sale (starter, guarded push, H2 file with WRITE_DELAY=0): application JVM killed"
 				+ " with kill -9 at random moments " + KILLS + " times, restarted on the same Redis and database",
 				String.format("%,d purchase attempts, %,d accepted", attempts, accepted.size()), takenWithoutOrder.size(),
 				duplicates + " orders", UNITS + " units taken = " + orders + " orders written, no oversell; sold out and"
