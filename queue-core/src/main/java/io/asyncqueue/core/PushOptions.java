@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public final class PushOptions {
 
-	private static final PushOptions NOW = new PushOptions(Duration.ZERO, null, null, Map.of());
+	private static final PushOptions NOW = new PushOptions(Duration.ZERO, null, null, Map.of(), null);
 
 	private final Duration delay;
 
@@ -28,11 +28,14 @@ public final class PushOptions {
 
 	private final Map<String, String> headers;
 
-	private PushOptions(Duration delay, Instant at, String uniqueId, Map<String, String> headers) {
+	private final PushGuard guard;
+
+	private PushOptions(Duration delay, Instant at, String uniqueId, Map<String, String> headers, PushGuard guard) {
 		this.delay = delay;
 		this.at = at;
 		this.uniqueId = uniqueId;
 		this.headers = headers;
+		this.guard = guard;
 	}
 
 	/** Due now. */
@@ -68,6 +71,16 @@ public final class PushOptions {
 	}
 
 	/**
+	 * Due now, pushed only if the guard accepts, in the same Redis script.
+	 * @param guard the guard
+	 * @return the options
+	 * @see PushGuard
+	 */
+	public static PushOptions guardedBy(PushGuard guard) {
+		return NOW.guard(guard);
+	}
+
+	/**
 	 * A copy due after a delay.
 	 * @param delay the delay, zero or positive
 	 * @return the copy
@@ -77,7 +90,7 @@ public final class PushOptions {
 		if (delay.isNegative()) {
 			throw new IllegalArgumentException("delay must not be negative, was " + delay);
 		}
-		return new PushOptions(delay, null, this.uniqueId, this.headers);
+		return new PushOptions(delay, null, this.uniqueId, this.headers, this.guard);
 	}
 
 	/**
@@ -87,7 +100,7 @@ public final class PushOptions {
 	 */
 	public PushOptions withAt(Instant at) {
 		Objects.requireNonNull(at, "at");
-		return new PushOptions(Duration.ZERO, at, this.uniqueId, this.headers);
+		return new PushOptions(Duration.ZERO, at, this.uniqueId, this.headers, this.guard);
 	}
 
 	/**
@@ -100,7 +113,7 @@ public final class PushOptions {
 		if (uniqueId != null && uniqueId.isEmpty()) {
 			throw new IllegalArgumentException("uniqueId must not be empty");
 		}
-		return new PushOptions(this.delay, this.at, uniqueId, this.headers);
+		return new PushOptions(this.delay, this.at, uniqueId, this.headers, this.guard);
 	}
 
 	/**
@@ -112,7 +125,18 @@ public final class PushOptions {
 	public PushOptions header(String name, String value) {
 		Map<String, String> headers = new LinkedHashMap<>(this.headers);
 		headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-		return new PushOptions(this.delay, this.at, this.uniqueId, Map.copyOf(headers));
+		return new PushOptions(this.delay, this.at, this.uniqueId, Map.copyOf(headers), this.guard);
+	}
+
+	/**
+	 * A copy pushed only if the guard accepts, in the same Redis script. A guarded push goes to Redis alone
+	 * (not grouped with other threads' pushes), and cannot be part of a {@code pushAll}.
+	 * @param guard the guard, or {@code null} for none
+	 * @return the copy
+	 * @see PushGuard
+	 */
+	public PushOptions guard(PushGuard guard) {
+		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, guard);
 	}
 
 	/** The delay, zero when due now or at an instant. */
@@ -135,10 +159,15 @@ public final class PushOptions {
 		return this.headers;
 	}
 
+	/** The guard, or {@code null}. */
+	public PushGuard guard() {
+		return this.guard;
+	}
+
 	@Override
 	public String toString() {
 		return "PushOptions[delay=" + this.delay + ", at=" + this.at + ", uniqueId=" + this.uniqueId + ", headers="
-				+ this.headers + "]";
+				+ this.headers + ", guard=" + this.guard + "]";
 	}
 
 }

@@ -34,6 +34,7 @@ import org.jspecify.annotations.Nullable;
  * queueTemplate.push(CreateOrderJob.class, new CreateOrder("u1", 42));
  * queueTemplate.push(CreateOrderJob.class, order, PushOptions.delay(Duration.ofMinutes(1)).uniqueId("u1-42"));
  * queueTemplate.onQueue("orders-bulk").pushAll(CreateOrderJob.class, orders);
+ * queueTemplate.push(CreateOrderJob.class, order, PushOptions.guardedBy(takeOneUnit)); // see PushGuard
  * }</pre>
  *
  * <p>Only the job's class is needed, not a bean of it, so an application without consumers pushes to
@@ -269,6 +270,17 @@ public class QueueTemplate {
 	 */
 	public JobMetadata metadata(Class<?> job) {
 		return this.metadata.computeIfAbsent(job, (type) -> JobMetadata.of(type, this.placeholderResolver));
+	}
+
+	/**
+	 * A key for a {@link io.asyncqueue.core.PushGuard PushGuard} of pushes of this job: in its queue's Redis
+	 * Cluster hash slot, and never one of the queue's own keys.
+	 * @param job the job class, whose queue (or this template's) the key belongs to
+	 * @param name the application's name for the key, such as {@code stock:item-1}
+	 * @return the key, such as {@code {async-queue:orders}:guard:stock:item-1}
+	 */
+	public String guardKey(Class<? extends Job<?>> job, String name) {
+		return this.client.guardKey(queue(metadata(job)), name);
 	}
 
 	/** The engine's client, to push by job name without the job's class. */

@@ -60,6 +60,16 @@ public record QueueKeys(String waiting, String delayed, String reserved, String 
 				prefix + "errors", prefix + "unique", prefix + "control", prefix + "tokens", prefix + "fence");
 	}
 
+	/**
+	 * The prefix of every {@linkplain PushGuard guard} key of a channel: the queue's hash tag, so a guard runs
+	 * in the queue's Redis Cluster slot, then {@code guard:}, a part no key of the queue ever uses.
+	 * @param channel the channel (no braces)
+	 * @return {@code {channel}:guard:}
+	 */
+	public static String guardPrefix(String channel) {
+		return "{" + channel + "}:guard:";
+	}
+
 	/** Every key, in the order the scripts expect them. */
 	public List<String> all() {
 		return List.of(this.waiting, this.delayed, this.reserved, this.failed, this.timeout, this.marker, this.jobs,
