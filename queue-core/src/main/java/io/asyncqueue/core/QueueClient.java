@@ -163,7 +163,7 @@ public final class QueueClient {
 							settings.maxPayloadSize());
 				}
 			}
-			args[i++] = JobIds.next();
+			args[i++] = (options.jobId() != null) ? options.jobId() : JobIds.next();
 			args[i++] = envelope;
 			args[i++] = Long.toString(options.delay().toMillis());
 			args[i++] = (options.at() != null) ? Long.toString(Math.max(options.at().toEpochMilli(), 1)) : "0";
