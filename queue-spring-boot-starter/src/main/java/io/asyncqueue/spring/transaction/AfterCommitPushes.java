@@ -99,9 +99,9 @@ final class AfterCommitPushes implements TransactionSynchronization {
 			.distinct()
 			.toList();
 		logger.error("The transaction committed but " + jobIds.size() + " job(s) it pushed to queue '" + queue
-				+ "' were NOT pushed: " + cause.getMessage() + ". Job ids " + jobIds + ", payload types " + payloadTypes
-				+ ". The data is committed and these jobs will not run unless pushed again "
-				+ "(use QueueOutbox for pushes that must survive Redis being down at commit)", cause);
+				+ "' were NOT pushed (job ids " + jobIds + ", payload types " + payloadTypes + "): " + cause.getMessage()
+				+ " -- the data is committed and these jobs will not run unless pushed again "
+				+ "(QueueOutbox keeps pushes that must survive Redis being down at commit)", cause);
 		QueueException failure = new QueueException("The transaction committed but the push to queue '" + queue
 				+ "' failed: " + cause.getMessage(), cause);
 		pushes.forEach((push) -> push.completion().completeExceptionally(failure));

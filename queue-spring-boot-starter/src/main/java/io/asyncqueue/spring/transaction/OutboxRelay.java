@@ -237,24 +237,27 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Stop relaying: a round under way finishes, and the lease is given up so that another instance
+	 * takes over at once.
+	 */
 	@Override
 	public void stop() {
 		this.lifecycle.lock();
 		try {
 			ScheduledExecutorService executor = this.executor;
-			if (executor == null) {
-				return;
-			}
 			this.executor = null;
-			// a round under way finishes: stopping between a push and its row's deletion would only cost a retry
-			executor.shutdown();
-			try {
-				if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-					executor.shutdownNow();
+			if (executor != null) {
+				// stopping between a push and its row's deletion would only cost a retry, but there is no need
+				executor.shutdown();
+				try {
+					if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+						executor.shutdownNow();
+					}
 				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
 			}
 			try {
 				this.lease.release();

@@ -4,12 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.asyncqueue.core.PushResult;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.spring.QueueTemplate;
-import io.asyncqueue.spring.event.PushFailedAfterCommitEvent;
 import io.asyncqueue.spring.transaction.TransactionTestJobs.MailJob;
 import io.asyncqueue.spring.transaction.TransactionTestJobs.Ship;
 import io.asyncqueue.spring.transaction.TransactionTestJobs.ShipJob;
@@ -21,8 +19,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -40,29 +36,15 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 		properties = { "spring.datasource.url=jdbc:h2:mem:after-commit;DB_CLOSE_DELAY=-1",
 				"async-queue.consumer.enabled=false", "async-queue.queues.tx-orders.channel=tx:after-commit:orders",
 				"async-queue.queues.tx-mail.channel=tx:after-commit:mail" })
-class AfterCommitPushIntegrationTests {
+class AfterCommitPushIntegrationTests extends TransactionTestSupport {
 
 	private static final String ORDERS = "tx:after-commit:orders";
 
 	private static final String MAIL = "tx:after-commit:mail";
 
-	@Autowired
-	private QueueTemplate queueTemplate;
-
-	@Autowired
-	private TransactionTemplate transaction;
-
-	@Autowired
-	private JdbcTemplate jdbc;
-
-	@Autowired
-	private RedisConnector redis;
-
 	@BeforeEach
-	void emptyQueues() {
-		TransactionTestJobs.empty(this.redis, ORDERS, MAIL);
-		this.jdbc.execute("CREATE TABLE IF NOT EXISTS orders (id BIGINT PRIMARY KEY)");
-		this.jdbc.execute("DELETE FROM orders");
+	void emptyQueuesAndOrders() {
+		emptyOrdersAndQueues(ORDERS, MAIL);
 	}
 
 	@Test
@@ -90,7 +72,7 @@ class AfterCommitPushIntegrationTests {
 			return future;
 		});
 		assertThat(waiting(ORDERS)).isEmpty();
-		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM orders", Long.class)).isZero();
+		assertThat(orders()).isZero();
 		assertThat(async).failsWithin(Duration.ZERO).withThrowableThat().withMessageContaining("discarded");
 	}
 
@@ -166,29 +148,9 @@ class AfterCommitPushIntegrationTests {
 					(status) -> this.queueTemplate.push(MailJob.class, "x".repeat(2 * 1024 * 1024))));
 	}
 
-	private List<String> waiting(String channel) {
-		return TransactionTestJobs.waiting(this.redis, channel);
-	}
-
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class App {
-
-		@Bean
-		FailedPushes failedPushes() {
-			return new FailedPushes();
-		}
-
-	}
-
-	static class FailedPushes {
-
-		final List<PushFailedAfterCommitEvent> events = new CopyOnWriteArrayList<>();
-
-		@EventListener
-		void on(PushFailedAfterCommitEvent event) {
-			this.events.add(event);
-		}
 
 	}
 

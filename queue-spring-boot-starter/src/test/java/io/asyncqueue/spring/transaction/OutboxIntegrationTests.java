@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.PushOptions;
@@ -39,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 				"async-queue.queues.tx-orders.channel=tx:outbox:orders", "async-queue.queues.tx-mail.channel=tx:outbox:mail",
 				"async-queue.outbox.enabled=true", "async-queue.outbox.key-prefix=tx:outbox",
 				"async-queue.outbox.relay-interval=200ms", "async-queue.outbox.lease-duration=2s" })
-class OutboxIntegrationTests {
+class OutboxIntegrationTests extends TransactionTestSupport {
 
 	private static final String ORDERS = "tx:outbox:orders";
 
@@ -48,23 +47,9 @@ class OutboxIntegrationTests {
 	@Autowired
 	private QueueOutbox outbox;
 
-	@Autowired
-	private TransactionTemplate transaction;
-
-	@Autowired
-	private JdbcTemplate jdbc;
-
-	@Autowired
-	private RedisConnector redis;
-
-	@Autowired
-	private JobSerializer serializer;
-
 	@BeforeEach
-	void emptyQueues() {
-		TransactionTestJobs.empty(this.redis, ORDERS);
-		this.jdbc.execute("CREATE TABLE IF NOT EXISTS orders (id BIGINT PRIMARY KEY)");
-		this.jdbc.execute("DELETE FROM orders");
+	void emptyQueuesAndOrders() {
+		emptyOrdersAndQueues(ORDERS);
 	}
 
 	@Test
@@ -125,30 +110,16 @@ class OutboxIntegrationTests {
 		assertThat(outboxRows()).isZero();
 	}
 
-	private long outboxRows() {
-		return this.jdbc.queryForObject("SELECT COUNT(*) FROM async_queue_outbox", Long.class);
-	}
-
 	private List<String> waiting() {
-		return TransactionTestJobs.waiting(this.redis, ORDERS);
+		return waiting(ORDERS);
 	}
 
 	private String hget(String key, String field) {
-		try {
-			return this.redis.commands().hget(key, field).get(10, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
+		return reply(this.redis.commands().hget(key, field));
 	}
 
 	private double zscore(String key, String member) {
-		try {
-			return this.redis.commands().zscore(key, member).get(10, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
+		return reply(this.redis.commands().zscore(key, member));
 	}
 
 	@SpringBootConfiguration
