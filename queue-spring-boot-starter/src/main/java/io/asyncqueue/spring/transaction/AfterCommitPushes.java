@@ -35,6 +35,9 @@ final class AfterCommitPushes implements TransactionSynchronization {
 
 	private final List<Pending> pending = new ArrayList<>();
 
+	/** Whether the transaction committed and its pushes were sent; only its own thread reads it. */
+	private boolean committed;
+
 	AfterCommitPushes(Object key, QueueClient client, ApplicationEventPublisher eventPublisher) {
 		this.key = key;
 		this.client = client;
@@ -43,7 +46,13 @@ final class AfterCommitPushes implements TransactionSynchronization {
 
 	CompletableFuture<List<PushResult>> add(String queue, List<PushRequest> requests) {
 		Pending pending = new Pending(queue, requests, new CompletableFuture<>());
-		this.pending.add(pending);
+		if (this.committed) {
+			// made by another synchronization's afterCommit: the data is committed, the push goes now
+			join(send(queue, List.of(pending)));
+		}
+		else {
+			this.pending.add(pending);
+		}
 		return pending.completion();
 	}
 
@@ -60,12 +69,22 @@ final class AfterCommitPushes implements TransactionSynchronization {
 
 	@Override
 	public void afterCommit() {
+		sendPending();
+	}
+
+	private void sendPending() {
+		this.committed = true;
 		Map<String, List<Pending>> byQueue = this.pending.stream()
 			.collect(Collectors.groupingBy(Pending::queue, LinkedHashMap::new, Collectors.toList()));
+		this.pending.clear();
 		List<CompletableFuture<?>> sent = new ArrayList<>(byQueue.size());
 		byQueue.forEach((queue, pushes) -> sent.add(send(queue, pushes)));
 		// the committing thread returns once its jobs are in Redis (or known lost), as a plain push would
-		CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).exceptionally((failure) -> null).join();
+		join(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)));
+	}
+
+	private static void join(CompletableFuture<?> sent) {
+		sent.exceptionally((failure) -> null).join();
 	}
 
 	private CompletableFuture<?> send(String queue, List<Pending> pushes) {
@@ -113,6 +132,10 @@ final class AfterCommitPushes implements TransactionSynchronization {
 	public void afterCompletion(int status) {
 		TransactionSynchronizationManager.unbindResourceIfPossible(this.key);
 		if (status == STATUS_COMMITTED) {
+			if (!this.committed) {
+				// registered during another synchronization's afterCommit, which Spring no longer calls ours for
+				sendPending();
+			}
 			return;
 		}
 		List<String> jobIds = this.pending.stream()

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.asyncqueue.core.PushResult;
-import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.spring.QueueTemplate;
 import io.asyncqueue.spring.transaction.TransactionTestJobs.MailJob;
 import io.asyncqueue.spring.transaction.TransactionTestJobs.Ship;
@@ -19,8 +19,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,9 +46,16 @@ class AfterCommitPushIntegrationTests extends TransactionTestSupport {
 
 	private static final String MAIL = "tx:after-commit:mail";
 
+	@Autowired
+	private ApplicationEventPublisher events;
+
+	@Autowired
+	private AfterCommitPushes afterCommitPushes;
+
 	@BeforeEach
 	void emptyQueuesAndOrders() {
 		emptyOrdersAndQueues(ORDERS, MAIL);
+		this.afterCommitPushes.ids.clear();
 	}
 
 	@Test
@@ -148,9 +159,80 @@ class AfterCommitPushIntegrationTests extends TransactionTestSupport {
 					(status) -> this.queueTemplate.push(MailJob.class, "x".repeat(2 * 1024 * 1024))));
 	}
 
+	@Test
+	void pushFromAnAfterCommitListenerReachesRedis() {
+		this.transaction.executeWithoutResult((status) -> {
+			this.jdbc.update("INSERT INTO orders (id) VALUES (50)");
+			this.events.publishEvent(new OrderPlaced(50));
+		});
+		assertThat(this.afterCommitPushes.ids).hasSize(1);
+		assertThat(waiting(ORDERS)).containsExactlyElementsOf(this.afterCommitPushes.ids);
+	}
+
+	@Test
+	void pushFromAnAfterCommitListenerOfATransactionThatPushedReachesRedis() {
+		String id = this.transaction.execute((status) -> {
+			String pushed = this.queueTemplate.push(ShipJob.class, new Ship(51)).id();
+			this.events.publishEvent(new OrderPlaced(52));
+			return pushed;
+		});
+		assertThat(this.afterCommitPushes.ids).hasSize(1);
+		assertThat(waiting(ORDERS)).containsExactly(id, this.afterCommitPushes.ids.get(0));
+	}
+
+	@Test
+	void pushFromAnotherSynchronizationsAfterCommitReachesRedis() {
+		List<String> ids = new CopyOnWriteArrayList<>();
+		String id = this.transaction.execute((status) -> {
+			String pushed = this.queueTemplate.push(ShipJob.class, new Ship(60)).id();
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					ids.add(AfterCommitPushIntegrationTests.this.queueTemplate.push(ShipJob.class, new Ship(61)).id());
+				}
+			});
+			return pushed;
+		});
+		this.transaction.executeWithoutResult((status) -> TransactionSynchronizationManager
+			.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					ids.add(AfterCommitPushIntegrationTests.this.queueTemplate.push(ShipJob.class, new Ship(62)).id());
+				}
+			}));
+		assertThat(ids).hasSize(2);
+		assertThat(waiting(ORDERS)).containsExactly(id, ids.get(0), ids.get(1));
+	}
+
+	record OrderPlaced(long orderId) {
+	}
+
+	/** Pushes once the transaction that placed the order has committed: Spring's usual way to do so. */
+	static class AfterCommitPushes {
+
+		private final QueueTemplate queueTemplate;
+
+		final List<String> ids = new CopyOnWriteArrayList<>();
+
+		AfterCommitPushes(QueueTemplate queueTemplate) {
+			this.queueTemplate = queueTemplate;
+		}
+
+		@TransactionalEventListener
+		void on(OrderPlaced event) {
+			this.ids.add(this.queueTemplate.push(ShipJob.class, new Ship(event.orderId())).id());
+		}
+
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class App {
+
+		@Bean
+		AfterCommitPushes afterCommitPushes(QueueTemplate queueTemplate) {
+			return new AfterCommitPushes(queueTemplate);
+		}
 
 	}
 
