@@ -121,7 +121,8 @@ public final class PushOptions {
 	/**
 	 * A copy with the job's id chosen by the caller instead of made by the client, for a push that may be
 	 * repeated and must land once: while a job with this id exists in the queue (waiting, delayed,
-	 * running or failed), pushing it again creates no second copy. Unlike a {@link #uniqueId(String)
+	 * running or failed), pushing it again creates no second copy and reports {@link PushResult#created()
+	 * created} with the same id, as the first push did. Unlike a {@link #uniqueId(String)
 	 * unique id}, the id says nothing about other jobs; once the job is done and forgotten, the id is free
 	 * again. Make ids that cannot collide, for example {@link #newJobId()} or a database key with a prefix
 	 * of your own.
