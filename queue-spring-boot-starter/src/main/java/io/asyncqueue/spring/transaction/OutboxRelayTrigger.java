@@ -12,15 +12,29 @@ final class OutboxRelayTrigger implements TransactionSynchronization {
 
 	private final Runnable relayTrigger;
 
+	/** Whether the transaction committed; only its own thread reads it. */
+	private boolean committed;
+
 	private OutboxRelayTrigger(Runnable relayTrigger) {
 		this.relayTrigger = relayTrigger;
 	}
 
+	/**
+	 * Register the trigger with the current transaction, once.
+	 * @throws IllegalStateException when the transaction has already committed (a push from another
+	 * synchronization's afterCommit), so that a row can no longer be part of it
+	 */
 	static void register(Runnable relayTrigger) {
-		if (TransactionSynchronizationManager.getResource(relayTrigger) == null) {
-			OutboxRelayTrigger trigger = new OutboxRelayTrigger(relayTrigger);
+		OutboxRelayTrigger trigger = (OutboxRelayTrigger) TransactionSynchronizationManager.getResource(relayTrigger);
+		if (trigger == null) {
+			trigger = new OutboxRelayTrigger(relayTrigger);
 			TransactionSynchronizationManager.bindResource(relayTrigger, trigger);
 			TransactionSynchronizationManager.registerSynchronization(trigger);
+		}
+		else if (trigger.committed) {
+			throw new IllegalStateException("QueueOutbox needs a transaction that has not committed yet, and this "
+					+ "push comes after the commit (from an afterCommit callback): push before the commit, or in a "
+					+ "new transaction (REQUIRES_NEW)");
 		}
 	}
 
@@ -37,6 +51,7 @@ final class OutboxRelayTrigger implements TransactionSynchronization {
 
 	@Override
 	public void afterCommit() {
+		this.committed = true;
 		this.relayTrigger.run();
 	}
 

@@ -33,8 +33,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * }</pre>
  *
  * <p>A push must run inside a transaction on the outbox's {@link DataSource} (a {@code @Transactional}
- * method with the application's {@code DataSourceTransactionManager} or {@code JpaTransactionManager}):
- * anywhere else it fails, since the job could not be committed with anything. The job's id (the row's
+ * method with the application's {@code DataSourceTransactionManager} or {@code JpaTransactionManager})
+ * before it commits: anywhere else, an after-commit callback or event listener included, it fails,
+ * since the job could not be committed with anything. The job's id (the row's
  * id, returned here) is chosen now, so a relay that pushed a row and crashed before deleting it pushes
  * the same job again, which lands once. Checks run now too: an undeclared queue or a payload that is
  * too large fails the call. Delays are counted from the push, by the application's clock.
@@ -136,8 +137,8 @@ public class QueueOutbox {
 			rows.add(row(metadata.queue(), request, now));
 			results.add(new PushResult(request.options().jobId(), true));
 		}
-		this.table.insert(rows);
 		OutboxRelayTrigger.register(this.relayTrigger);
+		this.table.insert(rows);
 		return results;
 	}
 
@@ -152,7 +153,10 @@ public class QueueOutbox {
 	}
 
 	private void requireTransaction() {
+		// synchronization is no longer active once the transaction completes (an after-commit event listener),
+		// though its connection may still be bound: a row written then would not be part of the transaction
 		if (!TransactionSynchronizationManager.isActualTransactionActive()
+				|| !TransactionSynchronizationManager.isSynchronizationActive()
 				|| TransactionSynchronizationManager.getResource(this.dataSource) == null) {
 			throw new IllegalStateException("QueueOutbox needs a transaction on the outbox's DataSource ("
 					+ this.dataSource + "), and none is active: push from a @Transactional method (or a "

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.PushOptions;
@@ -20,8 +21,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +52,12 @@ class OutboxIntegrationTests extends TransactionTestSupport {
 
 	@Autowired
 	private QueueOutbox outbox;
+
+	@Autowired
+	private ApplicationEventPublisher events;
+
+	@Autowired
+	private AfterCommitOutboxPushes afterCommitPushes;
 
 	@BeforeEach
 	void emptyQueuesAndOrders() {
@@ -122,9 +134,71 @@ class OutboxIntegrationTests extends TransactionTestSupport {
 		return reply(this.redis.commands().zscore(key, member));
 	}
 
+	@Test
+	void pushFromAnAfterCommitListenerIsRefusedRatherThanWrittenOutsideTheTransaction() {
+		this.transaction.executeWithoutResult((status) -> this.events.publishEvent(new OrderPlaced(4)));
+		assertThat(this.afterCommitPushes.failures).singleElement()
+			.isInstanceOf(IllegalStateException.class)
+			.satisfies((failure) -> assertThat(failure.getMessage()).contains("QueueOutbox needs a transaction"));
+		assertThat(outboxRows()).isZero();
+	}
+
+	@Test
+	void pushFromAnotherSynchronizationsAfterCommitIsRefused() {
+		List<Exception> failures = new CopyOnWriteArrayList<>();
+		this.transaction.executeWithoutResult((status) -> {
+			this.outbox.push(ShipJob.class, new Ship(5));
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					try {
+						OutboxIntegrationTests.this.outbox.push(ShipJob.class, new Ship(6));
+					}
+					catch (RuntimeException ex) {
+						failures.add(ex);
+					}
+				}
+			});
+		});
+		assertThat(failures).singleElement()
+			.satisfies((failure) -> assertThat(failure.getMessage()).contains("comes after the commit"));
+		await().atMost(WAIT).until(() -> outboxRows() == 0L && waiting().size() == 1);
+	}
+
+	record OrderPlaced(long orderId) {
+	}
+
+	/** Writes to the outbox once the transaction that placed the order has committed: too late. */
+	static class AfterCommitOutboxPushes {
+
+		private final QueueOutbox outbox;
+
+		final List<Exception> failures = new CopyOnWriteArrayList<>();
+
+		AfterCommitOutboxPushes(QueueOutbox outbox) {
+			this.outbox = outbox;
+		}
+
+		@TransactionalEventListener
+		void on(OrderPlaced event) {
+			try {
+				this.outbox.push(ShipJob.class, new Ship(event.orderId()));
+			}
+			catch (RuntimeException ex) {
+				this.failures.add(ex);
+			}
+		}
+
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class App {
+
+		@Bean
+		AfterCommitOutboxPushes afterCommitOutboxPushes(QueueOutbox outbox) {
+			return new AfterCommitOutboxPushes(outbox);
+		}
 
 	}
 
