@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a job is pushed: when it becomes due, its unique id and headers. Immutable; each method returns
+ * How a job is pushed: when it becomes due, its unique id, headers and (rarely) its own id. Immutable; each method returns
  * a copy.
  *
  * <pre>{@code
@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public final class PushOptions {
 
-	private static final PushOptions NOW = new PushOptions(Duration.ZERO, null, null, Map.of(), null);
+	private static final PushOptions NOW = new PushOptions(Duration.ZERO, null, null, Map.of(), null, null);
 
 	private final Duration delay;
 
@@ -30,12 +30,16 @@ public final class PushOptions {
 
 	private final PushGuard guard;
 
-	private PushOptions(Duration delay, Instant at, String uniqueId, Map<String, String> headers, PushGuard guard) {
+	private final String jobId;
+
+	private PushOptions(Duration delay, Instant at, String uniqueId, Map<String, String> headers, PushGuard guard,
+			String jobId) {
 		this.delay = delay;
 		this.at = at;
 		this.uniqueId = uniqueId;
 		this.headers = headers;
 		this.guard = guard;
+		this.jobId = jobId;
 	}
 
 	/** Due now. */
@@ -90,7 +94,7 @@ public final class PushOptions {
 		if (delay.isNegative()) {
 			throw new IllegalArgumentException("delay must not be negative, was " + delay);
 		}
-		return new PushOptions(delay, null, this.uniqueId, this.headers, this.guard);
+		return new PushOptions(delay, null, this.uniqueId, this.headers, this.guard, this.jobId);
 	}
 
 	/**
@@ -100,7 +104,7 @@ public final class PushOptions {
 	 */
 	public PushOptions withAt(Instant at) {
 		Objects.requireNonNull(at, "at");
-		return new PushOptions(Duration.ZERO, at, this.uniqueId, this.headers, this.guard);
+		return new PushOptions(Duration.ZERO, at, this.uniqueId, this.headers, this.guard, this.jobId);
 	}
 
 	/**
@@ -113,7 +117,7 @@ public final class PushOptions {
 		if (uniqueId != null && uniqueId.isEmpty()) {
 			throw new IllegalArgumentException("uniqueId must not be empty");
 		}
-		return new PushOptions(this.delay, this.at, uniqueId, this.headers, this.guard);
+		return new PushOptions(this.delay, this.at, uniqueId, this.headers, this.guard, this.jobId);
 	}
 
 	/**
@@ -125,7 +129,7 @@ public final class PushOptions {
 	public PushOptions header(String name, String value) {
 		Map<String, String> headers = new LinkedHashMap<>(this.headers);
 		headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-		return new PushOptions(this.delay, this.at, this.uniqueId, Map.copyOf(headers), this.guard);
+		return new PushOptions(this.delay, this.at, this.uniqueId, Map.copyOf(headers), this.guard, this.jobId);
 	}
 
 	/**
@@ -136,7 +140,38 @@ public final class PushOptions {
 	 * @see PushGuard
 	 */
 	public PushOptions guard(PushGuard guard) {
-		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, guard);
+		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, guard, this.jobId);
+	}
+
+	/**
+	 * A copy with the job's id chosen by the caller instead of made by the client, for a push that may be
+	 * repeated and must land once: while a job with this id exists in the queue (waiting, delayed,
+	 * running or failed), pushing it again creates no second copy and reports {@link PushResult#created()
+	 * created} with the same id, as the first push did. Unlike a {@link #uniqueId(String)
+	 * unique id}, the id says nothing about other jobs; once the job is done and forgotten, the id is free
+	 * again. Make ids that cannot collide, for example {@link #newJobId()} or a database key with a prefix
+	 * of your own.
+	 * @param jobId the id, at most 200 characters
+	 * @return the copy
+	 */
+	public PushOptions jobId(String jobId) {
+		if (jobId != null && (jobId.isEmpty() || jobId.length() > 200)) {
+			throw new IllegalArgumentException("jobId must have 1 to 200 characters, was '" + jobId + "'");
+		}
+		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, this.guard, jobId);
+	}
+
+	/**
+	 * A new job id, as the client makes them: 20 characters, sortable by the time they were made.
+	 * @return the id
+	 */
+	public static String newJobId() {
+		return JobIds.next();
+	}
+
+	/** The job id chosen by the caller, or {@code null} for one made by the client. */
+	public String jobId() {
+		return this.jobId;
 	}
 
 	/** The delay, zero when due now or at an instant. */
@@ -167,7 +202,7 @@ public final class PushOptions {
 	@Override
 	public String toString() {
 		return "PushOptions[delay=" + this.delay + ", at=" + this.at + ", uniqueId=" + this.uniqueId + ", headers="
-				+ this.headers + ", guard=" + this.guard + "]";
+				+ this.headers + ", guard=" + this.guard + ", jobId=" + this.jobId + "]";
 	}
 
 }

@@ -194,7 +194,8 @@ public final class QueueClient {
 							settings.maxPayloadSize());
 				}
 			}
-			records.add(new PushRecord(JobIds.next(), envelope, options.delay().toMillis(),
+			String id = (options.jobId() != null) ? options.jobId() : JobIds.next();
+			records.add(new PushRecord(id, envelope, options.delay().toMillis(),
 					(options.at() != null) ? Math.max(options.at().toEpochMilli(), 1) : 0, options.uniqueId()));
 		}
 		return records;
