@@ -68,7 +68,7 @@ final class LazyRedisConnector extends RedisConnector {
 				}
 				try {
 					delegate = (this.client instanceof RedisClusterClient cluster) ? RedisConnector.of(cluster)
-							: RedisConnector.of((RedisClient) this.client);
+							: RedisConnector.of((RedisClient) this.client, this.factory.uris().get(0));
 				}
 				catch (RuntimeException ex) {
 					throw new QueueException(
