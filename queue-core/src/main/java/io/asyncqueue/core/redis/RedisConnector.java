@@ -211,6 +211,7 @@ public abstract class RedisConnector implements AutoCloseable {
 		@Override
 		public void close() {
 			this.shared.close();
+			this.blocking.forEach(BlockingConnection::close);
 			this.shutdown.run();
 		}
 
