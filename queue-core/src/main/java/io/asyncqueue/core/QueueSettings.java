@@ -65,6 +65,12 @@ public final class QueueSettings {
 	/** Default for {@link #failedMaxSize()}: zero, no limit. */
 	public static final long DEFAULT_FAILED_MAX_SIZE = 0;
 
+	/** Default replicas a push waits for: none, a push is confirmed once the primary has it. */
+	public static final int DEFAULT_REPLICAS = 0;
+
+	/** Default longest wait for the replicas of a durable push. */
+	public static final Duration DEFAULT_REPLICA_TIMEOUT = Duration.ofMillis(500);
+
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
 
 	private final String name;
@@ -104,6 +110,10 @@ public final class QueueSettings {
 
 	private final long failedMaxSize;
 
+	private final int replicas;
+
+	private final Duration replicaTimeout;
+
 	private QueueSettings(Builder builder) {
 		this.name = builder.name;
 		this.channel = (builder.channel != null) ? builder.channel : DEFAULT_CHANNEL_PREFIX + builder.name;
@@ -123,6 +133,8 @@ public final class QueueSettings {
 		this.nonRetryableExceptions = Set.copyOf(builder.nonRetryableExceptions);
 		this.failedRetention = builder.failedRetention;
 		this.failedMaxSize = builder.failedMaxSize;
+		this.replicas = builder.replicas;
+		this.replicaTimeout = builder.replicaTimeout;
 		validate();
 	}
 
@@ -178,6 +190,11 @@ public final class QueueSettings {
 			throw new InvalidQueueSettingException(this.name, "failed-max-size",
 					"must be zero (no limit) or positive, was " + this.failedMaxSize);
 		}
+		if (this.replicas < 0) {
+			throw new InvalidQueueSettingException(this.name, "replicas",
+					"must be zero (a push is confirmed once the primary has it) or more, was " + this.replicas);
+		}
+		positive(this.replicaTimeout, "replica-timeout");
 	}
 
 	private void positive(Duration value, String property) {
@@ -232,6 +249,8 @@ public final class QueueSettings {
 		builder.maxPayloadSize = this.maxPayloadSize;
 		builder.failedRetention = this.failedRetention;
 		builder.failedMaxSize = this.failedMaxSize;
+		builder.replicas = this.replicas;
+		builder.replicaTimeout = this.replicaTimeout;
 		builder.nonRetryableExceptions.addAll(this.nonRetryableExceptions);
 		return builder;
 	}
@@ -335,6 +354,20 @@ public final class QueueSettings {
 		return this.failedMaxSize;
 	}
 
+	/**
+	 * How many replicas must have a push before it is confirmed (Redis {@code WAIT}); zero to confirm once
+	 * the primary has it. A push that fewer replicas acknowledge within {@link #replicaTimeout()} fails with a
+	 * {@link PushNotReplicatedException}.
+	 */
+	public int replicas() {
+		return this.replicas;
+	}
+
+	/** The longest a push waits for its {@link #replicas()} before it fails. */
+	public Duration replicaTimeout() {
+		return this.replicaTimeout;
+	}
+
 	/** Exceptions (and their subclasses) that send a job straight to {@code failed} without a retry. */
 	public Set<Class<? extends Throwable>> nonRetryableExceptions() {
 		return this.nonRetryableExceptions;
@@ -364,7 +397,8 @@ public final class QueueSettings {
 				+ this.leaseDuration + ", maxStalls=" + this.maxStalls + ", stalledJobAction="
 				+ this.stalledJobAction + ", shutdownTimeout=" + this.shutdownTimeout + ", maxPayloadSize="
 				+ this.maxPayloadSize + ", nonRetryableExceptions=" + this.nonRetryableExceptions
-				+ ", failedRetention=" + this.failedRetention + ", failedMaxSize=" + this.failedMaxSize + "]";
+				+ ", failedRetention=" + this.failedRetention + ", failedMaxSize=" + this.failedMaxSize + ", replicas="
+				+ this.replicas + ", replicaTimeout=" + this.replicaTimeout + "]";
 	}
 
 	/**
@@ -405,6 +439,10 @@ public final class QueueSettings {
 		private Duration failedRetention = DEFAULT_FAILED_RETENTION;
 
 		private long failedMaxSize = DEFAULT_FAILED_MAX_SIZE;
+
+		private int replicas = DEFAULT_REPLICAS;
+
+		private Duration replicaTimeout = DEFAULT_REPLICA_TIMEOUT;
 
 		private final Set<Class<? extends Throwable>> nonRetryableExceptions = new LinkedHashSet<>();
 
@@ -494,6 +532,16 @@ public final class QueueSettings {
 
 		public Builder failedMaxSize(long failedMaxSize) {
 			this.failedMaxSize = failedMaxSize;
+			return this;
+		}
+
+		public Builder replicas(int replicas) {
+			this.replicas = replicas;
+			return this;
+		}
+
+		public Builder replicaTimeout(Duration replicaTimeout) {
+			this.replicaTimeout = replicaTimeout;
 			return this;
 		}
 

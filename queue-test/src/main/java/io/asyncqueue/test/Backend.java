@@ -19,6 +19,11 @@ interface Backend {
 	 */
 	void terminate(boolean graceful);
 
+	/** Ends the server abruptly, as a crash would (SIGKILL for a process). */
+	default void kill() {
+		terminate(false);
+	}
+
 	/** The last lines the server printed, for error messages; never null. */
 	String output();
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A {@code redis-server} child process, configured through a redis.conf in the data directory. */
@@ -17,13 +18,31 @@ final class ProcessBackend implements Backend {
 
 	private final Binaries.Binary binary;
 	private final String binaryVersion;
+	private final List<String> extraConfig;
+	private final boolean sentinel;
 	private Process process;
 	private Path log;
 	private long logOffset;
 
 	ProcessBackend(Binaries.Binary binary) {
+		this(binary, List.of(), false);
+	}
+
+	/**
+	 * @param extraConfig redis.conf lines appended after the defaults (e.g. {@code cluster-enabled yes})
+	 * @param sentinel whether to run the binary as a Sentinel ({@code --sentinel}), which needs a writable
+	 *     config file: Sentinel rewrites it with what it learns
+	 */
+	ProcessBackend(Binaries.Binary binary, List<String> extraConfig, boolean sentinel) {
 		this.binary = binary;
 		this.binaryVersion = Binaries.version(binary.path); // fails early, with output, if it cannot run here
+		this.extraConfig = List.copyOf(extraConfig);
+		this.sentinel = sentinel;
+	}
+
+	/** The same binary with more redis.conf lines, or as a Sentinel. */
+	ProcessBackend with(List<String> config, boolean asSentinel) {
+		return new ProcessBackend(binary, config, asSentinel);
 	}
 
 	@Override
@@ -32,7 +51,9 @@ final class ProcessBackend implements Backend {
 		Files.writeString(conf, config(port, dataDir, appendOnly), StandardCharsets.UTF_8);
 		log = dataDir.resolve("redis.log");
 		logOffset = Files.exists(log) ? Files.size(log) : 0;
-		ProcessBuilder builder = new ProcessBuilder(binary.path.toString(), conf.toString())
+		List<String> command = sentinel ? List.of(binary.path.toString(), conf.toString(), "--sentinel")
+				: List.of(binary.path.toString(), conf.toString());
+		ProcessBuilder builder = new ProcessBuilder(command)
 				.directory(dataDir.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(Redirect.appendTo(log.toFile()));
@@ -53,6 +74,7 @@ final class ProcessBackend implements Backend {
 			// These versions refuse to start on some arm64 kernels unless told this is fine (we never fork to save).
 			conf.append("ignore-warnings ARM64-COW-BUG\n");
 		}
+		extraConfig.forEach(line -> conf.append(line).append('\n'));
 		return conf.toString();
 	}
 
@@ -84,6 +106,20 @@ final class ProcessBackend implements Backend {
 			p.waitFor(10, TimeUnit.SECONDS);
 		} catch (InterruptedException e) {
 			p.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void kill() {
+		Process p = process;
+		if (p == null) {
+			return;
+		}
+		p.destroyForcibly(); // SIGKILL: no SHUTDOWN, no AOF flush, no goodbye to replicas
+		try {
+			p.waitFor(10, TimeUnit.SECONDS);
+		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
 	}

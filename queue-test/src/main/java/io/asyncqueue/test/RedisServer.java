@@ -179,6 +179,28 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	/**
+	 * Kills the server with {@code SIGKILL}, as a crash would: no {@code SHUTDOWN}, no last write to the
+	 * append-only file, no goodbye to replicas or Sentinels. Like {@link #stop()}, the data directory is
+	 * kept and {@link #startAgain()} brings it back on the same port. Does nothing if the server is not
+	 * running.
+	 *
+	 * @throws IllegalStateException if the port still accepts connections after 10 seconds
+	 * @since 0.2.0
+	 */
+	public synchronized void kill() {
+		if (!running) {
+			return;
+		}
+		running = false;
+		backend.kill();
+		if (!awaitPortClosed(PORT_RELEASE_TIMEOUT)) {
+			throw new IllegalStateException("Killed " + description() + " but its port still accepts connections after "
+					+ PORT_RELEASE_TIMEOUT.toSeconds() + " s");
+		}
+		log.debug("Killed {}", description());
+	}
+
+	/**
 	 * Starts the stopped server again on the same port with the same data directory. Does nothing if it is
 	 * running.
 	 *
@@ -244,6 +266,20 @@ public final class RedisServer implements AutoCloseable {
 
 	RedisServerProvider provider() {
 		return backend.provider();
+	}
+
+	/** Sends one command over a fresh connection; see {@link Resp#command}. */
+	Object command(String... args) throws IOException {
+		return Resp.command(backend.host(), port, IO_TIMEOUT, args);
+	}
+
+	/** Reads one field of {@code INFO <section>}, or {@code null} (also when the server cannot be reached). */
+	String info(String section, String field) {
+		try {
+			return Resp.info(backend.host(), port, IO_TIMEOUT, section, field);
+		} catch (IOException e) {
+			return null;
+		}
 	}
 
 	boolean isClosed() {
@@ -437,8 +473,21 @@ public final class RedisServer implements AutoCloseable {
 		}
 	}
 
-	private static Backend backendFor(RedisServerProvider requested) {
+	private static Backend backendFor(RedisServerProvider requested, List<String> config, boolean sentinel) {
 		RedisServerProvider provider = requested == RedisServerProvider.AUTO ? RedisServerProvider.configured() : requested;
+		if (config.isEmpty() && !sentinel) {
+			return backendFor(provider);
+		}
+		if (provider == RedisServerProvider.TESTCONTAINERS) {
+			throw new IllegalStateException("Redis Cluster and Sentinel set-ups run redis-server processes; the "
+					+ "TESTCONTAINERS provider cannot start them. Use " + RedisServerProvider.PROVIDER_PROPERTY
+					+ "=path|embedded|auto");
+		}
+		ProcessBackend plain = (ProcessBackend) backendFor(provider);
+		return plain.with(config, sentinel);
+	}
+
+	private static Backend backendFor(RedisServerProvider provider) {
 		switch (provider) {
 			case PATH: {
 				Binaries.Binary binary = Binaries.configured();
@@ -501,7 +550,23 @@ public final class RedisServer implements AutoCloseable {
 		private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 		private boolean closeAtJvmExit = true;
 
+		private final List<String> config = new ArrayList<>();
+
+		private boolean sentinel;
+
 		private Builder() {
+		}
+
+		/** Appends a line to the server's redis.conf, e.g. {@code cluster-enabled yes}. */
+		Builder config(String line) {
+			this.config.add(Objects.requireNonNull(line, "line"));
+			return this;
+		}
+
+		/** Runs the binary as a Sentinel ({@code redis-server <conf> --sentinel}). */
+		Builder sentinel() {
+			this.sentinel = true;
+			return this;
 		}
 
 		/**
@@ -563,10 +628,7 @@ public final class RedisServer implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder startupTimeout(Duration startupTimeout) {
-			if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
-				throw new IllegalArgumentException("startupTimeout must be positive: " + startupTimeout);
-			}
-			this.startupTimeout = startupTimeout;
+			this.startupTimeout = Arguments.positive("startupTimeout", startupTimeout);
 			return this;
 		}
 
@@ -578,7 +640,7 @@ public final class RedisServer implements AutoCloseable {
 		 *     server's output
 		 */
 		public RedisServer build() {
-			Backend backend = backendFor(provider);
+			Backend backend = backendFor(provider, config, sentinel);
 			Path dataDir;
 			try {
 				dataDir = Files.createTempDirectory("asyncqueue-redis-");

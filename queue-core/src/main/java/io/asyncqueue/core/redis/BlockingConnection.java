@@ -9,8 +9,9 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
- * One consumer's own connection, on which it blocks until a job may be ready. Closing it from
- * another thread ends a wait at once, which is how a stopping consumer is woken.
+ * One consumer's own connection, on which it blocks until a job may be ready (or a durable push waits for
+ * its replicas). Closing it from another thread ends a wait at once, which is how a stopping consumer is
+ * woken. The connector closes it when it moves to another master; its user then opens another.
  *
  * @since 0.1.0
  */
@@ -44,6 +45,16 @@ public final class BlockingConnection implements AutoCloseable {
 		catch (TimeoutException ex) {
 			throw new ExecutionException("No answer to BZPOPMIN within " + timeout.plusSeconds(5), ex);
 		}
+	}
+
+	/**
+	 * The connection's own commands, for a caller that must not share the multiplexed connection: a durable
+	 * push's {@code WAIT} blocks the connection it runs on until the replicas answer.
+	 * @return the commands
+	 * @since 0.2.0
+	 */
+	public RedisClusterAsyncCommands<String, String> commands() {
+		return this.commands;
 	}
 
 	/** Whether the connection is open. */

@@ -1,6 +1,8 @@
 package io.asyncqueue.core.redis;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -25,7 +27,8 @@ import io.lettuce.core.resource.Delay;
  * The engine's access to Redis: one shared, multiplexed connection for every non-blocking command
  * (Lettuce pipelines concurrent commands on it), and a dedicated connection per consumer for the
  * blocking wait. Works with a standalone or Sentinel {@link RedisClient} and with a
- * {@link RedisClusterClient}.
+ * {@link RedisClusterClient}. Built from a Sentinel URI, it follows the master: when the Sentinels name
+ * another one, every connection moves to it.
  *
  * @since 0.1.0
  */
@@ -33,6 +36,8 @@ public abstract class RedisConnector implements AutoCloseable {
 
 	/** The command timeout of clients this class creates itself. */
 	public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Duration SENTINEL_CHECK_INTERVAL = Duration.ofSeconds(1);
 
 	/**
 	 * A connector over a client the caller owns (and shuts down).
@@ -42,6 +47,35 @@ public abstract class RedisConnector implements AutoCloseable {
 	public static RedisConnector of(RedisClient client) {
 		return standalone(client, () -> {
 		});
+	}
+
+	/**
+	 * A connector over a client the caller owns, created from {@code uri}. With a Sentinel URI
+	 * ({@code redis-sentinel://}) it connects to the master the Sentinels name and moves every connection,
+	 * blocking ones included, to the new master as soon as they announce a failover ({@code +switch-master},
+	 * with a check of one Sentinel every second as a safety net). Without one it is {@link #of(RedisClient)}.
+	 * @param client a standalone or Sentinel client
+	 * @param uri the URI the client was created with
+	 * @return the connector
+	 * @since 0.2.0
+	 */
+	public static RedisConnector of(RedisClient client, RedisURI uri) {
+		return of(client, uri, () -> {
+		});
+	}
+
+	private static RedisConnector of(RedisClient client, RedisURI uri, Runnable shutdown) {
+		if (uri.getSentinels().isEmpty()) {
+			return standalone(client, shutdown);
+		}
+		SentinelMasterFollower follower = new SentinelMasterFollower(client, uri);
+		LettuceConnector<StatefulRedisConnection<String, String>> connector = new LettuceConnector<>(
+				() -> client.connect(StringCodec.UTF8, follower.masterUri()), StatefulRedisConnection::async, () -> {
+					follower.close();
+					shutdown.run();
+				});
+		follower.follow(connector::reconnect, SENTINEL_CHECK_INTERVAL);
+		return connector;
 	}
 
 	/**
@@ -63,9 +97,10 @@ public abstract class RedisConnector implements AutoCloseable {
 	 */
 	public static RedisConnector create(String uri) {
 		ClientResources resources = defaultClientResources();
-		RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
+		RedisURI redisUri = RedisURI.create(uri);
+		RedisClient client = RedisClient.create(resources, redisUri);
 		client.setOptions(defaultClientOptions());
-		return standalone(client, () -> {
+		return of(client, redisUri, () -> {
 			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 			resources.shutdown(0, 2, TimeUnit.SECONDS);
 		});
@@ -135,7 +170,9 @@ public abstract class RedisConnector implements AutoCloseable {
 
 		private final Runnable shutdown;
 
-		private final C shared;
+		private final Set<BlockingConnection> blocking = ConcurrentHashMap.newKeySet();
+
+		private volatile C shared;
 
 		LettuceConnector(Supplier<C> connect, Function<C, RedisClusterAsyncCommands<String, String>> commands,
 				Runnable shutdown) {
@@ -153,12 +190,28 @@ public abstract class RedisConnector implements AutoCloseable {
 		@Override
 		public BlockingConnection openBlockingConnection() {
 			C connection = this.connect.get();
-			return new BlockingConnection(connection, this.commands.apply(connection));
+			BlockingConnection opened = new BlockingConnection(connection, this.commands.apply(connection));
+			this.blocking.removeIf((open) -> !open.isOpen());
+			this.blocking.add(opened);
+			return opened;
+		}
+
+		/**
+		 * Move to where {@link #connect} now leads (the new master): new calls go to a new shared connection,
+		 * the old one is closed, and so is every blocking connection, which its consumer opens again.
+		 */
+		void reconnect() {
+			C previous = this.shared;
+			this.shared = this.connect.get();
+			previous.closeAsync();
+			this.blocking.forEach(BlockingConnection::close);
+			this.blocking.clear();
 		}
 
 		@Override
 		public void close() {
 			this.shared.close();
+			this.blocking.forEach(BlockingConnection::close);
 			this.shutdown.run();
 		}
 

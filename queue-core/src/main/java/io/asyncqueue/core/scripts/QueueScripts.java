@@ -115,7 +115,9 @@ public final class QueueScripts {
 				Long.toString(settings.failedMaxSize()) };
 		this.pushes = new ScriptBatcher<>(redis, PUSH, this.keyList, new String[0], PUSHES_PER_CALL,
 				PUSH_CHARS_PER_CALL, 2, QueueScripts::pushResults, Runnable::run,
-				new ScriptBatcher.Limits(MAX_WAITING_PUSHES, MAX_WAITING_PUSH_CHARS, "pushes"));
+				new ScriptBatcher.Limits(MAX_WAITING_PUSHES, MAX_WAITING_PUSH_CHARS, "pushes"),
+				(settings.replicas() > 0)
+						? new ReplicaWait(redis, settings.name(), settings.replicas(), settings.replicaTimeout()) : null);
 		// a worker's settles are bounded by its slots (concurrency + prefetch)
 		this.settles = new ScriptBatcher<>(redis, SETTLE, this.keyList, this.retention, SETTLES_PER_CALL,
 				Long.MAX_VALUE, 1, (reply, offset, records) -> SettleReply.of(reply.get(offset)), followUps,

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
 import io.asyncqueue.core.QueueException;
 import io.asyncqueue.core.redis.RedisConnector;
 
@@ -58,6 +60,8 @@ final class ScriptBatcher<T> {
 
 	private final Limits limits;
 
+	private final ReplicaWait replicaWait;
+
 	private final AtomicLong waitingRecords = new AtomicLong();
 
 	private final AtomicLong waitingChars = new AtomicLong();
@@ -82,6 +86,17 @@ final class ScriptBatcher<T> {
 	 */
 	ScriptBatcher(RedisConnector redis, RedisScript script, String[] keys, String[] head, int maxRecords,
 			long maxChars, int replyElements, ReplyReader<T> reader, Executor followUps, Limits limits) {
+		this(redis, script, keys, head, maxRecords, maxChars, replyElements, reader, followUps, limits, null);
+	}
+
+	/**
+	 * A batcher whose calls are confirmed only once enough replicas have them.
+	 * @param replicaWait the connection and the {@code WAIT} behind every call, or {@code null} for none
+	 */
+	ScriptBatcher(RedisConnector redis, RedisScript script, String[] keys, String[] head, int maxRecords,
+			long maxChars, int replyElements, ReplyReader<T> reader, Executor followUps, Limits limits,
+			ReplicaWait replicaWait) {
+		this.replicaWait = replicaWait;
 		this.redis = redis;
 		this.script = script;
 		this.keys = keys;
@@ -180,7 +195,13 @@ final class ScriptBatcher<T> {
 			CompletableFuture<List<Object>> reply;
 			this.sentAt = System.nanoTime();
 			try {
-				reply = this.script.run(this.redis.commands(), this.keys, args);
+				if (this.replicaWait == null) {
+					reply = this.script.run(this.redis.commands(), this.keys, args);
+				}
+				else {
+					RedisClusterAsyncCommands<String, String> own = this.replicaWait.commands();
+					reply = this.replicaWait.confirm(own, this.script.run(own, this.keys, args));
+				}
 			}
 			catch (Throwable ex) {
 				reply = CompletableFuture.failedFuture(ex);

@@ -327,6 +327,17 @@ public class AsyncQueueProperties {
 		private long failedMaxSize = QueueSettings.DEFAULT_FAILED_MAX_SIZE;
 
 		/**
+		 * Replicas that must acknowledge a push (Redis WAIT) before it is confirmed; 0 confirms once the
+		 * primary has it. A push fewer replicas acknowledge in time fails with PushNotReplicatedException.
+		 */
+		private int replicas = QueueSettings.DEFAULT_REPLICAS;
+
+		/**
+		 * Longest a durable push waits for its replicas before it fails.
+		 */
+		private Duration replicaTimeout = QueueSettings.DEFAULT_REPLICA_TIMEOUT;
+
+		/**
 		 * Exceptions (and their subclasses) that send a job straight to "failed" without a retry.
 		 */
 		private List<Class<? extends Throwable>> nonRetryableExceptions = new ArrayList<>();
@@ -460,6 +471,22 @@ public class AsyncQueueProperties {
 			this.failedMaxSize = failedMaxSize;
 		}
 
+		public int getReplicas() {
+			return this.replicas;
+		}
+
+		public void setReplicas(int replicas) {
+			this.replicas = replicas;
+		}
+
+		public Duration getReplicaTimeout() {
+			return this.replicaTimeout;
+		}
+
+		public void setReplicaTimeout(Duration replicaTimeout) {
+			this.replicaTimeout = replicaTimeout;
+		}
+
 		public List<Class<? extends Throwable>> getNonRetryableExceptions() {
 			return this.nonRetryableExceptions;
 		}
@@ -584,6 +611,17 @@ public class AsyncQueueProperties {
 		 * its data. 0 for no limit.
 		 */
 		private @Nullable Long failedMaxSize;
+
+		/**
+		 * Replicas that must acknowledge a push (Redis WAIT) before it is confirmed; 0 confirms once the
+		 * primary has it. A push fewer replicas acknowledge in time fails with PushNotReplicatedException.
+		 */
+		private @Nullable Integer replicas;
+
+		/**
+		 * Longest a durable push waits for its replicas before it fails.
+		 */
+		private @Nullable Duration replicaTimeout;
 
 		/**
 		 * Exceptions (and their subclasses) that send a job straight to "failed" without a retry. Replaces
@@ -726,6 +764,22 @@ public class AsyncQueueProperties {
 
 		public void setFailedMaxSize(@Nullable Long failedMaxSize) {
 			this.failedMaxSize = failedMaxSize;
+		}
+
+		public @Nullable Integer getReplicas() {
+			return this.replicas;
+		}
+
+		public void setReplicas(@Nullable Integer replicas) {
+			this.replicas = replicas;
+		}
+
+		public @Nullable Duration getReplicaTimeout() {
+			return this.replicaTimeout;
+		}
+
+		public void setReplicaTimeout(@Nullable Duration replicaTimeout) {
+			this.replicaTimeout = replicaTimeout;
 		}
 
 		public @Nullable List<Class<? extends Throwable>> getNonRetryableExceptions() {

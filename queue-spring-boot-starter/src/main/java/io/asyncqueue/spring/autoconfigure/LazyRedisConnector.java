@@ -125,7 +125,7 @@ final class LazyRedisConnector extends RedisConnector {
 		QueueException failure = null;
 		try {
 			connected = (client instanceof RedisClusterClient cluster) ? RedisConnector.of(cluster)
-					: RedisConnector.of((RedisClient) client);
+					: RedisConnector.of((RedisClient) client, this.factory.uris().get(0));
 		}
 		catch (RuntimeException ex) {
 			failure = new QueueException(

@@ -98,6 +98,8 @@ final class QueueSettingsFactory {
 					pick(set, "max-payload-size", queue.getMaxPayloadSize(), defaults.getMaxPayloadSize())))
 			.failedRetention(pick(set, "failed-retention", queue.getFailedRetention(), defaults.getFailedRetention()))
 			.failedMaxSize(pick(set, "failed-max-size", queue.getFailedMaxSize(), defaults.getFailedMaxSize()))
+			.replicas(pick(set, "replicas", queue.getReplicas(), defaults.getReplicas()))
+			.replicaTimeout(pick(set, "replica-timeout", queue.getReplicaTimeout(), defaults.getReplicaTimeout()))
 			.nonRetryableExceptions(nonRetryable(name, set, pick(set, "non-retryable-exceptions",
 					queue.getNonRetryableExceptions(), defaults.getNonRetryableExceptions())));
 		for (QueueSettingsCustomizer customizer : this.customizers) {

@@ -82,6 +82,8 @@ class AsyncQueueAutoConfigurationTests {
 		assertThat(defaults.getMaxPayloadSize().toBytes()).isEqualTo(QueueSettings.DEFAULT_MAX_PAYLOAD_SIZE);
 		assertThat(defaults.getFailedRetention()).isEqualTo(QueueSettings.DEFAULT_FAILED_RETENTION);
 		assertThat(defaults.getFailedMaxSize()).isEqualTo(QueueSettings.DEFAULT_FAILED_MAX_SIZE);
+		assertThat(defaults.getReplicas()).isEqualTo(QueueSettings.DEFAULT_REPLICAS);
+		assertThat(defaults.getReplicaTimeout()).isEqualTo(QueueSettings.DEFAULT_REPLICA_TIMEOUT);
 		assertThat(defaults.getNonRetryableExceptions()).isEmpty();
 		assertThat(defaults.isAutoStartup()).isTrue();
 		this.runner.run((context) -> assertThat(context.getBean(Queues.class).get("default"))
@@ -114,6 +116,20 @@ class AsyncQueueAutoConfigurationTests {
 			.get();
 		QueueSettings fromDocumented = new QueueSettingsFactory(bound, List.of()).createQueues().get("default");
 		assertThat(fromDocumented).hasToString(QueueSettings.defaults("default").toString());
+	}
+
+	@Test
+	void durablePushesCanBeConfiguredPerQueue() {
+		this.runner
+			.withPropertyValues("async-queue.queues.orders.replicas=1", "async-queue.queues.orders.replica-timeout=100ms",
+					"async-queue.defaults.replica-timeout=2s", "async-queue.queues.reports.concurrency=1")
+			.run((context) -> {
+				Queues queues = context.getBean(Queues.class);
+				assertThat(queues.get("orders").replicas()).isEqualTo(1);
+				assertThat(queues.get("orders").replicaTimeout()).isEqualTo(Duration.ofMillis(100));
+				assertThat(queues.get("reports").replicas()).isZero();
+				assertThat(queues.get("reports").replicaTimeout()).isEqualTo(Duration.ofSeconds(2));
+			});
 	}
 
 	@Test
