@@ -23,6 +23,7 @@ import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.ReloadResult;
 import io.asyncqueue.core.redis.RedisConnector;
 
 /**
@@ -222,11 +223,12 @@ public final class QueueCli {
 		@Override
 		public Integer call() throws Exception {
 			JobState source = JobState.of(this.from);
-			long moved = this.cli.withOperations(this.queue, (operations, connector) -> (this.id != null)
-					? (operations.reload(this.queue, source, this.id) ? 1L : 0L)
-					: operations.reloadAll(this.queue, source));
-			out().println("Reloaded " + moved + " job(s) from " + source.key() + " to waiting in queue '" + this.queue + "'");
-			return (this.id != null && moved == 0) ? 1 : 0;
+			ReloadResult result = this.cli.withOperations(this.queue, (operations, connector) -> (this.id != null)
+					? operations.reload(this.queue, source, this.id) : operations.reloadAll(this.queue, source));
+			out().println("Reloaded " + result.moved() + " job(s) from " + source.key() + " to waiting in queue '"
+					+ this.queue + "'");
+			result.skipped().forEach((skipped) -> out().println(skipped.reason()));
+			return (this.id != null && result.moved() == 0) ? 1 : 0;
 		}
 
 	}
@@ -242,8 +244,12 @@ public final class QueueCli {
 
 		@Override
 		public Integer call() throws Exception {
-			boolean moved = this.cli.withOperations(this.queue, (operations, connector) -> operations.retry(this.queue, this.id));
-			out().println(moved ? "Job " + this.id + " is waiting again" : "No failed or timed-out job " + this.id);
+			ReloadResult result = this.cli.withOperations(this.queue,
+					(operations, connector) -> operations.retry(this.queue, this.id));
+			boolean moved = result.moved() > 0;
+			out().println(moved ? "Job " + this.id + " is waiting again"
+					: result.skipped().isEmpty() ? "No failed or timed-out job " + this.id
+							: result.skipped().get(0).reason());
 			return moved ? 0 : 1;
 		}
 

@@ -47,15 +47,30 @@ public record JobDefinition<T>(String name, Type payloadType, JobHandler<T> hand
 		return new JobDefinition<>(name, payloadType, handler, null, null, null);
 	}
 
-	int maxAttempts(QueueSettings queue) {
+	/**
+	 * The most executions this job gets on the given queue: its own override, else the queue's.
+	 * @param queue the queue's settings
+	 * @return the effective max attempts
+	 */
+	public int maxAttempts(QueueSettings queue) {
 		return (this.maxAttempts != null) ? this.maxAttempts : queue.maxAttempts();
 	}
 
-	Duration handleTimeout(QueueSettings queue) {
+	/**
+	 * How long one execution of this job may run on the given queue: its own override, else the queue's.
+	 * @param queue the queue's settings
+	 * @return the effective handle timeout
+	 */
+	public Duration handleTimeout(QueueSettings queue) {
 		return (this.handleTimeout != null) ? this.handleTimeout : queue.handleTimeout();
 	}
 
-	RetryBackoff retryBackoff(QueueSettings queue) {
+	/**
+	 * The wait before each retry of this job on the given queue: its own override, else the queue's.
+	 * @param queue the queue's settings
+	 * @return the effective backoff
+	 */
+	public RetryBackoff retryBackoff(QueueSettings queue) {
 		return (this.retryBackoff != null) ? this.retryBackoff : queue.retryBackoff();
 	}
 

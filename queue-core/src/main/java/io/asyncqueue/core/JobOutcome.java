@@ -29,6 +29,14 @@ public enum JobOutcome {
 	RELEASED,
 
 	/** The worker lost the job's lease (it stalled) before it finished; another worker may run it. */
-	LEASE_LOST
+	LEASE_LOST,
+
+	/**
+	 * The handler finished, but its outcome could not be confirmed in Redis: Redis was unreachable until the
+	 * job's lease ran out, or an earlier try that may have landed left no way to tell. If the outcome was not
+	 * written, the job runs again when its lease expires. Listeners get the reason.
+	 * @since 0.2.0
+	 */
+	UNCONFIRMED
 
 }

@@ -119,7 +119,7 @@ public final class JobSerializer {
 	 * @param payloadTypeOfJob the payload type of a job name, {@code null} for an unknown name
 	 * @return the envelope (without a payload tree) and the payload, or {@code null}
 	 */
-	Decoded decode(String json, Function<String, Type> payloadTypeOfJob) {
+	public Decoded decode(String json, Function<String, Type> payloadTypeOfJob) {
 		try (JsonParser parser = this.mapper.createParser(json)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				return null;
@@ -200,7 +200,7 @@ public final class JobSerializer {
 	 * @param envelope the envelope's fields
 	 * @param payload the payload in its handler's type
 	 */
-	record Decoded(JobEnvelope envelope, Object payload) {
+	public record Decoded(JobEnvelope envelope, Object payload) {
 	}
 
 	/**
@@ -232,7 +232,7 @@ public final class JobSerializer {
 	 * @param value the value
 	 * @return the JSON
 	 */
-	String toJson(Object value) {
+	public String toJson(Object value) {
 		return this.mapper.writeValueAsString(value);
 	}
 

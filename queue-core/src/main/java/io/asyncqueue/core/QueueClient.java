@@ -9,7 +9,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.asyncqueue.core.redis.RedisConnector;
-import io.asyncqueue.core.redis.RedisScript;
+import io.asyncqueue.core.scripts.PushRecord;
+import io.asyncqueue.core.scripts.QueueScripts;
 
 /**
  * Pushes jobs. Thread-safe; share one instance. Every push is atomic, and a batch is one atomic step
@@ -24,18 +25,14 @@ import io.asyncqueue.core.redis.RedisScript;
  */
 public final class QueueClient {
 
-	private static final RedisScript PUSH = RedisScript.named("push");
-
 	private final RedisConnector redis;
 
 	private final JobSerializer serializer;
 
 	private final Queues queues;
 
-	private final Map<String, String[]> keys = new ConcurrentHashMap<>();
-
-	/** Pushes by queue channel, grouped while a call is in flight. */
-	private final Map<String, ScriptBatcher<List<PushResult>>> pushes = new ConcurrentHashMap<>();
+	/** Scripts by queue channel: each groups the pushes made while one of its calls is in flight. */
+	private final Map<String, QueueScripts> scripts = new ConcurrentHashMap<>();
 
 	/**
 	 * A client for the given queues.
@@ -109,9 +106,9 @@ public final class QueueClient {
 		try {
 			QueueSettings settings = this.queues.get(queue);
 			// serialized and checked here, on the caller's thread: a payload that is refused fails alone
-			String[] records = arguments(settings, requests);
-			reply = this.pushes.computeIfAbsent(settings.channel(), (channel) -> pushBatcher(settings))
-				.submitAll(records, requests.size());
+			List<PushRecord> records = records(settings, requests);
+			reply = this.scripts.computeIfAbsent(settings.channel(), (channel) -> new QueueScripts(this.redis, settings))
+				.push(records);
 		}
 		catch (RuntimeException ex) {
 			reply = CompletableFuture.failedFuture(ex);
@@ -122,20 +119,6 @@ public final class QueueClient {
 			}
 			return results;
 		});
-	}
-
-	private ScriptBatcher<List<PushResult>> pushBatcher(QueueSettings settings) {
-		// a call carries up to 1000 jobs, or 4 Mi characters of arguments; a larger batch or envelope goes alone
-		return new ScriptBatcher<>(this.redis, PUSH, keys(settings), 1000, 4L << 20, 2, QueueClient::pushResults,
-				Runnable::run);
-	}
-
-	private static List<PushResult> pushResults(List<Object> reply, int offset, int jobs) {
-		List<PushResult> results = new ArrayList<>(jobs);
-		for (int i = offset; i < offset + 2 * jobs; i += 2) {
-			results.add(new PushResult((String) reply.get(i), ((Long) reply.get(i + 1)) == 1L));
-		}
-		return results;
 	}
 
 	private static QueueException pushFailure(String queue, int jobs, Throwable cause) {
@@ -149,10 +132,9 @@ public final class QueueClient {
 				cause);
 	}
 
-	private String[] arguments(QueueSettings settings, List<PushRequest> requests) {
-		String[] args = new String[requests.size() * 5];
+	private List<PushRecord> records(QueueSettings settings, List<PushRequest> requests) {
+		List<PushRecord> records = new ArrayList<>(requests.size());
 		Instant now = Instant.now();
-		int i = 0;
 		for (PushRequest request : requests) {
 			PushOptions options = request.options();
 			String envelope = this.serializer.serialize(request.jobName(), request.payload(), now, options);
@@ -163,18 +145,10 @@ public final class QueueClient {
 							settings.maxPayloadSize());
 				}
 			}
-			args[i++] = JobIds.next();
-			args[i++] = envelope;
-			args[i++] = Long.toString(options.delay().toMillis());
-			args[i++] = (options.at() != null) ? Long.toString(Math.max(options.at().toEpochMilli(), 1)) : "0";
-			args[i++] = (options.uniqueId() != null) ? options.uniqueId() : "";
+			records.add(new PushRecord(JobIds.next(), envelope, options.delay().toMillis(),
+					(options.at() != null) ? Math.max(options.at().toEpochMilli(), 1) : 0, options.uniqueId()));
 		}
-		return args;
-	}
-
-	private String[] keys(QueueSettings settings) {
-		return this.keys.computeIfAbsent(settings.channel(),
-				(channel) -> QueueKeys.of(channel).all().toArray(String[]::new));
+		return records;
 	}
 
 	static <T> T join(CompletableFuture<T> future) {

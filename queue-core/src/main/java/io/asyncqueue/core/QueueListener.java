@@ -31,6 +31,22 @@ public interface QueueListener {
 	}
 
 	/**
+	 * A job's execution ended, whatever the outcome, with the words that go with it. The worker calls this
+	 * method; by default it calls {@link #afterHandle(JobInfo, JobOutcome, Duration, Throwable)}, so a listener
+	 * overrides whichever it needs.
+	 * @param job the execution
+	 * @param outcome how it ended
+	 * @param duration how long the handler ran
+	 * @param failure the exception, or {@code null}
+	 * @param reason for {@link JobOutcome#DROPPED}, the reason the handler gave to {@link JobContext#drop}; for
+	 * {@link JobOutcome#UNCONFIRMED}, why the outcome could not be confirmed; otherwise {@code null}
+	 * @since 0.2.0
+	 */
+	default void afterHandle(JobInfo job, JobOutcome outcome, Duration duration, Throwable failure, String reason) {
+		afterHandle(job, outcome, duration, failure);
+	}
+
+	/**
 	 * A failed job will run again.
 	 * @param job the execution that failed
 	 * @param failure why

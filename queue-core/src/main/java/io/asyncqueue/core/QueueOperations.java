@@ -5,10 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.lettuce.core.ScriptOutputType;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.asyncqueue.core.redis.RedisConnector;
-import io.asyncqueue.core.redis.RedisScript;
+import io.asyncqueue.core.scripts.ParkedEntry;
+import io.asyncqueue.core.scripts.QueueScripts;
+import io.asyncqueue.core.scripts.ReloadChunk;
+import io.asyncqueue.core.scripts.QueueScripts.Switch;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,20 +24,6 @@ import tools.jackson.databind.JsonNode;
  */
 public final class QueueOperations {
 
-	private static final RedisScript COUNTS = RedisScript.named("counts");
-
-	private static final RedisScript RELOAD = RedisScript.named("reload", ScriptOutputType.INTEGER);
-
-	private static final RedisScript DELETE = RedisScript.named("delete", ScriptOutputType.INTEGER);
-
-	private static final RedisScript FLUSH = RedisScript.named("flush", ScriptOutputType.INTEGER);
-
-	private static final RedisScript LIST = RedisScript.named("list");
-
-	private static final RedisScript OLDEST = RedisScript.named("oldest", ScriptOutputType.VALUE);
-
-	private static final RedisScript CONTROL = RedisScript.named("control", ScriptOutputType.INTEGER);
-
 	private static final int CHUNK = 1000;
 
 	private final RedisConnector redis;
@@ -41,6 +31,8 @@ public final class QueueOperations {
 	private final JobSerializer serializer;
 
 	private final Queues queues;
+
+	private final Map<String, QueueScripts> scripts = new ConcurrentHashMap<>();
 
 	/**
 	 * Operations on the given queues.
@@ -74,14 +66,12 @@ public final class QueueOperations {
 	 * @return the counts
 	 */
 	public CompletableFuture<QueueCounts> countsAsync(String queue) {
-		CompletableFuture<List<Long>> reply;
 		try {
-			reply = COUNTS.run(this.redis.commands(), keys(queue));
+			return scripts(queue).counts();
 		}
 		catch (RuntimeException ex) {
-			reply = CompletableFuture.failedFuture(ex);
+			return CompletableFuture.failedFuture(ex);
 		}
-		return reply.thenApply((c) -> new QueueCounts(queue, c.get(0), c.get(1), c.get(2), c.get(3), c.get(4)));
 	}
 
 	/**
@@ -91,7 +81,7 @@ public final class QueueOperations {
 	 * @return the push time of the head of {@code waiting}, or {@code null} when nothing waits
 	 */
 	public Instant oldestWaitingPushedAt(String queue) {
-		String envelope = QueueClient.join(OLDEST.run(this.redis.commands(), keys(queue)));
+		String envelope = QueueClient.join(scripts(queue).oldestWaiting());
 		JsonNode parsed = this.serializer.readTreeOrNull(envelope);
 		if (parsed == null || !parsed.path("pushedAt").isNumber()) {
 			return null;
@@ -109,21 +99,18 @@ public final class QueueOperations {
 	 */
 	public List<FailedJob> parkedJobs(String queue, JobState state, int offset, int limit) {
 		requireParked(state);
-		List<Object> reply = QueueClient
-			.join(LIST.run(this.redis.commands(), keys(queue), state.key(), Integer.toString(Math.max(offset, 0)),
-					Integer.toString(Math.max(limit, 0))));
-		List<FailedJob> jobs = new ArrayList<>(reply.size() / 5);
-		for (int i = 0; i < reply.size(); i += 5) {
-			String id = (String) reply.get(i);
-			Instant failedAt = Instant.ofEpochMilli((long) Double.parseDouble((String) reply.get(i + 1)));
-			String envelope = (String) reply.get(i + 2);
-			int attempts = Integer.parseInt((String) reply.get(i + 3));
-			JsonNode error = this.serializer.readTreeOrNull((String) reply.get(i + 4));
-			JsonNode parsedEnvelope = this.serializer.readTreeOrNull(envelope);
+		List<ParkedEntry> page = QueueClient
+			.join(scripts(queue).parked(state, Math.max(offset, 0), Math.max(limit, 0)));
+		List<FailedJob> jobs = new ArrayList<>(page.size());
+		for (ParkedEntry entry : page) {
+			JsonNode error = this.serializer.readTreeOrNull(entry.error());
+			JsonNode parsedEnvelope = this.serializer.readTreeOrNull(entry.envelope());
 			String jobName = (parsedEnvelope != null && parsedEnvelope.path("job").isString())
 					? parsedEnvelope.path("job").asString() : null;
-			jobs.add(new FailedJob(id, jobName, attempts, (error != null) ? error.path("reason").asString(null) : null,
-					(error != null) ? error.path("exception").asString(null) : null, failedAt, envelope));
+			jobs.add(new FailedJob(entry.id(), jobName, entry.attempts(),
+					(error != null) ? error.path("reason").asString(null) : null,
+					(error != null) ? error.path("exception").asString(null) : null,
+					Instant.ofEpochMilli(entry.parkedAtMillis()), entry.envelope()));
 		}
 		return jobs;
 	}
@@ -140,44 +127,51 @@ public final class QueueOperations {
 	}
 
 	/**
-	 * Move every job of {@code failed} or {@code timeout} back to waiting with fresh attempts.
+	 * Move every job of {@code failed} or {@code timeout} back to waiting with fresh attempts. A job whose
+	 * unique id another job holds now (one pushed after it failed, still waiting, delayed or running) stays
+	 * parked, so that one unique id never has two live jobs; the result names it and its holder.
 	 * @param queue the queue
 	 * @param source {@link JobState#FAILED} or {@link JobState#TIMEOUT}
-	 * @return how many moved
+	 * @return how many moved, and which stayed parked and why
 	 */
-	public long reloadAll(String queue, JobState source) {
+	public ReloadResult reloadAll(String queue, JobState source) {
 		requireParked(source);
-		long total = 0;
-		long moved;
+		ReloadResult total = ReloadResult.NONE;
+		ReloadChunk chunk;
 		do {
-			moved = QueueClient.<Long>join(RELOAD.run(this.redis.commands(), keys(queue), source.key(), "",
-					Integer.toString(CHUNK)));
-			total += moved;
+			chunk = QueueClient.join(scripts(queue).reload(source, null, CHUNK, total.skipped().size()));
+			total = total.and(chunk.result());
 		}
-		while (moved > 0);
+		while (chunk.examined() > 0);
 		return total;
 	}
 
 	/**
-	 * Move one job of {@code failed} or {@code timeout} back to waiting with fresh attempts.
+	 * Move one job of {@code failed} or {@code timeout} back to waiting with fresh attempts, unless another
+	 * job holds its unique id now (see {@link #reloadAll}).
 	 * @param queue the queue
 	 * @param source {@link JobState#FAILED} or {@link JobState#TIMEOUT}
 	 * @param id the job id
-	 * @return whether it was there and moved
+	 * @return {@code moved() == 1} when it was there and moved; the reason in {@code skipped()} when it stayed
 	 */
-	public boolean reload(String queue, JobState source, String id) {
+	public ReloadResult reload(String queue, JobState source, String id) {
 		requireParked(source);
-		return QueueClient.<Long>join(RELOAD.run(this.redis.commands(), keys(queue), source.key(), id, "1")) == 1L;
+		return QueueClient.join(scripts(queue).reload(source, id, 1, 0)).result();
 	}
 
 	/**
-	 * Retry one parked job now: from {@code failed} or {@code timeout}, whichever holds it.
+	 * Retry one parked job now: from {@code failed} or {@code timeout}, whichever holds it, unless another
+	 * job holds its unique id now (see {@link #reloadAll}).
 	 * @param queue the queue
 	 * @param id the job id
-	 * @return whether it was parked and moved
+	 * @return {@code moved() == 1} when it was parked and moved; the reason in {@code skipped()} when it stayed
 	 */
-	public boolean retry(String queue, String id) {
-		return reload(queue, JobState.FAILED, id) || reload(queue, JobState.TIMEOUT, id);
+	public ReloadResult retry(String queue, String id) {
+		ReloadResult failed = reload(queue, JobState.FAILED, id);
+		if (failed.moved() > 0 || !failed.skipped().isEmpty()) {
+			return failed;
+		}
+		return reload(queue, JobState.TIMEOUT, id);
 	}
 
 	/**
@@ -187,7 +181,7 @@ public final class QueueOperations {
 	 * @return whether it existed
 	 */
 	public boolean delete(String queue, String id) {
-		return QueueClient.<Long>join(DELETE.run(this.redis.commands(), keys(queue), id)) == 1L;
+		return QueueClient.join(scripts(queue).delete(id));
 	}
 
 	/**
@@ -201,8 +195,7 @@ public final class QueueOperations {
 		long total = 0;
 		long deleted;
 		do {
-			deleted = QueueClient.<Long>join(
-					FLUSH.run(this.redis.commands(), keys(queue), state.key(), Integer.toString(CHUNK)));
+			deleted = QueueClient.join(scripts(queue).flush(state, CHUNK));
 			total += deleted;
 		}
 		while (deleted > 0);
@@ -216,7 +209,7 @@ public final class QueueOperations {
 	 * @return whether it was running before
 	 */
 	public boolean pause(String queue) {
-		return control(queue, "paused", true);
+		return control(queue, Switch.PAUSED, true);
 	}
 
 	/**
@@ -225,7 +218,7 @@ public final class QueueOperations {
 	 * @return whether it was paused before
 	 */
 	public boolean resume(String queue) {
-		return control(queue, "paused", false);
+		return control(queue, Switch.PAUSED, false);
 	}
 
 	/**
@@ -235,7 +228,7 @@ public final class QueueOperations {
 	 * @return whether it was open before
 	 */
 	public boolean closePushes(String queue) {
-		return control(queue, "push-closed", true);
+		return control(queue, Switch.PUSH_CLOSED, true);
 	}
 
 	/**
@@ -244,7 +237,7 @@ public final class QueueOperations {
 	 * @return whether it was closed before
 	 */
 	public boolean openPushes(String queue) {
-		return control(queue, "push-closed", false);
+		return control(queue, Switch.PUSH_CLOSED, false);
 	}
 
 	/**
@@ -253,7 +246,7 @@ public final class QueueOperations {
 	 * @return whether it is paused
 	 */
 	public boolean isPaused(String queue) {
-		return QueueClient.join(this.redis.commands().hexists(controlKey(queue), "paused").toCompletableFuture());
+		return QueueClient.join(scripts(queue).isOn(Switch.PAUSED));
 	}
 
 	/**
@@ -262,19 +255,16 @@ public final class QueueOperations {
 	 * @return whether it is closed for pushes
 	 */
 	public boolean arePushesClosed(String queue) {
-		return QueueClient.join(this.redis.commands().hexists(controlKey(queue), "push-closed").toCompletableFuture());
+		return QueueClient.join(scripts(queue).isOn(Switch.PUSH_CLOSED));
 	}
 
-	private boolean control(String queue, String name, boolean on) {
-		return QueueClient.<Long>join(CONTROL.run(this.redis.commands(), keys(queue), name, on ? "1" : "0")) == 1L;
+	private boolean control(String queue, Switch which, boolean on) {
+		return QueueClient.join(scripts(queue).control(which, on));
 	}
 
-	private String controlKey(String queue) {
-		return QueueKeys.of(this.queues.get(queue).channel()).control();
-	}
-
-	private String[] keys(String queue) {
-		return QueueKeys.of(this.queues.get(queue).channel()).all().toArray(String[]::new);
+	private QueueScripts scripts(String queue) {
+		QueueSettings settings = this.queues.get(queue);
+		return this.scripts.computeIfAbsent(settings.channel(), (channel) -> new QueueScripts(this.redis, settings));
 	}
 
 	private static void requireParked(JobState state) {

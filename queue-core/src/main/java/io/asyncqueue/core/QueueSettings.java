@@ -59,6 +59,12 @@ public final class QueueSettings {
 	/** The prefix of the default {@link #channel()}: {@code async-queue:<name>}. */
 	public static final String DEFAULT_CHANNEL_PREFIX = "async-queue:";
 
+	/** Default for {@link #failedRetention()}: zero, parked jobs are kept until an operator acts. */
+	public static final Duration DEFAULT_FAILED_RETENTION = Duration.ZERO;
+
+	/** Default for {@link #failedMaxSize()}: zero, no limit. */
+	public static final long DEFAULT_FAILED_MAX_SIZE = 0;
+
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
 
 	private final String name;
@@ -94,6 +100,10 @@ public final class QueueSettings {
 
 	private final Set<Class<? extends Throwable>> nonRetryableExceptions;
 
+	private final Duration failedRetention;
+
+	private final long failedMaxSize;
+
 	private QueueSettings(Builder builder) {
 		this.name = builder.name;
 		this.channel = (builder.channel != null) ? builder.channel : DEFAULT_CHANNEL_PREFIX + builder.name;
@@ -111,6 +121,8 @@ public final class QueueSettings {
 		this.shutdownTimeout = builder.shutdownTimeout;
 		this.maxPayloadSize = builder.maxPayloadSize;
 		this.nonRetryableExceptions = Set.copyOf(builder.nonRetryableExceptions);
+		this.failedRetention = builder.failedRetention;
+		this.failedMaxSize = builder.failedMaxSize;
 		validate();
 	}
 
@@ -156,6 +168,15 @@ public final class QueueSettings {
 		if (this.maxPayloadSize < 64) {
 			throw new InvalidQueueSettingException(this.name, "max-payload-size",
 					"must be at least 64 bytes, was " + this.maxPayloadSize);
+		}
+		if (this.failedRetention == null || this.failedRetention.isNegative()
+				|| (!this.failedRetention.isZero() && this.failedRetention.toMillis() < 1000)) {
+			throw new InvalidQueueSettingException(this.name, "failed-retention",
+					"must be zero (keep parked jobs until an operator acts) or at least 1s, was " + this.failedRetention);
+		}
+		if (this.failedMaxSize < 0) {
+			throw new InvalidQueueSettingException(this.name, "failed-max-size",
+					"must be zero (no limit) or positive, was " + this.failedMaxSize);
 		}
 	}
 
@@ -209,6 +230,8 @@ public final class QueueSettings {
 		builder.stalledJobAction = this.stalledJobAction;
 		builder.shutdownTimeout = this.shutdownTimeout;
 		builder.maxPayloadSize = this.maxPayloadSize;
+		builder.failedRetention = this.failedRetention;
+		builder.failedMaxSize = this.failedMaxSize;
 		builder.nonRetryableExceptions.addAll(this.nonRetryableExceptions);
 		return builder;
 	}
@@ -296,6 +319,22 @@ public final class QueueSettings {
 		return this.maxPayloadSize;
 	}
 
+	/**
+	 * How long a job parked in {@code failed} or {@code timeout} is kept before it is deleted with its data,
+	 * oldest first, whenever another job is parked; zero keeps parked jobs until an operator acts.
+	 */
+	public Duration failedRetention() {
+		return this.failedRetention;
+	}
+
+	/**
+	 * The most jobs {@code failed}, and separately {@code timeout}, may hold: parking one more deletes the
+	 * oldest with its data; zero for no limit.
+	 */
+	public long failedMaxSize() {
+		return this.failedMaxSize;
+	}
+
 	/** Exceptions (and their subclasses) that send a job straight to {@code failed} without a retry. */
 	public Set<Class<? extends Throwable>> nonRetryableExceptions() {
 		return this.nonRetryableExceptions;
@@ -324,7 +363,8 @@ public final class QueueSettings {
 				+ ", leaseDuration="
 				+ this.leaseDuration + ", maxStalls=" + this.maxStalls + ", stalledJobAction="
 				+ this.stalledJobAction + ", shutdownTimeout=" + this.shutdownTimeout + ", maxPayloadSize="
-				+ this.maxPayloadSize + ", nonRetryableExceptions=" + this.nonRetryableExceptions + "]";
+				+ this.maxPayloadSize + ", nonRetryableExceptions=" + this.nonRetryableExceptions
+				+ ", failedRetention=" + this.failedRetention + ", failedMaxSize=" + this.failedMaxSize + "]";
 	}
 
 	/**
@@ -361,6 +401,10 @@ public final class QueueSettings {
 		private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
 		private int maxPayloadSize = DEFAULT_MAX_PAYLOAD_SIZE;
+
+		private Duration failedRetention = DEFAULT_FAILED_RETENTION;
+
+		private long failedMaxSize = DEFAULT_FAILED_MAX_SIZE;
 
 		private final Set<Class<? extends Throwable>> nonRetryableExceptions = new LinkedHashSet<>();
 
@@ -440,6 +484,16 @@ public final class QueueSettings {
 
 		public Builder maxPayloadSize(int maxPayloadSize) {
 			this.maxPayloadSize = maxPayloadSize;
+			return this;
+		}
+
+		public Builder failedRetention(Duration failedRetention) {
+			this.failedRetention = failedRetention;
+			return this;
+		}
+
+		public Builder failedMaxSize(long failedMaxSize) {
+			this.failedMaxSize = failedMaxSize;
 			return this;
 		}
 

@@ -6,8 +6,15 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.asyncqueue.core.redis.RedisScript;
+import io.asyncqueue.core.scripts.FetchedJob;
+import io.asyncqueue.core.scripts.Lease;
+import io.asyncqueue.core.scripts.QueueKeys;
+import io.asyncqueue.core.scripts.SettleRecord;
+import io.asyncqueue.core.scripts.SettleReply;
 
+import static io.asyncqueue.core.scripts.SettleReply.APPLIED;
+import static io.asyncqueue.core.scripts.SettleReply.GONE;
+import static io.asyncqueue.core.scripts.SettleReply.NOT_OWNED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -17,26 +24,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BatchScriptsTest extends RedisTestSupport {
 
-	private static final RedisScript FETCH = RedisScript.named("fetch");
-
-	private static final RedisScript SETTLE = RedisScript.named("settle");
-
-	private static final RedisScript EXTEND = RedisScript.named("extend");
-
 	@Test
 	void batchesLongerThanOneChunkAreFetchedAndAcknowledgedWhole() {
 		QueueSettings settings = settings().build();
 		List<String> ids = push(settings, 1_234);
-		List<Object> fetched = fetch(settings, 1_234);
-		assertThat(fetched).hasSize(1_234 * 3);
-		List<String> args = new ArrayList<>();
-		for (int i = 0; i < fetched.size(); i += 3) {
-			assertThat(fetched.get(i + 1)).isEqualTo(1L);
-			args.addAll(List.of("ack", (String) fetched.get(i), "1"));
+		List<FetchedJob> fetched = fetch(settings, 1_234);
+		assertThat(fetched).hasSize(1_234);
+		List<SettleRecord> acks = new ArrayList<>();
+		for (FetchedJob job : fetched) {
+			assertThat(job.attempt()).isEqualTo(1);
+			acks.add(SettleRecord.ack(job.id(), job.token(), null));
 		}
 		assertThat(operations(settings).counts(this.queue).reserved()).isEqualTo(1_234);
-		List<Long> settled = settle(settings, args);
-		assertThat(settled).hasSize(1_234).containsOnly(1L);
+		List<SettleReply> settled = settle(settings, acks);
+		assertThat(settled).hasSize(1_234).containsOnly(APPLIED);
 		assertThat(operations(settings).counts(this.queue)).isEqualTo(new QueueCounts(this.queue, 0, 0, 0, 0, 0));
 		assertThat(redisCommands().hlen(keys(settings).jobs())).isZero();
 		assertThat(redisCommands().hlen(keys(settings).attempts())).isZero();
@@ -48,17 +49,17 @@ class BatchScriptsTest extends RedisTestSupport {
 		QueueSettings settings = settings().build();
 		List<String> ids = new ArrayList<>(push(settings, 5));
 		ids.add(client(settings).push(this.queue, "n", Map.of("i", 5), PushOptions.unique("u-5")).id());
-		assertThat(fetch(settings, 6)).hasSize(18);
-		// an ack is three fields, every other record six
-		List<Long> settled = settle(settings, List.of(
-				"ack", ids.get(0), "1",
-				"ack", ids.get(1), "2", // a stale token: another attempt owns it
-				"ack", ids.get(0), "1", // the same job twice in one batch
-				"retry", ids.get(2), "1", "0", "{\"reason\":\"boom\"}", "",
-				"fail", ids.get(3), "1", "0", "{\"reason\":\"bad\"}", "",
-				"requeue", ids.get(4), "1", "0", "", "",
-				"ack-unique", ids.get(5), "1", "0", "", "u-5"));
-		assertThat(settled).containsExactly(1L, 0L, 0L, 1L, 1L, 1L, 1L);
+		List<String> tokens = fetch(settings, 6).stream().map(FetchedJob::token).toList();
+		assertThat(tokens).hasSize(6);
+		List<SettleReply> settled = settle(settings, List.of(
+				SettleRecord.ack(ids.get(0), tokens.get(0), null),
+				SettleRecord.ack(ids.get(1), tokens.get(1) + "0", null), // a stale token: another fetch owns it
+				SettleRecord.ack(ids.get(0), tokens.get(0), null), // the same job twice in one batch
+				SettleRecord.retry(ids.get(2), tokens.get(2), 0, "{\"reason\":\"boom\"}"),
+				SettleRecord.fail(ids.get(3), tokens.get(3), "{\"reason\":\"bad\"}", null),
+				SettleRecord.requeue(ids.get(4), tokens.get(4), 0),
+				SettleRecord.ack(ids.get(5), tokens.get(5), "u-5")));
+		assertThat(settled).containsExactly(APPLIED, NOT_OWNED, NOT_OWNED, APPLIED, APPLIED, APPLIED, APPLIED);
 		QueueKeys keys = keys(settings);
 		assertThat(operations(settings).counts(this.queue)).isEqualTo(new QueueCounts(this.queue, 2, 0, 1, 1, 0));
 		assertThat(redisCommands().lrange(keys.waiting(), 0, -1)).containsExactly(ids.get(2), ids.get(4));
@@ -77,9 +78,8 @@ class BatchScriptsTest extends RedisTestSupport {
 		QueueSettings settings = settings().build();
 		List<String> ids = push(settings, 3);
 		redisCommands().hdel(keys(settings).jobs(), ids.get(1));
-		List<Object> fetched = fetch(settings, 3);
-		assertThat(fetched).hasSize(6);
-		assertThat(List.of(fetched.get(0), fetched.get(3))).containsExactly(ids.get(0), ids.get(2));
+		List<FetchedJob> fetched = fetch(settings, 3);
+		assertThat(fetched).extracting(FetchedJob::id).containsExactly(ids.get(0), ids.get(2));
 		assertThat(redisCommands().zrange(keys(settings).reserved(), 0, -1)).containsExactlyInAnyOrder(ids.get(0),
 				ids.get(2));
 		assertThat(redisCommands().hexists(keys(settings).attempts(), ids.get(1))).isFalse();
@@ -89,12 +89,12 @@ class BatchScriptsTest extends RedisTestSupport {
 	void renewalNamesTheLostCopyByItsToken() {
 		QueueSettings settings = settings().build();
 		List<String> ids = push(settings, 2);
-		assertThat(fetch(settings, 2)).hasSize(6);
-		// the worker holds job 0 twice: under its current token 1 and an old token 0 (a copy from before a
-		// recovery), and job 1 under token 1
-		List<String> lost = QueueClient.join(EXTEND.run(redis.commands(), keys(settings).all().toArray(String[]::new),
-				"30000", ids.get(0), "0", ids.get(0), "1", ids.get(1), "1"));
-		assertThat(lost).as("(id, token) pairs of the copies that lost their lease").containsExactly(ids.get(0), "0");
+		List<String> tokens = fetch(settings, 2).stream().map(FetchedJob::token).toList();
+		// the worker holds job 0 twice: under its current token and an old one (a copy from before a
+		// recovery), and job 1 under its current token
+		List<Lease> lost = QueueClient.join(scripts(settings).extend(List.of(new Lease(ids.get(0), "0"),
+				new Lease(ids.get(0), tokens.get(0)), new Lease(ids.get(1), tokens.get(1)))));
+		assertThat(lost).as("the copies that lost their lease").containsExactly(new Lease(ids.get(0), "0"));
 	}
 
 	private List<String> push(QueueSettings settings, int count) {
@@ -105,17 +105,12 @@ class BatchScriptsTest extends RedisTestSupport {
 		return client(settings).pushAll(this.queue, requests).stream().map(PushResult::id).toList();
 	}
 
-	private List<Object> fetch(QueueSettings settings, int count) {
-		List<Object> reply = QueueClient.join(FETCH.run(redis.commands(), keys(settings).all().toArray(String[]::new),
-				Integer.toString(count), "30000", "2", "recover", "{\"reason\":\"stalled\"}"));
-		@SuppressWarnings("unchecked")
-		List<Object> jobs = (List<Object>) reply.get(0);
-		return jobs;
+	private List<FetchedJob> fetch(QueueSettings settings, int count) {
+		return QueueClient.join(scripts(settings).fetch(count, "{\"reason\":\"stalled\"}")).jobs();
 	}
 
-	private List<Long> settle(QueueSettings settings, List<String> args) {
-		return QueueClient.join(SETTLE.run(redis.commands(), keys(settings).all().toArray(String[]::new),
-				args.toArray(String[]::new)));
+	private List<SettleReply> settle(QueueSettings settings, List<SettleRecord> records) {
+		return QueueClient.join(scripts(settings).settleAll(records));
 	}
 
 }

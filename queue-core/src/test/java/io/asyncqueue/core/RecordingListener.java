@@ -22,7 +22,7 @@ class RecordingListener implements QueueListener {
 
 	final List<QueueCounts> lengths = new CopyOnWriteArrayList<>();
 
-	record Finished(JobInfo job, JobOutcome outcome, Throwable failure) {
+	record Finished(JobInfo job, JobOutcome outcome, Throwable failure, String reason, String thread) {
 	}
 
 	@Override
@@ -31,8 +31,8 @@ class RecordingListener implements QueueListener {
 	}
 
 	@Override
-	public void afterHandle(JobInfo job, JobOutcome outcome, Duration duration, Throwable failure) {
-		this.finished.add(new Finished(job, outcome, failure));
+	public void afterHandle(JobInfo job, JobOutcome outcome, Duration duration, Throwable failure, String reason) {
+		this.finished.add(new Finished(job, outcome, failure, reason, Thread.currentThread().getName()));
 	}
 
 	@Override

@@ -11,8 +11,15 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import io.asyncqueue.core.redis.RedisScript;
+import io.asyncqueue.core.scripts.FetchedJob;
+import io.asyncqueue.core.scripts.Lease;
+import io.asyncqueue.core.scripts.QueueScripts;
+import io.asyncqueue.core.scripts.SettleRecord;
+import io.asyncqueue.core.scripts.SettleReply;
 
+import static io.asyncqueue.core.scripts.SettleReply.APPLIED;
+import static io.asyncqueue.core.scripts.SettleReply.GONE;
+import static io.asyncqueue.core.scripts.SettleReply.NOT_OWNED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,8 +28,6 @@ import static org.awaitility.Awaitility.await;
  * renewing or settling them: exactly what Redis sees after a kill -9.
  */
 class RecoveryTest extends RedisTestSupport {
-
-	private static final RedisScript FETCH = RedisScript.named("fetch");
 
 	@Test
 	void deadWorkersJobsComeBackWhenTheirLeaseExpires() {
@@ -78,7 +83,7 @@ class RecoveryTest extends RedisTestSupport {
 		await().atMost(Duration.ofSeconds(10)).until(() -> operations(settings).counts(this.queue).timeout() == 1);
 		assertThat(operations(settings).parkedJobs(this.queue, JobState.TIMEOUT, 0, 10)).singleElement()
 			.satisfies((job) -> assertThat(job.id()).isEqualTo(id));
-		assertThat(operations(settings).reloadAll(this.queue, JobState.TIMEOUT)).isEqualTo(1);
+		assertThat(operations(settings).reloadAll(this.queue, JobState.TIMEOUT).moved()).isEqualTo(1);
 		await().atMost(Duration.ofSeconds(10)).until(() -> handled.getCount() == 0);
 	}
 
@@ -112,10 +117,30 @@ class RecoveryTest extends RedisTestSupport {
 			return abandon(settings, 1).contains(id);
 		});
 		// the first worker's late acknowledgement (token "1") is refused
-		List<Long> reply = QueueClient.join(RedisScript.named("settle")
-			.run(redis.commands(), keys(settings).all().toArray(String[]::new), "ack", id, "1"));
-		assertThat(reply).containsExactly(0L);
+		List<SettleReply> reply = QueueClient.join(scripts(settings).settleAll(List.of(SettleRecord.ack(id, "1", null))));
+		assertThat(reply).containsExactly(NOT_OWNED);
 		assertThat(operations(settings).counts(this.queue).reserved()).isEqualTo(1);
+	}
+
+	@Test
+	void staleTokenCannotSettleOrRenewTheJobAfterAReload() throws InterruptedException {
+		QueueSettings settings = settings().leaseDuration(Duration.ofMillis(300))
+			.stalledJobAction(StalledJobAction.PARK)
+			.build();
+		QueueScripts scripts = scripts(settings);
+		String id = pushAll(settings, 1).get(0);
+		FetchedJob hung = QueueClient.join(scripts.fetch(1, "{}")).jobs().get(0);
+		Thread.sleep(400);
+		assertThat(QueueClient.join(scripts.fetch(0, "{}")).failed()).as("parked in timeout").containsExactly(id);
+		assertThat(operations(settings).reloadAll(this.queue, JobState.TIMEOUT).moved()).isEqualTo(1);
+		FetchedJob current = QueueClient.join(scripts.fetch(1, "{}")).jobs().get(0);
+		assertThat(current.attempt()).as("a reload resets the attempts").isEqualTo(1);
+		assertThat(current.token()).as("but never the token").isNotEqualTo(hung.token());
+		assertThat(QueueClient.join(scripts.extend(List.of(new Lease(id, hung.token())))))
+			.containsExactly(new Lease(id, hung.token()));
+		assertThat(QueueClient.join(scripts.settle(SettleRecord.ack(id, hung.token(), null)))).isEqualTo(NOT_OWNED);
+		assertThat(operations(settings).counts(this.queue).reserved()).isEqualTo(1);
+		assertThat(QueueClient.join(scripts.settle(SettleRecord.ack(id, current.token(), null)))).isEqualTo(APPLIED);
 	}
 
 	private List<String> pushAll(QueueSettings settings, int count) {
@@ -131,16 +156,11 @@ class RecoveryTest extends RedisTestSupport {
 	}
 
 	private List<String> abandon(QueueSettings settings, int count) {
-		List<Object> reply = QueueClient.join(FETCH.run(redis.commands(), keys(settings).all().toArray(String[]::new),
-				Integer.toString(count), Long.toString(settings.leaseDuration().toMillis()),
-				Integer.toString(settings.maxStalls()), "recover", "{\"reason\":\"stalled\"}"));
-		@SuppressWarnings("unchecked")
-		List<Object> jobs = (List<Object>) reply.get(0);
-		List<String> ids = new ArrayList<>();
-		for (int i = 0; i < jobs.size(); i += 3) {
-			ids.add((String) jobs.get(i));
-		}
-		return ids;
+		return QueueClient.join(scripts(settings).fetch(count, "{\"reason\":\"stalled\"}"))
+			.jobs()
+			.stream()
+			.map(FetchedJob::id)
+			.toList();
 	}
 
 }

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.scripts.QueueKeys;
+import io.asyncqueue.core.scripts.QueueScripts;
 import io.asyncqueue.test.EmbeddedRedis;
 import io.asyncqueue.test.RedisServer;
 
@@ -95,6 +97,10 @@ abstract class RedisTestSupport {
 
 	static RedisCommands<String, String> redisCommands() {
 		return inspection.sync();
+	}
+
+	static QueueScripts scripts(QueueSettings settings) {
+		return new QueueScripts(redis, settings);
 	}
 
 	static QueueKeys keys(QueueSettings settings) {

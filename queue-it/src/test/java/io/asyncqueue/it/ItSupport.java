@@ -29,11 +29,11 @@ import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.PushRequest;
 import io.asyncqueue.core.PushResult;
 import io.asyncqueue.core.QueueClient;
-import io.asyncqueue.core.QueueKeys;
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.scripts.QueueKeys;
 import io.asyncqueue.it.WorkerMain.Work;
 import io.asyncqueue.test.RedisServer;
 

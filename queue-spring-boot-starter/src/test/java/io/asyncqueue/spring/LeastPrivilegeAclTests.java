@@ -91,7 +91,7 @@ class LeastPrivilegeAclTests {
 			await().atMost(Duration.ofSeconds(15)).until(() -> operations.counts("flaky").failed() == 1);
 			assertThat(operations.failedJobs("flaky", 0, 10)).extracting((job) -> job.id()).containsExactly(failing.id());
 			assertThat(operations.pause("flaky")).isTrue();
-			assertThat(operations.reloadAll("flaky", JobState.FAILED)).isEqualTo(1);
+			assertThat(operations.reloadAll("flaky", JobState.FAILED).moved()).isEqualTo(1);
 			assertThat(operations.delete("flaky", failing.id())).isTrue();
 			assertThat(operations.resume("flaky")).isTrue();
 			assertThat(operations.closePushes("orders")).isTrue();

@@ -1,13 +1,18 @@
--- ARGV: count, leaseMs, maxStalls, stalledAction ('recover' or 'park'), stalledError (JSON).
+-- ARGV: count, leaseMs, maxStalls, stalledAction ('recover' or 'park'), stalledError (JSON),
+-- failedRetentionMs, failedMaxSize (0: keep parked jobs; see park_in).
 -- Promotes due delayed jobs, recovers expired leases, then reserves up to count waiting jobs.
--- Returns { {id, attempt, envelope, ...}, {recovered ids}, {failed or parked ids}, wakeInMs }
+-- Returns { {id, attempt, token, envelope, ...}, {recovered ids}, {failed or parked ids}, wakeInMs }
 -- where wakeInMs is when something becomes due (-1: nothing scheduled, 0: jobs are waiting,
 -- -2: the queue is paused; resume signals the marker).
 -- An idle queue is fetched every blocking timeout, so the idle path runs as few commands as it can:
 -- the earliest delayed job and lease are read once, and serve both as "anything due?" and as the wake time.
+-- At maxmemory under noeviction Redis refuses a script whose first write may grow memory (and lets the rest
+-- through once one has happened): every path here writes a removal first (ZREM, LPOP), so that a full Redis
+-- can still be drained, which is what frees it.
 local now = now_ms()
 local count, lease, max_stalls = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local park, stalled_error = ARGV[4] == 'park', ARGV[5]
+local retention, max_parked = tonumber(ARGV[6]), tonumber(ARGV[7])
 
 local function earliest(key)
   local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
@@ -20,8 +25,8 @@ end
 local next_due = earliest(DELAYED)
 if next_due and next_due <= now then
   local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 1000)
-  move_in_chunks(due, WAITING)
   call_chunked('ZREM', DELAYED, due)
+  move_in_chunks(due, WAITING)
   next_due = earliest(DELAYED)
 end
 
@@ -35,9 +40,9 @@ if next_expiry and next_expiry <= now then
     if envelope then
       local stalls = redis.call('HINCRBY', STALLS, id, 1)
       if park or stalls > max_stalls then
-        redis.call('ZADD', park and TIMEOUT or FAILED, now, id)
         redis.call('HSET', ERRORS, id, stalled_error)
         release_unique(id, unique_id_of(envelope))
+        park_in(park and TIMEOUT or FAILED, id, now, retention, max_parked)
         failed[#failed + 1] = id
       else
         redis.call('LPUSH', WAITING, id)
@@ -58,17 +63,28 @@ if count > 0 then
   ids = redis.call('LPOP', WAITING, count)
 end
 if ids then
-  -- one command per key for the whole batch: HMGET the envelopes and attempts, HSET the new attempts,
-  -- ZADD the leases (an id without an envelope was deleted while waiting: it is skipped)
+  -- one command per key for the whole batch: HMGET the envelopes and attempts, HSET the new attempts and
+  -- tokens, ZADD the leases (an id without an envelope was deleted while waiting: it is skipped)
   local envelopes = call_chunked('HMGET', JOBS, ids)
   local attempts = call_chunked('HMGET', ATTEMPTS, ids)
   -- Numbers passed to redis.call are formatted with sprintf per use, a large part of this script's cost:
   -- the deadline is formatted once, and a first attempt (almost every fetch) needs no formatting at all.
   local deadline = tostring(now + lease)
-  local counted, leases = {}, {}
+  local present = 0
+  for i = 1, #ids do
+    if envelopes[i] then present = present + 1 end
+  end
+  -- the batch's fencing tokens: the next 'present' values of the queue's counter
+  local token = 0
+  if present > 0 then
+    token = redis.call('INCRBY', FENCE, present) - present
+  end
+  local counted, leases, fenced = {}, {}, {}
   for i, id in ipairs(ids) do
     local envelope = envelopes[i]
     if envelope then
+      token = token + 1
+      local fence = string.format('%d', token)
       local attempt, counter = 1, '1'
       if attempts[i] then
         attempt = tonumber(attempts[i]) + 1
@@ -76,16 +92,20 @@ if ids then
       end
       jobs[#jobs + 1] = id
       jobs[#jobs + 1] = attempt
+      jobs[#jobs + 1] = fence
       jobs[#jobs + 1] = envelope
       counted[#counted + 1] = id
       counted[#counted + 1] = counter
       leases[#leases + 1] = deadline
       leases[#leases + 1] = id
+      fenced[#fenced + 1] = id
+      fenced[#fenced + 1] = fence
     end
   end
   if #leases > 0 then
     -- pairs never straddle a chunk: chunks are 500 long
     call_chunked('HSET', ATTEMPTS, counted)
+    call_chunked('HSET', TOKENS, fenced)
     call_chunked('ZADD', RESERVED, leases)
   end
   if #ids == count and redis.call('LLEN', WAITING) > 0 then

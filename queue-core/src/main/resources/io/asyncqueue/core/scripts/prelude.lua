@@ -2,7 +2,7 @@
 -- every script touches one Redis Cluster slot. KEYS are always passed in this order.
 local WAITING, DELAYED, RESERVED, FAILED, TIMEOUT = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local MARKER, JOBS, ATTEMPTS, STALLS, ERRORS, UNIQUE = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
-local CONTROL = KEYS[12]
+local CONTROL, TOKENS, FENCE = KEYS[12], KEYS[13], KEYS[14]
 
 -- Redis's clock, in milliseconds: producers' and consumers' clocks never matter.
 local function now_ms()
@@ -34,14 +34,16 @@ local function forget(id, uid)
   release_unique(id, uid)
   redis.call('HDEL', JOBS, id)
   redis.call('HDEL', ATTEMPTS, id)
+  redis.call('HDEL', TOKENS, id)
   redis.call('HDEL', STALLS, id)
   redis.call('HDEL', ERRORS, id)
 end
 
--- A job is owned by a worker while it is reserved and its attempt count is the worker's token: a worker
--- whose lease expired (and whose job was recovered and fetched again) can no longer settle it.
+-- A job is owned by a worker while it is reserved under the worker's token. Tokens come from the queue's
+-- fence counter, which nothing resets (a reload resets attempts, not tokens): a worker whose lease expired
+-- can never settle or renew the job again, however often it is recovered, reloaded and fetched.
 local function owned(id, token)
-  return redis.call('ZSCORE', RESERVED, id) and redis.call('HGET', ATTEMPTS, id) == token
+  return redis.call('ZSCORE', RESERVED, id) and redis.call('HGET', TOKENS, id) == token
 end
 
 -- Runs one variadic command over a list in chunks (Lua's stack bounds unpack) and joins the replies:
@@ -69,8 +71,31 @@ local function forget_all(ids, uids)
   if #ids > 0 then
     call_chunked('HDEL', JOBS, ids)
     call_chunked('HDEL', ATTEMPTS, ids)
+    call_chunked('HDEL', TOKENS, ids)
     -- stalls and errors are rare: one EXISTS is cheaper than passing every id to an HDEL of nothing
     if redis.call('EXISTS', STALLS) == 1 then call_chunked('HDEL', STALLS, ids) end
     if redis.call('EXISTS', ERRORS) == 1 then call_chunked('HDEL', ERRORS, ids) end
+  end
+end
+
+-- Parks a job in failed or timeout, then applies the queue's retention to that set: jobs parked more than
+-- retention ms ago, and the oldest beyond max_size, are deleted with their data (0 turns either off). At
+-- most 100 go per park, so no call runs long; every park trims again, so a set over its limit converges.
+local function park_in(key, id, now, retention, max_size)
+  redis.call('ZADD', key, now, id)
+  if retention > 0 then
+    local expired = redis.call('ZRANGEBYSCORE', key, '-inf', now - retention, 'LIMIT', 0, 100)
+    if #expired > 0 then
+      call_chunked('ZREM', key, expired)
+      forget_all(expired, {})
+    end
+  end
+  if max_size > 0 then
+    local over = redis.call('ZCARD', key) - max_size
+    if over > 0 then
+      local oldest = redis.call('ZRANGE', key, 0, math.min(over, 100) - 1)
+      call_chunked('ZREM', key, oldest)
+      forget_all(oldest, {})
+    end
   end
 end

@@ -1,5 +1,7 @@
--- ARGV: one record per job; returns 1 per record whose job was settled, 0 when the caller no longer owns
--- it (its lease expired and the job was recovered, or it was deleted). Records:
+-- ARGV: failedRetentionMs, failedMaxSize (0: keep failed jobs; see park_in), then one record per job.
+-- Returns per record 1 when its job was settled, 0 when the caller no longer owns it (its lease expired and
+-- the job was recovered), 2 when the job is gone (settled by an earlier try whose reply was lost, or deleted).
+-- Records:
 --   ack, id, token                                   the job is done, forget it (the common case, kept short)
 --   action, id, token, delayMs, error JSON, uniqueId for every other action:
 --     ack-unique : an ack of a job that holds a unique id, released here
@@ -9,10 +11,13 @@
 --     release    : straight back to the head of waiting, without counting this attempt (clean shutdown)
 --     fail       : park in failed with the error
 -- A batch is mostly acks, so ownership is read and acks are applied with one command per key for the
--- whole batch (ZMSCORE, HMGET, ZREM, HDEL) rather than several per job.
+-- whole batch (ZMSCORE, HMGET, ZREM, HDEL) rather than several per job. The reserved ZREM is the first
+-- write: at maxmemory under noeviction Redis refuses only a script whose first write may grow memory, so a
+-- batch that starts with a retry or a failure still lands, acks included, and a full queue can drain.
 local now = now_ms()
+local retention, max_parked = tonumber(ARGV[1]), tonumber(ARGV[2])
 local actions, ids, tokens, delays, errors, uids = {}, {}, {}, {}, {}, {}
-local i = 1
+local i = 3
 while i <= #ARGV do
   local n = #ids + 1
   actions[n], ids[n], tokens[n] = ARGV[i], ARGV[i + 1], ARGV[i + 2]
@@ -25,24 +30,38 @@ while i <= #ARGV do
   end
 end
 local leased = call_chunked('ZMSCORE', RESERVED, ids)
-local owners = call_chunked('HMGET', ATTEMPTS, ids)
+local owners = call_chunked('HMGET', TOKENS, ids)
 local out = {}
-local settled, done, done_uids = {}, {}, {}
+local settled = {}
 local seen = {}
-local wake = false
 for n = 1, #ids do
-  local action, id, token, delay, err, uid = actions[n], ids[n], tokens[n], delays[n], errors[n], uids[n]
+  local id = ids[n]
   -- the same id twice in one batch: only the first can own it
-  if leased[n] and owners[n] == token and not seen[id] then
+  if leased[n] and owners[n] == tokens[n] and not seen[id] then
     seen[id] = true
     settled[#settled + 1] = id
+    out[n] = 1
+  elseif redis.call('HEXISTS', JOBS, id) == 0 then
+    out[n] = 2
+  else
+    out[n] = 0
+  end
+end
+if #settled > 0 then
+  call_chunked('ZREM', RESERVED, settled)
+end
+local done, done_uids = {}, {}
+local wake = false
+for n = 1, #ids do
+  local action, id, delay, err, uid = actions[n], ids[n], delays[n], errors[n], uids[n]
+  if out[n] == 1 then
     if action == 'ack' or action == 'ack-unique' or action == 'drop' then
       done[#done + 1] = id
       done_uids[#done] = uid
     elseif action == 'fail' then
-      redis.call('ZADD', FAILED, now, id)
       redis.call('HSET', ERRORS, id, err)
       release_unique(id, uid)
+      park_in(FAILED, id, now, retention, max_parked)
     else
       if action ~= 'retry' then
         redis.call('HINCRBY', ATTEMPTS, id, -1)
@@ -59,13 +78,7 @@ for n = 1, #ids do
       end
       wake = true
     end
-    out[n] = 1
-  else
-    out[n] = 0
   end
-end
-if #settled > 0 then
-  call_chunked('ZREM', RESERVED, settled)
 end
 forget_all(done, done_uids)
 if wake then

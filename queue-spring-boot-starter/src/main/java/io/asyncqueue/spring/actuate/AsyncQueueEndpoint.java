@@ -19,6 +19,7 @@ import io.asyncqueue.core.JobState;
 import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.ReloadResult;
 import io.asyncqueue.core.RetryBackoff;
 import io.asyncqueue.spring.QueueContainer;
 import io.asyncqueue.spring.QueueContainerRegistry;
@@ -142,12 +143,12 @@ public class AsyncQueueEndpoint {
 					throw new InvalidEndpointRequestException(
 							"Only failed and timeout jobs can be reloaded, not " + source.key(), "Invalid state");
 				}
-				long jobs = (id != null) ? (this.operations.reload(queue, source, id) ? 1 : 0)
+				ReloadResult reloaded = (id != null) ? this.operations.reload(queue, source, id)
 						: this.operations.reloadAll(queue, source);
-				yield OperationResultDescriptor.jobs(queue, Action.RELOAD, source, id, jobs);
+				yield OperationResultDescriptor.reloaded(queue, Action.RELOAD, source, id, reloaded);
 			}
-			case RETRY -> OperationResultDescriptor.jobs(queue, Action.RETRY, null, id,
-					this.operations.retry(queue, required(id, Action.RETRY)) ? 1 : 0);
+			case RETRY -> OperationResultDescriptor.reloaded(queue, Action.RETRY, null, id,
+					this.operations.retry(queue, required(id, Action.RETRY)));
 			case DELETE -> OperationResultDescriptor.jobs(queue, Action.DELETE, null, id,
 					this.operations.delete(queue, required(id, Action.DELETE)) ? 1 : 0);
 			case FLUSH -> {
@@ -164,7 +165,7 @@ public class AsyncQueueEndpoint {
 
 	private OperationResultDescriptor control(String queue, Action action, boolean changed) {
 		return new OperationResultDescriptor(queue, action.value, null, null, null, changed,
-				this.operations.isPaused(queue), this.operations.arePushesClosed(queue));
+				this.operations.isPaused(queue), this.operations.arePushesClosed(queue), null);
 	}
 
 	private List<ParkedJobDescriptor> parked(String queue, JobState state, int limit) {
@@ -433,16 +434,24 @@ public class AsyncQueueEndpoint {
 	 * @param changed for a switch, whether it changed (pausing a paused queue does not)
 	 * @param paused whether the queue is now paused, for a switch
 	 * @param pushesClosed whether the queue is now closed for pushes, for a switch
+	 * @param notReloaded for a reload or retry, why jobs stayed parked (another job holds their unique id)
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record OperationResultDescriptor(String queue, String action, @Nullable String state, @Nullable String id,
 			@Nullable Long jobs, @Nullable Boolean changed, @Nullable Boolean paused,
-			@Nullable Boolean pushesClosed) implements OperationResponseBody {
+			@Nullable Boolean pushesClosed, @Nullable List<String> notReloaded) implements OperationResponseBody {
 
 		static OperationResultDescriptor jobs(String queue, Action action, @Nullable JobState state,
 				@Nullable String id, long jobs) {
 			return new OperationResultDescriptor(queue, action.value, (state != null) ? state.key() : null, id, jobs,
-					null, null, null);
+					null, null, null, null);
+		}
+
+		static OperationResultDescriptor reloaded(String queue, Action action, @Nullable JobState state,
+				@Nullable String id, ReloadResult result) {
+			List<String> notReloaded = result.skipped().stream().map(ReloadResult.Skipped::reason).toList();
+			return new OperationResultDescriptor(queue, action.value, (state != null) ? state.key() : null, id,
+					result.moved(), null, null, null, notReloaded.isEmpty() ? null : notReloaded);
 		}
 
 	}

@@ -315,6 +315,18 @@ public class AsyncQueueProperties {
 		private DataSize maxPayloadSize = DataSize.ofBytes(QueueSettings.DEFAULT_MAX_PAYLOAD_SIZE);
 
 		/**
+		 * How long a job parked in "failed" or "timeout" is kept before it is deleted with its data; 0 keeps
+		 * parked jobs until an operator acts.
+		 */
+		private Duration failedRetention = QueueSettings.DEFAULT_FAILED_RETENTION;
+
+		/**
+		 * Most jobs "failed", and separately "timeout", may hold; parking one more deletes the oldest with
+		 * its data. 0 for no limit.
+		 */
+		private long failedMaxSize = QueueSettings.DEFAULT_FAILED_MAX_SIZE;
+
+		/**
 		 * Exceptions (and their subclasses) that send a job straight to "failed" without a retry.
 		 */
 		private List<Class<? extends Throwable>> nonRetryableExceptions = new ArrayList<>();
@@ -432,6 +444,22 @@ public class AsyncQueueProperties {
 			this.maxPayloadSize = maxPayloadSize;
 		}
 
+		public Duration getFailedRetention() {
+			return this.failedRetention;
+		}
+
+		public void setFailedRetention(Duration failedRetention) {
+			this.failedRetention = failedRetention;
+		}
+
+		public long getFailedMaxSize() {
+			return this.failedMaxSize;
+		}
+
+		public void setFailedMaxSize(long failedMaxSize) {
+			this.failedMaxSize = failedMaxSize;
+		}
+
 		public List<Class<? extends Throwable>> getNonRetryableExceptions() {
 			return this.nonRetryableExceptions;
 		}
@@ -544,6 +572,18 @@ public class AsyncQueueProperties {
 		 * Largest serialized job that a push accepts.
 		 */
 		private @Nullable DataSize maxPayloadSize;
+
+		/**
+		 * How long a job parked in "failed" or "timeout" is kept before it is deleted with its data; 0 keeps
+		 * parked jobs until an operator acts.
+		 */
+		private @Nullable Duration failedRetention;
+
+		/**
+		 * Most jobs "failed", and separately "timeout", may hold; parking one more deletes the oldest with
+		 * its data. 0 for no limit.
+		 */
+		private @Nullable Long failedMaxSize;
 
 		/**
 		 * Exceptions (and their subclasses) that send a job straight to "failed" without a retry. Replaces
@@ -670,6 +710,22 @@ public class AsyncQueueProperties {
 
 		public void setMaxPayloadSize(@Nullable DataSize maxPayloadSize) {
 			this.maxPayloadSize = maxPayloadSize;
+		}
+
+		public @Nullable Duration getFailedRetention() {
+			return this.failedRetention;
+		}
+
+		public void setFailedRetention(@Nullable Duration failedRetention) {
+			this.failedRetention = failedRetention;
+		}
+
+		public @Nullable Long getFailedMaxSize() {
+			return this.failedMaxSize;
+		}
+
+		public void setFailedMaxSize(@Nullable Long failedMaxSize) {
+			this.failedMaxSize = failedMaxSize;
 		}
 
 		public @Nullable List<Class<? extends Throwable>> getNonRetryableExceptions() {

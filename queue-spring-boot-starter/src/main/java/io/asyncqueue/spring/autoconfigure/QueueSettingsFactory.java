@@ -96,6 +96,8 @@ final class QueueSettingsFactory {
 			.shutdownTimeout(pick(set, "shutdown-timeout", queue.getShutdownTimeout(), defaults.getShutdownTimeout()))
 			.maxPayloadSize(bytes(name, set,
 					pick(set, "max-payload-size", queue.getMaxPayloadSize(), defaults.getMaxPayloadSize())))
+			.failedRetention(pick(set, "failed-retention", queue.getFailedRetention(), defaults.getFailedRetention()))
+			.failedMaxSize(pick(set, "failed-max-size", queue.getFailedMaxSize(), defaults.getFailedMaxSize()))
 			.nonRetryableExceptions(nonRetryable(name, set, pick(set, "non-retryable-exceptions",
 					queue.getNonRetryableExceptions(), defaults.getNonRetryableExceptions())));
 		for (QueueSettingsCustomizer customizer : this.customizers) {

@@ -42,8 +42,9 @@ public class ApplicationEventQueueListener implements QueueListener {
 	}
 
 	@Override
-	public void afterHandle(JobInfo job, JobOutcome outcome, Duration duration, @Nullable Throwable failure) {
-		this.publisher.publishEvent(new AfterHandleEvent(this.source, job, outcome, duration, failure));
+	public void afterHandle(JobInfo job, JobOutcome outcome, Duration duration, @Nullable Throwable failure,
+			@Nullable String reason) {
+		this.publisher.publishEvent(new AfterHandleEvent(this.source, job, outcome, duration, failure, reason));
 	}
 
 	@Override

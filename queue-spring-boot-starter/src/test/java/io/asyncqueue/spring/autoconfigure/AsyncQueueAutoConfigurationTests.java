@@ -80,6 +80,8 @@ class AsyncQueueAutoConfigurationTests {
 		assertThat(defaults.getStalledJobAction()).isEqualTo(QueueSettings.DEFAULT_STALLED_JOB_ACTION);
 		assertThat(defaults.getShutdownTimeout()).isEqualTo(QueueSettings.DEFAULT_SHUTDOWN_TIMEOUT);
 		assertThat(defaults.getMaxPayloadSize().toBytes()).isEqualTo(QueueSettings.DEFAULT_MAX_PAYLOAD_SIZE);
+		assertThat(defaults.getFailedRetention()).isEqualTo(QueueSettings.DEFAULT_FAILED_RETENTION);
+		assertThat(defaults.getFailedMaxSize()).isEqualTo(QueueSettings.DEFAULT_FAILED_MAX_SIZE);
 		assertThat(defaults.getNonRetryableExceptions()).isEmpty();
 		assertThat(defaults.isAutoStartup()).isTrue();
 		this.runner.run((context) -> assertThat(context.getBean(Queues.class).get("default"))
@@ -105,7 +107,8 @@ class AsyncQueueAutoConfigurationTests {
 				"async-queue.defaults.consumers", "async-queue.defaults.concurrency",
 				"async-queue.defaults.fetch-batch-size", "async-queue.defaults.lease-duration",
 				"async-queue.defaults.max-stalls", "async-queue.defaults.stalled-job-action",
-				"async-queue.defaults.shutdown-timeout", "async-queue.defaults.max-payload-size");
+				"async-queue.defaults.shutdown-timeout", "async-queue.defaults.max-payload-size",
+				"async-queue.defaults.failed-retention", "async-queue.defaults.failed-max-size");
 		AsyncQueueProperties bound = new Binder(new MapConfigurationPropertySource(documented))
 			.bind("async-queue", Bindable.ofInstance(new AsyncQueueProperties()))
 			.get();
@@ -128,6 +131,7 @@ class AsyncQueueAutoConfigurationTests {
 					"async-queue.queues.orders.stalled-job-action=park",
 					"async-queue.queues.orders.shutdown-timeout=5s", "async-queue.queues.orders.max-payload-size=64KB",
 					"async-queue.queues.orders.handle-timeout=0",
+					"async-queue.defaults.failed-retention=7d", "async-queue.queues.orders.failed-max-size=1000",
 					"async-queue.queues.orders.non-retryable-exceptions=java.lang.IllegalStateException",
 					"async-queue.queues.reports.exponential-backoff.initial=1s",
 					"async-queue.queues.reports.exponential-backoff.multiplier=3",
@@ -159,6 +163,9 @@ class AsyncQueueAutoConfigurationTests {
 				assertThat(orders.maxPayloadSize()).isEqualTo((int) DataSize.ofKilobytes(64).toBytes());
 				assertThat(orders.handleTimeout()).isZero();
 				assertThat(orders.nonRetryableExceptions()).containsExactly(IllegalStateException.class);
+				assertThat(orders.failedRetention()).isEqualTo(Duration.ofDays(7));
+				assertThat(orders.failedMaxSize()).isEqualTo(1000);
+				assertThat(defaults.failedMaxSize()).isZero();
 				QueueSettings reports = queues.get("reports");
 				assertThat(reports.retryBackoff())
 					.isEqualTo(RetryBackoff.exponential(Duration.ofSeconds(1), 3, Duration.ofMinutes(1), 0));

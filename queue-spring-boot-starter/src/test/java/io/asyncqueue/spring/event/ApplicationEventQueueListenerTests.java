@@ -35,7 +35,7 @@ class ApplicationEventQueueListenerTests {
 		Instant next = Instant.now().plusSeconds(5);
 		List<String> recovered = new ArrayList<>(List.of("a"));
 		this.listener.beforeHandle(this.job);
-		this.listener.afterHandle(this.job, JobOutcome.RETRIED, Duration.ofMillis(12), failure);
+		this.listener.afterHandle(this.job, JobOutcome.RETRIED, Duration.ofMillis(12), failure, null);
 		this.listener.retrying(this.job, failure, next);
 		this.listener.failed(this.job, failure);
 		this.listener.stalled("orders", recovered, List.of("b"));
@@ -58,6 +58,7 @@ class ApplicationEventQueueListenerTests {
 		assertThat(after.getDuration()).isEqualTo(Duration.ofMillis(12));
 		assertThat(after.getFailure()).isSameAs(failure);
 		assertThat(after.isSucceeded()).isFalse();
+		assertThat(after.getReason()).isNull();
 		RetryEvent retry = (RetryEvent) this.published.get(2);
 		assertThat(retry.getNextAttemptAt()).isEqualTo(next);
 		assertThat(retry.getNextAttempt()).isEqualTo(3);
@@ -73,6 +74,16 @@ class ApplicationEventQueueListenerTests {
 		assertThat(length.getFailed()).isEqualTo(4);
 		assertThat(length.getTimeout()).isEqualTo(5);
 		assertThat(length.get(JobState.FAILED)).isEqualTo(4);
+	}
+
+	@Test
+	void aDroppedJobsEventCarriesTheHandlersReason() {
+		this.listener.afterHandle(this.job, JobOutcome.DROPPED, Duration.ofMillis(3), null, "account closed");
+		AfterHandleEvent after = (AfterHandleEvent) this.published.get(0);
+		assertThat(after.getOutcome()).isEqualTo(JobOutcome.DROPPED);
+		assertThat(after.getReason()).isEqualTo("account closed");
+		assertThat(after).hasToString("AfterHandleEvent[queue=orders, jobId=id-1, jobName=CreateOrderJob, attempt=2/3, "
+				+ "outcome=DROPPED, duration=PT0.003S, reason=account closed]");
 	}
 
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.core.PushResult;
 import io.asyncqueue.core.QueueClient;
-import io.asyncqueue.core.QueueKeys;
+import io.asyncqueue.core.scripts.QueueKeys;
 import io.asyncqueue.spring.QueueContainerRegistry;
 import io.asyncqueue.spring.QueueTemplate;
 import io.asyncqueue.spring.TestJobs.AlwaysFailsJob;

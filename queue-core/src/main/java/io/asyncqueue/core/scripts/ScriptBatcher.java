@@ -1,14 +1,17 @@
-package io.asyncqueue.core;
+package io.asyncqueue.core.scripts;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.asyncqueue.core.QueueException;
 import io.asyncqueue.core.redis.RedisConnector;
-import io.asyncqueue.core.redis.RedisScript;
 
 /**
  * Group commit for one script of one queue: while one call is in flight, the records other threads
@@ -21,6 +24,12 @@ import io.asyncqueue.core.redis.RedisScript;
  * <p>Settles (acks from many handler threads) and pushes (from many producer threads; a {@code pushAll}
  * is one submission of several records) go through one each.
  *
+ * <p>What waits is bounded: when Redis stops answering with the connection still open (a stalled or
+ * paused server), nothing completes the call in flight, and submissions would pile up in memory until
+ * the connection times out, or for ever. Beyond {@link Limits} a submission fails at once with a
+ * {@link QueueException} saying how many wait and for how long Redis has been silent; a lone
+ * submission larger than the limits still goes, since it waits behind nothing.
+ *
  * @param <T> what one record's reply is read as
  */
 final class ScriptBatcher<T> {
@@ -30,6 +39,8 @@ final class ScriptBatcher<T> {
 	private final RedisScript script;
 
 	private final String[] keys;
+
+	private final String[] head;
 
 	private final int maxRecords;
 
@@ -45,11 +56,21 @@ final class ScriptBatcher<T> {
 
 	private final AtomicBoolean inFlight = new AtomicBoolean();
 
+	private final Limits limits;
+
+	private final AtomicLong waitingRecords = new AtomicLong();
+
+	private final AtomicLong waitingChars = new AtomicLong();
+
+	/** When the call in flight was sent ({@link System#nanoTime()}). */
+	private volatile long sentAt;
+
 	/**
 	 * A batcher of one script on one queue.
 	 * @param redis the connector
 	 * @param script the script, which takes records back to back
 	 * @param keys the queue's keys
+	 * @param head arguments that go first in every call, before the records
 	 * @param maxRecords the most records one call carries (a larger submission still goes, alone)
 	 * @param maxChars the most characters of arguments one call carries (a larger submission still goes, alone)
 	 * @param replyElements how many elements of the script's reply belong to each record
@@ -57,12 +78,15 @@ final class ScriptBatcher<T> {
 	 * @param followUps runs the completion of each batch's {@linkplain #submitWithFollowUp followed-up} futures:
 	 * one task per batch, off Lettuce's I/O thread, so that callers' follow-up work neither slows nor waits
 	 * for the connection
+	 * @param limits how much may wait for the call in flight
 	 */
-	ScriptBatcher(RedisConnector redis, RedisScript script, String[] keys, int maxRecords, long maxChars,
-			int replyElements, ReplyReader<T> reader, Executor followUps) {
+	ScriptBatcher(RedisConnector redis, RedisScript script, String[] keys, String[] head, int maxRecords,
+			long maxChars, int replyElements, ReplyReader<T> reader, Executor followUps, Limits limits) {
 		this.redis = redis;
 		this.script = script;
 		this.keys = keys;
+		this.head = head;
+		this.limits = limits;
 		this.maxRecords = maxRecords;
 		this.maxChars = maxChars;
 		this.replyElements = replyElements;
@@ -100,10 +124,25 @@ final class ScriptBatcher<T> {
 	}
 
 	private CompletableFuture<T> submit(String[] args, int records, boolean followedUp) {
-		Pending<T> record = new Pending<>(args, records, new CompletableFuture<>(), followedUp);
+		long chars = charsOf(args);
+		long waiting = this.waitingRecords.get();
+		if (waiting > 0 && (waiting + records > this.limits.records()
+				|| this.waitingChars.get() + chars > this.limits.chars())) {
+			return CompletableFuture.failedFuture(tooManyWaiting(waiting));
+		}
+		Pending<T> record = new Pending<>(args, records, chars, new CompletableFuture<>(), followedUp);
+		this.waitingRecords.addAndGet(records);
+		this.waitingChars.addAndGet(chars);
 		this.pending.add(record);
 		flush();
 		return record.result;
+	}
+
+	private QueueException tooManyWaiting(long waiting) {
+		long silentMillis = this.inFlight.get() ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.sentAt) : 0;
+		return new QueueException(waiting + " " + this.limits.what() + " already waiting for Redis, which has not answered for "
+				+ silentMillis + " ms: refused at once rather than held in memory (at most " + this.limits.records()
+				+ " or " + (this.limits.chars() >> 20) + " Mi characters may wait; see queue-core's README, 'Redis outages')");
 	}
 
 	private void flush() {
@@ -115,11 +154,13 @@ final class ScriptBatcher<T> {
 			long chars = 0;
 			Pending<T> next;
 			while ((next = this.pending.peek()) != null) {
-				long size = charsOf(next.args);
+				long size = next.chars;
 				if (!batch.isEmpty() && (records + next.records > this.maxRecords || chars + size > this.maxChars)) {
 					break;
 				}
 				this.pending.poll();
+				this.waitingRecords.addAndGet(-next.records);
+				this.waitingChars.addAndGet(-size);
 				batch.add(next);
 				length += next.args.length;
 				records += next.records;
@@ -129,13 +170,15 @@ final class ScriptBatcher<T> {
 				this.inFlight.set(false);
 				continue;
 			}
-			String[] args = new String[length];
-			int offset = 0;
+			String[] args = new String[this.head.length + length];
+			System.arraycopy(this.head, 0, args, 0, this.head.length);
+			int offset = this.head.length;
 			for (Pending<T> record : batch) {
 				System.arraycopy(record.args, 0, args, offset, record.args.length);
 				offset += record.args.length;
 			}
 			CompletableFuture<List<Object>> reply;
+			this.sentAt = System.nanoTime();
 			try {
 				reply = this.script.run(this.redis.commands(), this.keys, args);
 			}
@@ -170,7 +213,7 @@ final class ScriptBatcher<T> {
 			values = reply.join();
 		}
 		catch (Throwable ex) {
-			failure = QueueClient.rootCause(ex);
+			failure = rootCause(ex);
 		}
 		complete(batch, values, failure, false);
 		if (batch.stream().anyMatch(Pending::followedUp)) {
@@ -178,6 +221,14 @@ final class ScriptBatcher<T> {
 			Throwable failed = failure;
 			this.followUps.execute(() -> complete(batch, replied, failed, true));
 		}
+	}
+
+	static Throwable rootCause(Throwable failure) {
+		Throwable cause = failure;
+		while (cause instanceof CompletionException && cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
 	}
 
 	private static long charsOf(String[] args) {
@@ -227,7 +278,21 @@ final class ScriptBatcher<T> {
 
 	}
 
-	private record Pending<T>(String[] args, int records, CompletableFuture<T> result, boolean followedUp) {
+	private record Pending<T>(String[] args, int records, long chars, CompletableFuture<T> result,
+			boolean followedUp) {
+	}
+
+	/**
+	 * How much may wait for the call in flight.
+	 * @param records the most records waiting
+	 * @param chars the most characters of arguments waiting
+	 * @param what what a record is, for the refusal's message ("pushes")
+	 */
+	record Limits(long records, long chars, String what) {
+
+		/** No limit: for callers whose own slots bound what they submit (a worker's settles). */
+		static final Limits NONE = new Limits(Long.MAX_VALUE, Long.MAX_VALUE, "records");
+
 	}
 
 }

@@ -1,9 +1,12 @@
-package io.asyncqueue.core;
+package io.asyncqueue.core.scripts;
 
 import java.util.List;
 
+import io.asyncqueue.core.JobState;
+
 /**
- * The Redis keys of one queue. Every key is {@code {channel}:<part>}: the braces make the channel a
+ * The Redis keys of one queue. Engine-internal: {@link QueueScripts} passes them to every script, and
+ * tests read Redis through them; applications never need them. Every key is {@code {channel}:<part>}: the braces make the channel a
  * Redis Cluster hash tag, so one queue lives in one slot and every script may touch all its keys.
  *
  * <table>
@@ -16,11 +19,13 @@ import java.util.List;
  * <tr><td>timeout</td><td>ZSET</td><td>ids parked after a lease expired (StalledJobAction.PARK)</td></tr>
  * <tr><td>marker</td><td>ZSET</td><td>one member while jobs may be ready; idle consumers block on it</td></tr>
  * <tr><td>jobs</td><td>HASH</td><td>id → envelope JSON (job name, payload, push time, unique id, headers)</td></tr>
- * <tr><td>attempts</td><td>HASH</td><td>id → executions started; also the lease token</td></tr>
+ * <tr><td>attempts</td><td>HASH</td><td>id → executions started (what max-attempts counts; a reload resets it)</td></tr>
  * <tr><td>stalls</td><td>HASH</td><td>id → leases expired</td></tr>
  * <tr><td>errors</td><td>HASH</td><td>id → last failure JSON</td></tr>
  * <tr><td>unique</td><td>HASH</td><td>unique id → job id, while the job is waiting, delayed or reserved</td></tr>
  * <tr><td>control</td><td>HASH</td><td>switches shared by every instance: {@code paused}, {@code push-closed}</td></tr>
+ * <tr><td>tokens</td><td>HASH</td><td>id → the fencing token of its current lease</td></tr>
+ * <tr><td>fence</td><td>STRING</td><td>the counter tokens are drawn from; never reset</td></tr>
  * </table>
  *
  * @param waiting the waiting list
@@ -35,11 +40,13 @@ import java.util.List;
  * @param errors the last errors
  * @param unique the unique-id index
  * @param control the cluster-wide switches
+ * @param tokens the lease tokens
+ * @param fence the token counter
  * @since 0.1.0
  */
 public record QueueKeys(String waiting, String delayed, String reserved, String failed, String timeout,
 		String marker, String jobs, String attempts, String stalls, String errors, String unique,
-		String control) {
+		String control, String tokens, String fence) {
 
 	/**
 	 * The keys of a channel.
@@ -50,13 +57,13 @@ public record QueueKeys(String waiting, String delayed, String reserved, String 
 		String prefix = "{" + channel + "}:";
 		return new QueueKeys(prefix + "waiting", prefix + "delayed", prefix + "reserved", prefix + "failed",
 				prefix + "timeout", prefix + "marker", prefix + "jobs", prefix + "attempts", prefix + "stalls",
-				prefix + "errors", prefix + "unique", prefix + "control");
+				prefix + "errors", prefix + "unique", prefix + "control", prefix + "tokens", prefix + "fence");
 	}
 
 	/** Every key, in the order the scripts expect them. */
 	public List<String> all() {
 		return List.of(this.waiting, this.delayed, this.reserved, this.failed, this.timeout, this.marker, this.jobs,
-				this.attempts, this.stalls, this.errors, this.unique, this.control);
+				this.attempts, this.stalls, this.errors, this.unique, this.control, this.tokens, this.fence);
 	}
 
 	/**

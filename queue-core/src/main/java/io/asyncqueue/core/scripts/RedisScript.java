@@ -1,4 +1,4 @@
-package io.asyncqueue.core.redis;
+package io.asyncqueue.core.scripts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,11 +12,10 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
- * A Lua script run by its SHA1, loaded again on NOSCRIPT (after a Redis restart or SCRIPT FLUSH).
- *
- * @since 0.1.0
+ * A Lua script run by its SHA1, loaded again on NOSCRIPT (after a Redis restart or SCRIPT FLUSH). Only
+ * {@link QueueScripts} runs scripts: it knows each one's keys, arguments and reply.
  */
-public final class RedisScript {
+final class RedisScript {
 
 	private static final String PRELUDE = read("prelude");
 
@@ -41,7 +40,7 @@ public final class RedisScript {
 	 * @param name the file name without {@code .lua}
 	 * @return the script
 	 */
-	public static RedisScript named(String name) {
+	static RedisScript named(String name) {
 		return named(name, ScriptOutputType.MULTI);
 	}
 
@@ -51,12 +50,12 @@ public final class RedisScript {
 	 * @param output the type of its reply
 	 * @return the script
 	 */
-	public static RedisScript named(String name, ScriptOutputType output) {
+	static RedisScript named(String name, ScriptOutputType output) {
 		return new RedisScript(name, PRELUDE + "\n" + read(name), output);
 	}
 
 	/** The script's name. */
-	public String name() {
+	String name() {
 		return this.name;
 	}
 
@@ -69,7 +68,7 @@ public final class RedisScript {
 	 * @return the reply
 	 */
 	@SuppressWarnings("unchecked")
-	public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands, String[] keys,
+	<T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands, String[] keys,
 			String... args) {
 		return commands.<Object>evalsha(this.sha, this.output, keys, args)
 			.toCompletableFuture()

@@ -1,0 +1,360 @@
+package io.asyncqueue.core.scripts;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+import io.lettuce.core.ScriptOutputType;
+
+import io.asyncqueue.core.JobState;
+import io.asyncqueue.core.PushResult;
+import io.asyncqueue.core.QueueCounts;
+import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.ReloadResult;
+import io.asyncqueue.core.StalledJobAction;
+import io.asyncqueue.core.redis.RedisConnector;
+
+/**
+ * The one place that knows the Lua contract of one queue: every script's keys, how its arguments are
+ * encoded and how its reply is read. Everything else in the engine calls these typed methods and never
+ * builds an argument list or casts a reply (BullMQ's {@code scripts.ts} plays the same part).
+ *
+ * <p><strong>Engine-internal</strong>: public only so that the engine's packages can share it. Applications
+ * use {@link io.asyncqueue.core.QueueClient}, {@link io.asyncqueue.core.QueueWorker} and
+ * {@link io.asyncqueue.core.QueueOperations}; this class may change in any release.
+ *
+ * <p>Pushes and settles go through a group commit each ({@link ScriptBatcher}): records submitted while
+ * a call is in flight travel together in the next one. Every method returns a future and never blocks;
+ * failures complete it exceptionally with Redis's error as the root cause.
+ *
+ * @since 0.2.0
+ */
+public final class QueueScripts {
+
+	private static final RedisScript PUSH = RedisScript.named("push");
+
+	private static final RedisScript FETCH = RedisScript.named("fetch");
+
+	private static final RedisScript SETTLE = RedisScript.named("settle");
+
+	private static final RedisScript EXTEND = RedisScript.named("extend");
+
+	private static final RedisScript COUNTS = RedisScript.named("counts");
+
+	private static final RedisScript LIST = RedisScript.named("list");
+
+	private static final RedisScript OLDEST = RedisScript.named("oldest", ScriptOutputType.VALUE);
+
+	private static final RedisScript RELOAD = RedisScript.named("reload");
+
+	private static final RedisScript DELETE = RedisScript.named("delete", ScriptOutputType.INTEGER);
+
+	private static final RedisScript FLUSH = RedisScript.named("flush", ScriptOutputType.INTEGER);
+
+	private static final RedisScript CONTROL = RedisScript.named("control", ScriptOutputType.INTEGER);
+
+	/** A push call carries up to 1000 jobs or 4 Mi characters; a larger batch or envelope goes alone. */
+	private static final int PUSHES_PER_CALL = 1000;
+
+	private static final long PUSH_CHARS_PER_CALL = 4L << 20;
+
+	/**
+	 * The most pushes that wait in this process for the push call in flight, beyond which a push is refused
+	 * at once. Between one and three seconds of what one Redis takes at full speed (90 000 jobs/s in
+	 * batches, 33 000 one by one): a Redis that answers never lets this many pile up, so reaching it means
+	 * Redis has stopped answering (or a producer outruns it by seconds, when refusing is the back-pressure it
+	 * needs), and holding more would only grow the heap until the connection times out.
+	 */
+	public static final int MAX_WAITING_PUSHES = 100_000;
+
+	/** The most characters of push arguments waiting, for large envelopes: 64 Mi characters. */
+	public static final long MAX_WAITING_PUSH_CHARS = 64L << 20;
+
+	/** A settle call is mostly three-field acks: 256 of them is a few kilobytes. */
+	private static final int SETTLES_PER_CALL = 256;
+
+	private final RedisConnector redis;
+
+	private final QueueSettings settings;
+
+	private final QueueKeys keys;
+
+	private final String[] keyList;
+
+	/** The retention arguments settle takes before its records. */
+	private final String[] retention;
+
+	private final ScriptBatcher<List<PushResult>> pushes;
+
+	private final ScriptBatcher<SettleReply> settles;
+
+	/**
+	 * The scripts of one queue, with settle follow-ups completed on Lettuce's I/O thread.
+	 * @param redis the connector
+	 * @param settings the queue
+	 */
+	public QueueScripts(RedisConnector redis, QueueSettings settings) {
+		this(redis, settings, Runnable::run);
+	}
+
+	/**
+	 * The scripts of one queue.
+	 * @param redis the connector
+	 * @param settings the queue
+	 * @param followUps where the futures of {@link #settleThenFollowUp} complete: one task per settle call,
+	 * so that the caller's follow-up work never runs on (nor slows) Lettuce's I/O thread
+	 */
+	public QueueScripts(RedisConnector redis, QueueSettings settings, Executor followUps) {
+		this.redis = redis;
+		this.settings = settings;
+		this.keys = QueueKeys.of(settings.channel());
+		this.keyList = this.keys.all().toArray(String[]::new);
+		this.retention = new String[] { Long.toString(settings.failedRetention().toMillis()),
+				Long.toString(settings.failedMaxSize()) };
+		this.pushes = new ScriptBatcher<>(redis, PUSH, this.keyList, new String[0], PUSHES_PER_CALL,
+				PUSH_CHARS_PER_CALL, 2, QueueScripts::pushResults, Runnable::run,
+				new ScriptBatcher.Limits(MAX_WAITING_PUSHES, MAX_WAITING_PUSH_CHARS, "pushes"));
+		// a worker's settles are bounded by its slots (concurrency + prefetch)
+		this.settles = new ScriptBatcher<>(redis, SETTLE, this.keyList, this.retention, SETTLES_PER_CALL,
+				Long.MAX_VALUE, 1, (reply, offset, records) -> SettleReply.of(reply.get(offset)), followUps,
+				ScriptBatcher.Limits.NONE);
+	}
+
+	/** The queue's keys. */
+	public QueueKeys keys() {
+		return this.keys;
+	}
+
+	/**
+	 * Push jobs in one atomic step, together with the pushes other threads make meanwhile.
+	 * @param jobs the jobs
+	 * @return one result per job, in order; {@code QueueClosedException}'s cause is a {@code PUSH_CLOSED} error
+	 */
+	public CompletableFuture<List<PushResult>> push(List<PushRecord> jobs) {
+		String[] args = new String[jobs.size() * 5];
+		int i = 0;
+		for (PushRecord job : jobs) {
+			String[] record = job.arguments();
+			System.arraycopy(record, 0, args, i, record.length);
+			i += record.length;
+		}
+		return this.pushes.submitAll(args, jobs.size());
+	}
+
+	private static List<PushResult> pushResults(List<Object> reply, int offset, int jobs) {
+		List<PushResult> results = new ArrayList<>(jobs);
+		for (int i = offset; i < offset + 2 * jobs; i += 2) {
+			results.add(new PushResult((String) reply.get(i), ((Long) reply.get(i + 1)) == 1L));
+		}
+		return results;
+	}
+
+	/**
+	 * Promote due delayed jobs, recover expired leases, then reserve up to {@code count} waiting jobs under
+	 * the queue's lease.
+	 * @param count the most jobs to reserve (0: only promote and recover)
+	 * @param stalledError the error JSON recorded on a job that stalled once too often
+	 * @return what the fetch did
+	 */
+	public CompletableFuture<FetchReply> fetch(int count, String stalledError) {
+		return this.<List<Object>>run(FETCH, Integer.toString(count),
+				Long.toString(this.settings.leaseDuration().toMillis()), Integer.toString(this.settings.maxStalls()),
+				(this.settings.stalledJobAction() == StalledJobAction.PARK) ? "park" : "recover", stalledError,
+				this.retention[0], this.retention[1])
+			.thenApply(QueueScripts::fetchReply);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static FetchReply fetchReply(List<Object> reply) {
+		List<Object> flat = (List<Object>) reply.get(0);
+		List<FetchedJob> jobs = new ArrayList<>(flat.size() / 4);
+		for (int i = 0; i < flat.size(); i += 4) {
+			jobs.add(new FetchedJob((String) flat.get(i), ((Long) flat.get(i + 1)).intValue(), (String) flat.get(i + 2),
+					(String) flat.get(i + 3)));
+		}
+		return new FetchReply(jobs, (List<String>) reply.get(1), (List<String>) reply.get(2), (Long) reply.get(3));
+	}
+
+	/**
+	 * Settle one job, together with the settles other threads make meanwhile. The future completes on
+	 * Lettuce's I/O thread: for a caller that only waits for it.
+	 * @param record what to do
+	 * @return what was done with it
+	 */
+	public CompletableFuture<SettleReply> settle(SettleRecord record) {
+		return this.settles.submit(record.arguments());
+	}
+
+	/**
+	 * Settle one job like {@link #settle}, completing the future on the follow-ups executor: for work
+	 * chained to it.
+	 * @param record what to do
+	 * @return what was done with it
+	 */
+	public CompletableFuture<SettleReply> settleThenFollowUp(SettleRecord record) {
+		return this.settles.submitWithFollowUp(record.arguments());
+	}
+
+	/**
+	 * Settle several jobs in one call of their own, as one atomic step (a stop releasing its jobs).
+	 * @param records what to do, applied in order
+	 * @return per record, what was done with it
+	 */
+	public CompletableFuture<List<SettleReply>> settleAll(List<SettleRecord> records) {
+		return this.<List<Object>>run(SETTLE, SettleRecord.arguments(this.retention, records))
+			.thenApply((reply) -> reply.stream().map(SettleReply::of).toList());
+	}
+
+	/**
+	 * Renew the leases the caller still owns, for another lease duration.
+	 * @param held the jobs the caller holds
+	 * @return the ones it no longer owns
+	 */
+	public CompletableFuture<List<Lease>> extend(List<Lease> held) {
+		String[] args = new String[1 + 2 * held.size()];
+		args[0] = Long.toString(this.settings.leaseDuration().toMillis());
+		int i = 1;
+		for (Lease lease : held) {
+			args[i++] = lease.id();
+			args[i++] = lease.token();
+		}
+		return this.<List<String>>run(EXTEND, args).thenApply((lost) -> {
+			List<Lease> leases = new ArrayList<>(lost.size() / 2);
+			for (int n = 0; n + 1 < lost.size(); n += 2) {
+				leases.add(new Lease(lost.get(n), lost.get(n + 1)));
+			}
+			return leases;
+		});
+	}
+
+	/** The number of jobs in each state, in one snapshot. */
+	public CompletableFuture<QueueCounts> counts() {
+		return this.<List<Long>>run(COUNTS)
+			.thenApply((c) -> new QueueCounts(this.settings.name(), c.get(0), c.get(1), c.get(2), c.get(3), c.get(4)));
+	}
+
+	/** The envelope of the job that has waited longest, or {@code null} when nothing waits. */
+	public CompletableFuture<String> oldestWaiting() {
+		return run(OLDEST);
+	}
+
+	/**
+	 * A page of {@code failed} or {@code timeout}, newest first.
+	 * @param state {@link JobState#FAILED} or {@link JobState#TIMEOUT}
+	 * @param offset how many to skip
+	 * @param limit the most to return
+	 * @return the jobs
+	 */
+	public CompletableFuture<List<ParkedEntry>> parked(JobState state, int offset, int limit) {
+		return this.<List<Object>>run(LIST, state.key(), Integer.toString(offset), Integer.toString(limit))
+			.thenApply((reply) -> {
+				List<ParkedEntry> jobs = new ArrayList<>(reply.size() / 5);
+				for (int i = 0; i < reply.size(); i += 5) {
+					jobs.add(new ParkedEntry((String) reply.get(i), (long) Double.parseDouble((String) reply.get(i + 1)),
+							(String) reply.get(i + 2), Integer.parseInt((String) reply.get(i + 3)),
+							(String) reply.get(i + 4)));
+				}
+				return jobs;
+			});
+	}
+
+	/**
+	 * Move parked jobs back to waiting with fresh attempts, except those whose unique id another live job
+	 * holds: they stay parked and are reported.
+	 * @param source {@link JobState#FAILED} or {@link JobState#TIMEOUT}
+	 * @param id the job to move, or {@code null} for the oldest ones
+	 * @param limit the most to look at (with no id)
+	 * @param offset how many of the oldest to pass over (with no id): the ones earlier calls left parked
+	 * @return what moved and what stayed
+	 */
+	public CompletableFuture<ReloadChunk> reload(JobState source, String id, int limit, long offset) {
+		return this.<List<Object>>run(RELOAD, source.key(), (id != null) ? id : "", Integer.toString(limit),
+				Long.toString(offset))
+			.thenApply((reply) -> {
+				@SuppressWarnings("unchecked")
+				List<String> held = (List<String>) reply.get(1);
+				List<ReloadResult.Skipped> skipped = new ArrayList<>(held.size() / 3);
+				for (int i = 0; i + 2 < held.size(); i += 3) {
+					skipped.add(new ReloadResult.Skipped(held.get(i), held.get(i + 1), held.get(i + 2)));
+				}
+				return new ReloadChunk(new ReloadResult((Long) reply.get(0), skipped), (Long) reply.get(2));
+			});
+	}
+
+	/**
+	 * Delete one job, whatever its state, with its data.
+	 * @param id the job id
+	 * @return whether it existed
+	 */
+	public CompletableFuture<Boolean> delete(String id) {
+		return this.<Long>run(DELETE, id).thenApply((deleted) -> deleted == 1L);
+	}
+
+	/**
+	 * Delete up to {@code limit} jobs of one state with their data.
+	 * @param state the state
+	 * @param limit the most to delete in this call
+	 * @return how many were deleted
+	 */
+	public CompletableFuture<Long> flush(JobState state, int limit) {
+		return run(FLUSH, state.key(), Integer.toString(limit));
+	}
+
+	/**
+	 * Turn a queue-wide switch on or off.
+	 * @param which the switch
+	 * @param on on or off
+	 * @return whether it changed
+	 */
+	public CompletableFuture<Boolean> control(Switch which, boolean on) {
+		return this.<Long>run(CONTROL, which.field, on ? "1" : "0").thenApply((changed) -> changed == 1L);
+	}
+
+	/**
+	 * Whether a queue-wide switch is on.
+	 * @param which the switch
+	 * @return whether it is on
+	 */
+	public CompletableFuture<Boolean> isOn(Switch which) {
+		return guarded(() -> this.redis.commands().hexists(this.keys.control(), which.field).toCompletableFuture());
+	}
+
+	/** Wake one consumer blocked on the queue's marker. */
+	public CompletableFuture<Long> signal() {
+		return guarded(() -> this.redis.commands().zadd(this.keys.marker(), 0, "ready").toCompletableFuture());
+	}
+
+	private <T> CompletableFuture<T> run(RedisScript script, String... args) {
+		return guarded(() -> script.<T>run(this.redis.commands(), this.keyList, args));
+	}
+
+	/** A command refused before it is sent (disconnected, closed) fails the future, never the caller. */
+	private static <T> CompletableFuture<T> guarded(Supplier<CompletableFuture<T>> call) {
+		try {
+			return call.get();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/** The switches every instance of a queue obeys, kept in its control hash. */
+	public enum Switch {
+
+		/** Consumers fetch nothing. */
+		PAUSED("paused"),
+
+		/** Pushes are refused. */
+		PUSH_CLOSED("push-closed");
+
+		private final String field;
+
+		Switch(String field) {
+			this.field = field;
+		}
+
+	}
+
+}

@@ -1,0 +1,130 @@
+package io.asyncqueue.core.scripts;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What a worker decided about one job it holds, as one record of the settle script. Every record names
+ * the job and the token it was fetched under: the script applies it only while that token still owns the
+ * job's lease.
+ *
+ * @param action the script's name for the action
+ * @param id the job id
+ * @param token the lease token the job was fetched under
+ * @param delayMillis how long a retried or requeued job waits (0: straight back to waiting)
+ * @param error the failure as JSON, or {@code ""}
+ * @param uniqueId the job's unique id, released when the job leaves for good, or {@code ""}
+ * @since 0.2.0
+ */
+public record SettleRecord(String action, String id, String token, long delayMillis, String error, String uniqueId) {
+
+	/**
+	 * The job is done: forget it (and free its unique id).
+	 * @param id the job id
+	 * @param token its lease token
+	 * @param uniqueId its unique id, or {@code null}
+	 * @return the record
+	 */
+	public static SettleRecord ack(String id, String token, String uniqueId) {
+		return (uniqueId != null) ? new SettleRecord("ack-unique", id, token, 0, "", uniqueId)
+				: new SettleRecord("ack", id, token, 0, "", "");
+	}
+
+	/**
+	 * The handler gave the job up: forget it like an ack.
+	 * @param id the job id
+	 * @param token its lease token
+	 * @param uniqueId its unique id, or {@code null}
+	 * @return the record
+	 */
+	public static SettleRecord drop(String id, String token, String uniqueId) {
+		return new SettleRecord("drop", id, token, 0, "", orEmpty(uniqueId));
+	}
+
+	/**
+	 * Run the job again after a delay, counting this attempt.
+	 * @param id the job id
+	 * @param token its lease token
+	 * @param delayMillis the backoff (0: straight back to waiting)
+	 * @param error why, as JSON
+	 * @return the record
+	 */
+	public static SettleRecord retry(String id, String token, long delayMillis, String error) {
+		return new SettleRecord("retry", id, token, delayMillis, error, "");
+	}
+
+	/**
+	 * Run the job again after a delay without counting this attempt.
+	 * @param id the job id
+	 * @param token its lease token
+	 * @param delayMillis the delay (0: straight back to waiting)
+	 * @return the record
+	 */
+	public static SettleRecord requeue(String id, String token, long delayMillis) {
+		return new SettleRecord("requeue", id, token, delayMillis, "", "");
+	}
+
+	/**
+	 * Put the job straight back at the head of waiting without counting this attempt (a clean stop).
+	 * @param id the job id
+	 * @param token its lease token
+	 * @return the record
+	 */
+	public static SettleRecord release(String id, String token) {
+		return new SettleRecord("release", id, token, 0, "", "");
+	}
+
+	/**
+	 * Park the job in {@code failed} with its error, freeing its unique id.
+	 * @param id the job id
+	 * @param token its lease token
+	 * @param error why, as JSON
+	 * @param uniqueId its unique id, or {@code null}
+	 * @return the record
+	 */
+	public static SettleRecord fail(String id, String token, String error, String uniqueId) {
+		return new SettleRecord("fail", id, token, 0, error, orEmpty(uniqueId));
+	}
+
+	/**
+	 * A record by the action's name, for callers that carry the decision as a word.
+	 * @param action {@code ack}, {@code drop}, {@code retry}, {@code requeue}, {@code release} or {@code fail}
+	 * @param id the job id
+	 * @param token its lease token
+	 * @param delayMillis the delay of a retry or requeue
+	 * @param error the error JSON of a retry or fail, or {@code ""}
+	 * @param uniqueId the job's unique id, or {@code null}
+	 * @return the record
+	 */
+	public static SettleRecord of(String action, String id, String token, long delayMillis, String error,
+			String uniqueId) {
+		return switch (action) {
+			case "ack" -> ack(id, token, uniqueId);
+			case "drop" -> drop(id, token, uniqueId);
+			case "retry" -> retry(id, token, delayMillis, error);
+			case "requeue" -> requeue(id, token, delayMillis);
+			case "release" -> release(id, token);
+			case "fail" -> fail(id, token, error, uniqueId);
+			default -> throw new IllegalArgumentException("Unknown settle action '" + action + "'");
+		};
+	}
+
+	/** The record's arguments: three for a plain ack (almost every record, so the shortest), six otherwise. */
+	String[] arguments() {
+		if (this.action.equals("ack")) {
+			return new String[] { "ack", this.id, this.token };
+		}
+		return new String[] { this.action, this.id, this.token, Long.toString(this.delayMillis), this.error,
+				this.uniqueId };
+	}
+
+	static String[] arguments(String[] head, List<SettleRecord> records) {
+		return Stream.concat(Stream.of(head), records.stream().flatMap((record) -> Stream.of(record.arguments())))
+			.toArray(String[]::new);
+	}
+
+	private static String orEmpty(String value) {
+		return (value != null) ? value : "";
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.asyncqueue.core.worker;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.JobTimeoutException;
+import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.RetryRequestedException;
+import io.asyncqueue.core.UnreadableJobException;
+
+/** Whether a failed attempt is retried, after how long, and how its error is recorded. */
+final class FailurePolicy {
+
+	private final QueueSettings settings;
+
+	private final JobSerializer serializer;
+
+	FailurePolicy(QueueSettings settings, JobSerializer serializer) {
+		this.settings = settings;
+		this.serializer = serializer;
+	}
+
+	/**
+	 * When the failed attempt runs again, or {@code null} if it does not: the job's attempts are used up or the
+	 * exception is not retryable.
+	 * @param execution the attempt
+	 * @param cause why it failed
+	 * @param requestedDelay a delay the handler asked for, or {@code null} for the job's backoff
+	 * @return the delay before the next attempt, or {@code null}
+	 */
+	Duration retryDelay(Execution execution, Throwable cause, Duration requestedDelay) {
+		if (!this.settings.isRetryable(cause) || execution.info().attempt() >= execution.info().maxAttempts()) {
+			return null;
+		}
+		return (requestedDelay != null) ? requestedDelay
+				: execution.definition().retryBackoff(this.settings).delayAfter(execution.info().attempt());
+	}
+
+	/**
+	 * The error kept with a job in Redis, shown to operators.
+	 * @param cause the failure
+	 * @param attempt the attempt that failed
+	 * @return its JSON
+	 */
+	String errorJson(Throwable cause, int attempt) {
+		Map<String, Object> error = new LinkedHashMap<>();
+		error.put("reason", reason(cause));
+		error.put("exception", cause.getClass().getName());
+		error.put("message", cause.getMessage());
+		error.put("attempt", attempt);
+		return this.serializer.toJson(error);
+	}
+
+	/** Our own exceptions' messages say everything; an application's is shown with its type. */
+	private static String reason(Throwable cause) {
+		boolean ours = cause instanceof UnreadableJobException || cause instanceof JobTimeoutException
+				|| cause instanceof RetryRequestedException;
+		return ours ? cause.getMessage() : cause.toString();
+	}
+
+}

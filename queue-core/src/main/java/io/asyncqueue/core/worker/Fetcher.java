@@ -1,0 +1,278 @@
+package io.asyncqueue.core.worker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.redis.BlockingConnection;
+import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.redis.RedisFailures;
+import io.asyncqueue.core.scripts.FetchReply;
+import io.asyncqueue.core.scripts.FetchedJob;
+import io.asyncqueue.core.scripts.QueueScripts;
+
+/**
+ * One fetch loop with its own blocking connection: reserves as many jobs as there are free slots (plus
+ * prefetch while the queue has a backlog), hands them on, and when nothing is ready blocks on the queue's marker
+ * until a push signals it, a delayed job or lease falls due, or the blocking timeout passes.
+ */
+public final class Fetcher implements Runnable {
+
+	private static final Logger logger = LoggerFactory.getLogger(Fetcher.class);
+
+	private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	private final QueueSettings settings;
+
+	private final RedisConnector redis;
+
+	private final QueueScripts scripts;
+
+	private final String marker;
+
+	private final String stalledError;
+
+	private final Semaphore slots;
+
+	private final Consumer<ReservedJob> dispatch;
+
+	private final ListenerFanOut listeners;
+
+	private final ScheduledExecutorService timer;
+
+	private final BooleanSupplier running;
+
+	private final AtomicReference<String> problem;
+
+	private volatile BlockingConnection connection;
+
+	private int failures;
+
+	private ScheduledFuture<?> pendingWake;
+
+	private boolean backlog;
+
+	/**
+	 * A fetch loop of one queue.
+	 * @param settings the queue
+	 * @param redis the connector, for the loop's own blocking connection
+	 * @param scripts the queue's scripts
+	 * @param serializer writes the error of jobs that stalled too often
+	 * @param slots one permit per job this process may hold reserved; the loop takes one per job it reserves
+	 * @param dispatch where reserved jobs go
+	 * @param listeners hear of stalled jobs this loop recovered
+	 * @param timer signals the marker when the next delayed job or lease falls due
+	 * @param running whether to go on
+	 * @param problem where the loop says why it cannot fetch, and clears it once it can
+	 */
+	public Fetcher(QueueSettings settings, RedisConnector redis, QueueScripts scripts, JobSerializer serializer,
+			Semaphore slots,
+			Consumer<ReservedJob> dispatch, ListenerFanOut listeners, ScheduledExecutorService timer,
+			BooleanSupplier running, AtomicReference<String> problem) {
+		this.settings = settings;
+		this.redis = redis;
+		this.scripts = scripts;
+		this.marker = scripts.keys().marker();
+		this.stalledError = serializer.toJson(Map.of("reason",
+				"stalled: the lease expired (worker died, hung or lost Redis) more than " + settings.maxStalls()
+						+ " time(s)",
+				"exception", "stalled"));
+		this.slots = slots;
+		this.dispatch = dispatch;
+		this.listeners = listeners;
+		this.timer = timer;
+		this.running = running;
+		this.problem = problem;
+	}
+
+	@Override
+	public void run() {
+		try {
+			while (this.running.getAsBoolean()) {
+				try {
+					fetchOnce();
+					this.problem.set(null);
+					if (this.failures > 0) {
+						logger.info("Queue '{}': Redis is back after {} failed attempt(s); consuming again",
+								this.settings.name(), this.failures);
+						this.failures = 0;
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				catch (RuntimeException | ExecutionException ex) {
+					if (!this.running.getAsBoolean()) {
+						return;
+					}
+					String problem = describe(RedisFailures.unwrap(ex));
+					String previous = this.problem.getAndSet(problem);
+					if (this.failures++ == 0 || !problem.equals(previous)) {
+						logger.warn("Queue '{}': {}; retrying with backoff", this.settings.name(), problem);
+					}
+					closeConnection();
+					// a command rejected while disconnected costs nothing, so retry often: consumers resume
+					// within about a second of Redis (and Lettuce's reconnect) coming back
+					Thread.sleep(Math.min(100L << Math.min(this.failures, 4), 1000));
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			closeConnection();
+		}
+	}
+
+	/** An out-of-memory refusal is not an outage: say what it is and what frees it. */
+	static String describe(Throwable cause) {
+		String message = String.valueOf(cause.getMessage());
+		if (message.startsWith("OOM ")) {
+			return "Redis is out of memory (maxmemory reached under a noeviction policy), fetches are refused: "
+					+ message + ". Raise maxmemory or free memory (flush or reload old failed jobs)";
+		}
+		return "Redis unavailable: " + cause;
+	}
+
+	private void fetchOnce() throws InterruptedException, ExecutionException {
+		int permits = takeSlots();
+		if (permits == 0) {
+			return;
+		}
+		Reply reply;
+		try {
+			reply = fetch(permits);
+		}
+		catch (RuntimeException ex) {
+			this.slots.release(permits);
+			throw ex;
+		}
+		this.slots.release(permits - reply.jobs().size());
+		this.backlog = reply.wakeInMillis() == 0;
+		if (!reply.recovered().isEmpty() || !reply.failed().isEmpty()) {
+			logger.warn("Queue '{}': recovered {} stalled job(s), parked {} that stalled too often",
+					this.settings.name(), reply.recovered().size(), reply.failed().size());
+			this.listeners.fire((listener) -> listener.stalled(this.settings.name(), reply.recovered(), reply.failed()));
+		}
+		for (ReservedJob job : reply.jobs()) {
+			this.dispatch.accept(job);
+		}
+		if (reply.jobs().isEmpty() && reply.wakeInMillis() != 0) {
+			awaitSignal(reply.wakeInMillis());
+		}
+	}
+
+	/** Slots for the next fetch: 0 if none came free in a while. */
+	private int takeSlots() throws InterruptedException {
+		int prefetch = this.settings.prefetch();
+		int batch = Math.min(this.settings.fetchBatchSize(), this.settings.concurrency() + prefetch);
+		int permits;
+		if (this.backlog || prefetch == 0) {
+			if (!this.slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+				return 0;
+			}
+			permits = 1;
+			while (permits < batch && this.slots.tryAcquire()) {
+				permits++;
+			}
+		}
+		else {
+			// No backlog: reserve only what free handlers start at once. A job pushed to a quiet queue while
+			// every handler here is busy is left to another process; it is not queued behind them.
+			if (!this.slots.tryAcquire(prefetch + 1, 200, TimeUnit.MILLISECONDS)) {
+				return 0;
+			}
+			this.slots.release(prefetch);
+			permits = 1;
+			while (permits < batch && this.slots.availablePermits() > prefetch && this.slots.tryAcquire()) {
+				permits++;
+			}
+		}
+		if (this.backlog && permits < batch) {
+			// Jobs are waiting and handlers are finishing one by one: gather the slots they free for up to a
+			// millisecond, so that one fetch reserves a batch instead of one job per round trip.
+			long gatherUntil = System.nanoTime() + GATHER_NANOS;
+			long left;
+			while (permits < batch && (left = gatherUntil - System.nanoTime()) > 0
+					&& this.slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+				permits++;
+			}
+		}
+		return permits;
+	}
+
+	private void awaitSignal(long wakeInMillis) throws InterruptedException, ExecutionException {
+		long wait = this.settings.blockingTimeout().toMillis();
+		if (wakeInMillis > 0 && wakeInMillis < wait) {
+			// Redis checks blocking timeouts only every 100 ms (hz 10): a timer of ours signals the marker when
+			// the next delayed job or lease falls due, and the timeout is a fallback.
+			scheduleWake(wakeInMillis);
+			wait = Math.min(wait, wakeInMillis + 250);
+		}
+		BlockingConnection blocking = this.connection;
+		if (blocking == null || !blocking.isOpen()) {
+			blocking = this.redis.openBlockingConnection();
+			this.connection = blocking;
+		}
+		if (this.running.getAsBoolean()) {
+			blocking.awaitSignal(this.marker, Duration.ofMillis(wait));
+		}
+	}
+
+	private Reply fetch(int count) {
+		long requestedAt = System.nanoTime();
+		FetchReply reply = RedisFailures.join(this.scripts.fetch(count, this.stalledError));
+		List<ReservedJob> jobs = new ArrayList<>(reply.jobs().size());
+		for (FetchedJob job : reply.jobs()) {
+			jobs.add(ReservedJob.of(job, requestedAt));
+		}
+		return new Reply(jobs, reply.recovered(), reply.failed(), reply.wakeInMillis());
+	}
+
+	private void scheduleWake(long delayMillis) {
+		ScheduledFuture<?> previous = this.pendingWake;
+		if (previous != null) {
+			previous.cancel(false);
+		}
+		try {
+			this.pendingWake = this.timer.schedule(this.scripts::signal, delayMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// stopping
+		}
+	}
+
+	/** Cut a blocking wait short (at a stop). */
+	public void wake() {
+		closeConnection();
+	}
+
+	private void closeConnection() {
+		BlockingConnection blocking = this.connection;
+		this.connection = null;
+		if (blocking != null) {
+			blocking.close();
+		}
+	}
+
+	private record Reply(List<ReservedJob> jobs, List<String> recovered, List<String> failed, long wakeInMillis) {
+	}
+
+}

@@ -1,0 +1,368 @@
+package io.asyncqueue.core.worker;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.asyncqueue.core.JobDefinition;
+import io.asyncqueue.core.JobEnvelope;
+import io.asyncqueue.core.JobInfo;
+import io.asyncqueue.core.JobInterceptor;
+import io.asyncqueue.core.JobOutcome;
+import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.JobTimeoutException;
+import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.RetryRequestedException;
+import io.asyncqueue.core.UnreadableJobException;
+import io.asyncqueue.core.worker.HandlerContext.Action;
+import io.asyncqueue.core.worker.HandlerContext.Request;
+
+/**
+ * Runs reserved jobs on handler threads: reads the envelope into the handler's payload type, calls the
+ * interceptors and the handler under the job's handle timeout, and turns what happened into an outcome that
+ * the {@link Settler} writes and the listeners hear of once it is written.
+ */
+public final class JobRunner {
+
+	private static final Logger logger = LoggerFactory.getLogger(JobRunner.class);
+
+	private final QueueSettings settings;
+
+	private final JobSerializer serializer;
+
+	private final Map<String, JobDefinition<?>> jobs;
+
+	private final List<JobInterceptor> interceptors;
+
+	private final LeaseKeeper keeper;
+
+	private final Settler settler;
+
+	private final ListenerFanOut listeners;
+
+	private final ScheduledExecutorService timer;
+
+	private final Executor handlers;
+
+	private final Semaphore slots;
+
+	private final BooleanSupplier running;
+
+	private final FailurePolicy failures;
+
+	private final AtomicInteger active = new AtomicInteger();
+
+	/**
+	 * A runner of one queue's jobs.
+	 * @param settings the queue
+	 * @param serializer reads envelopes and writes errors
+	 * @param jobs the jobs this process knows, by name
+	 * @param interceptors wrap every handler call, the first outermost
+	 * @param keeper holds the reserved jobs' leases
+	 * @param settler writes outcomes
+	 * @param listeners hear of every execution
+	 * @param timer fires handle timeouts
+	 * @param handlers the handler threads
+	 * @param slots the permits of reserved jobs: one is given back as each job's handler returns
+	 * @param running whether the worker is still running: nothing starts once it is not
+	 */
+	public JobRunner(QueueSettings settings, JobSerializer serializer, Map<String, JobDefinition<?>> jobs,
+			List<JobInterceptor> interceptors, LeaseKeeper keeper, Settler settler, ListenerFanOut listeners,
+			ScheduledExecutorService timer, Executor handlers, Semaphore slots, BooleanSupplier running) {
+		this.settings = settings;
+		this.serializer = serializer;
+		this.jobs = jobs;
+		this.interceptors = interceptors;
+		this.keeper = keeper;
+		this.settler = settler;
+		this.listeners = listeners;
+		this.timer = timer;
+		this.handlers = handlers;
+		this.slots = slots;
+		this.running = running;
+		this.failures = new FailurePolicy(settings, serializer);
+	}
+
+	/** How many jobs are running now, including ones whose handler ignored an interrupt. */
+	public int activeJobs() {
+		return this.active.get();
+	}
+
+	/**
+	 * Hand a reserved job to a handler thread; it waits in the pool's queue while every handler is busy.
+	 * @param job the job
+	 */
+	public void dispatch(ReservedJob job) {
+		this.keeper.reserved(job);
+		try {
+			this.handlers.execute(() -> runIfClaimed(job));
+		}
+		catch (RejectedExecutionException ex) {
+			this.keeper.giveBack(job);
+		}
+	}
+
+	private void runIfClaimed(ReservedJob job) {
+		// counted before the checks, so that a stop waiting for active jobs cannot miss one starting now
+		this.active.incrementAndGet();
+		boolean claimed = false;
+		try {
+			if (!this.running.getAsBoolean()) {
+				// fetched just before the stop began: nothing starts after a stop, it goes straight back
+				this.keeper.giveBack(job);
+				return;
+			}
+			claimed = this.keeper.claim(job);
+			if (claimed) {
+				run(job);
+			}
+		}
+		finally {
+			this.active.decrementAndGet();
+			if (claimed) {
+				this.slots.release();
+			}
+		}
+	}
+
+	private void run(ReservedJob job) {
+		Execution execution = new Execution(job, Thread.currentThread());
+		this.keeper.started(execution);
+		try {
+			execute(execution);
+		}
+		finally {
+			this.keeper.finished(execution);
+			execution.clearInterrupt();
+		}
+	}
+
+	private void execute(Execution execution) {
+		ReservedJob job = execution.job();
+		JobEnvelope envelope = null;
+		JobDefinition<?> definition;
+		Object payload;
+		JobSerializer.Decoded decoded = this.serializer.decode(job.envelope(), this::payloadTypeOf);
+		definition = (decoded != null) ? this.jobs.get(decoded.envelope().job()) : null;
+		if (definition != null) {
+			envelope = decoded.envelope();
+			payload = decoded.payload();
+		}
+		else {
+			// not the plain shape the fast path reads: the tree path reads it, or says what is wrong with it
+			try {
+				envelope = this.serializer.deserialize(job.envelope());
+				definition = this.jobs.get(envelope.job());
+				if (definition == null) {
+					throw new UnreadableJobException("unknown job '" + envelope.job() + "'; this worker of queue '"
+							+ this.settings.name() + "' knows " + this.jobs.keySet(), null);
+				}
+				payload = this.serializer.convert(envelope.payload(), definition.payloadType());
+			}
+			catch (UnreadableJobException ex) {
+				parkUnreadable(execution, envelope, ex);
+				return;
+			}
+		}
+		execution.uniqueId(envelope.uniqueId());
+		JobInfo info = new JobInfo(this.settings.name(), job.id(), envelope.job(), job.attempt(),
+				definition.maxAttempts(this.settings), envelope.pushedAt(), envelope.headers());
+		execution.info(info);
+		execution.definition(definition);
+		this.listeners.fire((listener) -> listener.beforeHandle(info));
+		HandlerContext context = new HandlerContext(info, envelope.uniqueId());
+		Duration handleTimeout = definition.handleTimeout(this.settings);
+		ScheduledFuture<?> timeout = null;
+		if (!handleTimeout.isZero()) {
+			timeout = this.timer.schedule(() -> timeOut(execution, handleTimeout), handleTimeout.toMillis(),
+					TimeUnit.MILLISECONDS);
+		}
+		Throwable failure = null;
+		try {
+			invoke(definition, payload, context, info);
+		}
+		catch (Throwable ex) {
+			failure = ex;
+		}
+		if (timeout != null) {
+			timeout.cancel(false);
+		}
+		if (execution.complete()) {
+			finish(execution, context.request(), failure);
+		}
+	}
+
+	private Type payloadTypeOf(String jobName) {
+		JobDefinition<?> definition = this.jobs.get(jobName);
+		return (definition != null) ? definition.payloadType() : null;
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> void invoke(JobDefinition<T> definition, Object payload, HandlerContext context, JobInfo info)
+			throws Exception {
+		invoke(0, info, () -> definition.handler().handle((T) payload, context));
+	}
+
+	private void invoke(int index, JobInfo info, JobInterceptor.Invocation handler) throws Exception {
+		if (index == this.interceptors.size()) {
+			handler.proceed();
+			return;
+		}
+		this.interceptors.get(index).intercept(info, () -> invoke(index + 1, info, handler));
+	}
+
+	private void finish(Execution execution, Request request, Throwable failure) {
+		JobInfo info = execution.info();
+		Duration elapsed = execution.elapsed();
+		if (failure == null && request == null) {
+			// The hot path: the ack goes out with other handlers' acks (group commit) and this thread and its
+			// slot move on to the next job at once; listeners hear of it once Redis has the ack.
+			this.settler.settle("ack", execution, 0, "", true,
+					(result) -> afterHandle(info, outcome(result, JobOutcome.SUCCEEDED), elapsed, null, null, result));
+		}
+		else if (failure == null && request.action() == Action.DROP) {
+			this.settler.settle("drop", execution, 0, "", true, (result) -> {
+				if (result == Settler.Result.SETTLED) {
+					logger.info("Queue '{}': job {} ({}) dropped: {}", this.settings.name(), info.id(), info.jobName(),
+							request.reason());
+				}
+				afterHandle(info, outcome(result, JobOutcome.DROPPED), elapsed, null, request.reason(), result);
+			});
+		}
+		else if (failure == null && request.action() == Action.REQUEUE) {
+			this.settler.settle("requeue", execution, request.delay().toMillis(), "", true,
+					(result) -> afterHandle(info, outcome(result, JobOutcome.REQUEUED), elapsed, null, null, result));
+		}
+		else {
+			Throwable cause = (failure != null) ? failure : new RetryRequestedException(info.jobName());
+			Duration requested = (failure == null) ? request.delay() : null;
+			settleFailure(execution, cause, requested, false);
+		}
+	}
+
+	/** A failed attempt: retried or parked in failed, and listeners told once Redis has it. */
+	private void settleFailure(Execution execution, Throwable cause, Duration requestedDelay, boolean timedOut) {
+		JobInfo info = execution.info();
+		Duration elapsed = execution.elapsed();
+		String error = this.failures.errorJson(cause, info.attempt());
+		Duration delay = this.failures.retryDelay(execution, cause, requestedDelay);
+		// the timer's thread (timeouts) never waits for settle capacity: it also renews leases
+		boolean handlerThread = !timedOut;
+		if (delay != null) {
+			this.settler.settle("retry", execution, delay.toMillis(), error, handlerThread, (result) -> {
+				if (result == Settler.Result.SETTLED) {
+					Instant next = Instant.now().plus(delay);
+					logger.debug("Queue '{}': job {} ({}) attempt {}/{} failed, retrying at {}: {}",
+							this.settings.name(), info.id(), info.jobName(), info.attempt(), info.maxAttempts(), next,
+							cause.toString());
+					this.listeners.fire((listener) -> listener.retrying(info, cause, next));
+				}
+				afterHandle(info, outcome(result, timedOut ? JobOutcome.TIMED_OUT : JobOutcome.RETRIED), elapsed,
+						cause, null, result);
+			});
+			return;
+		}
+		this.settler.settle("fail", execution, 0, error, handlerThread, (result) -> {
+			if (result == Settler.Result.SETTLED) {
+				logger.warn("Queue '{}': job {} ({}) failed for good after attempt {}/{}: {}", this.settings.name(),
+						info.id(), info.jobName(), info.attempt(), info.maxAttempts(), cause.toString());
+				this.listeners.fire((listener) -> listener.failed(info, cause));
+			}
+			afterHandle(info, outcome(result, timedOut ? JobOutcome.TIMED_OUT : JobOutcome.FAILED), elapsed, cause,
+					null, result);
+		});
+	}
+
+	private static JobOutcome outcome(Settler.Result result, JobOutcome intended) {
+		return switch (result) {
+			case SETTLED -> intended;
+			case NOT_OWNED -> JobOutcome.LEASE_LOST;
+			case UNCONFIRMED -> JobOutcome.UNCONFIRMED;
+		};
+	}
+
+	private void afterHandle(JobInfo info, JobOutcome outcome, Duration elapsed, Throwable failure, String reason,
+			Settler.Result result) {
+		String said = (result == Settler.Result.UNCONFIRMED)
+				? "the outcome could not be confirmed in Redis before the lease ran out; the job may run again"
+				: reason;
+		this.listeners.fire((listener) -> listener.afterHandle(info, outcome, elapsed, failure, said));
+	}
+
+	private void timeOut(Execution execution, Duration handleTimeout) {
+		if (!execution.timeOut()) {
+			return;
+		}
+		this.keeper.finished(execution);
+		settleFailure(execution, new JobTimeoutException(execution.info().jobName(), handleTimeout), null, true);
+	}
+
+	private void parkUnreadable(Execution execution, JobEnvelope envelope, UnreadableJobException ex) {
+		if (!execution.complete()) {
+			return;
+		}
+		execution.uniqueId((envelope != null) ? envelope.uniqueId() : null);
+		JobInfo info = new JobInfo(this.settings.name(), execution.id(), (envelope != null) ? envelope.job() : null,
+				execution.attempt(), execution.attempt(), (envelope != null) ? envelope.pushedAt() : Instant.EPOCH,
+				(envelope != null) ? envelope.headers() : Map.of());
+		this.settler.settle("fail", execution, 0, this.failures.errorJson(ex, execution.attempt()), true,
+				(result) -> {
+					if (result == Settler.Result.SETTLED) {
+						logger.warn("Queue '{}': job {} parked in failed: {}", this.settings.name(), execution.id(),
+								ex.getMessage());
+						this.listeners.fire((listener) -> listener.failed(info, ex));
+					}
+				});
+	}
+
+	/**
+	 * At a stop, once running jobs had their grace: interrupt the rest and put them straight back to waiting
+	 * without counting the attempt.
+	 * @param timeoutMillis how long to wait for Redis to take them
+	 */
+	public void releaseRunning(long timeoutMillis) {
+		List<Execution> released = new ArrayList<>();
+		for (Execution execution : this.keeper.running()) {
+			if (execution.release()) {
+				this.keeper.finished(execution);
+				released.add(execution);
+			}
+		}
+		if (released.isEmpty()) {
+			return;
+		}
+		List<ReservedJob> jobs = released.stream().map(Execution::job).toList();
+		try {
+			this.settler.release(jobs).get(timeoutMillis, TimeUnit.MILLISECONDS);
+			logger.info("Queue '{}': put {} unfinished job(s) back to waiting", this.settings.name(), released.size());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			// logged by the settler: they return when their lease expires
+		}
+		for (Execution execution : released) {
+			JobInfo info = execution.info();
+			if (info != null) {
+				this.listeners.fire((listener) -> listener.afterHandle(info, JobOutcome.RELEASED, execution.elapsed(),
+						null, null));
+			}
+		}
+	}
+
+}

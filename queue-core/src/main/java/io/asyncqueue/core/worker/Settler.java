@@ -1,0 +1,250 @@
+package io.asyncqueue.core.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.redis.RedisFailures;
+import io.asyncqueue.core.scripts.QueueScripts;
+import io.asyncqueue.core.scripts.SettleRecord;
+import io.asyncqueue.core.scripts.SettleReply;
+
+/**
+ * Writes jobs' outcomes to Redis: acks, drops, retries, requeues, failures and releases, each fenced by the
+ * token its job was fetched with. Settles from many handlers go together in one script call (group commit);
+ * a settle that fails is retried with backoff, off every caller's thread, until the job's lease would have
+ * expired anyway. Its result says what is known: settled, no longer owned, or unconfirmed.
+ *
+ * <p>Outstanding settles are bounded: a handler that would exceed {@link #maxOutstanding()} waits for earlier
+ * settles (and the listener calls that follow them) to complete before it settles, so neither a Redis that
+ * hangs with its connection open nor a slow listener grows memory without bound; the queue slows down instead.
+ */
+public final class Settler {
+
+	private static final Logger logger = LoggerFactory.getLogger(Settler.class);
+
+	/** What is known of a settle once it is over. */
+	public enum Result {
+
+		/** Redis applied it. */
+		SETTLED,
+
+		/** Redis refused it: the job's lease had expired and the job is someone else's now (or was deleted). */
+		NOT_OWNED,
+
+		/**
+		 * It is not known to have been applied: Redis could not be reached until the lease ran out, or an earlier
+		 * try that may have landed left no way to tell. The job may run again when its lease expires.
+		 */
+		UNCONFIRMED
+
+	}
+
+	private final QueueSettings settings;
+
+	private final QueueScripts scripts;
+
+	private final ScheduledExecutorService timer;
+
+	private final int maxOutstanding;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition changed = this.lock.newCondition();
+
+	private int outstanding;
+
+	/**
+	 * A settler of one queue.
+	 * @param settings the queue
+	 * @param scripts the queue's scripts, whose settle follow-ups complete off Lettuce's I/O thread
+	 * @param timer where retries wait
+	 * @param maxOutstanding the most settles in progress at once
+	 */
+	public Settler(QueueSettings settings, QueueScripts scripts, ScheduledExecutorService timer,
+			int maxOutstanding) {
+		this.settings = settings;
+		this.scripts = scripts;
+		this.timer = timer;
+		this.maxOutstanding = maxOutstanding;
+	}
+
+	/** The most settles in progress at once. */
+	int maxOutstanding() {
+		return this.maxOutstanding;
+	}
+
+	/** Settles in progress now. */
+	public int outstanding() {
+		this.lock.lock();
+		try {
+			return this.outstanding;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Settle a job. Completes on the completions executor (or the timer, when it gives up), never on the
+	 * caller's thread or Lettuce's; follow-up work chained to it runs there, and counts as part of the settle.
+	 * @param action {@code ack}, {@code drop}, {@code retry}, {@code requeue} or {@code fail}
+	 * @param execution the job
+	 * @param delayMillis for a retry or requeue, the wait before the job is due again
+	 * @param error for a retry or failure, the error JSON
+	 * @param waitForCapacity whether the caller waits while too many settles are outstanding (a handler's
+	 * thread does; the timer's thread, which also renews leases, must not)
+	 * @param then work to run once the result is known, counted as outstanding until it returns
+	 */
+	void settle(String action, Execution execution, long delayMillis, String error, boolean waitForCapacity,
+			java.util.function.Consumer<Result> then) {
+		enter(waitForCapacity);
+		SettleRecord record = record(action, execution, delayMillis, error);
+		CompletableFuture<Result> result = new CompletableFuture<>();
+		result.whenComplete((settled, failure) -> {
+			try {
+				then.accept((settled != null) ? settled : Result.UNCONFIRMED);
+			}
+			finally {
+				leave();
+			}
+		});
+		attempt(record, result, System.nanoTime() + this.settings.leaseDuration().toNanos(),
+				50, false);
+	}
+
+	private void attempt(SettleRecord record, CompletableFuture<Result> result, long giveUpAt, long backoff,
+			boolean mayHaveLanded) {
+		this.scripts.settleThenFollowUp(record).whenComplete((reply, failure) -> {
+			if (failure == null) {
+				result.complete(resultOf(reply, record.action(), mayHaveLanded));
+				return;
+			}
+			boolean landed = mayHaveLanded || !RedisFailures.neverSent(failure);
+			if (System.nanoTime() > giveUpAt) {
+				logger.warn("Queue '{}': could not {} job {} within its lease ({}); {}", this.settings.name(),
+						verb(record.action()), record.id(), RedisFailures.unwrap(failure).getMessage(),
+						landed ? "it may have been written; if not, the job runs again when its lease expires"
+								: "it runs again when its lease expires");
+				result.complete(Result.UNCONFIRMED);
+				return;
+			}
+			try {
+				this.timer.schedule(() -> attempt(record, result, giveUpAt, Math.min(backoff * 2, 2000), landed),
+						backoff, TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping: nothing waits for a retry any more
+				result.complete(Result.UNCONFIRMED);
+			}
+		});
+	}
+
+	private static Result resultOf(SettleReply reply, String action, boolean mayHaveLanded) {
+		if (reply == SettleReply.APPLIED) {
+			return Result.SETTLED;
+		}
+		if (!mayHaveLanded) {
+			return Result.NOT_OWNED;
+		}
+		// an earlier try may have landed: a job gone from Redis after an ack or drop is that try's doing
+		boolean removes = action.startsWith("ack") || action.equals("drop");
+		return (removes && reply == SettleReply.GONE) ? Result.SETTLED : Result.UNCONFIRMED;
+	}
+
+	private static String verb(String action) {
+		return action.equals("fail") ? "park" : action;
+	}
+
+	/**
+	 * Put jobs back at the head of waiting without counting their attempt, in one call, not retried: used when
+	 * jobs were reserved but never started, and at a stop.
+	 * @param jobs the jobs, in the order they should run again
+	 * @return the call
+	 */
+	CompletableFuture<?> release(List<ReservedJob> jobs) {
+		List<SettleRecord> records = new ArrayList<>(jobs.size());
+		// each release is an LPUSH to the head of waiting: the last one first keeps them in their order
+		for (int i = jobs.size() - 1; i >= 0; i--) {
+			ReservedJob job = jobs.get(i);
+			records.add(SettleRecord.release(job.id(), job.token()));
+		}
+		return this.scripts.settleAll(records).whenComplete((reply, failure) -> {
+			if (failure != null) {
+				logger.warn("Queue '{}': could not put {} job(s) back to waiting ({}); they return when their lease "
+						+ "expires", this.settings.name(), jobs.size(), RedisFailures.unwrap(failure).getMessage());
+			}
+		});
+	}
+
+	/**
+	 * Wait until every settle in progress is over, or the deadline passes.
+	 * @param deadlineNanos a {@link System#nanoTime()} deadline
+	 * @return whether none is left
+	 */
+	public boolean awaitIdle(long deadlineNanos) {
+		this.lock.lock();
+		try {
+			long left;
+			while (this.outstanding > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
+				this.changed.awaitNanos(left);
+			}
+			return this.outstanding == 0;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void enter(boolean waitForCapacity) {
+		this.lock.lock();
+		try {
+			boolean interrupted = false;
+			while (waitForCapacity && this.outstanding >= this.maxOutstanding) {
+				try {
+					this.changed.await();
+				}
+				catch (InterruptedException ex) {
+					// a stop interrupts handlers; the outcome must still be written, so the wait goes on
+					interrupted = true;
+				}
+			}
+			this.outstanding++;
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void leave() {
+		this.lock.lock();
+		try {
+			this.outstanding--;
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private static SettleRecord record(String action, Execution execution, long delayMillis, String error) {
+		return SettleRecord.of(action, execution.id(), execution.token(), delayMillis, error, execution.uniqueId());
+	}
+
+}
