@@ -51,6 +51,8 @@ class QueueCliTest {
 	@AfterEach
 	void disconnect() {
 		this.operations.flush("mail", io.asyncqueue.core.JobState.FAILED);
+		this.operations.flush("mail", io.asyncqueue.core.JobState.WAITING);
+		this.operations.flush("mail", io.asyncqueue.core.JobState.DELAYED);
 		this.operations.flush("orders", io.asyncqueue.core.JobState.WAITING);
 		this.operations.flush("orders", io.asyncqueue.core.JobState.DELAYED);
 		this.redis.close();
@@ -90,6 +92,21 @@ class QueueCliTest {
 	}
 
 	@Test
+	void aJobWhoseUniqueIdIsHeldAgainIsNotReloadedAndTheOutputSaysWhy() {
+		String failed = failMails(List.of(new PushRequest("send", "a", PushOptions.unique("to-a")))).get(0);
+		String holder = new QueueClient(this.redis, new JobSerializer(), Queues.of(this.mail))
+			.push("mail", "send", "a", PushOptions.delay(Duration.ofHours(1)).uniqueId("to-a"))
+			.id();
+		String reason = "job " + failed + " not reloaded: unique id 'to-a' is held by job " + holder;
+		Result retried = cli("retry", "mail", failed);
+		assertThat(retried.status).isEqualTo(1);
+		assertThat(retried.out).contains(reason);
+		Result reloaded = cli("reload", "mail");
+		assertThat(reloaded.out).contains("Reloaded 0 job(s) from failed to waiting").contains(reason);
+		assertThat(this.operations.counts("mail")).isEqualTo(new QueueCounts("mail", 0, 1, 0, 1, 0));
+	}
+
+	@Test
 	void pauseAndTheProducerGateAreShownByInfo() {
 		cli("pause", "orders");
 		cli("close-pushes", "orders");
@@ -107,20 +124,23 @@ class QueueCliTest {
 	}
 
 	private List<String> failTwoMails() {
+		return failMails(List.of(PushRequest.of("send", "a"), PushRequest.of("send", "b")));
+	}
+
+	private List<String> failMails(List<PushRequest> mails) {
 		QueueClient client = new QueueClient(this.redis, new JobSerializer(), Queues.of(this.mail));
 		List<String> ids = new ArrayList<>();
-		client.pushAll("mail", List.of(PushRequest.of("send", "a"), PushRequest.of("send", "b")))
-			.forEach((result) -> ids.add(result.id()));
+		client.pushAll("mail", mails).forEach((result) -> ids.add(result.id()));
 		QueueWorker worker = QueueWorker.builder(this.mail, this.redis).job("send", String.class, (to, context) -> {
 			throw new IllegalStateException("smtp down");
 		}).build();
 		worker.start();
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (this.operations.counts("mail").failed() < 2 && System.nanoTime() < deadline) {
+		while (this.operations.counts("mail").failed() < mails.size() && System.nanoTime() < deadline) {
 			Thread.onSpinWait();
 		}
 		worker.stop();
-		assertThat(this.operations.counts("mail").failed()).isEqualTo(2);
+		assertThat(this.operations.counts("mail").failed()).isEqualTo(mails.size());
 		return ids;
 	}
 

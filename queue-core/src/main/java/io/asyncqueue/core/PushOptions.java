@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a job is pushed: when it becomes due, its unique id and headers. Immutable; each method returns
+ * How a job is pushed: when it becomes due, its unique id, headers and (rarely) its own id. Immutable; each method returns
  * a copy.
  *
  * <pre>{@code
@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public final class PushOptions {
 
-	private static final PushOptions NOW = new PushOptions(Duration.ZERO, null, null, Map.of());
+	private static final PushOptions NOW = new PushOptions(Duration.ZERO, null, null, Map.of(), null, null);
 
 	private final Duration delay;
 
@@ -28,11 +28,18 @@ public final class PushOptions {
 
 	private final Map<String, String> headers;
 
-	private PushOptions(Duration delay, Instant at, String uniqueId, Map<String, String> headers) {
+	private final PushGuard guard;
+
+	private final String jobId;
+
+	private PushOptions(Duration delay, Instant at, String uniqueId, Map<String, String> headers, PushGuard guard,
+			String jobId) {
 		this.delay = delay;
 		this.at = at;
 		this.uniqueId = uniqueId;
 		this.headers = headers;
+		this.guard = guard;
+		this.jobId = jobId;
 	}
 
 	/** Due now. */
@@ -68,6 +75,16 @@ public final class PushOptions {
 	}
 
 	/**
+	 * Due now, pushed only if the guard accepts, in the same Redis script.
+	 * @param guard the guard
+	 * @return the options
+	 * @see PushGuard
+	 */
+	public static PushOptions guardedBy(PushGuard guard) {
+		return NOW.guard(guard);
+	}
+
+	/**
 	 * A copy due after a delay.
 	 * @param delay the delay, zero or positive
 	 * @return the copy
@@ -77,7 +94,7 @@ public final class PushOptions {
 		if (delay.isNegative()) {
 			throw new IllegalArgumentException("delay must not be negative, was " + delay);
 		}
-		return new PushOptions(delay, null, this.uniqueId, this.headers);
+		return new PushOptions(delay, null, this.uniqueId, this.headers, this.guard, this.jobId);
 	}
 
 	/**
@@ -87,7 +104,7 @@ public final class PushOptions {
 	 */
 	public PushOptions withAt(Instant at) {
 		Objects.requireNonNull(at, "at");
-		return new PushOptions(Duration.ZERO, at, this.uniqueId, this.headers);
+		return new PushOptions(Duration.ZERO, at, this.uniqueId, this.headers, this.guard, this.jobId);
 	}
 
 	/**
@@ -100,7 +117,7 @@ public final class PushOptions {
 		if (uniqueId != null && uniqueId.isEmpty()) {
 			throw new IllegalArgumentException("uniqueId must not be empty");
 		}
-		return new PushOptions(this.delay, this.at, uniqueId, this.headers);
+		return new PushOptions(this.delay, this.at, uniqueId, this.headers, this.guard, this.jobId);
 	}
 
 	/**
@@ -112,7 +129,49 @@ public final class PushOptions {
 	public PushOptions header(String name, String value) {
 		Map<String, String> headers = new LinkedHashMap<>(this.headers);
 		headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-		return new PushOptions(this.delay, this.at, this.uniqueId, Map.copyOf(headers));
+		return new PushOptions(this.delay, this.at, this.uniqueId, Map.copyOf(headers), this.guard, this.jobId);
+	}
+
+	/**
+	 * A copy pushed only if the guard accepts, in the same Redis script. A guarded push goes to Redis alone
+	 * (not grouped with other threads' pushes), and cannot be part of a {@code pushAll}.
+	 * @param guard the guard, or {@code null} for none
+	 * @return the copy
+	 * @see PushGuard
+	 */
+	public PushOptions guard(PushGuard guard) {
+		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, guard, this.jobId);
+	}
+
+	/**
+	 * A copy with the job's id chosen by the caller instead of made by the client, for a push that may be
+	 * repeated and must land once: while a job with this id exists in the queue (waiting, delayed,
+	 * running or failed), pushing it again creates no second copy and reports {@link PushResult#created()
+	 * created} with the same id, as the first push did. Unlike a {@link #uniqueId(String)
+	 * unique id}, the id says nothing about other jobs; once the job is done and forgotten, the id is free
+	 * again. Make ids that cannot collide, for example {@link #newJobId()} or a database key with a prefix
+	 * of your own.
+	 * @param jobId the id, at most 200 characters
+	 * @return the copy
+	 */
+	public PushOptions jobId(String jobId) {
+		if (jobId != null && (jobId.isEmpty() || jobId.length() > 200)) {
+			throw new IllegalArgumentException("jobId must have 1 to 200 characters, was '" + jobId + "'");
+		}
+		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, this.guard, jobId);
+	}
+
+	/**
+	 * A new job id, as the client makes them: 20 characters, sortable by the time they were made.
+	 * @return the id
+	 */
+	public static String newJobId() {
+		return JobIds.next();
+	}
+
+	/** The job id chosen by the caller, or {@code null} for one made by the client. */
+	public String jobId() {
+		return this.jobId;
 	}
 
 	/** The delay, zero when due now or at an instant. */
@@ -135,10 +194,15 @@ public final class PushOptions {
 		return this.headers;
 	}
 
+	/** The guard, or {@code null}. */
+	public PushGuard guard() {
+		return this.guard;
+	}
+
 	@Override
 	public String toString() {
 		return "PushOptions[delay=" + this.delay + ", at=" + this.at + ", uniqueId=" + this.uniqueId + ", headers="
-				+ this.headers + "]";
+				+ this.headers + ", guard=" + this.guard + ", jobId=" + this.jobId + "]";
 	}
 
 }

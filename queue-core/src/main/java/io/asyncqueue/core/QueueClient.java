@@ -9,7 +9,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.scripts.GuardedPushes;
 import io.asyncqueue.core.scripts.PushRecord;
+import io.asyncqueue.core.scripts.QueueKeys;
 import io.asyncqueue.core.scripts.QueueScripts;
 
 /**
@@ -34,6 +36,8 @@ public final class QueueClient {
 	/** Scripts by queue channel: each groups the pushes made while one of its calls is in flight. */
 	private final Map<String, QueueScripts> scripts = new ConcurrentHashMap<>();
 
+	private final GuardedPushes guarded;
+
 	/**
 	 * A client for the given queues.
 	 * @param redis the connector
@@ -44,6 +48,7 @@ public final class QueueClient {
 		this.redis = redis;
 		this.serializer = serializer;
 		this.queues = queues;
+		this.guarded = new GuardedPushes(redis);
 	}
 
 	/**
@@ -78,6 +83,9 @@ public final class QueueClient {
 	 * @return the result, completed exceptionally on failure
 	 */
 	public CompletableFuture<PushResult> pushAsync(String queue, String jobName, Object payload, PushOptions options) {
+		if (options != null && options.guard() != null) {
+			return guardedPushAsync(queue, new PushRequest(jobName, payload, options));
+		}
 		return pushAllAsync(queue, List.of(new PushRequest(jobName, payload, options)))
 			.thenApply((results) -> results.get(0));
 	}
@@ -104,11 +112,14 @@ public final class QueueClient {
 		}
 		CompletableFuture<List<PushResult>> reply;
 		try {
+			if (requests.stream().anyMatch((request) -> request.options().guard() != null)) {
+				throw new IllegalArgumentException("A guarded push goes alone: push it with push(..) or pushAsync(..), "
+						+ "not in a pushAll of " + requests.size() + " job(s)");
+			}
 			QueueSettings settings = this.queues.get(queue);
 			// serialized and checked here, on the caller's thread: a payload that is refused fails alone
 			List<PushRecord> records = records(settings, requests);
-			reply = this.scripts.computeIfAbsent(settings.channel(), (channel) -> new QueueScripts(this.redis, settings))
-				.push(records);
+			reply = scripts(settings).push(records);
 		}
 		catch (RuntimeException ex) {
 			reply = CompletableFuture.failedFuture(ex);
@@ -119,6 +130,44 @@ public final class QueueClient {
 			}
 			return results;
 		});
+	}
+
+	private CompletableFuture<PushResult> guardedPushAsync(String queue, PushRequest request) {
+		CompletableFuture<PushResult> reply;
+		try {
+			QueueSettings settings = this.queues.get(queue);
+			QueueScripts queueScripts = scripts(settings);
+			reply = this.guarded.push(settings, queueScripts.keys().all().toArray(String[]::new),
+					records(settings, List.of(request)).get(0).arguments(), request.options().guard());
+		}
+		catch (RuntimeException ex) {
+			reply = CompletableFuture.failedFuture(ex);
+		}
+		return reply.handle((result, failure) -> {
+			if (failure != null) {
+				throw pushFailure(queue, 1, rootCause(failure));
+			}
+			return result;
+		});
+	}
+
+	/**
+	 * A key for a {@link PushGuard} of pushes to this queue: in the queue's Redis Cluster hash slot, and
+	 * never one of the queue's own keys. For example {@code guardKey("orders", "stock:item-1")} is
+	 * {@code {async-queue:orders}:guard:stock:item-1}.
+	 * @param queue a declared queue
+	 * @param name the application's name for the key
+	 * @return the key
+	 */
+	public String guardKey(String queue, String name) {
+		if (name == null || name.isEmpty()) {
+			throw new IllegalArgumentException("A guard key's name must not be empty");
+		}
+		return QueueKeys.guardPrefix(this.queues.get(queue).channel()) + name;
+	}
+
+	private QueueScripts scripts(QueueSettings settings) {
+		return this.scripts.computeIfAbsent(settings.channel(), (channel) -> new QueueScripts(this.redis, settings));
 	}
 
 	private static QueueException pushFailure(String queue, int jobs, Throwable cause) {
@@ -145,7 +194,8 @@ public final class QueueClient {
 							settings.maxPayloadSize());
 				}
 			}
-			records.add(new PushRecord(JobIds.next(), envelope, options.delay().toMillis(),
+			String id = (options.jobId() != null) ? options.jobId() : JobIds.next();
+			records.add(new PushRecord(id, envelope, options.delay().toMillis(),
 					(options.at() != null) ? Math.max(options.at().toEpochMilli(), 1) : 0, options.uniqueId()));
 		}
 		return records;

@@ -71,6 +71,30 @@ class PushTest extends RedisTestSupport {
 	}
 
 	@Test
+	void chosenJobIdLandsOnceWhileTheJobExists() {
+		QueueSettings settings = settings().build();
+		QueueClient client = client(settings);
+		PushResult first = client.push(this.queue, "greet", "a", PushOptions.now().jobId("outbox-1"));
+		PushResult again = client.pushAll(this.queue,
+				List.of(new PushRequest("greet", "b", PushOptions.delay(Duration.ofMinutes(1)).jobId("outbox-1"))))
+			.get(0);
+		assertThat(first.id()).isEqualTo("outbox-1");
+		assertThat(again.id()).isEqualTo("outbox-1");
+		assertThat(redisCommands().lrange(keys(settings).waiting(), 0, -1)).containsExactly("outbox-1");
+		assertThat(this.serializer.deserialize(redisCommands().hget(keys(settings).jobs(), "outbox-1")).payload().asString())
+			.isEqualTo("a");
+		assertThat(operations(settings).counts(this.queue)).isEqualTo(new QueueCounts(this.queue, 1, 0, 0, 0, 0));
+	}
+
+	@Test
+	void chosenJobIdMustNotBeEmpty() {
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> PushOptions.now().jobId(""))
+			.withMessageContaining("jobId");
+		assertThat(PushOptions.now().jobId("x").withDelay(Duration.ofSeconds(1)).header("h", "v").uniqueId("u").jobId())
+			.isEqualTo("x");
+	}
+
+	@Test
 	void batchPushKeepsOrderAndReportsEachJob() {
 		QueueSettings settings = settings().build();
 		List<PushRequest> requests = new ArrayList<>();

@@ -50,6 +50,24 @@ class RedisRestartTest {
 	}
 
 	@Test
+	void aGuardedPushWhileRedisIsDownFailsWholeAndTakesNothing() {
+		QueueSettings settings = QueueSettings.builder("guarded-outage").build();
+		QueueClient client = new QueueClient(this.redis, new JobSerializer(), Queues.of(settings));
+		String stock = client.guardKey("guarded-outage", "stock");
+		PushGuard takeOne = PushGuard.script(GuardedPushTest.TAKE_ONE).keys(stock);
+		client.push("guarded-outage", "fill", 0,
+				PushOptions.guardedBy(PushGuard.script("redis.call('SET', KEYS[1], '3') return true").keys(stock)));
+		this.server.stop();
+		assertThatExceptionOfType(QueueException.class)
+			.isThrownBy(() -> client.push("guarded-outage", "order", 1, PushOptions.guardedBy(takeOne)))
+			.withMessageStartingWith("Could not push 1 job(s) to queue 'guarded-outage'");
+		this.server.startAgain();
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+			.until(() -> client.push("guarded-outage", "order", 2, PushOptions.guardedBy(takeOne)).guardReply()
+				.equals(2L));
+	}
+
+	@Test
 	void pushesDuringAnOutageAllFailAtOnceAndPushingWorksAgainAfterIt() throws Exception {
 		QueueSettings settings = QueueSettings.builder("outage").build();
 		QueueClient client = new QueueClient(this.redis, new JobSerializer(), Queues.of(settings));

@@ -254,12 +254,13 @@ abstract class ItSupport {
 		return new State(s.get(0), s.get(1), s.get(2), s.get(3), s.get(4), s.get(5));
 	}
 
-	/** The reserved (in-flight) jobs with their attempt numbers (the lease tokens), in one atomic read. */
+	/** The reserved (in-flight) jobs with their attempt numbers, in one atomic read. */
 	Map<String, Integer> reservedSnapshot() {
 		List<String> flat = admin().eval(RESERVED, ScriptOutputType.MULTI, keys().all().toArray(String[]::new));
 		Map<String, Integer> reserved = new LinkedHashMap<>();
 		for (int i = 0; i < flat.size(); i += 2) {
-			reserved.put(flat.get(i), Integer.parseInt(flat.get(i + 1)));
+			// the attempts hash holds 'attempt:fence' while a job is reserved (the whole value is its lease token)
+			reserved.put(flat.get(i), Integer.parseInt(flat.get(i + 1).split(":", 2)[0]));
 		}
 		return reserved;
 	}

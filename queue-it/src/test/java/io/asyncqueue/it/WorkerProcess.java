@@ -59,15 +59,29 @@ final class WorkerProcess implements AutoCloseable {
 	 * @param args its {@code key=value} arguments, {@code worker=} included
 	 */
 	static WorkerProcess start(String id, Path logDirectory, List<String> args) {
+		return start(id, logDirectory, WorkerMain.class, List.of(), args);
+	}
+
+	/**
+	 * Start a JVM running another main class of this class path (such as ShopKillIT's application).
+	 * @param id the process's id
+	 * @param logDirectory where its output goes
+	 * @param main the class whose {@code main} runs
+	 * @param jvmOptions more options of the JVM, such as {@code -XX:TieredStopAtLevel=1} for a quicker start
+	 * @param args its arguments
+	 */
+	static WorkerProcess start(String id, Path logDirectory, Class<?> main, List<String> jvmOptions,
+			List<String> args) {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add("-Xms64m");
 		command.add("-Xmx384m");
 		command.add("-XX:+UseSerialGC");
 		command.add("-XX:+ExitOnOutOfMemoryError");
+		command.addAll(jvmOptions);
 		command.add("-cp");
 		command.add(classpath());
-		command.add(WorkerMain.class.getName());
+		command.add(main.getName());
 		command.addAll(args);
 		try {
 			Files.createDirectories(logDirectory);

@@ -22,6 +22,8 @@ import io.asyncqueue.spring.observation.DefaultQueuePublishObservationConvention
 import io.asyncqueue.spring.observation.QueueObservation;
 import io.asyncqueue.spring.observation.QueuePublishContext;
 import io.asyncqueue.spring.observation.QueuePublishObservationConvention;
+import io.asyncqueue.spring.transaction.DeferredPush;
+import io.asyncqueue.spring.transaction.PushDeferral;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  * queueTemplate.push(CreateOrderJob.class, new CreateOrder("u1", 42));
  * queueTemplate.push(CreateOrderJob.class, order, PushOptions.delay(Duration.ofMinutes(1)).uniqueId("u1-42"));
  * queueTemplate.onQueue("orders-bulk").pushAll(CreateOrderJob.class, orders);
+ * queueTemplate.push(CreateOrderJob.class, order, PushOptions.guardedBy(takeOneUnit)); // see PushGuard
  * }</pre>
  *
  * <p>Only the job's class is needed, not a bean of it, so an application without consumers pushes to
@@ -45,6 +48,11 @@ import org.jspecify.annotations.Nullable;
  * observed as {@link QueueObservation#PUBLISH}, and what its tracing handlers inject (the trace context)
  * is pushed in the job's headers, so that the consumer's span continues the producer's trace. Pushes
  * made directly with the {@link QueueClient} are not observed.
+ *
+ * <p>With a {@link #setPushDeferral(PushDeferral) push deferral}, such as the auto-configured one that
+ * holds the pushes made inside a Spring-managed transaction until it commits, every push method asks it
+ * first: a deferred push returns the id its job will have at once (the synchronous methods) or completes
+ * once the job is in Redis (the asynchronous ones).
  *
  * @since 0.1.0
  */
@@ -61,6 +69,8 @@ public class QueueTemplate {
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private @Nullable QueuePublishObservationConvention observationConvention;
+
+	private @Nullable PushDeferral pushDeferral;
 
 	/**
 	 * A template over a client, with no placeholder resolution in {@link QueueJob} attributes.
@@ -100,6 +110,7 @@ public class QueueTemplate {
 		QueueTemplate template = new QueueTemplate(this.client, this.placeholderResolver, this.metadata, queue);
 		template.observationRegistry = this.observationRegistry;
 		template.observationConvention = this.observationConvention;
+		template.pushDeferral = this.pushDeferral;
 		return template;
 	}
 
@@ -119,6 +130,15 @@ public class QueueTemplate {
 	 */
 	public void setObservationConvention(@Nullable QueuePublishObservationConvention observationConvention) {
 		this.observationConvention = observationConvention;
+	}
+
+	/**
+	 * Let this deferral decide whether each push goes now or later. Set it before the template is used;
+	 * templates made by {@link #onQueue(String)} afterwards share it.
+	 * @param pushDeferral the deferral, or {@code null} to push every job at once
+	 */
+	public void setPushDeferral(@Nullable PushDeferral pushDeferral) {
+		this.pushDeferral = pushDeferral;
 	}
 
 	/**
@@ -144,11 +164,11 @@ public class QueueTemplate {
 		JobMetadata metadata = metadata(job);
 		String queue = queue(metadata);
 		if (this.observationRegistry.isNoop()) {
-			return this.client.push(queue, metadata.name(), payload, options);
+			return send(queue, metadata.name(), payload, options);
 		}
 		QueuePublishContext context = new QueuePublishContext(queue, metadata.name(), 1);
 		return observation(context).observe(() -> {
-			PushResult result = this.client.push(queue, metadata.name(), payload, context.withHeaders(options));
+			PushResult result = send(queue, metadata.name(), payload, context.withHeaders(options));
 			context.setJobId(result.id());
 			return result;
 		});
@@ -179,11 +199,13 @@ public class QueueTemplate {
 			JobMetadata metadata = metadata(job);
 			String queue = queue(metadata);
 			if (this.observationRegistry.isNoop()) {
-				return this.client.pushAsync(queue, metadata.name(), payload, options);
+				return sendAsync(queue, List.of(new PushRequest(metadata.name(), payload, options)))
+					.thenApply((results) -> results.get(0));
 			}
 			QueuePublishContext context = new QueuePublishContext(queue, metadata.name(), 1);
 			return observeAsync(context,
-					() -> this.client.pushAsync(queue, metadata.name(), payload, context.withHeaders(options)),
+					() -> sendAsync(queue, List.of(new PushRequest(metadata.name(), payload, context.withHeaders(options))))
+						.thenApply((results) -> results.get(0)),
 					(result) -> context.setJobId(result.id()));
 		}
 		catch (RuntimeException ex) {
@@ -215,10 +237,10 @@ public class QueueTemplate {
 		JobMetadata metadata = metadata(job);
 		String queue = queue(metadata);
 		if (this.observationRegistry.isNoop() || payloads.isEmpty()) {
-			return this.client.pushAll(queue, requests(metadata, payloads, options));
+			return sendAll(queue, requests(metadata, payloads, options));
 		}
 		QueuePublishContext context = new QueuePublishContext(queue, metadata.name(), payloads.size());
-		return observation(context).observe(() -> this.client.pushAll(queue,
+		return observation(context).observe(() -> sendAll(queue,
 				requests(metadata, payloads, (payload) -> context.withHeaders(options.apply(payload)))));
 	}
 
@@ -248,10 +270,10 @@ public class QueueTemplate {
 			JobMetadata metadata = metadata(job);
 			String queue = queue(metadata);
 			if (this.observationRegistry.isNoop() || payloads.isEmpty()) {
-				return this.client.pushAllAsync(queue, requests(metadata, payloads, options));
+				return sendAsync(queue, requests(metadata, payloads, options));
 			}
 			QueuePublishContext context = new QueuePublishContext(queue, metadata.name(), payloads.size());
-			return observeAsync(context, () -> this.client.pushAllAsync(queue,
+			return observeAsync(context, () -> sendAsync(queue,
 					requests(metadata, payloads, (payload) -> context.withHeaders(options.apply(payload)))),
 					(results) -> {
 					});
@@ -269,6 +291,17 @@ public class QueueTemplate {
 	 */
 	public JobMetadata metadata(Class<?> job) {
 		return this.metadata.computeIfAbsent(job, (type) -> JobMetadata.of(type, this.placeholderResolver));
+	}
+
+	/**
+	 * A key for a {@link io.asyncqueue.core.PushGuard PushGuard} of pushes of this job: in its queue's Redis
+	 * Cluster hash slot, and never one of the queue's own keys.
+	 * @param job the job class, whose queue (or this template's) the key belongs to
+	 * @param name the application's name for the key, such as {@code stock:item-1}
+	 * @return the key, such as {@code {async-queue:orders}:guard:stock:item-1}
+	 */
+	public String guardKey(Class<? extends Job<?>> job, String name) {
+		return this.client.guardKey(queue(metadata(job)), name);
 	}
 
 	/** The engine's client, to push by job name without the job's class. */
@@ -303,6 +336,25 @@ public class QueueTemplate {
 			}
 			observation.stop();
 		});
+	}
+
+	private PushResult send(String queue, String jobName, @Nullable Object payload, PushOptions options) {
+		DeferredPush deferred = defer(queue, List.of(new PushRequest(jobName, payload, options)));
+		return (deferred != null) ? deferred.provisional().get(0) : this.client.push(queue, jobName, payload, options);
+	}
+
+	private List<PushResult> sendAll(String queue, List<PushRequest> requests) {
+		DeferredPush deferred = defer(queue, requests);
+		return (deferred != null) ? deferred.provisional() : this.client.pushAll(queue, requests);
+	}
+
+	private CompletableFuture<List<PushResult>> sendAsync(String queue, List<PushRequest> requests) {
+		DeferredPush deferred = defer(queue, requests);
+		return (deferred != null) ? deferred.completion() : this.client.pushAllAsync(queue, requests);
+	}
+
+	private @Nullable DeferredPush defer(String queue, List<PushRequest> requests) {
+		return (this.pushDeferral != null && !requests.isEmpty()) ? this.pushDeferral.defer(queue, requests) : null;
 	}
 
 	private String queue(JobMetadata metadata) {

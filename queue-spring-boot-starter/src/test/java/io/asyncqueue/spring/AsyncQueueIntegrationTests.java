@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.asyncqueue.core.JobInfo;
 import io.asyncqueue.core.JobOutcome;
+import io.asyncqueue.core.PushGuard;
 import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.core.PushResult;
 import io.asyncqueue.core.QueueCounts;
@@ -114,6 +115,29 @@ class AsyncQueueIntegrationTests {
 		assertThat(second.id()).isEqualTo(first.id());
 		awaitHandled(first.id());
 		assertThat(this.recorder.handled).filteredOn((h) -> h.jobId().equals(first.id())).hasSize(1);
+	}
+
+	@Test
+	void aGuardedPushTakesItsUnitAndQueuesItsJobTogether() {
+		String stock = this.queueTemplate.guardKey(CreateOrderJob.class, "stock:u7");
+		assertThat(stock).isEqualTo("{it:orders}:guard:stock:u7");
+		PushGuard takeOne = PushGuard.script("""
+				if tonumber(redis.call('GET', KEYS[1]) or '0') <= 0 then return false, 'sold_out' end
+				return true, redis.call('DECR', KEYS[1])
+				""").keys(stock);
+		PushResult refused = this.queueTemplate.push(CreateOrderJob.class, new CreateOrder("u7", 1),
+				PushOptions.guardedBy(takeOne));
+		assertThat(refused.refusedByGuard()).isTrue();
+		assertThat(refused.guardReply()).isEqualTo("sold_out");
+		// a refusing guard's writes stay: the one way this test has to put one unit in stock
+		this.queueTemplate.getQueueClient()
+			.push("orders", "set-stock", "ignored", PushOptions.guardedBy(
+					PushGuard.script("redis.call('SET', KEYS[1], ARGV[1]) return false").keys(stock).args("1")));
+		PushResult taken = this.queueTemplate.push(CreateOrderJob.class, new CreateOrder("u7", 2),
+				PushOptions.guardedBy(takeOne));
+		assertThat(taken.created()).isTrue();
+		assertThat(taken.guardReply()).isEqualTo(0L);
+		assertThat(awaitHandled(taken.id()).payload()).isEqualTo(new CreateOrder("u7", 2));
 	}
 
 	@Test

@@ -66,16 +66,19 @@ public final class RedisServer implements AutoCloseable {
 	private final boolean appendOnly;
 	private final Duration startupTimeout;
 	private final Path dataDir;
+	private final boolean closeAtJvmExit;
 	private volatile int port;
 	private volatile String version;
 	private volatile boolean running;
 	private volatile boolean closed;
 
-	private RedisServer(Backend backend, boolean appendOnly, Duration startupTimeout, Path dataDir) {
+	private RedisServer(Backend backend, boolean appendOnly, Duration startupTimeout, Path dataDir,
+			boolean closeAtJvmExit) {
 		this.backend = backend;
 		this.appendOnly = appendOnly;
 		this.startupTimeout = startupTimeout;
 		this.dataDir = dataDir;
+		this.closeAtJvmExit = closeAtJvmExit;
 		this.version = backend.binaryVersion();
 	}
 
@@ -287,8 +290,10 @@ public final class RedisServer implements AutoCloseable {
 		}
 		awaitReady(targetPort);
 		running = true;
-		LIVE.add(this);
-		registerShutdownHook();
+		if (closeAtJvmExit) {
+			LIVE.add(this);
+			registerShutdownHook();
+		}
 		try {
 			String reported = Resp.info(backend.host(), targetPort, IO_TIMEOUT, "server", "redis_version");
 			if (reported != null) {
@@ -298,7 +303,7 @@ public final class RedisServer implements AutoCloseable {
 			log.debug("Could not read INFO server from {}:{}", backend.host(), targetPort, e);
 		}
 		if (first && ANNOUNCED.add(backend.provider() + " " + backend.origin() + " " + version)) {
-			log.info("Tests use {} (provider {}, data directory {}{})", description(), backend.provider(), dataDir,
+			log.info("Started a private {} (provider {}, data directory {}{})", description(), backend.provider(), dataDir,
 					appendOnly ? ", append-only" : "");
 		} else {
 			log.debug("Started {}", description());
@@ -494,8 +499,23 @@ public final class RedisServer implements AutoCloseable {
 		private boolean appendOnly;
 		private RedisServerProvider provider = RedisServerProvider.AUTO;
 		private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+		private boolean closeAtJvmExit = true;
 
 		private Builder() {
+		}
+
+		/**
+		 * Whether a JVM shutdown hook closes the server; default {@code true}. An application that runs on the
+		 * server sets {@code false} and closes it itself once it has stopped using it: the hook runs at the same
+		 * time as the application's own shutdown, so the server would otherwise go first and the application's
+		 * Redis clients would log failed reconnects while they stop.
+		 *
+		 * @param closeAtJvmExit whether to close the server when the JVM exits
+		 * @return this builder
+		 */
+		public Builder closeAtJvmExit(boolean closeAtJvmExit) {
+			this.closeAtJvmExit = closeAtJvmExit;
+			return this;
 		}
 
 		/**
@@ -566,7 +586,7 @@ public final class RedisServer implements AutoCloseable {
 				backend.dispose();
 				throw new UncheckedIOException("Could not create a temporary directory for redis-server", e);
 			}
-			RedisServer server = new RedisServer(backend, appendOnly, startupTimeout, dataDir);
+			RedisServer server = new RedisServer(backend, appendOnly, startupTimeout, dataDir, closeAtJvmExit);
 			try {
 				server.startFirst(port);
 			} catch (RuntimeException e) {

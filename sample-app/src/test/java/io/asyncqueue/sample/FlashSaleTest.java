@@ -22,6 +22,7 @@ import io.asyncqueue.sample.demo.LoadReport.Answer;
 import io.asyncqueue.sample.flashsale.Catalog;
 import io.asyncqueue.sample.flashsale.Order;
 import io.asyncqueue.sample.flashsale.Orders;
+import io.asyncqueue.sample.flashsale.SeckillKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,6 +48,9 @@ class FlashSaleTest {
 
 	@Autowired
 	StringRedisTemplate redis;
+
+	@Autowired
+	SeckillKeys keys;
 
 	@LocalServerPort
 	int port;
@@ -135,7 +139,7 @@ class FlashSaleTest {
 		assertThat(post("/seckill/test-bar?user=flush-1").statusCode()).isEqualTo(202);
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.orders.count("test-bar", Order.SECKILL) == 1);
 
-		this.redis.delete(List.of("seckill:{test-bar}:stock", "seckill:{test-bar}:buyers"));
+		this.redis.delete(List.of(this.keys.stock("test-bar"), this.keys.buyers("test-bar")));
 
 		// the stock (3) minus the orders written (1), and the buyers, come back from the database
 		assertThat(post("/seckill/test-bar?user=flush-1")).satisfies((response) -> {
@@ -144,6 +148,56 @@ class FlashSaleTest {
 		});
 		assertThat(post("/seckill/test-bar?user=flush-2").statusCode()).isEqualTo(202);
 		assertThat(this.catalog.stockLeft("test-bar")).isEqualTo(1);
+	}
+
+	@Test
+	void theGateAndTheOrderJobLandTogetherInTheQueuesSlot() throws Exception {
+		post("/items/test-bar/reset?stock=2");
+		assertThat(this.keys.stock("test-bar")).isEqualTo("{async-queue:orders}:guard:seckill:test-bar:stock");
+		HttpResponse<String> response = post("/seckill/test-bar?user=slot-1");
+		assertThat(response.statusCode()).isEqualTo(202);
+		assertThat(this.redis.opsForSet().isMember(this.keys.buyers("test-bar"), "slot-1")).isTrue();
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.orders.count("test-bar", Order.SECKILL) == 1);
+	}
+
+	@Test
+	void aUserWhoBoughtThroughTheLimitQueueIsRefusedByTheFlashSale() throws Exception {
+		post("/items/test-bar/reset?stock=3");
+		assertThat(post("/limit-queue/test-bar?user=both-1").statusCode()).isEqualTo(202);
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.orders.count("test-bar", Order.LIMIT_QUEUE) == 1);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> Boolean.TRUE.equals(this.redis.opsForSet().isMember(this.keys.buyers("test-bar"), "both-1")));
+		assertThat(post("/seckill/test-bar?user=both-1")).satisfies((response) -> {
+			assertThat(response.statusCode()).isEqualTo(409);
+			assertThat(response.body()).contains("\"status\":\"already_bought\"");
+		});
+		assertThat(this.catalog.stockLeft("test-bar")).isEqualTo(3);
+	}
+
+	@Test
+	void aUnitWhoseOrderCanNeverBeWrittenIsGivenBackOnce() throws Exception {
+		post("/items/test-bar/reset?stock=2");
+		// the user's limit-queue order landed after the gate let them in: the flash sale's order job finds it
+		this.orders.createOnce("limit-job-race-1", 1, Order.LIMIT_QUEUE, "test-bar", "race-1",
+				new java.math.BigDecimal("1.00"), java.time.Instant.now());
+		assertThat(post("/seckill/test-bar?user=race-1").statusCode()).isEqualTo(202);
+		assertThat(this.catalog.stockLeft("test-bar")).isLessThanOrEqualTo(2);
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.catalog.stockLeft("test-bar") == 2);
+		assertThat(this.redis.opsForSet().size(this.keys.givenBack("test-bar"))).isEqualTo(1);
+		assertThat(this.orders.count("test-bar", Order.SECKILL)).isZero();
+	}
+
+	@Test
+	void aResetStartsAFreshSaleWithoutThePreviousSalesParkedJobs() throws Exception {
+		post("/items/test-bar/reset?stock=3");
+		String jobId = post("/seckill/test-bar?user=fail-reset").body().replaceAll(".*\"jobId\":\"([^\"]+)\".*", "$1");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.operations.failedJobs("orders", 0, 1000).stream().anyMatch((job) -> job.id().equals(jobId)));
+
+		assertThat(post("/items/test-bar/reset?stock=7").body()).contains("\"stock\":7",
+				"\"seckill\":{\"stockLeft\":7,\"orders\":0}");
+		assertThat(this.operations.failedJobs("orders", 0, 1000)).noneMatch((job) -> job.id().equals(jobId));
+		assertThat(get("/items/test-bar").body()).contains("\"stock\":7");
 	}
 
 	private static SampleProperties.Demo demo(String path, int stock, int attempts, int users) {

@@ -12,7 +12,7 @@ package io.asyncqueue.core.scripts;
  */
 public record PushRecord(String id, String envelope, long delayMillis, long atMillis, String uniqueId) {
 
-	String[] arguments() {
+	public String[] arguments() {
 		return new String[] { this.id, this.envelope, Long.toString(this.delayMillis), Long.toString(this.atMillis),
 				(this.uniqueId != null) ? this.uniqueId : "" };
 	}

@@ -19,13 +19,13 @@ import io.asyncqueue.core.JobState;
  * <tr><td>timeout</td><td>ZSET</td><td>ids parked after a lease expired (StalledJobAction.PARK)</td></tr>
  * <tr><td>marker</td><td>ZSET</td><td>one member while jobs may be ready; idle consumers block on it</td></tr>
  * <tr><td>jobs</td><td>HASH</td><td>id → envelope JSON (job name, payload, push time, unique id, headers)</td></tr>
- * <tr><td>attempts</td><td>HASH</td><td>id → executions started (what max-attempts counts; a reload resets it)</td></tr>
+ * <tr><td>attempts</td><td>HASH</td><td>id → {@code attempt:fence}: attempts counted (what max-attempts counts; a reload
+ * resets it) and the fetch that reserved the job; the whole value is the lease token</td></tr>
  * <tr><td>stalls</td><td>HASH</td><td>id → leases expired</td></tr>
  * <tr><td>errors</td><td>HASH</td><td>id → last failure JSON</td></tr>
  * <tr><td>unique</td><td>HASH</td><td>unique id → job id, while the job is waiting, delayed or reserved</td></tr>
  * <tr><td>control</td><td>HASH</td><td>switches shared by every instance: {@code paused}, {@code push-closed}</td></tr>
- * <tr><td>tokens</td><td>HASH</td><td>id → the fencing token of its current lease</td></tr>
- * <tr><td>fence</td><td>STRING</td><td>the counter tokens are drawn from; never reset</td></tr>
+ * <tr><td>fence</td><td>STRING</td><td>counts fetches; never reset, so lease tokens never repeat</td></tr>
  * </table>
  *
  * @param waiting the waiting list
@@ -40,13 +40,12 @@ import io.asyncqueue.core.JobState;
  * @param errors the last errors
  * @param unique the unique-id index
  * @param control the cluster-wide switches
- * @param tokens the lease tokens
  * @param fence the token counter
  * @since 0.1.0
  */
 public record QueueKeys(String waiting, String delayed, String reserved, String failed, String timeout,
 		String marker, String jobs, String attempts, String stalls, String errors, String unique,
-		String control, String tokens, String fence) {
+		String control, String fence) {
 
 	/**
 	 * The keys of a channel.
@@ -57,13 +56,23 @@ public record QueueKeys(String waiting, String delayed, String reserved, String 
 		String prefix = "{" + channel + "}:";
 		return new QueueKeys(prefix + "waiting", prefix + "delayed", prefix + "reserved", prefix + "failed",
 				prefix + "timeout", prefix + "marker", prefix + "jobs", prefix + "attempts", prefix + "stalls",
-				prefix + "errors", prefix + "unique", prefix + "control", prefix + "tokens", prefix + "fence");
+				prefix + "errors", prefix + "unique", prefix + "control", prefix + "fence");
+	}
+
+	/**
+	 * The prefix of every {@linkplain PushGuard guard} key of a channel: the queue's hash tag, so a guard runs
+	 * in the queue's Redis Cluster slot, then {@code guard:}, a part no key of the queue ever uses.
+	 * @param channel the channel (no braces)
+	 * @return {@code {channel}:guard:}
+	 */
+	public static String guardPrefix(String channel) {
+		return "{" + channel + "}:guard:";
 	}
 
 	/** Every key, in the order the scripts expect them. */
 	public List<String> all() {
 		return List.of(this.waiting, this.delayed, this.reserved, this.failed, this.timeout, this.marker, this.jobs,
-				this.attempts, this.stalls, this.errors, this.unique, this.control, this.tokens, this.fence);
+				this.attempts, this.stalls, this.errors, this.unique, this.control, this.fence);
 	}
 
 	/**

@@ -54,6 +54,26 @@ final class RedisScript {
 		return new RedisScript(name, PRELUDE + "\n" + read(name), output);
 	}
 
+	/**
+	 * A script of the given source, run as it is (no prelude prepended), for scripts composed at run time.
+	 * @param name the name it is known by in messages
+	 * @param source the whole source
+	 * @param output the type of its reply
+	 * @return the script
+	 */
+	public static RedisScript of(String name, String source, ScriptOutputType output) {
+		return new RedisScript(name, source, output);
+	}
+
+	/**
+	 * The source of a script of this package's {@code scripts} folder, without the prelude.
+	 * @param name the file name without {@code .lua}
+	 * @return its source
+	 */
+	public static String source(String name) {
+		return read(name);
+	}
+
 	/** The script's name. */
 	String name() {
 		return this.name;

@@ -63,49 +63,39 @@ if count > 0 then
   ids = redis.call('LPOP', WAITING, count)
 end
 if ids then
-  -- one command per key for the whole batch: HMGET the envelopes and attempts, HSET the new attempts and
-  -- tokens, ZADD the leases (an id without an envelope was deleted while waiting: it is skipped)
+  -- one command per key for the whole batch: HMGET the envelopes and attempts, HSET the new attempts,
+  -- ZADD the leases (an id without an envelope was deleted while waiting: it is skipped)
   local envelopes = call_chunked('HMGET', JOBS, ids)
   local attempts = call_chunked('HMGET', ATTEMPTS, ids)
-  -- Numbers passed to redis.call are formatted with sprintf per use, a large part of this script's cost:
-  -- the deadline is formatted once, and a first attempt (almost every fetch) needs no formatting at all.
+  -- The lease token is the whole 'attempt:fence' value, fence drawn once per fetch from a counter that
+  -- nothing resets: a job is fetched at most once per call, so its tokens never repeat, even after a reload
+  -- resets its attempts. Numbers passed to redis.call are formatted with sprintf per use, a large part of
+  -- this script's cost: the deadline and the token of a first attempt (almost every job) are built once.
   local deadline = tostring(now + lease)
-  local present = 0
-  for i = 1, #ids do
-    if envelopes[i] then present = present + 1 end
-  end
-  -- the batch's fencing tokens: the next 'present' values of the queue's counter
-  local token = 0
-  if present > 0 then
-    token = redis.call('INCRBY', FENCE, present) - present
-  end
-  local counted, leases, fenced = {}, {}, {}
+  local fence = ':' .. redis.call('INCR', FENCE)
+  local first = '1' .. fence
+  local counted, leases = {}, {}
   for i, id in ipairs(ids) do
     local envelope = envelopes[i]
     if envelope then
-      token = token + 1
-      local fence = string.format('%d', token)
-      local attempt, counter = 1, '1'
+      local attempt, token = 1, first
       if attempts[i] then
-        attempt = tonumber(attempts[i]) + 1
-        counter = tostring(attempt)
+        attempt = attempt_of(attempts[i]) + 1
+        token = attempt .. fence
       end
       jobs[#jobs + 1] = id
       jobs[#jobs + 1] = attempt
-      jobs[#jobs + 1] = fence
+      jobs[#jobs + 1] = token
       jobs[#jobs + 1] = envelope
       counted[#counted + 1] = id
-      counted[#counted + 1] = counter
+      counted[#counted + 1] = token
       leases[#leases + 1] = deadline
       leases[#leases + 1] = id
-      fenced[#fenced + 1] = id
-      fenced[#fenced + 1] = fence
     end
   end
   if #leases > 0 then
     -- pairs never straddle a chunk: chunks are 500 long
     call_chunked('HSET', ATTEMPTS, counted)
-    call_chunked('HSET', TOKENS, fenced)
     call_chunked('ZADD', RESERVED, leases)
   end
   if #ids == count and redis.call('LLEN', WAITING) > 0 then

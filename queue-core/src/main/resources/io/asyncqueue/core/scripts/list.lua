@@ -8,7 +8,8 @@ for i = 1, #page, 2 do
   out[#out + 1] = id
   out[#out + 1] = page[i + 1]
   out[#out + 1] = redis.call('HGET', JOBS, id) or ''
-  out[#out + 1] = redis.call('HGET', ATTEMPTS, id) or '0'
+  local attempts = redis.call('HGET', ATTEMPTS, id)
+  out[#out + 1] = attempts and tostring(attempt_of(attempts)) or '0'
   out[#out + 1] = redis.call('HGET', ERRORS, id) or ''
 end
 return out

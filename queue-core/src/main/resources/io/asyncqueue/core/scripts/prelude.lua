@@ -2,7 +2,7 @@
 -- every script touches one Redis Cluster slot. KEYS are always passed in this order.
 local WAITING, DELAYED, RESERVED, FAILED, TIMEOUT = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local MARKER, JOBS, ATTEMPTS, STALLS, ERRORS, UNIQUE = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
-local CONTROL, TOKENS, FENCE = KEYS[12], KEYS[13], KEYS[14]
+local CONTROL, FENCE = KEYS[12], KEYS[13]
 
 -- Redis's clock, in milliseconds: producers' and consumers' clocks never matter.
 local function now_ms()
@@ -34,16 +34,22 @@ local function forget(id, uid)
   release_unique(id, uid)
   redis.call('HDEL', JOBS, id)
   redis.call('HDEL', ATTEMPTS, id)
-  redis.call('HDEL', TOKENS, id)
   redis.call('HDEL', STALLS, id)
   redis.call('HDEL', ERRORS, id)
 end
 
--- A job is owned by a worker while it is reserved under the worker's token. Tokens come from the queue's
--- fence counter, which nothing resets (a reload resets attempts, not tokens): a worker whose lease expired
--- can never settle or renew the job again, however often it is recovered, reloaded and fetched.
+-- A job's attempts value is 'attempt:fence' while it is reserved (the attempt count and the fetch that
+-- reserved it), a bare attempt count once a requeue or release gave an attempt back.
+local function attempt_of(value)
+  return tonumber(string.match(value, '^%d+'))
+end
+
+-- A job is owned by a worker while it is reserved under the worker's token, its whole attempts value. The
+-- fence part comes from a counter nothing resets (a reload resets attempts, not the counter): a worker
+-- whose lease expired can never settle or renew the job again, however often it is recovered, reloaded
+-- and fetched.
 local function owned(id, token)
-  return redis.call('ZSCORE', RESERVED, id) and redis.call('HGET', TOKENS, id) == token
+  return redis.call('ZSCORE', RESERVED, id) and redis.call('HGET', ATTEMPTS, id) == token
 end
 
 -- Runs one variadic command over a list in chunks (Lua's stack bounds unpack) and joins the replies:
@@ -71,7 +77,6 @@ local function forget_all(ids, uids)
   if #ids > 0 then
     call_chunked('HDEL', JOBS, ids)
     call_chunked('HDEL', ATTEMPTS, ids)
-    call_chunked('HDEL', TOKENS, ids)
     -- stalls and errors are rare: one EXISTS is cheaper than passing every id to an HDEL of nothing
     if redis.call('EXISTS', STALLS) == 1 then call_chunked('HDEL', STALLS, ids) end
     if redis.call('EXISTS', ERRORS) == 1 then call_chunked('HDEL', ERRORS, ids) end

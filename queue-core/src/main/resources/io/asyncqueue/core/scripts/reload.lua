@@ -26,7 +26,6 @@ for _, id in ipairs(ids) do
     redis.call('ZREM', source, id)
     if envelope then
       redis.call('HDEL', ATTEMPTS, id)
-      redis.call('HDEL', TOKENS, id)
       redis.call('HDEL', STALLS, id)
       redis.call('HDEL', ERRORS, id)
       if uid then

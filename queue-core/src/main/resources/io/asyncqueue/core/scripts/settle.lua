@@ -30,7 +30,7 @@ while i <= #ARGV do
   end
 end
 local leased = call_chunked('ZMSCORE', RESERVED, ids)
-local owners = call_chunked('HMGET', TOKENS, ids)
+local owners = call_chunked('HMGET', ATTEMPTS, ids)
 local out = {}
 local settled = {}
 local seen = {}
@@ -64,7 +64,8 @@ for n = 1, #ids do
       park_in(FAILED, id, now, retention, max_parked)
     else
       if action ~= 'retry' then
-        redis.call('HINCRBY', ATTEMPTS, id, -1)
+        -- this attempt is given back; the token part goes with the lease
+        redis.call('HSET', ATTEMPTS, id, attempt_of(owners[n]) - 1)
       end
       if err ~= '' then
         redis.call('HSET', ERRORS, id, err)

@@ -8,6 +8,7 @@ import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.spring.AsyncQueueConfigurationException;
 import io.asyncqueue.spring.QueueTemplate;
 import io.asyncqueue.spring.observation.QueuePublishObservationConvention;
+import io.asyncqueue.spring.transaction.PushDeferral;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.observation.ObservationRegistry;
@@ -86,8 +87,10 @@ class AsyncQueueConfiguration {
 	@ConditionalOnMissingBean
 	QueueTemplate queueTemplate(QueueClient client, Environment environment, AsyncQueueProperties properties,
 			ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<QueuePublishObservationConvention> observationConvention) {
+			ObjectProvider<QueuePublishObservationConvention> observationConvention,
+			ObjectProvider<PushDeferral> pushDeferral) {
 		QueueTemplate template = new QueueTemplate(client, environment::resolveRequiredPlaceholders);
+		pushDeferral.ifUnique(template::setPushDeferral);
 		if (properties.getObservation().isEnabled()) {
 			observationRegistry.ifUnique(template::setObservationRegistry);
 			template.setObservationConvention(observationConvention.getIfUnique());

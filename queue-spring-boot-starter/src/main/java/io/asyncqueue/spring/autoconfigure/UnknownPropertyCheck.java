@@ -1,10 +1,11 @@
 package io.asyncqueue.spring.autoconfigure;
 
 import java.beans.PropertyDescriptor;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import io.asyncqueue.spring.AsyncQueueConfigurationException;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +23,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Refuses a key under {@code async-queue.*} that no property has, such as a misspelt
@@ -33,6 +35,15 @@ final class UnknownPropertyCheck {
 
 	private static final String PREFIX = "async-queue";
 
+	/**
+	 * Keys under {@code async-queue} that other properties classes bind (the transaction support's), by their
+	 * uniform name: a value, or a group checked against its own class when that class can be loaded.
+	 */
+	private static final Map<String, String> OTHER_OWNERS = Map.of("transactionmode", "transaction-mode", "outbox",
+			"outbox");
+
+	private static final String OUTBOX_PROPERTIES = "io.asyncqueue.spring.autoconfigure.transaction.AsyncQueueOutboxProperties";
+
 	private UnknownPropertyCheck() {
 	}
 
@@ -42,10 +53,47 @@ final class UnknownPropertyCheck {
 	 * @throws AsyncQueueConfigurationException naming the first unknown key and the nearest real one
 	 */
 	static void check(Environment environment) {
+		Binder binder = Binder.get(environment);
 		try {
-			Binder.get(environment)
-				.bind(PREFIX, Bindable.ofInstance(new AsyncQueueProperties()),
-						new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+			binder.bind(PREFIX, Bindable.ofInstance(new AsyncQueueProperties()),
+					new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+		}
+		catch (BindException ex) {
+			if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+				unbound.getUnboundProperties()
+					.stream()
+					.filter((property) -> !ownedByOthers(property.getName()))
+					.min(Comparator.comparing((property) -> property.getName().toString()))
+					.ifPresent((first) -> {
+						// as the documentation spells the prefix, also when the key came from ASYNCQUEUE_... variables
+						throw unknown(ConfigurationPropertyName.of(PREFIX).append(first.getName().subName(1)));
+					});
+			}
+			// any other binding failure is reported by the binding of the properties bean itself
+		}
+		checkOutbox(binder);
+	}
+
+	private static boolean ownedByOthers(ConfigurationPropertyName name) {
+		if (name.getNumberOfElements() < 2) {
+			return false;
+		}
+		String first = name.getElement(1, Form.UNIFORM);
+		return (first.equals("transactionmode") && name.getNumberOfElements() == 2) || first.equals("outbox");
+	}
+
+	/** The outbox's keys, against the outbox's own properties class, when the transaction support is there. */
+	private static void checkOutbox(Binder binder) {
+		Class<?> outbox;
+		try {
+			outbox = ClassUtils.forName(OUTBOX_PROPERTIES, UnknownPropertyCheck.class.getClassLoader());
+			BeanUtils.getPropertyDescriptors(outbox);
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return; // without spring-jdbc there is no outbox to configure
+		}
+		try {
+			binder.bind(PREFIX + ".outbox", Bindable.of(outbox), new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
 		}
 		catch (BindException ex) {
 			if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
@@ -53,10 +101,11 @@ final class UnknownPropertyCheck {
 					.stream()
 					.min(Comparator.comparing((property) -> property.getName().toString()))
 					.orElseThrow();
-				// as the documentation spells the prefix, also when the key came from ASYNCQUEUE_... variables
-				throw unknown(ConfigurationPropertyName.of(PREFIX).append(first.getName().subName(1)));
+				ConfigurationPropertyName name = ConfigurationPropertyName.of(PREFIX + ".outbox")
+					.append(first.getName().subName(2));
+				throw unknownElement(name, PREFIX + ".outbox", PREFIX + ".outbox", name.getElement(2, Form.ORIGINAL),
+						properties(outbox), Map.of());
 			}
-			// any other binding failure is reported by the binding of the properties bean itself
 		}
 	}
 
@@ -71,7 +120,7 @@ final class UnknownPropertyCheck {
 			PropertyDescriptor property = properties.get(element);
 			if (property == null) {
 				return unknownElement(name, parent.toString(), what, name.getElement(index, Form.ORIGINAL),
-						properties);
+						properties, (type == AsyncQueueProperties.class) ? OTHER_OWNERS : Map.of());
 			}
 			String dashed = DataObjectPropertyName.toDashedForm(property.getName());
 			parent.append('.').append(dashed);
@@ -97,12 +146,12 @@ final class UnknownPropertyCheck {
 	}
 
 	private static AsyncQueueConfigurationException unknownElement(ConfigurationPropertyName name, String parent,
-			String what, String element, Map<String, PropertyDescriptor> properties) {
-		String valid = properties.values()
-			.stream()
-			.map((property) -> DataObjectPropertyName.toDashedForm(property.getName()))
-			.collect(Collectors.joining(", "));
-		String nearest = nearest(element, properties);
+			String what, String element, Map<String, PropertyDescriptor> properties, Map<String, String> others) {
+		List<String> names = new ArrayList<>();
+		properties.values().forEach((property) -> names.add(DataObjectPropertyName.toDashedForm(property.getName())));
+		names.addAll(others.values());
+		String valid = String.join(", ", names);
+		String nearest = nearest(element, names);
 		String description = "Unknown property " + name + ": '" + element + "' is not a setting of " + what
 				+ ((nearest != null) ? "; did you mean '" + nearest + "'?" : ".");
 		String action = ((nearest != null) ? "Rename it to " + parent + "." + nearest + ", or remove it."
@@ -111,12 +160,11 @@ final class UnknownPropertyCheck {
 		return new AsyncQueueConfigurationException(name.toString(), description, action);
 	}
 
-	private static @Nullable String nearest(String element, Map<String, PropertyDescriptor> properties) {
+	private static @Nullable String nearest(String element, List<String> names) {
 		String typed = uniform(element);
 		String best = null;
 		int bestDistance = Integer.MAX_VALUE;
-		for (PropertyDescriptor property : properties.values()) {
-			String dashed = DataObjectPropertyName.toDashedForm(property.getName());
+		for (String dashed : names) {
 			String candidate = uniform(dashed);
 			// a word cut short or spelt out (max, maximum) is as near as a typo
 			boolean abbreviation = Math.min(typed.length(), candidate.length()) >= 3

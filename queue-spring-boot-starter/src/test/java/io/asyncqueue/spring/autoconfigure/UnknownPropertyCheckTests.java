@@ -57,6 +57,19 @@ class UnknownPropertyCheckTests {
 	}
 
 	@Test
+	void theTransactionSupportsKeysAreKnownAndTheirMisspellingsAreNot() {
+		this.runner.withPropertyValues("async-queue.transaction-mode=immediate", "async-queue.outbox.relay-interval=2s",
+				"ASYNC_QUEUE_OUTBOX_BATCH_SIZE=50")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertUnknown(this.runner.withPropertyValues("async-queue.transaction-mod=immediate"),
+				"'transaction-mod' is not a setting of async-queue; did you mean 'transaction-mode'?",
+				"Rename it to async-queue.transaction-mode");
+		assertUnknown(this.runner.withPropertyValues("async-queue.outbox.relay-intervall=2s"),
+				"'relay-intervall' is not a setting of async-queue.outbox; did you mean 'relay-interval'?",
+				"Rename it to async-queue.outbox.relay-interval");
+	}
+
+	@Test
 	void relaxedFormsOfRealKeysAreAccepted() {
 		this.runner
 			.withPropertyValues("async-queue.queues.orders.CONCURRENCY=3", "async-queue.queues.bulk.con-currency=4",

@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>a block that declares types (a line starting with {@code class}, {@code record}, an annotation
  * ...) is compiled as a file, its own {@code import} lines first;</li>
  * <li>any other block is a run of statements, compiled as the body of a method of a class that extends
- * {@link #CONTEXT the README's context}: fields {@code queue} (a {@code QueueTemplate}), {@code order},
- * {@code orders}, {@code orderService};</li>
+ * {@link #CONTEXT the README's context}: fields {@code queue} (a {@code QueueTemplate}), {@code client} (a
+ * {@code QueueClient}), {@code order}, {@code orders}, {@code orderService};</li>
  * <li>a {@code <!-- readme-java: members -->} comment on the line before a block makes it the body of a
  * class (fields and methods), {@code <!-- readme-java: skip -->} leaves it out (say why next to it).</li>
  * </ul>
@@ -101,11 +101,13 @@ class ReadmeCodeBlocksTests {
 
 			import java.util.List;
 
+			import io.asyncqueue.core.QueueClient;
 			import io.asyncqueue.spring.QueueTemplate;
 			import readme.world.World.*;
 
 			public abstract class Context {
 				protected QueueTemplate queue;
+				protected QueueClient client;
 				protected CreateOrder order;
 				protected List<CreateOrder> orders;
 				protected OrderService orderService;

@@ -14,6 +14,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.asyncqueue.core.FailedJob;
+import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.JobState;
+import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.sample.SampleProperties;
 
 /**
@@ -37,14 +41,22 @@ public class Catalog implements SmartInitializingSingleton {
 
 	private final TransactionTemplate transaction;
 
+	private final SeckillKeys keys;
+
+	private final QueueOperations operations;
+
+	private final JobSerializer serializer = new JobSerializer();
+
 	public Catalog(SampleProperties properties, Orders orders, StringRedisTemplate redis,
-			TransactionTemplate transaction) {
+			TransactionTemplate transaction, SeckillKeys keys, QueueOperations operations) {
 		properties.items()
 			.forEach((id, item) -> this.items.put(id, new Item(id, (item.name() != null) ? item.name() : id,
 					item.price(), item.stock())));
 		this.orders = orders;
 		this.redis = redis;
 		this.transaction = transaction;
+		this.keys = keys;
+		this.operations = operations;
 	}
 
 	public Collection<Item> items() {
@@ -79,38 +91,74 @@ public class Catalog implements SmartInitializingSingleton {
 	public void putOnSale(Item item) {
 		long sold = this.orders.count(item.id(), Order.SECKILL);
 		Boolean created = this.redis.opsForValue()
-			.setIfAbsent(SeckillKeys.stock(item.id()), Long.toString(Math.max(0, item.stock() - sold)));
+			.setIfAbsent(this.keys.stock(item.id()), Long.toString(Math.max(0, item.stock() - sold)));
 		if (Boolean.TRUE.equals(created)) {
+			this.redis.opsForValue().setIfAbsent(this.keys.size(item.id()), Integer.toString(item.stock()));
 			List<String> buyers = this.orders.buyers(item.id());
 			if (!buyers.isEmpty()) {
-				this.redis.opsForSet().add(SeckillKeys.buyers(item.id()), buyers.toArray(String[]::new));
+				this.redis.opsForSet().add(this.keys.buyers(item.id()), buyers.toArray(String[]::new));
 			}
 		}
 	}
 
 	/**
 	 * Put an item back on sale with a fresh stock: its orders are deleted, both stocks reset, its buyers
-	 * forgotten. For demos; run it while no job of the item is queued.
+	 * forgotten, and the previous sale's jobs of the item parked in {@code failed} or {@code timeout} deleted
+	 * (reloaded later, they would write orders into the new sale). For demos; run it while no job of the item
+	 * is queued.
 	 * @param item the item
 	 * @param stock the units to sell
+	 * @return how many parked jobs of the previous sale were deleted
 	 */
-	public void reset(Item item, int stock) {
+	public int reset(Item item, int stock) {
+		int deleted = deleteParkedJobs(item);
 		this.transaction.executeWithoutResult((status) -> {
 			this.orders.deleteByItem(item.id());
 			this.orders.setStock(item.id(), stock);
 		});
-		this.redis.delete(List.of(SeckillKeys.buyers(item.id())));
-		this.redis.opsForValue().set(SeckillKeys.stock(item.id()), Integer.toString(stock));
+		this.redis.delete(this.keys.sale(item.id()));
+		this.redis.opsForValue().set(this.keys.size(item.id()), Integer.toString(stock));
+		this.redis.opsForValue().set(this.keys.stock(item.id()), Integer.toString(stock));
+		return deleted;
+	}
+
+	private int deleteParkedJobs(Item item) {
+		int deleted = 0;
+		for (String queue : List.of("orders", "limit-queue")) {
+			for (JobState state : List.of(JobState.FAILED, JobState.TIMEOUT)) {
+				for (FailedJob job : this.operations.parkedJobs(queue, state, 0, 10_000)) {
+					if (item.id().equals(itemOf(job)) && this.operations.delete(queue, job.id())) {
+						deleted++;
+					}
+				}
+			}
+		}
+		return deleted;
+	}
+
+	private String itemOf(FailedJob job) {
+		try {
+			return this.serializer.deserialize(job.envelope()).payload().path("item").asString();
+		}
+		catch (RuntimeException ex) {
+			return null; // unreadable: not this sale's to delete
+		}
 	}
 
 	/** The flash sale's units left, in Redis; -1 when the item is not on sale there. */
 	public long stockLeft(String item) {
-		String stock = this.redis.opsForValue().get(SeckillKeys.stock(item));
+		String stock = this.redis.opsForValue().get(this.keys.stock(item));
 		return (stock != null) ? Long.parseLong(stock) : -1;
 	}
 
+	/** The units the item's current sale started with: those of its last reset, else the configured ones. */
+	public int saleSize(Item item) {
+		String size = this.redis.opsForValue().get(this.keys.size(item.id()));
+		return (size != null) ? Integer.parseInt(size) : item.stock();
+	}
+
 	public ItemView view(Item item) {
-		return new ItemView(item.id(), item.name(), item.price(), item.stock(),
+		return new ItemView(item.id(), item.name(), item.price(), saleSize(item),
 				new ItemView.Channel(stockLeft(item.id()), this.orders.count(item.id(), Order.SECKILL)),
 				new ItemView.Channel(this.orders.stock(item.id()), this.orders.count(item.id(), Order.LIMIT_QUEUE)));
 	}

@@ -1,10 +1,15 @@
 package io.asyncqueue.sample.flashsale;
 
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 import io.asyncqueue.core.JobContext;
 import io.asyncqueue.sample.SampleProperties;
@@ -12,7 +17,7 @@ import io.asyncqueue.spring.Job;
 import io.asyncqueue.spring.QueueJob;
 
 /**
- * Creates the order of a unit the flash sale reserved, on the {@code orders} queue (its concurrency, attempts
+ * Creates the order of a unit the flash sale took (the gate took it in the same script that pushed this job), on the {@code orders} queue (its concurrency, attempts
  * and backoff are under {@code async-queue.queues.orders} in application.yml).
  *
  * <p>Delivery is at least once: the job runs again after a failed attempt, and can run twice when its worker
@@ -22,12 +27,17 @@ import io.asyncqueue.spring.QueueJob;
  *
  * <p>Throwing fails the attempt: it is retried after the queue's backoff, and once {@code max-attempts} are
  * used up the job is parked in {@code failed} with its exception, for an operator to retry after fixing the
- * cause. The reserved unit stays reserved meanwhile: the sale never oversells, at worst it undersells.
+ * cause. The reserved unit stays reserved meanwhile: the sale never oversells, at worst it undersells. When
+ * the user turns out to have an order already (bought through the limit queue after the gate let them in), the
+ * unit is given back.
  */
 @QueueJob(queue = "orders", name = "create-order")
 public class CreateOrderJob implements Job<CreateOrder> {
 
 	private static final Logger log = LoggerFactory.getLogger(CreateOrderJob.class);
+
+	private static final RedisScript<Long> GIVE_BACK = RedisScript
+		.of(new ClassPathResource("io/asyncqueue/sample/flashsale/give-back.lua"), Long.class);
 
 	private final Orders orders;
 
@@ -37,11 +47,18 @@ public class CreateOrderJob implements Job<CreateOrder> {
 
 	private final MeterRegistry meters;
 
-	public CreateOrderJob(Orders orders, Catalog catalog, SampleProperties properties, MeterRegistry meters) {
+	private final StringRedisTemplate redis;
+
+	private final SeckillKeys keys;
+
+	public CreateOrderJob(Orders orders, Catalog catalog, SampleProperties properties, MeterRegistry meters,
+			StringRedisTemplate redis, SeckillKeys keys) {
 		this.orders = orders;
 		this.catalog = catalog;
 		this.settings = properties.orders();
 		this.meters = meters;
+		this.redis = redis;
+		this.keys = keys;
 	}
 
 	@Override
@@ -57,6 +74,10 @@ public class CreateOrderJob implements Job<CreateOrder> {
 				order.user(), item.price(), order.requestedAt());
 		this.meters.counter("sample.orders", "channel", Order.SECKILL, "outcome",
 				outcome.name().toLowerCase(java.util.Locale.ROOT)).increment();
+		if (outcome == Orders.Outcome.ALREADY_BOUGHT) {
+			giveBack(order, context);
+			return;
+		}
 		if (outcome != Orders.Outcome.CREATED) {
 			log.info("Job {} (attempt {}) for {} found its order already written ({}): nothing to do", context.id(),
 					context.attempt(), order.user(), outcome);
@@ -64,6 +85,17 @@ public class CreateOrderJob implements Job<CreateOrder> {
 		}
 
 		simulateACrashBeforeTheAcknowledgement(context);
+	}
+
+	/**
+	 * The user has an order from another job (bought through the limit queue after this unit was taken): this
+	 * job's order can never be written, so its unit goes back on sale, once however often the job runs.
+	 */
+	private void giveBack(CreateOrder order, JobContext context) {
+		Long given = this.redis.execute(GIVE_BACK,
+				List.of(this.keys.stock(order.item()), this.keys.givenBack(order.item())), context.id());
+		log.info("Job {}: {} already has an order for {}; {}", context.id(), order.user(), order.item(),
+				(given != null && given == 1) ? "its unit is back on sale" : "its unit was given back before");
 	}
 
 	/** Users named {@code fail-…} (sample.orders.failing-user-prefix) never get their order written. */

@@ -1,5 +1,8 @@
 package io.asyncqueue.sample.flashsale;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -8,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Service;
 
+import io.asyncqueue.core.PushGuard;
+import io.asyncqueue.core.PushGuardException;
 import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.core.PushResult;
 import io.asyncqueue.sample.SampleProperties;
@@ -19,31 +22,24 @@ import io.asyncqueue.sample.flashsale.Purchase.Outcome;
 import io.asyncqueue.spring.QueueTemplate;
 
 /**
- * The flash sale (seed 004): a Redis Lua script decides, the queue creates the order.
+ * The flash sale (seed 004): one guarded push both decides and queues the order.
  *
- * <ol>
- * <li>{@code seckill.lua} rate-limits the user, refuses a second purchase and takes one unit of stock, in one
- * atomic step.</li>
- * <li>When it took a unit, a {@link CreateOrderJob} is pushed and the caller is answered at once; the order is
- * written by a consumer, retried with backoff when the database fails, and idempotent. If Redis refuses the
- * push twice, the unit is given back and the caller gets 503.</li>
- * </ol>
+ * <p>{@code seckill.lua} rate-limits the user, refuses a second purchase and takes one unit of stock; it runs
+ * as the guard of the {@link CreateOrderJob}'s push, so Redis takes the unit and queues its order in one
+ * script: a crash, a kill -9 or a lost connection can leave both or neither, never a unit without its order
+ * job. The caller is answered at once; the order is written by a consumer, retried with backoff when the
+ * database fails, and idempotent.
  */
 @Service
 public class FlashSale {
 
 	private static final Logger log = LoggerFactory.getLogger(FlashSale.class);
 
-	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> GATE = RedisScript
-		.of(new ClassPathResource("io/asyncqueue/sample/flashsale/seckill.lua"), List.class);
-
-	private static final RedisScript<Long> RELEASE = RedisScript
-		.of(new ClassPathResource("io/asyncqueue/sample/flashsale/release.lua"), Long.class);
+	private static final String GATE = read("io/asyncqueue/sample/flashsale/seckill.lua");
 
 	private final Catalog catalog;
 
-	private final StringRedisTemplate redis;
+	private final SeckillKeys keys;
 
 	private final QueueTemplate queue;
 
@@ -51,10 +47,10 @@ public class FlashSale {
 
 	private final MeterRegistry meters;
 
-	public FlashSale(Catalog catalog, StringRedisTemplate redis, QueueTemplate queue, SampleProperties properties,
+	public FlashSale(Catalog catalog, SeckillKeys keys, QueueTemplate queue, SampleProperties properties,
 			MeterRegistry meters) {
 		this.catalog = catalog;
-		this.redis = redis;
+		this.keys = keys;
 		this.queue = queue;
 		this.settings = properties.seckill();
 		this.meters = meters;
@@ -77,23 +73,23 @@ public class FlashSale {
 		if (item == null) {
 			return Purchase.of(Outcome.NOT_ON_SALE, itemId, user);
 		}
-		List<?> answer;
+		PushResult pushed;
 		try {
-			answer = gate(itemId, user);
-			if ("not_on_sale".equals(answer.get(0))) {
+			pushed = gateAndPush(item, user);
+			if ("not_on_sale".equals(verdict(pushed).get(0))) {
 				// Redis has no stock for a catalog item: it was down at startup, or flushed since
 				this.catalog.putOnSale(item);
-				answer = gate(itemId, user);
+				pushed = gateAndPush(item, user);
 			}
 		}
 		catch (RuntimeException ex) {
-			log.warn("Flash sale gate unavailable: {}", ex.toString());
+			log.warn("Flash sale unavailable, nothing was taken: {}", ex.toString());
 			return Purchase.of(Outcome.UNAVAILABLE, itemId, user);
 		}
-		String verdict = (String) answer.get(0);
-		long number = ((Number) answer.get(1)).longValue();
-		return switch (verdict) {
-			case "reserved" -> queueOrder(itemId, user, number);
+		List<?> verdict = verdict(pushed);
+		long number = ((Number) verdict.get(1)).longValue();
+		return switch ((String) verdict.get(0)) {
+			case "reserved" -> new Purchase(Outcome.QUEUED, itemId, user, pushed.id(), number, null);
 			case "rate_limited" -> new Purchase(Outcome.RATE_LIMITED, itemId, user, null, null, Math.max(number, 1));
 			case "already_bought" -> new Purchase(Outcome.ALREADY_BOUGHT, itemId, user, null, number, null);
 			case "sold_out" -> new Purchase(Outcome.SOLD_OUT, itemId, user, null, 0L, null);
@@ -101,43 +97,39 @@ public class FlashSale {
 		};
 	}
 
-	private List<?> gate(String itemId, String user) {
-		return this.redis.execute(GATE, SeckillKeys.gate(itemId, user), user,
-				Integer.toString(this.settings.rateLimit()), Long.toString(this.settings.rateWindow().toMillis()));
-	}
-
-	private Purchase queueOrder(String itemId, String user, long stockLeft) {
-		CreateOrder order = new CreateOrder(itemId, user, Instant.now());
-		// One job per user and item while it is pending: if a push fails after all reaching Redis (its reply
-		// lost), the second push finds that job instead of adding one.
-		PushOptions once = PushOptions.unique(itemId + ":" + user);
-		PushResult pushed;
+	/**
+	 * The gate and the push, one script. A push that fails may still have landed (its reply lost): it is
+	 * tried once more, and the gate then finds the user among the buyers and answers "already bought",
+	 * which is true; it never takes a second unit.
+	 */
+	private PushResult gateAndPush(Item item, String user) {
+		CreateOrder order = new CreateOrder(item.id(), user, Instant.now());
+		PushOptions gated = PushOptions.guardedBy(PushGuard.script(GATE)
+			.keys(this.keys.gate(item.id(), user).toArray(String[]::new))
+			.args(user, Integer.toString(this.settings.rateLimit()),
+					Long.toString(this.settings.rateWindow().toMillis())));
 		try {
-			pushed = this.queue.push(CreateOrderJob.class, order, once);
+			return this.queue.push(CreateOrderJob.class, order, gated);
+		}
+		catch (PushGuardException ex) {
+			throw ex; // the gate itself is broken: trying again cannot help
 		}
 		catch (RuntimeException first) {
-			try {
-				pushed = this.queue.push(CreateOrderJob.class, order, once);
-			}
-			catch (RuntimeException second) {
-				giveBack(itemId, user, second);
-				return Purchase.of(Outcome.UNAVAILABLE, itemId, user);
-			}
+			log.debug("Push of the order of {} for {} failed, trying once more: {}", user, item.id(), first.toString());
+			return this.queue.push(CreateOrderJob.class, order, gated);
 		}
-		return new Purchase(Outcome.QUEUED, itemId, user, pushed.id(), stockLeft, null);
 	}
 
-	/** No job, so no order would ever come: give the unit back and let the user try again. */
-	private void giveBack(String itemId, String user, RuntimeException pushFailure) {
-		log.warn("Could not queue the order of {} for {}, giving the unit back: {}", user, itemId,
-				pushFailure.toString());
+	private static List<?> verdict(PushResult pushed) {
+		return (List<?>) pushed.guardReply();
+	}
+
+	private static String read(String resource) {
 		try {
-			this.redis.execute(RELEASE, SeckillKeys.gate(itemId, user).subList(0, 2), user);
+			return new ClassPathResource(resource).getContentAsString(StandardCharsets.UTF_8);
 		}
-		catch (RuntimeException ex) {
-			// Redis is down: the unit stays taken, so the sale undersells by one rather than risk an oversell
-			log.error("Could not give back the unit of {} for {}; the stock is one short: {}", user, itemId,
-					ex.toString());
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 

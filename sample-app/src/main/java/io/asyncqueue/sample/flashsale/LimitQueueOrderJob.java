@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.asyncqueue.core.JobContext;
@@ -44,11 +45,18 @@ public class LimitQueueOrderJob implements Job<LimitQueuePurchase> {
 
 	private final MeterRegistry meters;
 
-	public LimitQueueOrderJob(Orders orders, Catalog catalog, TransactionTemplate transaction, MeterRegistry meters) {
+	private final StringRedisTemplate redis;
+
+	private final SeckillKeys keys;
+
+	public LimitQueueOrderJob(Orders orders, Catalog catalog, TransactionTemplate transaction, MeterRegistry meters,
+			StringRedisTemplate redis, SeckillKeys keys) {
 		this.orders = orders;
 		this.catalog = catalog;
 		this.transaction = transaction;
 		this.meters = meters;
+		this.redis = redis;
+		this.keys = keys;
 	}
 
 	@Override
@@ -66,6 +74,10 @@ public class LimitQueueOrderJob implements Job<LimitQueuePurchase> {
 			// the whole transaction was rolled back: this job ran before, or the user bought meanwhile
 			outcome = this.orders.findByJobId(context.id()).isPresent() ? Outcome.ALREADY_CREATED
 					: Outcome.ALREADY_BOUGHT;
+		}
+		if (outcome == Outcome.CREATED || outcome == Outcome.ALREADY_CREATED) {
+			// the flash sale's gate must refuse this user from now on: one purchase per user, whatever the path
+			this.redis.opsForSet().add(this.keys.buyers(item.id()), purchase.user());
 		}
 		this.meters.counter("sample.orders", "channel", Order.LIMIT_QUEUE, "outcome",
 				outcome.name().toLowerCase(Locale.ROOT)).increment();
