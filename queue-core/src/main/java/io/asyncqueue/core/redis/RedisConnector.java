@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -17,11 +19,15 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.command.CommandFailedEvent;
+import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine's access to Redis: one shared, multiplexed connection for every non-blocking command
@@ -30,9 +36,21 @@ import io.lettuce.core.resource.Delay;
  * {@link RedisClusterClient}. Built from a Sentinel URI, it follows the master: when the Sentinels name
  * another one, every connection moves to it.
  *
+ * <p>When Redis answers {@code READONLY} (the server behind the address became a replica in a failover
+ * that Sentinel did not announce), the shared connection is replaced by a new one, at most once per
+ * {@link #READ_ONLY_RECONNECT_INTERVAL}, so that consumption and pushes resume on the new master.
+ *
  * @since 0.1.0
  */
 public abstract class RedisConnector implements AutoCloseable {
+
+	/**
+	 * Least time between two new connections made because Redis answered {@code READONLY}: a replica
+	 * that stays behind the address answers every write that way.
+	 */
+	public static final Duration READ_ONLY_RECONNECT_INTERVAL = Duration.ofSeconds(1);
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisConnector.class);
 
 	/** The command timeout of clients this class creates itself. */
 	public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
@@ -73,7 +91,7 @@ public abstract class RedisConnector implements AutoCloseable {
 				() -> client.connect(StringCodec.UTF8, follower.masterUri()), StatefulRedisConnection::async, () -> {
 					follower.close();
 					shutdown.run();
-				});
+				}, client);
 		follower.follow(connector::reconnect, SENTINEL_CHECK_INTERVAL);
 		return connector;
 	}
@@ -84,9 +102,10 @@ public abstract class RedisConnector implements AutoCloseable {
 	 * @return the connector
 	 */
 	public static RedisConnector of(RedisClusterClient client) {
+		// a cluster client follows failovers itself (MOVED, topology refresh): no READONLY handling
 		return new LettuceConnector<StatefulRedisClusterConnection<String, String>>(
 				() -> client.connect(StringCodec.UTF8), StatefulRedisClusterConnection::async, () -> {
-				});
+				}, null);
 	}
 
 	/**
@@ -108,7 +127,7 @@ public abstract class RedisConnector implements AutoCloseable {
 
 	private static RedisConnector standalone(RedisClient client, Runnable shutdown) {
 		return new LettuceConnector<StatefulRedisConnection<String, String>>(() -> client.connect(StringCodec.UTF8),
-				StatefulRedisConnection::async, shutdown);
+				StatefulRedisConnection::async, shutdown, client);
 	}
 
 	/**
@@ -172,19 +191,98 @@ public abstract class RedisConnector implements AutoCloseable {
 
 		private final Set<BlockingConnection> blocking = ConcurrentHashMap.newKeySet();
 
+		private final ReentrantLock replacing = new ReentrantLock();
+
+		/** The client whose commands are watched for READONLY, or {@code null} (cluster). */
+		private final AbstractRedisClient readOnlyWatch;
+
+		private final CommandListener readOnlyListener = new CommandListener() {
+			@Override
+			public void commandFailed(CommandFailedEvent event) {
+				// on the I/O thread: only note it, the next caller reconnects
+				if (String.valueOf(event.getCause().getMessage()).startsWith("READONLY")) {
+					LettuceConnector.this.readOnlySeen = true;
+				}
+			}
+		};
+
 		private volatile C shared;
 
+		private volatile boolean readOnlySeen;
+
+		private long lastReplaced = System.nanoTime() - READ_ONLY_RECONNECT_INTERVAL.toNanos();
+
 		LettuceConnector(Supplier<C> connect, Function<C, RedisClusterAsyncCommands<String, String>> commands,
-				Runnable shutdown) {
+				Runnable shutdown, AbstractRedisClient readOnlyWatch) {
 			this.connect = connect;
 			this.commands = commands;
 			this.shutdown = shutdown;
-			this.shared = connect.get();
+			this.readOnlyWatch = readOnlyWatch;
+			// before the first connect: a client wraps only the connections made after a listener is added
+			if (readOnlyWatch != null) {
+				readOnlyWatch.addListener(this.readOnlyListener);
+			}
+			try {
+				this.shared = connect.get();
+			}
+			catch (RuntimeException ex) {
+				unwatch();
+				throw ex;
+			}
+		}
+
+		private void unwatch() {
+			if (this.readOnlyWatch != null) {
+				this.readOnlyWatch.removeListener(this.readOnlyListener);
+			}
 		}
 
 		@Override
 		public RedisClusterAsyncCommands<String, String> commands() {
+			if (this.readOnlySeen) {
+				replaceReadOnlyConnection();
+			}
 			return this.commands.apply(this.shared);
+		}
+
+		/**
+		 * The server this connection reached has become a replica (a failover Sentinel did not announce:
+		 * REPLICAOF, an endpoint or DNS switch), and Lettuce never reconnects on its own: every write
+		 * would fail with READONLY until a restart. A fresh connection resolves the address again.
+		 */
+		private void replaceReadOnlyConnection() {
+			if (!this.replacing.tryLock()) {
+				return;
+			}
+			try {
+				long now = System.nanoTime();
+				if (!this.readOnlySeen || now - this.lastReplaced < READ_ONLY_RECONNECT_INTERVAL.toNanos()) {
+					return;
+				}
+				this.lastReplaced = now;
+				this.readOnlySeen = false;
+				C fresh;
+				try {
+					fresh = this.connect.get();
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Redis answered READONLY (the server is now a replica) and a new connection failed: {}; "
+							+ "trying again within {}", ex.getMessage(), READ_ONLY_RECONNECT_INTERVAL);
+					this.readOnlySeen = true;
+					return;
+				}
+				C old = this.shared;
+				this.shared = fresh;
+				old.closeAsync();
+				// consumers blocked on the old server open theirs again, on the new one
+				this.blocking.forEach(BlockingConnection::close);
+				this.blocking.clear();
+				logger.warn("Redis answered READONLY (the server is now a replica, after a failover not announced by "
+						+ "Sentinel): reconnected, so that the address is resolved again");
+			}
+			finally {
+				this.replacing.unlock();
+			}
 		}
 
 		@Override
@@ -210,6 +308,7 @@ public abstract class RedisConnector implements AutoCloseable {
 
 		@Override
 		public void close() {
+			unwatch();
 			this.shared.close();
 			this.blocking.forEach(BlockingConnection::close);
 			this.shutdown.run();

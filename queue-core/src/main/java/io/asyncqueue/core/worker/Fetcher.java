@@ -148,6 +148,13 @@ public final class Fetcher implements Runnable {
 			return "Redis is out of memory (maxmemory reached under a noeviction policy), fetches are refused: "
 					+ message + ". Raise maxmemory or free memory (flush or reload old failed jobs)";
 		}
+		if (message.startsWith("NOPERM")) {
+			return "Redis refused this queue's commands (ACL): " + message
+					+ ". Grant the queue's ACL user the commands and keys the README lists";
+		}
+		if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")) {
+			return "Redis refused the credentials: " + message;
+		}
 		return "Redis unavailable: " + cause;
 	}
 
