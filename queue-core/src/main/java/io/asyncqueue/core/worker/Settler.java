@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -61,7 +62,10 @@ public final class Settler {
 
 	private final Condition changed = this.lock.newCondition();
 
-	private int outstanding;
+	private final AtomicInteger outstanding = new AtomicInteger();
+
+	/** Threads waiting on {@link #changed}: a settle that completes signals only when someone waits. */
+	private volatile int waiters;
 
 	/**
 	 * A settler of one queue.
@@ -85,13 +89,7 @@ public final class Settler {
 
 	/** Settles in progress now. */
 	public int outstanding() {
-		this.lock.lock();
-		try {
-			return this.outstanding;
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return this.outstanding.get();
 	}
 
 	/**
@@ -194,52 +192,78 @@ public final class Settler {
 	public boolean awaitIdle(long deadlineNanos) {
 		this.lock.lock();
 		try {
+			this.waiters++;
 			long left;
-			while (this.outstanding > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
+			while (this.outstanding.get() > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
 				this.changed.awaitNanos(left);
 			}
-			return this.outstanding == 0;
+			return this.outstanding.get() == 0;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return false;
 		}
 		finally {
+			this.waiters--;
 			this.lock.unlock();
 		}
 	}
 
+	/**
+	 * Counts a settle in. The common case is one atomic increment; only a caller that finds the limit reached
+	 * takes the lock and waits.
+	 */
 	private void enter(boolean waitForCapacity) {
+		if (!waitForCapacity) {
+			this.outstanding.incrementAndGet();
+			return;
+		}
+		if (tryEnter()) {
+			return;
+		}
 		this.lock.lock();
 		try {
+			this.waiters++;
 			boolean interrupted = false;
-			while (waitForCapacity && this.outstanding >= this.maxOutstanding) {
+			while (!tryEnter()) {
 				try {
-					this.changed.await();
+					this.changed.await(10, TimeUnit.MILLISECONDS);
 				}
 				catch (InterruptedException ex) {
 					// a stop interrupts handlers; the outcome must still be written, so the wait goes on
 					interrupted = true;
 				}
 			}
-			this.outstanding++;
 			if (interrupted) {
 				Thread.currentThread().interrupt();
 			}
 		}
 		finally {
+			this.waiters--;
 			this.lock.unlock();
 		}
 	}
 
-	private void leave() {
-		this.lock.lock();
-		try {
-			this.outstanding--;
-			this.changed.signalAll();
+	private boolean tryEnter() {
+		int current;
+		while ((current = this.outstanding.get()) < this.maxOutstanding) {
+			if (this.outstanding.compareAndSet(current, current + 1)) {
+				return true;
+			}
 		}
-		finally {
-			this.lock.unlock();
+		return false;
+	}
+
+	private void leave() {
+		this.outstanding.decrementAndGet();
+		if (this.waiters > 0) {
+			this.lock.lock();
+			try {
+				this.changed.signalAll();
+			}
+			finally {
+				this.lock.unlock();
+			}
 		}
 	}
 
