@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * An immutable description of one execution of a job, handed to {@link QueueListener}s.
+ * An immutable description of one execution of a job, handed to {@link QueueObserver}s.
  *
  * @param queue the queue
  * @param id the job id

@@ -25,7 +25,7 @@ import io.asyncqueue.core.scripts.QueueScripts;
 import io.asyncqueue.core.worker.Fetcher;
 import io.asyncqueue.core.worker.JobRunner;
 import io.asyncqueue.core.worker.LeaseKeeper;
-import io.asyncqueue.core.worker.ListenerFanOut;
+import io.asyncqueue.core.worker.ObserverFanOut;
 import io.asyncqueue.core.worker.QueueLengthSampler;
 import io.asyncqueue.core.worker.Settler;
 
@@ -44,7 +44,7 @@ import io.asyncqueue.core.worker.Settler;
  *
  * <p>This class wires the parts of {@code io.asyncqueue.core.worker} together and runs their lifecycle:
  * {@link Fetcher} (fetch loops), {@link JobRunner} (handlers), {@link Settler} (outcomes to Redis),
- * {@link LeaseKeeper} (leases) and {@link ListenerFanOut} (listeners).
+ * {@link LeaseKeeper} (leases) and {@link ObserverFanOut} (listeners).
  *
  * @since 0.1.0
  */
@@ -66,7 +66,7 @@ public final class QueueWorker {
 
 	private final Map<String, JobDefinition<?>> jobs;
 
-	private final ListenerFanOut listeners;
+	private final ObserverFanOut observers;
 
 	private final List<JobInterceptor> interceptors;
 
@@ -88,7 +88,7 @@ public final class QueueWorker {
 		this.redis = builder.redis;
 		this.serializer = builder.serializer;
 		this.jobs = Map.copyOf(builder.jobs);
-		this.listeners = new ListenerFanOut(this.settings.name(), builder.listeners);
+		this.observers = new ObserverFanOut(this.settings.name(), builder.observers);
 		this.interceptors = List.copyOf(builder.interceptors);
 		this.threadFactory = (builder.threadFactory != null) ? builder.threadFactory
 				: ThreadFactories.platform("async-queue-" + this.settings.name() + "-");
@@ -238,7 +238,7 @@ public final class QueueWorker {
 			this.settler = new Settler(settings, this.scripts, this.timer, Math.max(1024, 4 * reservable));
 			this.keeper = new LeaseKeeper(settings, this.scripts, this.settler, this.slots);
 			this.runner = new JobRunner(settings, QueueWorker.this.serializer, QueueWorker.this.jobs,
-					QueueWorker.this.interceptors, this.keeper, this.settler, QueueWorker.this.listeners, this.timer,
+					QueueWorker.this.interceptors, this.keeper, this.settler, QueueWorker.this.observers, this.timer,
 					this.handlers, this.slots, QueueWorker.this::isRunning);
 		}
 
@@ -250,13 +250,13 @@ public final class QueueWorker {
 				QueueOperations operations = new QueueOperations(QueueWorker.this.redis, QueueWorker.this.serializer,
 						Queues.of(QueueWorker.this.settings));
 				QueueLengthSampler sampler = new QueueLengthSampler(QueueWorker.this.settings, operations,
-						QueueWorker.this.listeners, this.events);
+						QueueWorker.this.observers, this.events);
 				this.timer.scheduleWithFixedDelay(sampler, interval.toMillis(), interval.toMillis(),
 						TimeUnit.MILLISECONDS);
 			}
 			for (int i = 1; i <= QueueWorker.this.settings.consumers(); i++) {
 				Fetcher fetcher = new Fetcher(QueueWorker.this.settings, QueueWorker.this.redis, this.scripts,
-						QueueWorker.this.serializer, this.slots, this.runner::dispatch, QueueWorker.this.listeners,
+						QueueWorker.this.serializer, this.slots, this.runner::dispatch, QueueWorker.this.observers,
 						this.timer, QueueWorker.this::isRunning, QueueWorker.this.consumptionProblem);
 				Thread thread = new Thread(fetcher, "async-queue-" + QueueWorker.this.settings.name() + "-fetch-" + i);
 				thread.setDaemon(true);
@@ -349,7 +349,7 @@ public final class QueueWorker {
 
 		private final Map<String, JobDefinition<?>> jobs = new LinkedHashMap<>();
 
-		private final List<QueueListener> listeners = new ArrayList<>();
+		private final List<QueueObserver> observers = new ArrayList<>();
 
 		private final List<JobInterceptor> interceptors = new ArrayList<>();
 
@@ -379,8 +379,15 @@ public final class QueueWorker {
 			return job(JobDefinition.of(name, payloadType, handler));
 		}
 
-		public Builder listener(QueueListener listener) {
-			this.listeners.add(Objects.requireNonNull(listener, "listener"));
+		/**
+		 * Observe the life of every job this worker runs (before and after each execution, retries, failures,
+		 * stalls, queue lengths). Observers are called in the order they were added; one that throws is logged
+		 * and never changes a job's outcome.
+		 * @param observer the observer
+		 * @return this builder
+		 */
+		public Builder observer(QueueObserver observer) {
+			this.observers.add(Objects.requireNonNull(observer, "observer"));
 			return this;
 		}
 
@@ -400,7 +407,7 @@ public final class QueueWorker {
 		}
 
 		/**
-		 * Sample the queue's counts and report them to {@link QueueListener#queueLength} at this interval.
+		 * Sample the queue's counts and report them to {@link QueueObserver#queueLength} at this interval.
 		 * @param interval the interval, or {@code null} or zero for never
 		 * @return this builder
 		 */

@@ -38,8 +38,8 @@ class GracefulStopTest extends RedisTestSupport {
 		QueueSettings settings = settings().concurrency(3).leaseDuration(Duration.ofMinutes(5)).build();
 		CountDownLatch started = new CountDownLatch(3);
 		List<Boolean> interrupted = new CopyOnWriteArrayList<>();
-		RecordingListener events = new RecordingListener();
-		QueueWorker worker = start(QueueWorker.builder(settings, redis).listener(events).job("n", Integer.class,
+		RecordingObserver events = new RecordingObserver();
+		QueueWorker worker = start(QueueWorker.builder(settings, redis).observer(events).job("n", Integer.class,
 				(n, context) -> {
 					started.countDown();
 					try {

@@ -20,8 +20,8 @@ class PrefetchTest extends RedisTestSupport {
 	@Test
 	void jobsFetchedAheadKeepTheirLeaseWhileTheyWaitForAHandler() {
 		QueueSettings settings = settings().concurrency(1).prefetch(2).leaseDuration(Duration.ofMillis(600)).build();
-		RecordingListener events = new RecordingListener();
-		start(QueueWorker.builder(settings, redis).listener(events).job("n", Integer.class, (n, context) -> {
+		RecordingObserver events = new RecordingObserver();
+		start(QueueWorker.builder(settings, redis).observer(events).job("n", Integer.class, (n, context) -> {
 			Thread.sleep(1000);
 		}));
 		client(settings).pushAll(this.queue, List.of(PushRequest.of("n", 1), PushRequest.of("n", 2),

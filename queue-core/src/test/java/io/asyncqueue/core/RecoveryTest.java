@@ -37,10 +37,10 @@ class RecoveryTest extends RedisTestSupport {
 		assertThat(abandoned).containsExactlyInAnyOrderElementsOf(ids);
 		assertThat(operations(settings).counts(this.queue).reserved()).isEqualTo(5);
 		long diedAt = System.nanoTime();
-		RecordingListener events = new RecordingListener();
+		RecordingObserver events = new RecordingObserver();
 		Set<String> handled = ConcurrentHashMap.newKeySet();
 		List<Integer> attempts = new CopyOnWriteArrayList<>();
-		start(QueueWorker.builder(settings, redis).listener(events).job("n", Integer.class, (n, context) -> {
+		start(QueueWorker.builder(settings, redis).observer(events).job("n", Integer.class, (n, context) -> {
 			handled.add(context.id());
 			attempts.add(context.attempt());
 		}));
@@ -63,8 +63,8 @@ class RecoveryTest extends RedisTestSupport {
 		Thread.sleep(400);
 		assertThat(abandon(settings, 1)).containsExactly(id);
 		Thread.sleep(400);
-		RecordingListener events = new RecordingListener();
-		start(QueueWorker.builder(settings, redis).listener(events).job("n", Integer.class, (n, context) -> {
+		RecordingObserver events = new RecordingObserver();
+		start(QueueWorker.builder(settings, redis).observer(events).job("n", Integer.class, (n, context) -> {
 		}));
 		await().atMost(Duration.ofSeconds(10)).until(() -> operations(settings).counts(this.queue).failed() == 1);
 		assertThat(events.stalledOut).containsExactly(id);
@@ -91,14 +91,14 @@ class RecoveryTest extends RedisTestSupport {
 	void runningJobKeepsItsLeaseWhileItsWorkerRenewsIt() {
 		QueueSettings settings = settings().leaseDuration(Duration.ofMillis(400)).handleTimeout(Duration.ZERO).build();
 		List<Integer> attempts = new CopyOnWriteArrayList<>();
-		RecordingListener events = new RecordingListener();
+		RecordingObserver events = new RecordingObserver();
 		JobHandler<Integer> slow = (n, context) -> {
 			attempts.add(context.attempt());
 			Thread.sleep(2000);
 		};
 		// a second worker on the queue would take the job if its lease lapsed
-		start(QueueWorker.builder(settings, redis).listener(events).job("long", Integer.class, slow));
-		start(QueueWorker.builder(settings, redis).listener(events).job("long", Integer.class, slow));
+		start(QueueWorker.builder(settings, redis).observer(events).job("long", Integer.class, slow));
+		start(QueueWorker.builder(settings, redis).observer(events).job("long", Integer.class, slow));
 		pushAll(settings, 1, "long");
 		await().atMost(Duration.ofSeconds(10)).until(() -> events.finished.size() == 1);
 		assertThat(attempts).containsExactly(1);

@@ -40,25 +40,25 @@ class SettleOutcomeTest {
 
 	@Test
 	void anAckThatCannotReachRedisWithinTheLeaseIsUnconfirmedNotSucceeded() throws Exception {
-		RecordingListener events = runWhileRedisGoesAway(false);
+		RecordingObserver events = runWhileRedisGoesAway(false);
 		assertThat(events.outcomes()).containsExactly(JobOutcome.UNCONFIRMED);
 		assertThat(events.finished.get(0).reason()).contains("could not be confirmed");
 	}
 
 	@Test
 	void aFailureThatCannotBeWrittenFiresNoRetryEvent() throws Exception {
-		RecordingListener events = runWhileRedisGoesAway(true);
+		RecordingObserver events = runWhileRedisGoesAway(true);
 		assertThat(events.outcomes()).containsExactly(JobOutcome.UNCONFIRMED);
 		assertThat(events.retried).isEmpty();
 		assertThat(events.failed).isEmpty();
 	}
 
-	private RecordingListener runWhileRedisGoesAway(boolean fail) throws Exception {
+	private RecordingObserver runWhileRedisGoesAway(boolean fail) throws Exception {
 		QueueSettings settings = QueueSettings.builder("outcomes").leaseDuration(Duration.ofMillis(900)).build();
-		RecordingListener events = new RecordingListener();
+		RecordingObserver events = new RecordingObserver();
 		CountDownLatch started = new CountDownLatch(1);
 		CountDownLatch finish = new CountDownLatch(1);
-		this.worker = QueueWorker.builder(settings, this.redis).listener(events).job("n", Integer.class,
+		this.worker = QueueWorker.builder(settings, this.redis).observer(events).job("n", Integer.class,
 				(n, context) -> {
 					started.countDown();
 					finish.await();

@@ -56,13 +56,13 @@ class WorkerHardeningTest extends RedisTestSupport {
 	@Test
 	void timedOutJobsAreSettledOnTheWorkersOwnThreadsNotTheCommonPool() {
 		QueueSettings settings = settings().maxAttempts(1).handleTimeout(Duration.ofMillis(100)).build();
-		RecordingListener events = new RecordingListener();
-		start(QueueWorker.builder(settings, redis).listener(events).job("n", Integer.class, (n, context) -> {
+		RecordingObserver events = new RecordingObserver();
+		start(QueueWorker.builder(settings, redis).observer(events).job("n", Integer.class, (n, context) -> {
 			Thread.sleep(5_000);
 		}));
 		client(settings).push(this.queue, "n", 1);
 		await().atMost(Duration.ofSeconds(5)).until(() -> !events.finished.isEmpty());
-		RecordingListener.Finished finished = events.finished.get(0);
+		RecordingObserver.Finished finished = events.finished.get(0);
 		assertThat(finished.outcome()).isEqualTo(JobOutcome.TIMED_OUT);
 		assertThat(finished.thread()).startsWith("async-queue-" + this.queue + "-");
 	}
@@ -72,7 +72,7 @@ class WorkerHardeningTest extends RedisTestSupport {
 		QueueSettings settings = settings().concurrency(8).build();
 		int jobs = 2_500;
 		AtomicInteger heard = new AtomicInteger();
-		QueueListener slow = new QueueListener() {
+		QueueObserver slow = new QueueObserver() {
 			@Override
 			public void afterHandle(JobInfo job, JobOutcome outcome, Duration duration, Throwable failure) {
 				heard.incrementAndGet();
@@ -86,7 +86,7 @@ class WorkerHardeningTest extends RedisTestSupport {
 		};
 		client(settings).pushAll(this.queue,
 				java.util.stream.IntStream.range(0, jobs).mapToObj((i) -> PushRequest.of("n", i)).toList());
-		QueueWorker worker = start(QueueWorker.builder(settings, redis).listener(slow).job("n", Integer.class,
+		QueueWorker worker = start(QueueWorker.builder(settings, redis).observer(slow).job("n", Integer.class,
 				(n, context) -> {
 				}));
 		int most = 0;
@@ -101,8 +101,8 @@ class WorkerHardeningTest extends RedisTestSupport {
 	@Test
 	void aDropReasonReachesListeners() {
 		QueueSettings settings = settings().build();
-		RecordingListener events = new RecordingListener();
-		start(QueueWorker.builder(settings, redis).listener(events).job("n", Integer.class,
+		RecordingObserver events = new RecordingObserver();
+		start(QueueWorker.builder(settings, redis).observer(events).job("n", Integer.class,
 				(n, context) -> context.drop("customer " + n + " closed the account")));
 		client(settings).push(this.queue, "n", 7);
 		await().atMost(Duration.ofSeconds(5)).until(() -> !events.finished.isEmpty());
@@ -113,8 +113,8 @@ class WorkerHardeningTest extends RedisTestSupport {
 	@Test
 	void aJobThatKeepsAskingForRetriesFailsWithAReasonThatNamesNoInternalClass() {
 		QueueSettings settings = settings().maxAttempts(2).build();
-		RecordingListener events = new RecordingListener();
-		start(QueueWorker.builder(settings, redis).listener(events).job("n", Integer.class,
+		RecordingObserver events = new RecordingObserver();
+		start(QueueWorker.builder(settings, redis).observer(events).job("n", Integer.class,
 				(n, context) -> context.retry()));
 		client(settings).push(this.queue, "n", 1);
 		await().atMost(Duration.ofSeconds(5)).until(() -> operations(settings).counts(this.queue).failed() == 1);

@@ -28,8 +28,8 @@ class WorkerTest extends RedisTestSupport {
 	void pushedJobIsHandledWithItsPayloadAndContext() {
 		QueueSettings settings = settings().build();
 		List<Object[]> seen = new CopyOnWriteArrayList<>();
-		RecordingListener events = new RecordingListener();
-		start(QueueWorker.builder(settings, redis).listener(events).job(new JobDefinition<Greeting>("greet",
+		RecordingObserver events = new RecordingObserver();
+		start(QueueWorker.builder(settings, redis).observer(events).job(new JobDefinition<Greeting>("greet",
 				Greeting.class, (greeting, context) -> seen.add(new Object[] { greeting, context.id(), context.attempt(),
 						context.queue(), context.jobName(), context.headers() }),
 				null, null, null)));
@@ -54,8 +54,8 @@ class WorkerTest extends RedisTestSupport {
 	@Test
 	void aHandledJobFreesItsUniqueIdForTheNextPush() {
 		QueueSettings settings = settings().build();
-		RecordingListener events = new RecordingListener();
-		start(QueueWorker.builder(settings, redis).listener(events).job("n", Integer.class, (n, context) -> {
+		RecordingObserver events = new RecordingObserver();
+		start(QueueWorker.builder(settings, redis).observer(events).job("n", Integer.class, (n, context) -> {
 		}));
 		PushResult first = client(settings).push(this.queue, "n", 1, PushOptions.unique("once"));
 		await().atMost(Duration.ofSeconds(10)).until(() -> events.finished.size() == 1);
@@ -91,8 +91,8 @@ class WorkerTest extends RedisTestSupport {
 	void failingJobIsRetriedThenParkedInFailedWithItsReason() {
 		QueueSettings settings = settings().maxAttempts(3).build();
 		AtomicInteger calls = new AtomicInteger();
-		RecordingListener events = new RecordingListener();
-		start(QueueWorker.builder(settings, redis).listener(events).job("boom", String.class, (s, context) -> {
+		RecordingObserver events = new RecordingObserver();
+		start(QueueWorker.builder(settings, redis).observer(events).job("boom", String.class, (s, context) -> {
 			calls.incrementAndGet();
 			throw new IllegalStateException("no stock for " + s);
 		}));
@@ -175,9 +175,9 @@ class WorkerTest extends RedisTestSupport {
 	@Test
 	void handlerRunningPastItsTimeoutIsInterruptedAndRetried() {
 		QueueSettings settings = settings().handleTimeout(Duration.ofMillis(300)).maxAttempts(2).build();
-		RecordingListener events = new RecordingListener();
+		RecordingObserver events = new RecordingObserver();
 		List<Boolean> interrupted = new CopyOnWriteArrayList<>();
-		start(QueueWorker.builder(settings, redis).listener(events).job("slow", String.class, (s, context) -> {
+		start(QueueWorker.builder(settings, redis).observer(events).job("slow", String.class, (s, context) -> {
 			try {
 				Thread.sleep(60_000);
 			}
@@ -241,9 +241,9 @@ class WorkerTest extends RedisTestSupport {
 	@Test
 	void handlerCanAskForRetryRequeueAndDrop() {
 		QueueSettings settings = settings().maxAttempts(2).build();
-		RecordingListener events = new RecordingListener();
+		RecordingObserver events = new RecordingObserver();
 		List<String> calls = new CopyOnWriteArrayList<>();
-		start(QueueWorker.builder(settings, redis).listener(events).job("explicit", String.class, (mode, context) -> {
+		start(QueueWorker.builder(settings, redis).observer(events).job("explicit", String.class, (mode, context) -> {
 			calls.add(mode + "#" + context.attempt());
 			switch (mode) {
 				case "retry" -> context.retry(Duration.ofMillis(50));
@@ -273,8 +273,8 @@ class WorkerTest extends RedisTestSupport {
 	@Test
 	void throwingListenerDoesNotChangeTheOutcome() {
 		QueueSettings settings = settings().build();
-		RecordingListener events = new RecordingListener();
-		QueueListener broken = new QueueListener() {
+		RecordingObserver events = new RecordingObserver();
+		QueueObserver broken = new QueueObserver() {
 			@Override
 			public void beforeHandle(JobInfo job) {
 				throw new IllegalStateException("listener bug");
@@ -285,7 +285,7 @@ class WorkerTest extends RedisTestSupport {
 				throw new IllegalStateException("listener bug");
 			}
 		};
-		start(QueueWorker.builder(settings, redis).listener(broken).listener(events).job("n", Integer.class,
+		start(QueueWorker.builder(settings, redis).observer(broken).observer(events).job("n", Integer.class,
 				(n, context) -> {
 				}));
 		client(settings).push(this.queue, "n", 1);
@@ -376,9 +376,9 @@ class WorkerTest extends RedisTestSupport {
 	@Test
 	void queueLengthIsSampledForListeners() {
 		QueueSettings settings = settings().build();
-		RecordingListener events = new RecordingListener();
+		RecordingObserver events = new RecordingObserver();
 		client(settings).push(this.queue, "n", 1, PushOptions.delay(Duration.ofHours(1)));
-		start(QueueWorker.builder(settings, redis).listener(events).queueLengthInterval(Duration.ofMillis(100)));
+		start(QueueWorker.builder(settings, redis).observer(events).queueLengthInterval(Duration.ofMillis(100)));
 		await().atMost(Duration.ofSeconds(10)).until(() -> !events.lengths.isEmpty());
 		assertThat(events.lengths.get(0)).isEqualTo(new QueueCounts(this.queue, 0, 1, 0, 0, 0));
 	}

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import io.asyncqueue.core.JobInfo;
 import io.asyncqueue.core.JobOutcome;
 import io.asyncqueue.core.JobSerializer;
-import io.asyncqueue.core.QueueListener;
+import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.QueueWorker;
 import io.asyncqueue.core.RetryBackoff;
@@ -51,7 +51,7 @@ public final class WorkerMain {
 	}
 
 	/** Logs what a test may want to explain afterwards: retries, failures, lost leases. */
-	static final class LoggingListener implements QueueListener {
+	static final class LoggingObserver implements QueueObserver {
 
 		@Override
 		public void retrying(JobInfo job, Throwable failure, java.time.Instant nextAttemptAt) {
@@ -104,7 +104,7 @@ public final class WorkerMain {
 		Recorder recorder = new Recorder(uri, queue, workerId, recordStarts);
 		QueueWorker worker = QueueWorker.builder(settings, redis)
 			.serializer(new JobSerializer())
-			.listener(new LoggingListener())
+			.observer(new LoggingObserver())
 			.job("work", Work.class, (work, context) -> {
 				Recorder.Execution started = recorder.started(context, work.n());
 				if (work.sleepMs() > 0) {

@@ -7,7 +7,7 @@ import java.util.Objects;
 import io.asyncqueue.core.JobDefinition;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.QueueWorker;
-import io.asyncqueue.spring.event.ApplicationEventQueueListener;
+import io.asyncqueue.spring.event.ApplicationEventQueueObserver;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -40,7 +40,7 @@ public class QueueContainer implements SmartLifecycle {
 	/**
 	 * A container for the worker the builder makes.
 	 * @param workerBuilder the worker's builder, with its jobs; when an event publisher is given, the
-	 * container adds an {@link ApplicationEventQueueListener} whose events have this container as source
+	 * container adds an {@link ApplicationEventQueueObserver} whose events have this container as source
 	 * @param eventPublisher where to publish job events, or {@code null} for none
 	 * @param autoStartup whether the registry starts this container with the application
 	 * @param stopTimeout how long running jobs may take to finish when the container stops
@@ -53,7 +53,7 @@ public class QueueContainer implements SmartLifecycle {
 	/**
 	 * A container for the worker the builder makes, running the given jobs.
 	 * @param workerBuilder the worker's builder; the container adds the jobs to it and, when an event
-	 * publisher is given, an {@link ApplicationEventQueueListener} whose events have this container as source
+	 * publisher is given, an {@link ApplicationEventQueueObserver} whose events have this container as source
 	 * @param jobs the jobs the worker runs, as {@link #getJobs()} describes them
 	 * @param eventPublisher where to publish job events, or {@code null} for none
 	 * @param autoStartup whether the registry starts this container with the application
@@ -65,7 +65,7 @@ public class QueueContainer implements SmartLifecycle {
 		this.jobs = List.copyOf(jobs);
 		this.jobs.forEach(workerBuilder::job);
 		if (eventPublisher != null) {
-			workerBuilder.listener(new ApplicationEventQueueListener(eventPublisher, this));
+			workerBuilder.observer(new ApplicationEventQueueObserver(eventPublisher, this));
 		}
 		this.worker = workerBuilder.build();
 		this.autoStartup = autoStartup;

@@ -15,7 +15,7 @@ import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.core.PushResult;
 import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueException;
-import io.asyncqueue.core.QueueListener;
+import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.spring.TestJobs.AlwaysFailsJob;
 import io.asyncqueue.spring.TestJobs.BulkOrdersJob;
@@ -267,8 +267,8 @@ class AsyncQueueIntegrationTests {
 
 	}
 
-	/** A {@link QueueListener} bean, as a metrics integration would add. */
-	static class SucceededJobs implements QueueListener {
+	/** A {@link QueueObserver} bean, as a metrics integration would add. */
+	static class SucceededJobs implements QueueObserver {
 
 		final Set<String> succeeded = ConcurrentHashMap.newKeySet();
 

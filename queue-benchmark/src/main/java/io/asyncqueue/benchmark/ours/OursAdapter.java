@@ -24,7 +24,7 @@ import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.core.PushRequest;
 import io.asyncqueue.core.QueueClient;
 import io.asyncqueue.core.QueueCounts;
-import io.asyncqueue.core.QueueListener;
+import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.QueueWorker;
@@ -221,7 +221,7 @@ public final class OursAdapter {
 			.serializer(this.serializer)
 			.job(JOB, Map.class, (payload, context) -> {
 			})
-			.listener(new QueueListener() {
+			.observer(new QueueObserver() {
 				@Override
 				public void afterHandle(JobInfo job, JobOutcome outcome, Duration duration, Throwable failure) {
 					if (outcome == JobOutcome.SUCCEEDED) {

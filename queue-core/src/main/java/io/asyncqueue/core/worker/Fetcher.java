@@ -51,7 +51,7 @@ public final class Fetcher implements Runnable {
 
 	private final Consumer<ReservedJob> dispatch;
 
-	private final ListenerFanOut listeners;
+	private final ObserverFanOut observers;
 
 	private final ScheduledExecutorService timer;
 
@@ -82,7 +82,7 @@ public final class Fetcher implements Runnable {
 	 */
 	public Fetcher(QueueSettings settings, RedisConnector redis, QueueScripts scripts, JobSerializer serializer,
 			Semaphore slots,
-			Consumer<ReservedJob> dispatch, ListenerFanOut listeners, ScheduledExecutorService timer,
+			Consumer<ReservedJob> dispatch, ObserverFanOut listeners, ScheduledExecutorService timer,
 			BooleanSupplier running, AtomicReference<String> problem) {
 		this.settings = settings;
 		this.redis = redis;
@@ -94,7 +94,7 @@ public final class Fetcher implements Runnable {
 				"exception", "stalled"));
 		this.slots = slots;
 		this.dispatch = dispatch;
-		this.listeners = listeners;
+		this.observers = listeners;
 		this.timer = timer;
 		this.running = running;
 		this.problem = problem;
@@ -176,7 +176,7 @@ public final class Fetcher implements Runnable {
 		if (!reply.recovered().isEmpty() || !reply.failed().isEmpty()) {
 			logger.warn("Queue '{}': recovered {} stalled job(s), parked {} that stalled too often",
 					this.settings.name(), reply.recovered().size(), reply.failed().size());
-			this.listeners.fire((listener) -> listener.stalled(this.settings.name(), reply.recovered(), reply.failed()));
+			this.observers.fire((observer) -> observer.stalled(this.settings.name(), reply.recovered(), reply.failed()));
 		}
 		for (ReservedJob job : reply.jobs()) {
 			this.dispatch.accept(job);

@@ -52,7 +52,7 @@ public final class JobRunner {
 
 	private final Settler settler;
 
-	private final ListenerFanOut listeners;
+	private final ObserverFanOut observers;
 
 	private final ScheduledExecutorService timer;
 
@@ -81,7 +81,7 @@ public final class JobRunner {
 	 * @param running whether the worker is still running: nothing starts once it is not
 	 */
 	public JobRunner(QueueSettings settings, JobSerializer serializer, Map<String, JobDefinition<?>> jobs,
-			List<JobInterceptor> interceptors, LeaseKeeper keeper, Settler settler, ListenerFanOut listeners,
+			List<JobInterceptor> interceptors, LeaseKeeper keeper, Settler settler, ObserverFanOut listeners,
 			ScheduledExecutorService timer, Executor handlers, Semaphore slots, BooleanSupplier running) {
 		this.settings = settings;
 		this.serializer = serializer;
@@ -89,7 +89,7 @@ public final class JobRunner {
 		this.interceptors = interceptors;
 		this.keeper = keeper;
 		this.settler = settler;
-		this.listeners = listeners;
+		this.observers = listeners;
 		this.timer = timer;
 		this.handlers = handlers;
 		this.slots = slots;
@@ -183,7 +183,7 @@ public final class JobRunner {
 				definition.maxAttempts(this.settings), envelope.pushedAt(), envelope.headers());
 		execution.info(info);
 		execution.definition(definition);
-		this.listeners.fire((listener) -> listener.beforeHandle(info));
+		this.observers.fire((observer) -> observer.beforeHandle(info));
 		HandlerContext context = new HandlerContext(info, envelope.uniqueId());
 		Duration handleTimeout = definition.handleTimeout(this.settings);
 		ScheduledFuture<?> timeout = null;
@@ -269,7 +269,7 @@ public final class JobRunner {
 					logger.debug("Queue '{}': job {} ({}) attempt {}/{} failed, retrying at {}: {}",
 							this.settings.name(), info.id(), info.jobName(), info.attempt(), info.maxAttempts(), next,
 							cause.toString());
-					this.listeners.fire((listener) -> listener.retrying(info, cause, next));
+					this.observers.fire((observer) -> observer.retrying(info, cause, next));
 				}
 				afterHandle(info, outcome(result, timedOut ? JobOutcome.TIMED_OUT : JobOutcome.RETRIED), elapsed,
 						cause, null, result);
@@ -280,7 +280,7 @@ public final class JobRunner {
 			if (result == Settler.Result.SETTLED) {
 				logger.warn("Queue '{}': job {} ({}) failed for good after attempt {}/{}: {}", this.settings.name(),
 						info.id(), info.jobName(), info.attempt(), info.maxAttempts(), cause.toString());
-				this.listeners.fire((listener) -> listener.failed(info, cause));
+				this.observers.fire((observer) -> observer.failed(info, cause));
 			}
 			afterHandle(info, outcome(result, timedOut ? JobOutcome.TIMED_OUT : JobOutcome.FAILED), elapsed, cause,
 					null, result);
@@ -300,7 +300,7 @@ public final class JobRunner {
 		String said = (result == Settler.Result.UNCONFIRMED)
 				? "the outcome could not be confirmed in Redis before the lease ran out; the job may run again"
 				: reason;
-		this.listeners.fire((listener) -> listener.afterHandle(info, outcome, elapsed, failure, said));
+		this.observers.fire((observer) -> observer.afterHandle(info, outcome, elapsed, failure, said));
 	}
 
 	private void timeOut(Execution execution, Duration handleTimeout) {
@@ -324,7 +324,7 @@ public final class JobRunner {
 					if (result == Settler.Result.SETTLED) {
 						logger.warn("Queue '{}': job {} parked in failed: {}", this.settings.name(), execution.id(),
 								ex.getMessage());
-						this.listeners.fire((listener) -> listener.failed(info, ex));
+						this.observers.fire((observer) -> observer.failed(info, ex));
 					}
 				});
 	}
@@ -359,7 +359,7 @@ public final class JobRunner {
 		for (Execution execution : released) {
 			JobInfo info = execution.info();
 			if (info != null) {
-				this.listeners.fire((listener) -> listener.afterHandle(info, JobOutcome.RELEASED, execution.elapsed(),
+				this.observers.fire((observer) -> observer.afterHandle(info, JobOutcome.RELEASED, execution.elapsed(),
 						null, null));
 			}
 		}

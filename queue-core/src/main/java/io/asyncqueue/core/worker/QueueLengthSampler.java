@@ -22,7 +22,7 @@ public final class QueueLengthSampler implements Runnable {
 
 	private final QueueOperations operations;
 
-	private final ListenerFanOut listeners;
+	private final ObserverFanOut observers;
 
 	private final Executor events;
 
@@ -35,11 +35,11 @@ public final class QueueLengthSampler implements Runnable {
 	 * @param listeners hear of each sample
 	 * @param events where listeners are called (never Lettuce's I/O thread)
 	 */
-	public QueueLengthSampler(QueueSettings settings, QueueOperations operations, ListenerFanOut listeners,
+	public QueueLengthSampler(QueueSettings settings, QueueOperations operations, ObserverFanOut listeners,
 			Executor events) {
 		this.settings = settings;
 		this.operations = operations;
-		this.listeners = listeners;
+		this.observers = listeners;
 		this.events = events;
 	}
 
@@ -55,7 +55,7 @@ public final class QueueLengthSampler implements Runnable {
 						RedisFailures.unwrap(failure).getMessage());
 				return;
 			}
-			this.listeners.fire((listener) -> listener.queueLength(counts));
+			this.observers.fire((observer) -> observer.queueLength(counts));
 		}, this.events);
 	}
 

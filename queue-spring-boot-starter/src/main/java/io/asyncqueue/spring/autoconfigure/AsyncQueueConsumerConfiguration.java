@@ -1,7 +1,7 @@
 package io.asyncqueue.spring.autoconfigure;
 
 import io.asyncqueue.core.JobSerializer;
-import io.asyncqueue.core.QueueListener;
+import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.spring.QueueContainerRegistry;
@@ -33,7 +33,7 @@ class AsyncQueueConsumerConfiguration {
 	QueueContainerRegistry asyncQueueContainerRegistry(AsyncQueueProperties properties, Queues queues,
 			RedisConnector redisConnector, JobSerializer serializer, ConfigurableListableBeanFactory beanFactory,
 			ApplicationEventPublisher eventPublisher, Environment environment,
-			ObjectProvider<QueueListener> listeners, ObjectProvider<QueueWorkerCustomizer> customizers) {
+			ObjectProvider<QueueObserver> listeners, ObjectProvider<QueueWorkerCustomizer> customizers) {
 		QueueContainerFactory factory = new QueueContainerFactory(properties, queues, redisConnector, serializer,
 				eventPublisher, environment, listeners.orderedStream().toList(),
 				customizers.orderedStream().toList());

@@ -11,7 +11,7 @@ import java.util.Set;
 
 import io.asyncqueue.core.JobDefinition;
 import io.asyncqueue.core.JobSerializer;
-import io.asyncqueue.core.QueueListener;
+import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.QueueWorker;
 import io.asyncqueue.core.Queues;
@@ -56,20 +56,20 @@ final class QueueContainerFactory {
 
 	private final Environment environment;
 
-	private final List<QueueListener> listeners;
+	private final List<QueueObserver> observers;
 
 	private final List<QueueWorkerCustomizer> customizers;
 
 	QueueContainerFactory(AsyncQueueProperties properties, Queues queues, RedisConnector redisConnector,
 			JobSerializer serializer, ApplicationEventPublisher eventPublisher, Environment environment,
-			List<QueueListener> listeners, List<QueueWorkerCustomizer> customizers) {
+			List<QueueObserver> observers, List<QueueWorkerCustomizer> customizers) {
 		this.properties = properties;
 		this.queues = queues;
 		this.redisConnector = redisConnector;
 		this.serializer = serializer;
 		this.eventPublisher = eventPublisher;
 		this.environment = environment;
-		this.listeners = listeners;
+		this.observers = observers;
 		this.customizers = customizers;
 	}
 
@@ -95,7 +95,7 @@ final class QueueContainerFactory {
 		if (Threading.VIRTUAL.isActive(this.environment)) {
 			builder.threadFactory(ThreadFactories.virtual("async-queue-" + queue.name() + "-"));
 		}
-		this.listeners.forEach(builder::listener);
+		this.observers.forEach(builder::observer);
 		for (QueueWorkerCustomizer customizer : this.customizers) {
 			customizer.customize(queue, builder);
 		}

@@ -5,7 +5,7 @@ import io.asyncqueue.core.QueueWorker;
 
 /**
  * Callback for beans that customize the worker of each consumed queue before it is built: add a
- * {@link io.asyncqueue.core.QueueListener}, set a thread factory, sample queue lengths. The jobs and
+ * {@link io.asyncqueue.core.QueueObserver}, set a thread factory, sample queue lengths. The jobs and
  * the auto-configured thread factory and listeners are already set. Customizers run in
  * {@link org.springframework.core.annotation.Order order}.
  *

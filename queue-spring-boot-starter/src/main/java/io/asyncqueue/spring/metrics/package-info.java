@@ -1,6 +1,6 @@
 /**
  * Micrometer meters for async-queue: job counters and timers from a
- * {@link io.asyncqueue.core.QueueListener}, and queue depth gauges.
+ * {@link io.asyncqueue.core.QueueObserver}, and queue depth gauges.
  */
 @NullMarked
 package io.asyncqueue.spring.metrics;

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.asyncqueue.core.InvalidQueueSettingException;
 import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.QueueClient;
-import io.asyncqueue.core.QueueListener;
+import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.Queues;
@@ -288,12 +288,12 @@ class AsyncQueueAutoConfigurationTests {
 	@Test
 	void customizersAreApplied() {
 		AtomicInteger workerCustomizations = new AtomicInteger();
-		QueueListener listener = new QueueListener() {
+		QueueObserver listener = new QueueObserver() {
 		};
 		this.runner.withBean(QueueSettingsCustomizer.class, () -> (queue, settings) -> settings.concurrency(7))
 			.withBean(QueueWorkerCustomizer.class,
 					() -> (settings, worker) -> workerCustomizations.incrementAndGet())
-			.withBean(QueueListener.class, () -> listener)
+			.withBean(QueueObserver.class, () -> listener)
 			.withBean(TestJobs.DefaultQueueJob.class)
 			.run((context) -> {
 				assertThat(context.getBean(Queues.class).get("default").concurrency()).isEqualTo(7);

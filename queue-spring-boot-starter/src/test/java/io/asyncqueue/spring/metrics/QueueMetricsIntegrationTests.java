@@ -89,20 +89,20 @@ class QueueMetricsIntegrationTests {
 				});
 				assertThat(recorder.handled).filteredOn((handled) -> handled.jobId().equals(stalled)).hasSize(1);
 
-				Timer duration = meters.get(QueueMetricsListener.DURATION)
+				Timer duration = meters.get(QueueMetricsObserver.DURATION)
 					.tags("queue", "slow", "job", "SleepJob", "outcome", "timed_out")
 					.timer();
 				assertThat(duration.count()).isEqualTo(1);
 				assertThat(duration.totalTime(TimeUnit.MILLISECONDS)).isBetween(250.0, 4_000.0);
-				assertThat(meters.get(QueueMetricsListener.DURATION)
+				assertThat(meters.get(QueueMetricsObserver.DURATION)
 					.tags("queue", "orders", "job", "CreateOrderJob", "outcome", "success")
 					.timer()
 					.count()).isEqualTo(3);
-				assertThat(meters.get(QueueMetricsListener.WAIT).tags("queue", "orders", "job", "CreateOrderJob").timer().count())
+				assertThat(meters.get(QueueMetricsObserver.WAIT).tags("queue", "orders", "job", "CreateOrderJob").timer().count())
 					.as("one wait per job, at its first attempt")
 					.isEqualTo(3);
-				assertThat(meters.get(QueueMetricsListener.WAIT).tags("queue", "flaky").timer().count()).isEqualTo(1);
-				assertThat(meters.get(QueueMetricsListener.WAIT).timer().getId().getTags())
+				assertThat(meters.get(QueueMetricsObserver.WAIT).tags("queue", "flaky").timer().count()).isEqualTo(1);
+				assertThat(meters.get(QueueMetricsObserver.WAIT).timer().getId().getTags())
 					.extracting((tag) -> tag.getKey())
 					.containsExactlyInAnyOrder("queue", "job");
 
@@ -189,7 +189,7 @@ class QueueMetricsIntegrationTests {
 	}
 
 	private static double count(MeterRegistry meters, String queue, String job, String outcome) {
-		var counter = meters.find(QueueMetricsListener.JOBS).tags("queue", queue, "job", job, "outcome", outcome).counter();
+		var counter = meters.find(QueueMetricsObserver.JOBS).tags("queue", queue, "job", job, "outcome", outcome).counter();
 		return (counter != null) ? counter.count() : 0;
 	}
 

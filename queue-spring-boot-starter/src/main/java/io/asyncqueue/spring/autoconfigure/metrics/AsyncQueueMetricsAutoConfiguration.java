@@ -4,7 +4,7 @@ import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueAutoConfiguration;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueProperties;
 import io.asyncqueue.spring.metrics.QueueDepthMetrics;
-import io.asyncqueue.spring.metrics.QueueMetricsListener;
+import io.asyncqueue.spring.metrics.QueueMetricsObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Bean;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
  * async-queue's Micrometer metrics: job counters and timers recorded by every consumer, and queue depth
- * gauges. See {@link QueueMetricsListener} and {@link QueueDepthMetrics} for the meters.
+ * gauges. See {@link QueueMetricsObserver} and {@link QueueDepthMetrics} for the meters.
  *
  * @since 0.1.0
  */
@@ -32,8 +32,8 @@ public final class AsyncQueueMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	QueueMetricsListener asyncQueueMetricsListener(MeterRegistry meterRegistry, AsyncQueueProperties properties) {
-		return new QueueMetricsListener(meterRegistry, properties.getMetrics().isHistogram());
+	QueueMetricsObserver asyncQueueMetricsListener(MeterRegistry meterRegistry, AsyncQueueProperties properties) {
+		return new QueueMetricsObserver(meterRegistry, properties.getMetrics().isHistogram());
 	}
 
 	@Bean

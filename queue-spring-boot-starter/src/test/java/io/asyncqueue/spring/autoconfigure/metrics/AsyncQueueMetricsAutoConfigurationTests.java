@@ -6,10 +6,10 @@ import java.util.Map;
 
 import io.asyncqueue.core.JobInfo;
 import io.asyncqueue.core.JobOutcome;
-import io.asyncqueue.core.QueueListener;
+import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueAutoConfiguration;
 import io.asyncqueue.spring.metrics.QueueDepthMetrics;
-import io.asyncqueue.spring.metrics.QueueMetricsListener;
+import io.asyncqueue.spring.metrics.QueueMetricsObserver;
 import io.asyncqueue.test.EmbeddedRedis;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Meter;
@@ -42,8 +42,8 @@ class AsyncQueueMetricsAutoConfigurationTests {
 	@Test
 	void registersJobMetersAndDepthGaugesWithAMeterRegistry() {
 		this.runner.withBean(SimpleMeterRegistry.class).run((context) -> {
-			assertThat(context).hasSingleBean(QueueMetricsListener.class).hasSingleBean(QueueDepthMetrics.class);
-			assertThat(context.getBeansOfType(QueueListener.class)).containsValue(context.getBean(QueueMetricsListener.class));
+			assertThat(context).hasSingleBean(QueueMetricsObserver.class).hasSingleBean(QueueDepthMetrics.class);
+			assertThat(context.getBeansOfType(QueueObserver.class)).containsValue(context.getBean(QueueMetricsObserver.class));
 			assertThat(context.getBean(MeterRegistry.class).find(QueueDepthMetrics.QUEUE_JOBS).tag("queue", "default")
 				.gauges()).hasSize(5);
 		});
@@ -51,44 +51,44 @@ class AsyncQueueMetricsAutoConfigurationTests {
 
 	@Test
 	void backsOffWithoutAMeterRegistry() {
-		this.runner.run((context) -> assertThat(context).doesNotHaveBean(QueueMetricsListener.class)
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(QueueMetricsObserver.class)
 			.doesNotHaveBean(QueueDepthMetrics.class));
 	}
 
 	@Test
 	void isSkippedWhenMicrometerIsNotOnClasspath() {
 		this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(QueueMetricsListener.class));
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(QueueMetricsObserver.class));
 	}
 
 	@Test
 	void backsOffWhenUserDefinesTheListener() {
 		this.runner.withBean(SimpleMeterRegistry.class)
-			.withBean("myListener", QueueMetricsListener.class, () -> new QueueMetricsListener(new SimpleMeterRegistry(), false))
-			.run((context) -> assertThat(context).hasSingleBean(QueueMetricsListener.class).hasBean("myListener"));
+			.withBean("myListener", QueueMetricsObserver.class, () -> new QueueMetricsObserver(new SimpleMeterRegistry(), false))
+			.run((context) -> assertThat(context).hasSingleBean(QueueMetricsObserver.class).hasBean("myListener"));
 	}
 
 	@Test
 	void histogramsAreOptIn() {
 		this.runner.withBean(HistogramRecordingRegistry.class).run((context) -> {
-			assertThat(record(context.getBean(QueueMetricsListener.class), context.getBean(HistogramRecordingRegistry.class)))
+			assertThat(record(context.getBean(QueueMetricsObserver.class), context.getBean(HistogramRecordingRegistry.class)))
 				.isFalse();
 		});
 		this.runner.withBean(HistogramRecordingRegistry.class)
 			.withPropertyValues("async-queue.metrics.histogram=true")
 			.run((context) -> {
-				assertThat(record(context.getBean(QueueMetricsListener.class),
+				assertThat(record(context.getBean(QueueMetricsObserver.class),
 						context.getBean(HistogramRecordingRegistry.class)))
 					.isTrue();
 			});
 	}
 
-	private static boolean record(QueueMetricsListener listener, HistogramRecordingRegistry registry) {
+	private static boolean record(QueueMetricsObserver listener, HistogramRecordingRegistry registry) {
 		JobInfo job = new JobInfo("default", "1", "job", 1, 3, Instant.now(), Map.of());
 		listener.beforeHandle(job);
 		listener.afterHandle(job, JobOutcome.SUCCEEDED, Duration.ofMillis(5), null);
-		assertThat(registry.histograms).containsKeys(QueueMetricsListener.DURATION, QueueMetricsListener.WAIT);
-		return registry.histograms.get(QueueMetricsListener.DURATION) && registry.histograms.get(QueueMetricsListener.WAIT);
+		assertThat(registry.histograms).containsKeys(QueueMetricsObserver.DURATION, QueueMetricsObserver.WAIT);
+		return registry.histograms.get(QueueMetricsObserver.DURATION) && registry.histograms.get(QueueMetricsObserver.WAIT);
 	}
 
 	/** Remembers whether each timer was configured with a percentile histogram. */

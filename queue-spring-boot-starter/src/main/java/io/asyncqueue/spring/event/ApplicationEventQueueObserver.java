@@ -8,19 +8,19 @@ import java.util.Objects;
 import io.asyncqueue.core.JobInfo;
 import io.asyncqueue.core.JobOutcome;
 import io.asyncqueue.core.QueueCounts;
-import io.asyncqueue.core.QueueListener;
+import io.asyncqueue.core.QueueObserver;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * A {@link QueueListener} that publishes each callback as a {@link QueueEvent} through Spring's
+ * A {@link QueueObserver} that publishes each callback as a {@link QueueEvent} through Spring's
  * {@link ApplicationEventPublisher}. The consumer containers register one with every worker; add one
  * to a worker you build yourself to get the same events.
  *
  * @since 0.1.0
  */
-public class ApplicationEventQueueListener implements QueueListener {
+public class ApplicationEventQueueObserver implements QueueObserver {
 
 	private final ApplicationEventPublisher publisher;
 
@@ -31,7 +31,7 @@ public class ApplicationEventQueueListener implements QueueListener {
 	 * @param publisher the publisher, usually the application context
 	 * @param source the events' source
 	 */
-	public ApplicationEventQueueListener(ApplicationEventPublisher publisher, Object source) {
+	public ApplicationEventQueueObserver(ApplicationEventPublisher publisher, Object source) {
 		this.publisher = Objects.requireNonNull(publisher, "publisher");
 		this.source = Objects.requireNonNull(source, "source");
 	}
@@ -69,7 +69,7 @@ public class ApplicationEventQueueListener implements QueueListener {
 
 	@Override
 	public String toString() {
-		return "ApplicationEventQueueListener[source=" + this.source + "]";
+		return "ApplicationEventQueueObserver[source=" + this.source + "]";
 	}
 
 }

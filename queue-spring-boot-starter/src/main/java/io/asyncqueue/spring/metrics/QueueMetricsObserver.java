@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.asyncqueue.core.JobInfo;
 import io.asyncqueue.core.JobOutcome;
-import io.asyncqueue.core.QueueListener;
+import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.core.UnreadableJobException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Counts jobs and times them, as a {@link QueueListener} of every consumer:
+ * Counts jobs and times them, as a {@link QueueObserver} of every consumer:
  *
  * <ul>
  * <li>{@code asyncqueue.jobs} (counter; tags {@code queue}, {@code job}, {@code outcome}): executions by
@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public class QueueMetricsListener implements QueueListener {
+public class QueueMetricsObserver implements QueueObserver {
 
 	/** The counter of jobs by outcome. */
 	public static final String JOBS = "asyncqueue.jobs";
@@ -66,7 +66,7 @@ public class QueueMetricsListener implements QueueListener {
 	 * @param registry the registry
 	 * @param histogram whether the timers publish percentile histograms
 	 */
-	public QueueMetricsListener(MeterRegistry registry, boolean histogram) {
+	public QueueMetricsObserver(MeterRegistry registry, boolean histogram) {
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.histogram = histogram;
 	}
@@ -140,8 +140,8 @@ public class QueueMetricsListener implements QueueListener {
 			this.waitTimer = Timer.builder(WAIT)
 				.description("Time from a job's push to the start of its first attempt")
 				.tags(this.tags)
-				.publishPercentileHistogram(QueueMetricsListener.this.histogram)
-				.register(QueueMetricsListener.this.registry);
+				.publishPercentileHistogram(QueueMetricsObserver.this.histogram)
+				.register(QueueMetricsObserver.this.registry);
 		}
 
 		Counter counter(JobOutcome outcome) {
@@ -149,7 +149,7 @@ public class QueueMetricsListener implements QueueListener {
 					(key) -> Counter.builder(JOBS)
 						.description("Jobs by how their execution ended")
 						.tags(this.tags.and("outcome", outcome(key)))
-						.register(QueueMetricsListener.this.registry));
+						.register(QueueMetricsObserver.this.registry));
 		}
 
 		Timer timer(JobOutcome outcome) {
@@ -157,8 +157,8 @@ public class QueueMetricsListener implements QueueListener {
 					(key) -> Timer.builder(DURATION)
 						.description("Time a job's handler ran, by outcome")
 						.tags(this.tags.and("outcome", outcome(key)))
-						.publishPercentileHistogram(QueueMetricsListener.this.histogram)
-						.register(QueueMetricsListener.this.registry));
+						.publishPercentileHistogram(QueueMetricsObserver.this.histogram)
+						.register(QueueMetricsObserver.this.registry));
 		}
 
 	}

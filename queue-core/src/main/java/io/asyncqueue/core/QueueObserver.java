@@ -5,13 +5,15 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Callbacks on the life of jobs (Hyperf's BeforeHandle, AfterHandle, RetryHandle, FailedHandle and
- * QueueLength events, plus stalls). Every method has an empty default. A listener that throws is logged
- * and never changes a job's outcome. Listeners run on the worker's threads: keep them quick.
+ * Observes the life of a queue's jobs (Hyperf's BeforeHandle, AfterHandle, RetryHandle, FailedHandle and
+ * QueueLength events, plus stalls): lifecycle callbacks, not a consumer (the consumer is the job's
+ * {@link JobHandler}; in Spring, a "listener" is the consumer, hence the name). Every method has an empty
+ * default. An observer that throws is logged and never changes a job's outcome. Observers run on the
+ * worker's threads: keep them quick.
  *
- * @since 0.1.0
+ * @since 0.1.0 (named {@code QueueListener} before 0.2.0)
  */
-public interface QueueListener {
+public interface QueueObserver {
 
 	/**
 	 * A job is about to run.

@@ -15,15 +15,15 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ApplicationEventQueueListener}.
+ * Tests for {@link ApplicationEventQueueObserver}.
  */
-class ApplicationEventQueueListenerTests {
+class ApplicationEventQueueObserverTests {
 
 	private final List<Object> published = new ArrayList<>();
 
 	private final Object source = new Object();
 
-	private final ApplicationEventQueueListener listener = new ApplicationEventQueueListener(this.published::add,
+	private final ApplicationEventQueueObserver listener = new ApplicationEventQueueObserver(this.published::add,
 			this.source);
 
 	private final JobInfo job = new JobInfo("orders", "id-1", "CreateOrderJob", 2, 3, Instant.EPOCH,

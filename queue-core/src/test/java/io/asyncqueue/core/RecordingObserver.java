@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Keeps every event it sees, for assertions. */
-class RecordingListener implements QueueListener {
+class RecordingObserver implements QueueObserver {
 
 	final List<JobInfo> started = new CopyOnWriteArrayList<>();
 
