@@ -135,11 +135,12 @@ public class OutboxRelay implements SmartLifecycle {
 				List<OutboxTable.Row> rows = this.table.oldest();
 				int done = relay(rows);
 				total += done;
+				// counted per batch, so that the figure follows the rows as they go
+				this.relayed.addAndGet(done);
 				if (done < rows.size() || rows.size() < this.batchSize) {
 					break;
 				}
 			}
-			this.relayed.addAndGet(total);
 			return total;
 		}
 		finally {
