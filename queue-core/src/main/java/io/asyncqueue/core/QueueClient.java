@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.redis.RedisFailures;
 import io.asyncqueue.core.scripts.GuardedPushes;
 import io.asyncqueue.core.scripts.PushRecord;
 import io.asyncqueue.core.scripts.QueueKeys;
@@ -202,24 +202,11 @@ public final class QueueClient {
 	}
 
 	static <T> T join(CompletableFuture<T> future) {
-		try {
-			return future.join();
-		}
-		catch (CompletionException ex) {
-			Throwable cause = rootCause(ex);
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			throw new QueueException(cause.getMessage(), cause);
-		}
+		return RedisFailures.join(future);
 	}
 
 	static Throwable rootCause(Throwable failure) {
-		Throwable cause = failure;
-		while (cause instanceof CompletionException && cause.getCause() != null) {
-			cause = cause.getCause();
-		}
-		return cause;
+		return RedisFailures.unwrap(failure);
 	}
 
 	/** The declared queues. */
