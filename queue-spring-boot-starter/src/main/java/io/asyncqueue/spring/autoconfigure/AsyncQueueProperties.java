@@ -283,7 +283,8 @@ public class AsyncQueueProperties {
 		 * queue has a backlog, so that a handler starts its next job without a round trip. Only taken
 		 * while more jobs wait in Redis: a job pushed to a quiet queue is never held behind busy handlers.
 		 * 0 reserves only what free handlers start (for long jobs over many instances). Defaults to the
-		 * concurrency: one job waiting per handler.
+		 * concurrency: one job waiting per handler. A reserved job waits at most half its lease for a
+		 * handler, then goes back to waiting unstarted.
 		 */
 		private @Nullable Integer prefetch;
 
@@ -304,8 +305,9 @@ public class AsyncQueueProperties {
 		private StalledJobAction stalledJobAction = QueueSettings.DEFAULT_STALLED_JOB_ACTION;
 
 		/**
-		 * How long a stopping consumer lets running jobs finish before it interrupts them and puts them
-		 * back to waiting. Also bounded by "spring.lifecycle.timeout-per-shutdown-phase".
+		 * How long a consumer\'s stop may take in all: running jobs get it less its last quarter (at most
+		 * 2s), kept for interrupting the rest and putting them back to waiting. Also bounded by
+		 * "spring.lifecycle.timeout-per-shutdown-phase".
 		 */
 		private Duration shutdownTimeout = QueueSettings.DEFAULT_SHUTDOWN_TIMEOUT;
 
@@ -569,7 +571,8 @@ public class AsyncQueueProperties {
 		 * queue has a backlog, so that a handler starts its next job without a round trip. Only taken
 		 * while more jobs wait in Redis: a job pushed to a quiet queue is never held behind busy handlers.
 		 * 0 reserves only what free handlers start (for long jobs over many instances). Defaults to the
-		 * concurrency: one job waiting per handler.
+		 * concurrency: one job waiting per handler. A reserved job waits at most half its lease for a
+		 * handler, then goes back to waiting unstarted.
 		 */
 		private @Nullable Integer prefetch;
 
@@ -590,8 +593,9 @@ public class AsyncQueueProperties {
 		private @Nullable StalledJobAction stalledJobAction;
 
 		/**
-		 * How long a stopping consumer lets running jobs finish before it interrupts them and puts them
-		 * back to waiting. Also bounded by "spring.lifecycle.timeout-per-shutdown-phase".
+		 * How long a consumer\'s stop may take in all: running jobs get it less its last quarter (at most
+		 * 2s), kept for interrupting the rest and putting them back to waiting. Also bounded by
+		 * "spring.lifecycle.timeout-per-shutdown-phase".
 		 */
 		private @Nullable Duration shutdownTimeout;
 
