@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.scripts.QueueScripts;
 import io.asyncqueue.core.worker.Fetcher;
+import io.asyncqueue.core.worker.HandlerPool;
 import io.asyncqueue.core.worker.JobRunner;
 import io.asyncqueue.core.worker.LeaseKeeper;
 import io.asyncqueue.core.worker.ObserverFanOut;
@@ -195,7 +196,7 @@ public final class QueueWorker {
 	/** The threads and parts of one start. */
 	private final class Run {
 
-		private final ThreadPoolExecutor handlers;
+		private final HandlerPool handlers;
 
 		private final ExecutorService events;
 
@@ -219,9 +220,7 @@ public final class QueueWorker {
 			QueueSettings settings = QueueWorker.this.settings;
 			String name = settings.name();
 			int concurrency = settings.concurrency();
-			this.handlers = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
-					new LinkedBlockingQueue<>(), QueueWorker.this.threadFactory);
-			this.handlers.allowCoreThreadTimeOut(true);
+			this.handlers = new HandlerPool(concurrency, 60, TimeUnit.SECONDS, QueueWorker.this.threadFactory);
 			// settle completions and the listener calls after them: never on Lettuce's I/O thread, and never
 			// queued on the handler pool ahead of jobs; bounded by the settler's limit on outstanding settles
 			this.events = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
