@@ -50,7 +50,7 @@ class PermanentRefusalTest extends RedisTestSupport {
 
 	@Test
 	void aRefusedAckStopsFetchingInsteadOfRunningJobsAgainUntilTheyStall() {
-		QueueSettings settings = settings().leaseDuration(Duration.ofMillis(500))
+		QueueSettings settings = settings().leaseDuration(Duration.ofSeconds(1))
 			.concurrency(1)
 			.prefetch(0)
 			.maxStalls(1)
@@ -76,16 +76,19 @@ class PermanentRefusalTest extends RedisTestSupport {
 			.contains("stopped fetching");
 		sleep(Duration.ofMillis(300));
 		int ranBeforeTheStop = runs.size();
-		// four leases: before, each refused ack was retried until its lease ran out, the job ran again and, past
+		// three leases: before, each refused ack was retried until its lease ran out, the job ran again and, past
 		// max-stalls, was parked in failed as "stalled"
-		sleep(Duration.ofSeconds(2));
+		sleep(Duration.ofSeconds(3));
 		assertThat(runs.values()).as("no job ran twice").allMatch((count) -> count.get() == 1);
 		assertThat(runs).as("fetching stopped at the first refused ack (acks are asynchronous: a few more ran)")
 			.hasSize(ranBeforeTheStop)
 			.hasSizeLessThan(20);
 		QueueCounts counts = operations(settings).counts(this.queue);
 		assertThat(counts.failed()).as("nothing parked as stalled").isZero();
-		assertThat(counts.waiting()).as("the rest was not fetched").isEqualTo(20 - ranBeforeTheStop);
+		// the jobs that ran stay reserved (their acks were refused), and so may one fetched just before the stop
+		// and never started (putting it back is a settle too); the rest waits
+		assertThat(counts.waiting()).as("the rest was not fetched").isGreaterThanOrEqualTo(20 - ranBeforeTheStop - 1);
+		assertThat(counts.waiting() + counts.reserved()).as("every job is still there, none parked").isEqualTo(20);
 		assertThat(worker.consumptionProblem()).as("it stays stopped, it is not an outage that passes")
 			.startsWith("Redis refused");
 	}

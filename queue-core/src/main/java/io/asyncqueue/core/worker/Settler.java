@@ -205,6 +205,11 @@ public final class Settler {
 		}
 		return this.scripts.settleAll(records).whenComplete((reply, failure) -> {
 			if (failure != null) {
+				String permanent = RedisFailures.permanentProblem(failure);
+				if (permanent != null) {
+					this.refusedForGood.accept(permanent + " (refused: putting " + jobs.size() + " job(s) back)");
+					return;
+				}
 				logger.warn("Queue '{}': could not put {} job(s) back to waiting ({}); they return when their lease "
 						+ "expires", this.settings.name(), jobs.size(), RedisFailures.unwrap(failure).getMessage());
 			}
