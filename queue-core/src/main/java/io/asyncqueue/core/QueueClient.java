@@ -177,8 +177,8 @@ public final class QueueClient {
 		if (String.valueOf(cause.getMessage()).startsWith("PUSH_CLOSED")) {
 			return new QueueClosedException(queue);
 		}
-		return new QueueException("Could not push " + jobs + " job(s) to queue '" + queue + "': " + cause.getMessage(),
-				cause);
+		// permanent refusals, outages and failovers get a type of their own: a caller retries only the latter
+		return RedisFailures.exception("Could not push " + jobs + " job(s) to queue '" + queue + "'", cause);
 	}
 
 	private List<PushRecord> records(QueueSettings settings, List<PushRequest> requests) {

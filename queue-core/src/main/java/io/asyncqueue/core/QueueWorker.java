@@ -77,6 +77,9 @@ public final class QueueWorker {
 
 	private final AtomicReference<String> consumptionProblem = new AtomicReference<>();
 
+	/** Why this worker stopped fetching for good (Redis refused a settle), or {@code null}. */
+	private final AtomicReference<String> halted = new AtomicReference<>();
+
 	private final ReentrantLock lifecycle = new ReentrantLock();
 
 	private volatile boolean running;
@@ -123,7 +126,31 @@ public final class QueueWorker {
 	 * @return the problem, or {@code null}
 	 */
 	public String consumptionProblem() {
-		return this.consumptionProblem.get();
+		String halted = this.halted.get();
+		return (halted != null) ? halted : this.consumptionProblem.get();
+	}
+
+	/** Whether the fetch loops go on: running, and no settle refused for good. */
+	private boolean fetching() {
+		return this.running && this.halted.get() == null;
+	}
+
+	/**
+	 * Redis refused to write a job's outcome in a way no retry fixes (NOPERM): every job this worker fetches
+	 * would run, fail to settle and run again at each lease expiry until it is parked as stalled. Fetching
+	 * stops instead, loudly, and stays stopped until the next {@link #start()}; running jobs finish.
+	 */
+	private void halt(String problem) {
+		String reason = problem + "; queue '" + this.settings.name()
+				+ "' stopped fetching so that its jobs are not run again at each lease expiry: fix it, then restart "
+				+ "the consumer";
+		if (this.halted.compareAndSet(null, reason)) {
+			logger.error(reason);
+			Run current = this.run;
+			if (current != null) {
+				current.fetchers.forEach(Fetcher::wake);
+			}
+		}
 	}
 
 	/** How many jobs are running in this process now (including ones that ignored an interrupt). */
@@ -153,6 +180,7 @@ public final class QueueWorker {
 				return;
 			}
 			this.running = true;
+			this.halted.set(null);
 			Run started = new Run();
 			this.run = started;
 			started.start();
@@ -234,7 +262,8 @@ public final class QueueWorker {
 			int reservable = concurrency + settings.prefetch();
 			this.slots = new Semaphore(reservable);
 			this.scripts = new QueueScripts(QueueWorker.this.redis, settings, this.events);
-			this.settler = new Settler(settings, this.scripts, this.timer, Math.max(1024, 4 * reservable));
+			this.settler = new Settler(settings, this.scripts, this.timer, Math.max(1024, 4 * reservable),
+					QueueWorker.this::halt);
 			this.keeper = new LeaseKeeper(settings, this.scripts, this.settler, this.slots);
 			this.runner = new JobRunner(settings, QueueWorker.this.serializer, QueueWorker.this.jobs,
 					QueueWorker.this.interceptors, this.keeper, this.settler, QueueWorker.this.observers, this.timer,
@@ -256,7 +285,7 @@ public final class QueueWorker {
 			for (int i = 1; i <= QueueWorker.this.settings.consumers(); i++) {
 				Fetcher fetcher = new Fetcher(QueueWorker.this.settings, QueueWorker.this.redis, this.scripts,
 						QueueWorker.this.serializer, this.slots, this.runner::dispatch, QueueWorker.this.observers,
-						this.timer, QueueWorker.this::isRunning, QueueWorker.this.consumptionProblem);
+						this.timer, QueueWorker.this::fetching, QueueWorker.this.consumptionProblem);
 				Thread thread = new Thread(fetcher, "async-queue-" + QueueWorker.this.settings.name() + "-fetch-" + i);
 				thread.setDaemon(true);
 				this.fetchers.add(fetcher);

@@ -1,11 +1,13 @@
 package io.asyncqueue.core.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -15,9 +17,12 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.command.CommandFailedEvent;
 import io.lettuce.core.event.command.CommandListener;
@@ -97,15 +102,107 @@ public abstract class RedisConnector implements AutoCloseable {
 	}
 
 	/**
+	 * Default interval of the cluster topology's periodic refresh: the safety net behind the adaptive
+	 * refresh, which usually finds a promoted replica within about a second.
+	 */
+	public static final Duration DEFAULT_CLUSTER_REFRESH_PERIOD = Duration.ofSeconds(5);
+
+	/**
+	 * Default least time between two adaptive topology refreshes. Lettuce's own is 5 s: after a refresh made
+	 * while the failed master was not replaced yet, the promotion would go unseen that long.
+	 */
+	public static final Duration DEFAULT_CLUSTER_ADAPTIVE_REFRESH_TIMEOUT = Duration.ofSeconds(1);
+
+	/**
+	 * A connector that creates and owns a Redis Cluster client, with the engine's client options
+	 * ({@link #defaultClusterClientOptions()}).
+	 * @param uris {@code redis://} or {@code rediss://} URIs of one or more of the cluster's nodes
+	 * @return the connector
+	 * @since 0.2.0
+	 */
+	public static RedisConnector createCluster(List<String> uris) {
+		ClientResources resources = defaultClientResources();
+		RedisClusterClient client = RedisClusterClient.create(resources,
+				uris.stream().map(RedisURI::create).toList());
+		client.setOptions(defaultClusterClientOptions());
+		return cluster(client, () -> {
+			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			resources.shutdown(0, 2, TimeUnit.SECONDS);
+		});
+	}
+
+	/**
+	 * The cluster client options the engine recommends: those of {@link #defaultClientOptions()}, the topology
+	 * refresh of {@link #clusterTopologyRefresh(Duration, boolean, Duration)} with the defaults, and
+	 * {@link #liveClusterNodes()} as node filter.
+	 * @return the options
+	 * @since 0.2.0
+	 */
+	public static ClusterClientOptions defaultClusterClientOptions() {
+		return ClusterClientOptions.builder()
+			.autoReconnect(true)
+			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.timeoutOptions(timeoutOptions(DEFAULT_COMMAND_TIMEOUT))
+			.topologyRefreshOptions(clusterTopologyRefresh(DEFAULT_CLUSTER_REFRESH_PERIOD, true,
+					DEFAULT_CLUSTER_ADAPTIVE_REFRESH_TIMEOUT).build())
+			.nodeFilter(liveClusterNodes())
+			.build();
+	}
+
+	/**
+	 * How a cluster client keeps its view of which master serves which slot. Adaptive refresh reacts to MOVED
+	 * and ASK redirects, persistent reconnects, unknown nodes and uncovered slots (a failover shows as all of
+	 * them), at most once per {@code adaptiveTimeout} (Lettuce's own 5 s leaves a queue stalled that long when
+	 * the first refresh came before the promotion); the periodic refresh (off in Lettuce) catches what they miss. Topology views are read from
+	 * every known node ({@code dynamicRefreshSources}).
+	 * @param period the periodic refresh interval, or {@code null} or zero for none
+	 * @param adaptive whether to refresh on the adaptive triggers
+	 * @param adaptiveTimeout the least time between two adaptive refreshes
+	 * @return a builder of the options, for further changes
+	 * @since 0.2.0
+	 */
+	public static ClusterTopologyRefreshOptions.Builder clusterTopologyRefresh(Duration period, boolean adaptive,
+			Duration adaptiveTimeout) {
+		ClusterTopologyRefreshOptions.Builder builder = ClusterTopologyRefreshOptions.builder()
+			.dynamicRefreshSources(true);
+		if (period != null && !period.isZero()) {
+			builder.enablePeriodicRefresh(period);
+		}
+		if (adaptive) {
+			builder.enableAllAdaptiveRefreshTriggers().adaptiveRefreshTriggersTimeout(adaptiveTimeout);
+		}
+		else {
+			builder.disableAllAdaptiveRefreshTriggers();
+		}
+		return builder;
+	}
+
+	/**
+	 * Leaves nodes the cluster itself marks as failed ({@code fail}, {@code fail?}) or without an address out of
+	 * the client's topology, so that the client neither routes to them nor reconnects to them (and logs a
+	 * warning) every few seconds until they return.
+	 * @return the node filter
+	 * @since 0.2.0
+	 */
+	public static Predicate<RedisClusterNode> liveClusterNodes() {
+		return (node) -> !node.is(RedisClusterNode.NodeFlag.FAIL) && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)
+				&& !node.is(RedisClusterNode.NodeFlag.NOADDR);
+	}
+
+	/**
 	 * A connector over a cluster client the caller owns.
 	 * @param client the cluster client
 	 * @return the connector
 	 */
 	public static RedisConnector of(RedisClusterClient client) {
+		return cluster(client, () -> {
+		});
+	}
+
+	private static RedisConnector cluster(RedisClusterClient client, Runnable shutdown) {
 		// a cluster client follows failovers itself (MOVED, topology refresh): no READONLY handling
 		return new LettuceConnector<StatefulRedisClusterConnection<String, String>>(
-				() -> client.connect(StringCodec.UTF8), StatefulRedisClusterConnection::async, () -> {
-				}, null);
+				() -> client.connect(StringCodec.UTF8), StatefulRedisClusterConnection::async, shutdown, null);
 	}
 
 	/**

@@ -1,7 +1,17 @@
 package io.asyncqueue.core.redis;
 
+import java.io.IOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+
+import javax.net.ssl.SSLException;
+
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+
+import io.asyncqueue.core.QueueException;
+import io.asyncqueue.core.RedisAccessDeniedException;
+import io.asyncqueue.core.RedisUnavailableException;
 
 /**
  * What a failed Redis call tells about itself.
@@ -9,6 +19,16 @@ import java.util.concurrent.ExecutionException;
  * @since 0.2.0
  */
 public final class RedisFailures {
+
+	/** Redis's own error codes for "not now": a retry succeeds once the failover or restart is over. */
+	private static final String[] TRANSIENT = { "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "LOADING", "READONLY" };
+
+	/**
+	 * How Redis 7.0 words a command or key the ACL denies inside a script, where 7.2 says {@code NOPERM}:
+	 * "ERR The user executing the script can't run this command ..." or "... can't access at least one of the
+	 * keys ...".
+	 */
+	private static final String SCRIPT_DENIED = "ERR The user executing the script can't";
 
 	private RedisFailures() {
 	}
@@ -42,8 +62,106 @@ public final class RedisFailures {
 			if (cause instanceof RuntimeException runtime) {
 				throw runtime;
 			}
-			throw new io.asyncqueue.core.QueueException(cause.getMessage(), cause);
+			throw new QueueException(cause.getMessage(), cause);
 		}
+	}
+
+	/**
+	 * What is permanently wrong, when a failure is one that no retry fixes: the ACL user may not run a command
+	 * or touch a key ({@code NOPERM}), the credentials are refused ({@code WRONGPASS}, {@code NOAUTH}), or the TLS
+	 * handshake failed on a certificate.
+	 * @param failure the failure
+	 * @return one line that names the refusal first and says what to change, or {@code null} for a failure
+	 * that is not permanent
+	 */
+	public static String permanentProblem(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			String message = String.valueOf(cause.getMessage());
+			if (message.startsWith("NOPERM") || message.startsWith(SCRIPT_DENIED)) {
+				return "Redis refused a command of the queue (ACL, permanent): " + message
+						+ "; grant the queue's ACL user the rules of QueueAcl (the README's ACL line); ACL LOG on the "
+						+ "server names the command";
+			}
+			if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")) {
+				return "Redis refused the credentials (permanent): " + message + "; check the user name and password";
+			}
+			if (cause instanceof SSLException && (message.contains("certificat") || message.contains("PKIX")
+					|| message.contains("No subject alternative") || message.contains("No name matching"))) {
+				return "TLS handshake with Redis failed on a certificate (permanent): " + message
+						+ "; trust the server's CA and connect with a host name its certificate names";
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Whether a failure means Redis is unreachable or failing over, so that the same call is expected to
+	 * succeed later: the client refused it while disconnected, the connection broke or could not be opened, the
+	 * call timed out, or Redis answered that it cannot serve it now ({@code CLUSTERDOWN}, {@code TRYAGAIN},
+	 * {@code MASTERDOWN}, {@code LOADING}, {@code READONLY}, a slot with no known master).
+	 * @param failure the failure
+	 * @return whether to retry
+	 */
+	public static boolean unavailable(Throwable failure) {
+		if (permanentProblem(failure) != null) {
+			return false;
+		}
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof RedisConnectionException || cause instanceof RedisCommandTimeoutException
+					|| cause instanceof IOException) {
+				return true;
+			}
+			String message = String.valueOf(cause.getMessage());
+			for (String transientError : TRANSIENT) {
+				if (message.startsWith(transientError)) {
+					return true;
+				}
+			}
+			if (message.contains("Commands are rejected") || message.contains("Connection is closed")
+					|| message.contains("Connection closed") || message.startsWith("Unable to connect")
+					|| message.startsWith("Cannot determine a partition") || message.contains("Connection reset")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The exception a caller gets for a failed call: {@link RedisAccessDeniedException} for a permanent refusal
+	 * (its message leads with the refusal), {@link RedisUnavailableException} while Redis is unreachable or
+	 * failing over, else a {@link QueueException}.
+	 * @param what what failed, such as "Could not push 1 job(s) to queue 'orders'"
+	 * @param failure the client's failure
+	 * @return the exception, its message {@code what: <the cause>}
+	 */
+	public static QueueException exception(String what, Throwable failure) {
+		Throwable cause = unwrap(failure);
+		String permanent = permanentProblem(cause);
+		if (permanent != null) {
+			return new RedisAccessDeniedException(what + ": " + permanent, cause);
+		}
+		if (unavailable(cause)) {
+			return new RedisUnavailableException(what + ": Redis is unreachable or failing over, retry: "
+					+ cause.getMessage(), cause, !neverSent(cause));
+		}
+		return new QueueException(what + ": " + cause.getMessage(), cause);
+	}
+
+	/**
+	 * An exception of the type {@link #exception(String, Throwable)} chooses, with a message of the caller's.
+	 * @param message the whole message, the cause first
+	 * @param failure the client's failure
+	 * @return the exception
+	 */
+	public static QueueException typed(String message, Throwable failure) {
+		Throwable cause = unwrap(failure);
+		if (permanentProblem(cause) != null) {
+			return new RedisAccessDeniedException(message, cause);
+		}
+		if (unavailable(cause)) {
+			return new RedisUnavailableException(message, cause, !neverSent(cause));
+		}
+		return new QueueException(message, cause);
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -94,11 +95,34 @@ final class RedisScript {
 			.toCompletableFuture()
 			.exceptionallyCompose((ex) -> {
 				if (unwrap(ex) instanceof RedisNoScriptException) {
-					return commands.<Object>eval(this.source, this.output, keys, args).toCompletableFuture();
+					return commands.<Object>eval(this.source, this.output, keys, args)
+						.toCompletableFuture()
+						.exceptionallyCompose((failure) -> CompletableFuture.failedFuture(located(unwrap(failure))));
 				}
-				return CompletableFuture.failedFuture(unwrap(ex));
+				return CompletableFuture.failedFuture(located(unwrap(ex)));
 			})
 			.thenApply((reply) -> (T) reply);
+	}
+
+	/**
+	 * A command the ACL denies inside a script is reported by Redis 7.0 with the script's line only ("... can't
+	 * run this command or subcommand script: ..., on @user_script:130."): the line's code is added, so that the
+	 * message names the command to grant.
+	 */
+	private Throwable located(Throwable failure) {
+		String message = String.valueOf(failure.getMessage());
+		int at = message.lastIndexOf("@user_script:");
+		if (!(failure instanceof RedisCommandExecutionException) || at < 0 || !message.contains("user executing")) {
+			return failure;
+		}
+		String digits = message.substring(at + "@user_script:".length()).replaceAll("[^0-9].*$", "");
+		String[] lines = this.source.split("\n", -1);
+		if (digits.isEmpty() || Integer.parseInt(digits) > lines.length) {
+			return failure;
+		}
+		String code = lines[Integer.parseInt(digits) - 1].trim();
+		return new RedisCommandExecutionException(
+				message + " [script '" + this.name + "', line " + digits + ": " + code + "]", failure);
 	}
 
 	private static Throwable unwrap(Throwable ex) {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,9 @@ public final class Settler {
 	/** Threads waiting on {@link #changed}: a settle that completes signals only when someone waits. */
 	private volatile int waiters;
 
+	/** Told when Redis refuses a settle for good (NOPERM): the worker stops fetching. */
+	private final Consumer<String> refusedForGood;
+
 	/**
 	 * A settler of one queue.
 	 * @param settings the queue
@@ -76,10 +80,27 @@ public final class Settler {
 	 */
 	public Settler(QueueSettings settings, QueueScripts scripts, ScheduledExecutorService timer,
 			int maxOutstanding) {
+		this(settings, scripts, timer, maxOutstanding, (problem) -> {
+		});
+	}
+
+	/**
+	 * A settler of one queue that reports settles Redis refuses for good.
+	 * @param settings the queue
+	 * @param scripts the queue's scripts, whose settle follow-ups complete off Lettuce's I/O thread
+	 * @param timer where retries wait
+	 * @param maxOutstanding the most settles in progress at once
+	 * @param refusedForGood told, with one line naming the refusal, when Redis refuses a settle in a way no
+	 * retry fixes (an ACL without one of the queue's commands): retrying until the lease expires would only run
+	 * the job again, and every other job after it
+	 */
+	public Settler(QueueSettings settings, QueueScripts scripts, ScheduledExecutorService timer, int maxOutstanding,
+			Consumer<String> refusedForGood) {
 		this.settings = settings;
 		this.scripts = scripts;
 		this.timer = timer;
 		this.maxOutstanding = maxOutstanding;
+		this.refusedForGood = refusedForGood;
 	}
 
 	/** The most settles in progress at once. */
@@ -125,6 +146,12 @@ public final class Settler {
 		this.scripts.settleThenFollowUp(record).whenComplete((reply, failure) -> {
 			if (failure == null) {
 				result.complete(resultOf(reply, record.action(), mayHaveLanded));
+				return;
+			}
+			String permanent = RedisFailures.permanentProblem(failure);
+			if (permanent != null) {
+				this.refusedForGood.accept(permanent + " (refused: " + verb(record.action()) + " of job " + record.id() + ")");
+				result.complete(Result.UNCONFIRMED);
 				return;
 			}
 			boolean landed = mayHaveLanded || !RedisFailures.neverSent(failure);
@@ -178,6 +205,11 @@ public final class Settler {
 		}
 		return this.scripts.settleAll(records).whenComplete((reply, failure) -> {
 			if (failure != null) {
+				String permanent = RedisFailures.permanentProblem(failure);
+				if (permanent != null) {
+					this.refusedForGood.accept(permanent + " (refused: putting " + jobs.size() + " job(s) back)");
+					return;
+				}
 				logger.warn("Queue '{}': could not put {} job(s) back to waiting ({}); they return when their lease "
 						+ "expires", this.settings.name(), jobs.size(), RedisFailures.unwrap(failure).getMessage());
 			}

@@ -52,7 +52,8 @@ class AsyncQueueConfiguration {
 	@ConditionalOnMissingBean
 	RedisConnector asyncQueueRedisConnector(ObjectProvider<DataRedisConnectionDetails> connectionDetails,
 			ObjectProvider<DataRedisProperties> redisProperties,
-			ObjectProvider<LettuceClientOptionsBuilderCustomizer> clientOptionsCustomizers) {
+			ObjectProvider<LettuceClientOptionsBuilderCustomizer> clientOptionsCustomizers,
+			AsyncQueueProperties asyncQueueProperties) {
 		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
 		DataRedisProperties properties = redisProperties.getIfAvailable();
 		if (details == null || properties == null) {
@@ -62,7 +63,7 @@ class AsyncQueueConfiguration {
 					"Do not exclude DataRedisAutoConfiguration, or define an io.asyncqueue.core.redis.RedisConnector bean "
 							+ "(for example RedisConnector.create(\"redis://localhost:6379\")).");
 		}
-		LettuceClientFactory factory = new LettuceClientFactory(details, properties);
+		LettuceClientFactory factory = new LettuceClientFactory(details, properties, asyncQueueProperties.getCluster());
 		// Resources of its own rather than Boot's shared ones: reconnects capped at 1 s (Lettuce's default
 		// backs off to 30 s, leaving consumers idle long after an outage), and no span per engine command
 		// (every fetch and idle wait would otherwise be a trace of its own; pushes and jobs have their own).

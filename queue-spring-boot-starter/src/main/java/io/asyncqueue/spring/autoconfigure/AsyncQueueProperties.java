@@ -52,6 +52,8 @@ public class AsyncQueueProperties {
 
 	private final Observation observation = new Observation();
 
+	private final Cluster cluster = new Cluster();
+
 	private final Defaults defaults = new Defaults();
 
 	/**
@@ -86,6 +88,10 @@ public class AsyncQueueProperties {
 
 	public Observation getObservation() {
 		return this.observation;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
 	}
 
 	public Defaults getDefaults() {
@@ -169,6 +175,54 @@ public class AsyncQueueProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Redis Cluster properties of the engine's client: how fast it sees a failover.
+	 */
+	public static class Cluster {
+
+		/**
+		 * Interval at which the cluster topology (which master serves which slot) is refreshed, unless
+		 * spring.data.redis.lettuce.cluster.refresh.period is set. Zero for no periodic refresh.
+		 */
+		private Duration refreshPeriod = Duration.ofSeconds(5);
+
+		/**
+		 * Whether the cluster topology is refreshed at once on MOVED or ASK redirects, persistent reconnects,
+		 * unknown nodes and uncovered slots.
+		 */
+		private boolean adaptiveRefresh = true;
+
+		/**
+		 * Least time between two adaptive topology refreshes.
+		 */
+		private Duration adaptiveRefreshTimeout = Duration.ofSeconds(1);
+
+		public Duration getRefreshPeriod() {
+			return this.refreshPeriod;
+		}
+
+		public void setRefreshPeriod(Duration refreshPeriod) {
+			this.refreshPeriod = refreshPeriod;
+		}
+
+		public boolean isAdaptiveRefresh() {
+			return this.adaptiveRefresh;
+		}
+
+		public void setAdaptiveRefresh(boolean adaptiveRefresh) {
+			this.adaptiveRefresh = adaptiveRefresh;
+		}
+
+		public Duration getAdaptiveRefreshTimeout() {
+			return this.adaptiveRefreshTimeout;
+		}
+
+		public void setAdaptiveRefreshTimeout(Duration adaptiveRefreshTimeout) {
+			this.adaptiveRefreshTimeout = adaptiveRefreshTimeout;
 		}
 
 	}

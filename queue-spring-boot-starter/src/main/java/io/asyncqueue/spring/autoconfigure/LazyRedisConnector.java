@@ -9,8 +9,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import io.asyncqueue.core.QueueException;
+import io.asyncqueue.core.RedisUnavailableException;
 import io.asyncqueue.core.redis.BlockingConnection;
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.redis.RedisFailures;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -95,7 +97,7 @@ final class LazyRedisConnector extends RedisConnector {
 			if (this.attempt == null) {
 				if (failure != null && System.nanoTime() - this.lastFailureAt < RETRY_AFTER.toNanos()) {
 					// a new exception, so that the stack trace is this caller's
-					throw new QueueException(failure.getMessage() + " (the last attempt, less than "
+					throw RedisFailures.typed(failure.getMessage() + " (the last attempt, less than "
 							+ RETRY_AFTER.toMillis() + "ms ago; the next is made after that)", failure.getCause());
 				}
 				this.attempt = startAttempt();
@@ -128,7 +130,8 @@ final class LazyRedisConnector extends RedisConnector {
 					: RedisConnector.of((RedisClient) client, this.factory.uris().get(0));
 		}
 		catch (RuntimeException ex) {
-			failure = new QueueException(
+			// a refused password or certificate is permanent, a refused connection is an outage: typed apart
+			failure = RedisFailures.typed(
 					ConnectFailureDescription.describe(ex, this.factory.description(), this.factory.username()), ex);
 		}
 		this.lock.lock();
@@ -164,12 +167,12 @@ final class LazyRedisConnector extends RedisConnector {
 			return failedBefore ? attempt.get(WAIT_FOR_CONNECT.toMillis(), TimeUnit.MILLISECONDS) : attempt.get();
 		}
 		catch (TimeoutException ex) {
-			throw new QueueException("Not connected to Redis at " + this.factory.description()
-					+ ": a connect attempt is in progress (the previous one failed); retry later");
+			throw new RedisUnavailableException("Not connected to Redis at " + this.factory.description()
+					+ ": a connect attempt is in progress (the previous one failed); retry later", ex, false);
 		}
 		catch (ExecutionException ex) {
 			QueueException failure = (QueueException) ex.getCause();
-			throw new QueueException(failure.getMessage(), failure.getCause());
+			throw RedisFailures.typed(failure.getMessage(), failure.getCause());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -57,7 +57,21 @@ final class LettuceClientFactory {
 
 	private final @Nullable String username;
 
+	private final AsyncQueueProperties.Cluster clusterRefresh;
+
 	LettuceClientFactory(DataRedisConnectionDetails connectionDetails, DataRedisProperties properties) {
+		this(connectionDetails, properties, new AsyncQueueProperties.Cluster());
+	}
+
+	/**
+	 * A factory.
+	 * @param connectionDetails where Redis is
+	 * @param properties Spring Boot's Redis properties
+	 * @param clusterRefresh the engine's cluster topology refresh settings
+	 */
+	LettuceClientFactory(DataRedisConnectionDetails connectionDetails, DataRedisProperties properties,
+			AsyncQueueProperties.Cluster clusterRefresh) {
+		this.clusterRefresh = clusterRefresh;
 		this.properties = properties;
 		this.sslBundle = connectionDetails.getSslBundle();
 		this.username = connectionDetails.getUsername();
@@ -157,15 +171,21 @@ final class LettuceClientFactory {
 		return builder.build();
 	}
 
+	/**
+	 * Spring Boot's refresh period where it is set, the engine's faster topology refresh otherwise: Lettuce
+	 * alone never refreshes, so a failed master's slots would stay routed to it.
+	 */
 	private ClientOptions.Builder clusterOptions() {
 		DataRedisProperties.Lettuce.Cluster.Refresh refresh = this.properties.getLettuce().getCluster().getRefresh();
-		ClusterTopologyRefreshOptions.Builder refreshOptions = ClusterTopologyRefreshOptions.builder()
-			.dynamicRefreshSources(refresh.isDynamicRefreshSources());
-		if (refresh.getPeriod() != null) {
-			refreshOptions.enablePeriodicRefresh(refresh.getPeriod());
-		}
+		Duration period = (refresh.getPeriod() != null) ? refresh.getPeriod() : this.clusterRefresh.getRefreshPeriod();
+		ClusterTopologyRefreshOptions refreshOptions = RedisConnector
+			.clusterTopologyRefresh(period, this.clusterRefresh.isAdaptiveRefresh(),
+					this.clusterRefresh.getAdaptiveRefreshTimeout())
+			.dynamicRefreshSources(refresh.isDynamicRefreshSources())
+			.build();
 		ClusterClientOptions.Builder builder = ClusterClientOptions.builder()
-			.topologyRefreshOptions(refreshOptions.build());
+			.topologyRefreshOptions(refreshOptions)
+			.nodeFilter(RedisConnector.liveClusterNodes());
 		DataRedisProperties.Cluster cluster = this.properties.getCluster();
 		if (cluster != null && cluster.getMaxRedirects() != null) {
 			builder.maxRedirects(cluster.getMaxRedirects());

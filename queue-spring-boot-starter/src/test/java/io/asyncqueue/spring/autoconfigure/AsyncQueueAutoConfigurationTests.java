@@ -86,6 +86,9 @@ class AsyncQueueAutoConfigurationTests {
 		assertThat(defaults.getReplicaTimeout()).isEqualTo(QueueSettings.DEFAULT_REPLICA_TIMEOUT);
 		assertThat(defaults.getNonRetryableExceptions()).isEmpty();
 		assertThat(defaults.isAutoStartup()).isTrue();
+		AsyncQueueProperties.Cluster cluster = new AsyncQueueProperties().getCluster();
+		assertThat(cluster.getRefreshPeriod()).isEqualTo(RedisConnector.DEFAULT_CLUSTER_REFRESH_PERIOD);
+		assertThat(cluster.getAdaptiveRefreshTimeout()).isEqualTo(RedisConnector.DEFAULT_CLUSTER_ADAPTIVE_REFRESH_TIMEOUT);
 		this.runner.run((context) -> assertThat(context.getBean(Queues.class).get("default"))
 			.hasToString(QueueSettings.defaults("default").toString()));
 	}

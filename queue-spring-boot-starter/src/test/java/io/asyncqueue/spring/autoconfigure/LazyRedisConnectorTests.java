@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.asyncqueue.core.QueueException;
+import io.asyncqueue.core.RedisUnavailableException;
 import io.asyncqueue.spring.QueueTemplate;
 import io.asyncqueue.spring.TestJobs.CreateOrder;
 import io.asyncqueue.spring.TestJobs.CreateOrderJob;
@@ -78,12 +78,12 @@ class LazyRedisConnectorTests {
 			.run((context) -> {
 				QueueTemplate template = context.getBean(QueueTemplate.class);
 				String redis = "Could not connect to Redis at redis://127.0.0.1:" + this.server.getLocalPort();
-				assertThatExceptionOfType(QueueException.class).isThrownBy(() -> push(template))
+				assertThatExceptionOfType(RedisUnavailableException.class).isThrownBy(() -> push(template))
 					.withMessageStartingWith(redis);
 				int attempts = this.accepted.size();
 
 				long start = System.nanoTime();
-				assertThatExceptionOfType(QueueException.class).isThrownBy(() -> push(template))
+				assertThatExceptionOfType(RedisUnavailableException.class).isThrownBy(() -> push(template))
 					.withMessageStartingWith(redis)
 					.withMessageContaining("(the last attempt, less than 1000ms ago");
 				assertThat(this.accepted).as("no new attempt right after a failed one").hasSize(attempts);
@@ -92,7 +92,7 @@ class LazyRedisConnectorTests {
 				Thread.sleep(LazyRedisConnector.RETRY_AFTER.toMillis());
 				for (int i = 0; i < 3; i++) {
 					start = System.nanoTime();
-					assertThatExceptionOfType(QueueException.class).isThrownBy(() -> push(template))
+					assertThatExceptionOfType(RedisUnavailableException.class).isThrownBy(() -> push(template))
 						.withMessageStartingWith("Not connected to Redis at redis://127.0.0.1:" + this.server.getLocalPort()
 								+ "?timeout=3s: a connect attempt is in progress (the previous one failed)");
 					assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a push while Redis hangs")

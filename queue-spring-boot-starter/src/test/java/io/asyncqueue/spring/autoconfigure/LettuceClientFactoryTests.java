@@ -10,6 +10,8 @@ import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.codec.StringCodec;
@@ -109,6 +111,49 @@ class LettuceClientFactoryTests {
 			assertThat(clusterOptions.getTopologyRefreshOptions().isPeriodicRefreshEnabled()).isTrue();
 		}, "spring.data.redis.cluster.nodes=c1:7000,c2:7001", "spring.data.redis.cluster.max-redirects=7",
 				"spring.data.redis.password=pw", "spring.data.redis.lettuce.cluster.refresh.period=15s");
+	}
+
+	@Test
+	void clusterFollowsFailoversWithinAboutASecondByDefault() {
+		factory((factory) -> {
+			ClusterClientOptions options = (ClusterClientOptions) factory.clientOptions(List.of());
+			ClusterTopologyRefreshOptions refresh = options.getTopologyRefreshOptions();
+			assertThat(refresh.isPeriodicRefreshEnabled()).isTrue();
+			assertThat(refresh.getRefreshPeriod()).isEqualTo(RedisConnector.DEFAULT_CLUSTER_REFRESH_PERIOD);
+			assertThat(refresh.getAdaptiveRefreshTriggers())
+				.containsExactlyInAnyOrder(ClusterTopologyRefreshOptions.RefreshTrigger.values());
+			assertThat(refresh.getAdaptiveRefreshTimeout()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(refresh.useDynamicRefreshSources()).isTrue();
+			RedisClusterNode dead = new RedisClusterNode();
+			dead.setFlags(java.util.Set.of(RedisClusterNode.NodeFlag.UPSTREAM, RedisClusterNode.NodeFlag.FAIL));
+			RedisClusterNode live = new RedisClusterNode();
+			live.setFlags(java.util.Set.of(RedisClusterNode.NodeFlag.UPSTREAM));
+			assertThat(options.getNodeFilter().test(dead)).as("a node the cluster marks failed is left out").isFalse();
+			assertThat(options.getNodeFilter().test(live)).isTrue();
+		}, "spring.data.redis.cluster.nodes=c1:7000");
+	}
+
+	@Test
+	void clusterRefreshCanBeConfiguredAndSpringBootsPeriodWins() {
+		AsyncQueueProperties.Cluster cluster = new AsyncQueueProperties.Cluster();
+		cluster.setRefreshPeriod(Duration.ofSeconds(2));
+		cluster.setAdaptiveRefresh(false);
+		this.runner.withPropertyValues("spring.data.redis.cluster.nodes=c1:7000").run((context) -> {
+			ClusterTopologyRefreshOptions refresh = refresh(context, cluster);
+			assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(2));
+			assertThat(refresh.getAdaptiveRefreshTriggers()).isEmpty();
+		});
+		this.runner
+			.withPropertyValues("spring.data.redis.cluster.nodes=c1:7000",
+					"spring.data.redis.lettuce.cluster.refresh.period=30s")
+			.run((context) -> assertThat(refresh(context, cluster).getRefreshPeriod()).isEqualTo(Duration.ofSeconds(30)));
+	}
+
+	private static ClusterTopologyRefreshOptions refresh(org.springframework.context.ApplicationContext context,
+			AsyncQueueProperties.Cluster cluster) {
+		return ((ClusterClientOptions) new LettuceClientFactory(context.getBean(DataRedisConnectionDetails.class),
+				context.getBean(DataRedisProperties.class), cluster)
+			.clientOptions(List.of())).getTopologyRefreshOptions();
 	}
 
 	@Test

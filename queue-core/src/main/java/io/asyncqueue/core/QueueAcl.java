@@ -1,0 +1,65 @@
+package io.asyncqueue.core;
+
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The Redis ACL rules a queue's user needs, derived from what the engine sends: the commands its Lua scripts run
+ * (Redis checks each of them against the user calling the script), the few it sends itself, and the connection
+ * commands. Keys are the queue's own (<code>{channel}:*</code>); no channel (pub/sub) is used. Tests keep this list
+ * equal to the commands the scripts contain and to what a full push, consume and operate cycle sends, and the
+ * README's {@code ACL SETUSER} line equal to {@link #rules(String)}.
+ *
+ * <p>A guarded push also needs the commands its guard script runs, on the guard's keys (inside the queue's
+ * pattern).
+ *
+ * @since 0.2.0
+ */
+public final class QueueAcl {
+
+	/**
+	 * Commands the scripts run: a push, a fetch, a settle, a lease renewal and every operation. Kept equal to
+	 * the scripts by a test.
+	 */
+	public static final List<String> SCRIPT_COMMANDS = List.of("exists", "hdel", "hexists", "hget", "hincrby", "hmget",
+			"hset", "hsetnx", "incr", "lindex", "llen", "lpop", "lpush", "lrem", "rpush", "time", "zadd", "zcard",
+			"zmscore", "zrange", "zrangebyscore", "zrem", "zrevrange", "zscore");
+
+	/**
+	 * Commands sent outside the scripts: the scripts themselves ({@code EVAL} when Redis lost its script cache),
+	 * the consumers' blocking wait, the wake-up signal and the pause check. {@code WAIT} (durable pushes) is a
+	 * connection command.
+	 */
+	public static final List<String> DIRECT_COMMANDS = List.of("evalsha", "eval", "bzpopmin", "zadd", "hexists");
+
+	private QueueAcl() {
+	}
+
+	/**
+	 * Every command a queue needs beyond the connection commands, sorted.
+	 * @return the commands, lower case
+	 */
+	public static List<String> commands() {
+		TreeSet<String> all = new TreeSet<>(SCRIPT_COMMANDS);
+		all.addAll(DIRECT_COMMANDS);
+		return List.copyOf(all);
+	}
+
+	/**
+	 * The ACL rules for a user of queues whose keys match {@code keyPattern}, to follow <code>ACL SETUSER &lt;name&gt;
+	 * on &gt;&lt;password&gt;</code>: <code>resetkeys ~{async-queue:* resetchannels -@all +@connection -@dangerous +bzpopmin ...</code>.
+	 * Connection commands ({@code HELLO}, {@code AUTH}, {@code PING}, {@code SELECT}, {@code CLIENT SETNAME},
+	 * {@code WAIT}) are allowed, the dangerous ones among them ({@code CLIENT KILL}, {@code CLIENT LIST}) not.
+	 * @param keyPattern the key pattern, <code>{async-queue:*</code> for the default channels
+	 * @return the rules, space-separated
+	 */
+	public static String rules(String keyPattern) {
+		StringBuilder rules = new StringBuilder("resetkeys ~").append(keyPattern)
+			.append(" resetchannels -@all +@connection -@dangerous");
+		for (String command : commands()) {
+			rules.append(" +").append(command);
+		}
+		return rules.toString();
+	}
+
+}

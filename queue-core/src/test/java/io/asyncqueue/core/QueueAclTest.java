@@ -1,0 +1,161 @@
+package io.asyncqueue.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.command.CommandListener;
+import io.lettuce.core.event.command.CommandStartedEvent;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import org.junit.jupiter.api.Test;
+
+import io.asyncqueue.core.redis.RedisConnector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link QueueAcl} is what the code needs, no more and no less: its script commands are exactly those the Lua
+ * scripts run, and a user with exactly its rules pushes, consumes, retries, parks and operates a queue, while
+ * every command the engine sent outside the scripts is one it declares (and each it declares was sent).
+ */
+class QueueAclTest extends RedisTestSupport {
+
+	private static final Path SCRIPTS = Path.of("src/main/resources/io/asyncqueue/core/scripts");
+
+	private static final Pattern CALL = Pattern.compile("(?:redis\\.p?call|call_chunked)\\(\\s*'([A-Za-z]+)'");
+
+	private static final Pattern ANY_CALL = Pattern.compile("redis\\.p?call\\(\\s*([^'\\s,)]+)");
+
+	/** Sent by Lettuce on connect, or allowed by +@connection. */
+	private static final Set<String> CONNECTION = Set.of("hello", "auth", "client", "ping", "select", "quit", "wait");
+
+	@Test
+	void theDeclaredScriptCommandsAreExactlyThoseTheScriptsRun() throws IOException {
+		Set<String> run = new TreeSet<>();
+		Set<String> computed = new TreeSet<>();
+		try (Stream<Path> files = Files.list(SCRIPTS)) {
+			for (Path file : files.filter((path) -> path.toString().endsWith(".lua")).toList()) {
+				String source = Files.readString(file);
+				Matcher call = CALL.matcher(source);
+				while (call.find()) {
+					run.add(call.group(1).toLowerCase(Locale.ROOT));
+				}
+				Matcher any = ANY_CALL.matcher(source);
+				while (any.find()) {
+					computed.add(file.getFileName() + ": " + any.group(1));
+				}
+			}
+		}
+		assertThat(computed).as("a command not named literally cannot be derived: only call_chunked's is allowed, "
+				+ "and its callers name theirs").containsExactly("prelude.lua: command");
+		assertThat(new TreeSet<>(QueueAcl.SCRIPT_COMMANDS)).as("QueueAcl.SCRIPT_COMMANDS").isEqualTo(run);
+	}
+
+	@Test
+	void aUserWithExactlyTheDeclaredRulesRunsTheWholeCycleAndSendsNothingUndeclared() {
+		String user = "acl-" + ProcessHandle.current().pid();
+		inspection.sync()
+			.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8),
+					new CommandArgs<>(StringCodec.UTF8).add("SETUSER")
+						.add(user)
+						.addValues(("reset on >pw " + QueueAcl.rules("{acl:*")).split(" ")));
+		Set<String> sent = ConcurrentHashMap.newKeySet();
+		RedisClient restricted = RedisClient.create(resources,
+				RedisURI.builder().withHost(server.host()).withPort(server.port()).withAuthentication(user, "pw").build());
+		restricted.setOptions(RedisConnector.defaultClientOptions());
+		restricted.addListener(new CommandListener() {
+			@Override
+			public void commandStarted(CommandStartedEvent event) {
+				sent.add(event.getCommand().getType().toString().toLowerCase(Locale.ROOT));
+			}
+		});
+		try (RedisConnector connector = RedisConnector.of(restricted)) {
+			cycle(connector);
+		}
+		finally {
+			restricted.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+			inspection.sync().aclDeluser(user);
+		}
+		Set<String> beyondConnection = new TreeSet<>(sent);
+		beyondConnection.removeAll(CONNECTION);
+		assertThat(beyondConnection).as("commands sent outside the scripts")
+			.isEqualTo(new TreeSet<>(QueueAcl.DIRECT_COMMANDS));
+	}
+
+	private void cycle(RedisConnector connector) {
+		QueueSettings settings = settings().channel("acl:" + this.queue)
+			.maxAttempts(1)
+			.leaseDuration(Duration.ofSeconds(2))
+			.blockingTimeout(Duration.ofSeconds(5))
+			.build();
+		QueueSettings durable = QueueSettings.builder(this.queue + "-durable")
+			.channel("acl:" + this.queue + "-durable")
+			.replicas(1)
+			.replicaTimeout(Duration.ofMillis(20))
+			.build();
+		Queues queues = Queues.of(settings, durable);
+		QueueClient client = new QueueClient(connector, this.serializer, queues);
+		QueueOperations operations = new QueueOperations(connector, this.serializer, queues);
+		String name = settings.name();
+
+		client.push(name, "ok", 1, PushOptions.unique("u-1"));
+		client.push(name, "ok", 2, PushOptions.delay(Duration.ofMillis(200)));
+		client.pushAll(name, List.of(PushRequest.of("fail", 3), PushRequest.of("requeue", 4)));
+		// Redis lost its script cache: the scripts go again with EVAL
+		inspection.sync().scriptFlush();
+		QueueCounts pushed = operations.counts(name);
+		assertThat(pushed.waiting() + pushed.delayed()).isEqualTo(4);
+		assertThatExceptionOfType(PushNotReplicatedException.class)
+			.as("a durable push on a server without replicas: WAIT is sent and answers 0")
+			.isThrownBy(() -> client.push(durable.name(), "ok", 5));
+
+		java.util.Map<String, Integer> requeued = new ConcurrentHashMap<>();
+		start(QueueWorker.builder(settings, connector).job("ok", Integer.class, (payload, context) -> {
+		}).job("fail", Integer.class, (payload, context) -> {
+			throw new IllegalStateException("parked");
+		}).job("requeue", Integer.class, (payload, context) -> {
+			if (requeued.merge(context.id(), 1, Integer::sum) == 1) {
+				context.requeue(Duration.ZERO);
+			}
+		}));
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> operations.counts(name).failed() == 1 && operations.counts(name).waiting() == 0
+					&& operations.counts(name).delayed() == 0 && operations.counts(name).reserved() == 0);
+		// an idle consumer is woken by its own signal when a delayed job falls due
+		client.push(name, "ok", 8, PushOptions.delay(Duration.ofMillis(300)));
+		await().atMost(Duration.ofSeconds(15)).until(() -> operations.counts(name).delayed() == 0
+				&& operations.counts(name).waiting() == 0 && operations.counts(name).reserved() == 0);
+		String parked = operations.failedJobs(name, 0, 10).get(0).id();
+		assertThat(operations.pause(name)).isTrue();
+		assertThat(operations.isPaused(name)).isTrue();
+		assertThat(operations.reloadAll(name, JobState.FAILED).moved()).isEqualTo(1);
+		assertThat(operations.oldestWaitingPushedAt(name)).isNotNull();
+		assertThat(operations.delete(name, parked)).isTrue();
+		assertThat(operations.resume(name)).isTrue();
+		assertThat(operations.closePushes(name)).isTrue();
+		assertThatExceptionOfType(QueueClosedException.class).isThrownBy(() -> client.push(name, "ok", 6));
+		assertThat(operations.openPushes(name)).isTrue();
+		client.push(name, "fail", 7);
+		await().atMost(Duration.ofSeconds(15)).until(() -> operations.counts(name).failed() == 1);
+		assertThat(operations.retry(name, operations.failedJobs(name, 0, 1).get(0).id()).moved()).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(15)).until(() -> operations.counts(name).failed() == 1);
+		assertThat(operations.flush(name, JobState.FAILED)).isEqualTo(1);
+	}
+
+}
