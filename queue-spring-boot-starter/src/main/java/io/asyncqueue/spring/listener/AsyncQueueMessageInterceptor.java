@@ -52,7 +52,7 @@ final class AsyncQueueMessageInterceptor implements MethodInterceptor {
 		if (job == null) {
 			return invocation.proceed();
 		}
-		if (consuming.get() == method) {
+		if (method.equals(consuming.get())) {
 			consuming.remove();
 			return invocation.proceed();
 		}
