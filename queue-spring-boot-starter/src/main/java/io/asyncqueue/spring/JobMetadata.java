@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import io.asyncqueue.core.JobDefinition;
+import io.asyncqueue.core.JobHandler;
 import io.asyncqueue.core.RetryBackoff;
 import org.jspecify.annotations.Nullable;
 
@@ -31,6 +32,8 @@ public final class JobMetadata {
 
 	private final Class<?> jobClass;
 
+	private final String source;
+
 	private final String name;
 
 	private final List<String> queues;
@@ -43,9 +46,10 @@ public final class JobMetadata {
 
 	private final @Nullable RetryBackoff retryBackoff;
 
-	private JobMetadata(Class<?> jobClass, String name, List<String> queues, Type payloadType,
+	private JobMetadata(Class<?> jobClass, String source, String name, List<String> queues, Type payloadType,
 			@Nullable Integer maxAttempts, @Nullable Duration handleTimeout, @Nullable RetryBackoff retryBackoff) {
 		this.jobClass = jobClass;
+		this.source = source;
 		this.name = name;
 		this.queues = queues;
 		this.payloadType = payloadType;
@@ -85,65 +89,105 @@ public final class JobMetadata {
 					"@QueueJob class " + className + " does not implement " + Job.class.getName(),
 					"Make " + className + " implement Job<Payload>, where Payload is the type it handles.");
 		}
-		String name = placeholderResolver.apply(annotation.name()).trim();
+		Declaration declaration = new Declaration(annotation.name(), annotation.queue(), annotation.maxAttempts(),
+				annotation.handleTimeout(), annotation.retryBackoff());
+		return of(userClass, "@QueueJob on " + className, userClass.getSimpleName(), declaration,
+				payloadType(userClass), placeholderResolver);
+	}
+
+	/**
+	 * Read a job declared some other way than a {@link QueueJob @QueueJob} class, such as a listener method.
+	 * @param declaringClass the user class that declares the job
+	 * @param source what declares it, for error messages, such as {@code "@QueueListener on Orders.on(Order)"}
+	 * @param defaultName the name when the declaration has none
+	 * @param declaration the declared attributes, as the annotation holds them
+	 * @param payloadType the payload type, generics included
+	 * @param placeholderResolver resolves {@code ${...}} placeholders in the declaration's strings
+	 * @return the metadata
+	 * @throws AsyncQueueConfigurationException when an attribute is invalid
+	 * @since 0.2.0
+	 */
+	public static JobMetadata of(Class<?> declaringClass, String source, String defaultName, Declaration declaration,
+			Type payloadType, UnaryOperator<String> placeholderResolver) {
+		String name = placeholderResolver.apply(declaration.name()).trim();
 		if (name.isEmpty()) {
-			name = userClass.getSimpleName();
+			name = defaultName;
 		}
-		List<String> queues = queues(annotation, placeholderResolver, className);
-		Type payloadType = payloadType(userClass);
+		List<String> queues = queues(declaration.queue(), placeholderResolver, source);
 		Integer maxAttempts = null;
-		if (annotation.maxAttempts() < 0) {
-			throw invalid(className, "maxAttempts = " + annotation.maxAttempts() + " is negative",
+		if (declaration.maxAttempts() < 0) {
+			throw invalid(source, "maxAttempts = " + declaration.maxAttempts() + " is negative",
 					"Use 1 or more, or 0 for the queue's max-attempts.");
 		}
-		else if (annotation.maxAttempts() > 0) {
-			maxAttempts = annotation.maxAttempts();
+		else if (declaration.maxAttempts() > 0) {
+			maxAttempts = declaration.maxAttempts();
 		}
 		Duration handleTimeout = null;
-		String timeout = placeholderResolver.apply(annotation.handleTimeout()).trim();
+		String timeout = placeholderResolver.apply(declaration.handleTimeout()).trim();
 		if (!timeout.isEmpty()) {
-			handleTimeout = duration(timeout, className, "handleTimeout");
+			handleTimeout = duration(timeout, source, "handleTimeout");
 		}
 		RetryBackoff retryBackoff = null;
-		if (annotation.retryBackoff().length > 0) {
+		if (declaration.retryBackoff().length > 0) {
 			List<Duration> delays = new ArrayList<>();
-			for (String delay : annotation.retryBackoff()) {
-				delays.add(duration(placeholderResolver.apply(delay).trim(), className, "retryBackoff"));
+			for (String delay : declaration.retryBackoff()) {
+				delays.add(duration(placeholderResolver.apply(delay).trim(), source, "retryBackoff"));
 			}
 			retryBackoff = (delays.size() == 1) ? RetryBackoff.fixed(delays.get(0)) : RetryBackoff.schedule(delays);
 		}
-		return new JobMetadata(userClass, name, queues, payloadType, maxAttempts, handleTimeout, retryBackoff);
+		return new JobMetadata(declaringClass, source, name, queues, payloadType, maxAttempts, handleTimeout,
+				retryBackoff);
 	}
 
-	private static List<String> queues(QueueJob annotation, UnaryOperator<String> placeholderResolver,
-			String className) {
-		Set<String> queues = new LinkedHashSet<>();
-		for (String queue : annotation.queue()) {
-			String resolved = placeholderResolver.apply(queue).trim();
-			if (resolved.isEmpty()) {
-				throw invalid(className, "queue contains an empty name", "Name a queue declared under async-queue.queues.");
-			}
-			queues.add(resolved);
-		}
-		if (queues.isEmpty()) {
-			throw invalid(className, "queue is empty", "Name at least one queue declared under async-queue.queues.");
-		}
-		return List.copyOf(queues);
-	}
-
-	private static Duration duration(String value, String className, String attribute) {
+	/**
+	 * Parse a duration attribute of a job's declaration.
+	 * @param value the value, placeholders resolved
+	 * @param source what declares it, for error messages
+	 * @param attribute the attribute's name, for error messages
+	 * @return the duration, zero or positive
+	 * @throws AsyncQueueConfigurationException when it is not a duration or is negative
+	 * @since 0.2.0
+	 */
+	public static Duration duration(String value, String source, String attribute) {
 		Duration duration;
 		try {
 			duration = DurationStyle.detectAndParse(value);
 		}
 		catch (IllegalArgumentException ex) {
-			throw invalid(className, attribute + " '" + value + "' is not a duration",
+			throw invalid(source, attribute + " '" + value + "' is not a duration",
 					"Use a duration such as \"500ms\", \"30s\" or \"PT1M\".");
 		}
 		if (duration.isNegative()) {
-			throw invalid(className, attribute + " '" + value + "' is negative", "Use zero or a positive duration.");
+			throw invalid(source, attribute + " '" + value + "' is negative", "Use zero or a positive duration.");
 		}
 		return duration;
+	}
+
+	/**
+	 * The {@link Type} a resolvable type stands for, generics included, for a payload type.
+	 * @param type the type
+	 * @return the type
+	 * @throws IllegalArgumentException when a type variable is left unresolved
+	 * @since 0.2.0
+	 */
+	public static Type typeOf(ResolvableType type) {
+		return toType(type);
+	}
+
+	private static List<String> queues(String[] declared, UnaryOperator<String> placeholderResolver,
+			String source) {
+		Set<String> queues = new LinkedHashSet<>();
+		for (String queue : declared) {
+			String resolved = placeholderResolver.apply(queue).trim();
+			if (resolved.isEmpty()) {
+				throw invalid(source, "queue contains an empty name", "Name a queue declared under async-queue.queues.");
+			}
+			queues.add(resolved);
+		}
+		if (queues.isEmpty()) {
+			throw invalid(source, "queue is empty", "Name at least one queue declared under async-queue.queues.");
+		}
+		return List.copyOf(queues);
 	}
 
 	private static Type payloadType(Class<?> userClass) {
@@ -180,8 +224,8 @@ public final class JobMetadata {
 		return new Parameterized(raw, arguments);
 	}
 
-	private static AsyncQueueConfigurationException invalid(String className, String problem, String action) {
-		return new AsyncQueueConfigurationException(null, "@QueueJob on " + className + ": " + problem, action);
+	private static AsyncQueueConfigurationException invalid(String source, String problem, String action) {
+		return new AsyncQueueConfigurationException(null, source + ": " + problem, action);
 	}
 
 	/**
@@ -190,13 +234,31 @@ public final class JobMetadata {
 	 * @return the definition
 	 */
 	public JobDefinition<?> toDefinition(Job<?> job) {
-		return new JobDefinition<>(this.name, this.payloadType, job, this.maxAttempts, this.handleTimeout,
+		return toDefinition((JobHandler<?>) job);
+	}
+
+	/**
+	 * The job as the engine runs it, with another handler than a {@link Job} bean, such as a listener method's.
+	 * @param handler the handler
+	 * @return the definition
+	 * @since 0.2.0
+	 */
+	public JobDefinition<?> toDefinition(JobHandler<?> handler) {
+		return new JobDefinition<>(this.name, this.payloadType, handler, this.maxAttempts, this.handleTimeout,
 				this.retryBackoff);
 	}
 
-	/** The annotated class. */
+	/** The annotated class, or the class that declares the listener method. */
 	public Class<?> jobClass() {
 		return this.jobClass;
+	}
+
+	/**
+	 * What declares the job, as error messages name it, such as {@code "@QueueJob on com.example.CreateOrderJob"}.
+	 * @since 0.2.0
+	 */
+	public String source() {
+		return this.source;
 	}
 
 	/** The logical name stored with every pushed job. */
@@ -236,8 +298,23 @@ public final class JobMetadata {
 
 	@Override
 	public String toString() {
-		return "JobMetadata[name=" + this.name + ", class=" + this.jobClass.getName() + ", queues=" + this.queues
+		return "JobMetadata[name=" + this.name + ", source=" + this.source + ", queues=" + this.queues
 				+ ", payloadType=" + this.payloadType.getTypeName() + "]";
+	}
+
+	/**
+	 * The attributes of a job's declaration as its annotation holds them, placeholders unresolved: the same as
+	 * {@link QueueJob @QueueJob}'s.
+	 *
+	 * @param name the logical name, empty for the default
+	 * @param queue the queues, the default push target first
+	 * @param maxAttempts the most executions, zero for the queue's
+	 * @param handleTimeout the handle timeout, empty for the queue's
+	 * @param retryBackoff the retry delays, empty for the queue's
+	 * @since 0.2.0
+	 */
+	public record Declaration(String name, String[] queue, int maxAttempts, String handleTimeout,
+			String[] retryBackoff) {
 	}
 
 	private record Parameterized(Class<?> raw, Type[] arguments) implements ParameterizedType {

@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -21,7 +23,7 @@ import org.springframework.context.SmartLifecycle;
  *
  * @since 0.1.0
  */
-public class QueueContainerRegistry implements SmartLifecycle {
+public class QueueContainerRegistry implements SmartLifecycle, SmartInitializingSingleton {
 
 	/**
 	 * The phase of the containers: late, so that they start after and stop before the Redis connection
@@ -29,7 +31,9 @@ public class QueueContainerRegistry implements SmartLifecycle {
 	 */
 	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
 
-	private final Map<String, QueueContainer> containers;
+	private final Supplier<? extends Collection<QueueContainer>> source;
+
+	private volatile @Nullable Map<String, QueueContainer> containers;
 
 	private final ReentrantLock lifecycle = new ReentrantLock();
 
@@ -42,18 +46,56 @@ public class QueueContainerRegistry implements SmartLifecycle {
 	 * @param containers the containers, at most one per queue
 	 */
 	public QueueContainerRegistry(Collection<QueueContainer> containers) {
+		this.source = () -> containers;
+		this.containers = byQueue(containers);
+	}
+
+	/**
+	 * A registry whose containers are built once every singleton exists (or at first use, if earlier), so that
+	 * the jobs of beans created after this registry, such as listener methods, are in them.
+	 * @param containers builds the containers, at most one per queue
+	 * @since 0.2.0
+	 */
+	public QueueContainerRegistry(Supplier<? extends Collection<QueueContainer>> containers) {
+		this.source = containers;
+	}
+
+	private static Map<String, QueueContainer> byQueue(Collection<QueueContainer> containers) {
 		Map<String, QueueContainer> byQueue = new LinkedHashMap<>();
 		for (QueueContainer container : containers) {
 			if (byQueue.putIfAbsent(container.getQueue(), container) != null) {
 				throw new IllegalArgumentException("Two containers for queue '" + container.getQueue() + "'");
 			}
 		}
-		this.containers = java.util.Collections.unmodifiableMap(byQueue);
+		return java.util.Collections.unmodifiableMap(byQueue);
+	}
+
+	/** Build the containers, now that every singleton, and so every listener method, is known. */
+	@Override
+	public void afterSingletonsInstantiated() {
+		containers();
+	}
+
+	private Map<String, QueueContainer> containers() {
+		Map<String, QueueContainer> containers = this.containers;
+		if (containers != null) {
+			return containers;
+		}
+		this.lifecycle.lock();
+		try {
+			if (this.containers == null) {
+				this.containers = byQueue(this.source.get());
+			}
+			return this.containers;
+		}
+		finally {
+			this.lifecycle.unlock();
+		}
 	}
 
 	/** Every container, in queue declaration order. */
 	public Collection<QueueContainer> getContainers() {
-		return this.containers.values();
+		return containers().values();
 	}
 
 	/**
@@ -62,7 +104,7 @@ public class QueueContainerRegistry implements SmartLifecycle {
 	 * @return its container, or {@code null} when this application does not consume that queue
 	 */
 	public @Nullable QueueContainer getContainer(String queue) {
-		return this.containers.get(queue);
+		return containers().get(queue);
 	}
 
 	/** Start every container whose queue has {@code auto-startup} on. */
@@ -70,7 +112,7 @@ public class QueueContainerRegistry implements SmartLifecycle {
 	public void start() {
 		this.lifecycle.lock();
 		try {
-			for (QueueContainer container : this.containers.values()) {
+			for (QueueContainer container : containers().values()) {
 				if (container.isAutoStartup()) {
 					container.start();
 				}
@@ -105,7 +147,9 @@ public class QueueContainerRegistry implements SmartLifecycle {
 		try {
 			this.running = false;
 			List<QueueContainer> running = new ArrayList<>();
-			for (QueueContainer container : this.containers.values()) {
+			// never built (a startup that failed before every singleton existed): nothing runs
+			Map<String, QueueContainer> containers = this.containers;
+			for (QueueContainer container : (containers != null) ? containers.values() : List.<QueueContainer>of()) {
 				if (container.isRunning()) {
 					running.add(container);
 				}
@@ -148,7 +192,8 @@ public class QueueContainerRegistry implements SmartLifecycle {
 
 	@Override
 	public String toString() {
-		return "QueueContainerRegistry[queues=" + this.containers.keySet() + ", running=" + this.running + "]";
+		Map<String, QueueContainer> containers = this.containers;
+		return "QueueContainerRegistry[queues=" + ((containers != null) ? containers.keySet() : "(not built yet)") + ", running=" + this.running + "]";
 	}
 
 }

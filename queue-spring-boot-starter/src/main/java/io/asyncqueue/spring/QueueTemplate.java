@@ -28,6 +28,9 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.ResolvableType;
+import org.springframework.util.ClassUtils;
+
 /**
  * Pushes jobs by their {@link QueueJob @QueueJob} class: the class gives the job's name and queue, its
  * {@link Job} type argument the payload type, checked at compile time.
@@ -72,6 +75,8 @@ public class QueueTemplate {
 
 	private @Nullable PushDeferral pushDeferral;
 
+	private JobCatalog catalog = List::of;
+
 	/**
 	 * A template over a client, with no placeholder resolution in {@link QueueJob} attributes.
 	 * @param client the client
@@ -111,6 +116,7 @@ public class QueueTemplate {
 		template.observationRegistry = this.observationRegistry;
 		template.observationConvention = this.observationConvention;
 		template.pushDeferral = this.pushDeferral;
+		template.catalog = this.catalog;
 		return template;
 	}
 
@@ -142,6 +148,16 @@ public class QueueTemplate {
 	}
 
 	/**
+	 * Push by name and payload type to the jobs of this catalog. Set it before the template is used; templates
+	 * made by {@link #onQueue(String)} afterwards share it.
+	 * @param catalog the jobs of the application
+	 * @since 0.2.0
+	 */
+	public void setJobCatalog(JobCatalog catalog) {
+		this.catalog = Objects.requireNonNull(catalog, "catalog");
+	}
+
+	/**
 	 * Push a job due now.
 	 * @param <T> the payload type
 	 * @param job the job class
@@ -161,7 +177,81 @@ public class QueueTemplate {
 	 * @return the job's id, or for a duplicate unique id the id of the job that holds it
 	 */
 	public <T> PushResult push(Class<? extends Job<T>> job, @Nullable T payload, PushOptions options) {
-		JobMetadata metadata = metadata(job);
+		return push(metadata(job), payload, options);
+	}
+
+	/**
+	 * Push a job due now by its name: a {@link QueueJob @QueueJob} class's or a
+	 * {@link io.asyncqueue.spring.listener.QueueListener @QueueListener} method's of this application.
+	 * @param job the job's name
+	 * @param payload the payload, of the job's payload type
+	 * @return the job's id
+	 * @throws QueueException when no job of this application has the name, or the payload does not fit it
+	 * @since 0.2.0
+	 */
+	public PushResult push(String job, @Nullable Object payload) {
+		return push(job, payload, PushOptions.now());
+	}
+
+	/**
+	 * Push a job by its name: a {@link QueueJob @QueueJob} class's or a
+	 * {@link io.asyncqueue.spring.listener.QueueListener @QueueListener} method's of this application.
+	 * @param job the job's name
+	 * @param payload the payload, of the job's payload type
+	 * @param options when and how
+	 * @return the job's id, or for a duplicate unique id the id of the job that holds it
+	 * @throws QueueException when no job of this application has the name, or the payload does not fit it
+	 * @since 0.2.0
+	 */
+	public PushResult push(String job, @Nullable Object payload, PushOptions options) {
+		return push(named(job, payload), payload, options);
+	}
+
+	/**
+	 * Push a payload, due now, to the one job of this application that takes its type.
+	 * @param payload the payload
+	 * @return the job's id
+	 * @throws QueueException when no job, or more than one, takes the payload's type (the message lists them)
+	 * @since 0.2.0
+	 */
+	public PushResult pushPayload(Object payload) {
+		return pushPayload(payload, PushOptions.now());
+	}
+
+	/**
+	 * Push a payload to the one job of this application that takes its type: a {@link QueueJob @QueueJob}
+	 * class or a {@link io.asyncqueue.spring.listener.QueueListener @QueueListener} method.
+	 * @param payload the payload
+	 * @param options when and how
+	 * @return the job's id, or for a duplicate unique id the id of the job that holds it
+	 * @throws QueueException when no job, or more than one, takes the payload's type (the message lists them)
+	 * @since 0.2.0
+	 */
+	public PushResult pushPayload(Object payload, PushOptions options) {
+		Objects.requireNonNull(payload, "payload");
+		List<JobMetadata> candidates = this.catalog.jobs()
+			.stream()
+			.filter((job) -> rawType(job).isInstance(payload))
+			.toList();
+		if (candidates.size() != 1) {
+			throw new QueueException(((candidates.isEmpty()) ? "No job takes " : "More than one job takes ")
+					+ payload.getClass().getName() + ((candidates.isEmpty()) ? "" : ": " + describe(candidates))
+					+ "; push by job name with push(\"name\", payload) instead, or declare a @QueueJob or "
+					+ "@QueueListener for it. Jobs known: " + describe(this.catalog.jobs()));
+		}
+		return push(candidates.get(0), payload, options);
+	}
+
+	/**
+	 * Push a job described by its metadata, the way every other push method ends.
+	 * @param job the job
+	 * @param payload the payload, of the job's payload type
+	 * @param options when and how
+	 * @return the job's id, or for a duplicate unique id the id of the job that holds it
+	 * @since 0.2.0
+	 */
+	public PushResult push(JobMetadata job, @Nullable Object payload, PushOptions options) {
+		JobMetadata metadata = job;
 		String queue = queue(metadata);
 		if (this.observationRegistry.isNoop()) {
 			return send(queue, metadata.name(), payload, options);
@@ -196,7 +286,24 @@ public class QueueTemplate {
 	public <T> CompletableFuture<PushResult> pushAsync(Class<? extends Job<T>> job, @Nullable T payload,
 			PushOptions options) {
 		try {
-			JobMetadata metadata = metadata(job);
+			return pushAsync(metadata(job), payload, options);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Push a job described by its metadata without waiting for Redis.
+	 * @param job the job
+	 * @param payload the payload, of the job's payload type
+	 * @param options when and how
+	 * @return the result, completed exceptionally on failure
+	 * @since 0.2.0
+	 */
+	public CompletableFuture<PushResult> pushAsync(JobMetadata job, @Nullable Object payload, PushOptions options) {
+		try {
+			JobMetadata metadata = job;
 			String queue = queue(metadata);
 			if (this.observationRegistry.isNoop()) {
 				return sendAsync(queue, List.of(new PushRequest(metadata.name(), payload, options)))
@@ -369,6 +476,30 @@ public class QueueTemplate {
 					+ this.queue + "\")");
 		}
 		return this.queue;
+	}
+
+	private JobMetadata named(String name, @Nullable Object payload) {
+		List<JobMetadata> named = this.catalog.jobs().stream().filter((job) -> job.name().equals(name)).toList();
+		if (named.size() != 1) {
+			throw new QueueException(((named.isEmpty()) ? "No job of this application is named '" + name + "'"
+					: "More than one job is named '" + name + "': " + describe(named))
+					+ ". Jobs known: " + describe(this.catalog.jobs())
+					+ "; a job of another application is pushed with QueueClient.push(queue, name, payload)");
+		}
+		JobMetadata job = named.get(0);
+		if (payload != null && !rawType(job).isInstance(payload)) {
+			throw new QueueException("Job '" + name + "' takes " + job.payloadType().getTypeName() + ", not "
+					+ payload.getClass().getName() + " (" + job.source() + ")");
+		}
+		return job;
+	}
+
+	private static Class<?> rawType(JobMetadata job) {
+		return ClassUtils.resolvePrimitiveIfNecessary(ResolvableType.forType(job.payloadType()).toClass());
+	}
+
+	private static String describe(Collection<JobMetadata> jobs) {
+		return jobs.stream().map((job) -> "'" + job.name() + "' (" + job.source() + ")").toList().toString();
 	}
 
 	private static <T> List<PushRequest> requests(JobMetadata metadata, Collection<? extends T> payloads,

@@ -31,7 +31,7 @@ public final class TestJobs {
 
 		public final List<Handled> handled = new CopyOnWriteArrayList<>();
 
-		void record(Object payload, JobContext context) {
+		public void record(Object payload, JobContext context) {
 			Thread thread = Thread.currentThread();
 			this.handled.add(new Handled(context.queue(), context.jobName(), context.id(), context.attempt(), payload,
 					Instant.now(), thread.getName(), isVirtual(thread)));

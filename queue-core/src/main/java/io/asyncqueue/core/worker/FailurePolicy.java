@@ -31,7 +31,9 @@ final class FailurePolicy {
 	 * @return the delay before the next attempt, or {@code null}
 	 */
 	Duration retryDelay(Execution execution, Throwable cause, Duration requestedDelay) {
-		if (!this.settings.isRetryable(cause) || execution.info().attempt() >= execution.info().maxAttempts()) {
+		// an unreadable job (a handler may find its payload no longer fits, too) fails the same way on every attempt
+		if (cause instanceof UnreadableJobException || !this.settings.isRetryable(cause)
+				|| execution.info().attempt() >= execution.info().maxAttempts()) {
 			return null;
 		}
 		return (requestedDelay != null) ? requestedDelay

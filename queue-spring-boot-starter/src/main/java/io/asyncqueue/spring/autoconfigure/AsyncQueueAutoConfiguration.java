@@ -13,8 +13,10 @@ import org.springframework.context.annotation.Import;
  * engine's {@link io.asyncqueue.core.QueueClient} and {@link io.asyncqueue.core.QueueOperations}, and
  * (unless {@code async-queue.consumer.enabled=false}) a
  * {@link io.asyncqueue.spring.QueueContainerRegistry} with one consumer per queue that has
- * {@link io.asyncqueue.spring.QueueJob @QueueJob} beans. Every bean backs off when the application
- * defines its own.
+ * {@link io.asyncqueue.spring.QueueJob @QueueJob} beans or listener methods
+ * ({@link io.asyncqueue.spring.listener.QueueListener @QueueListener},
+ * {@link io.asyncqueue.spring.listener.AsyncQueueMessage @AsyncQueueMessage}). Every bean backs off when the
+ * application defines its own.
  *
  * @since 0.1.0
  */
@@ -22,7 +24,8 @@ import org.springframework.context.annotation.Import;
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "async-queue.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncQueueProperties.class)
-@Import({ LettuceMissingConfiguration.class, AsyncQueueConfiguration.class, AsyncQueueConsumerConfiguration.class })
+@Import({ LettuceMissingConfiguration.class, AsyncQueueConfiguration.class, AsyncQueueListenerConfiguration.class,
+		AsyncQueueConsumerConfiguration.class })
 public final class AsyncQueueAutoConfiguration {
 
 }

@@ -7,6 +7,7 @@ import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.spring.AsyncQueueConfigurationException;
 import io.asyncqueue.spring.QueueTemplate;
+import io.asyncqueue.spring.listener.QueueListenerRegistrar;
 import io.asyncqueue.spring.observation.QueuePublishObservationConvention;
 import io.asyncqueue.spring.transaction.PushDeferral;
 import io.lettuce.core.RedisClient;
@@ -89,9 +90,10 @@ class AsyncQueueConfiguration {
 	QueueTemplate queueTemplate(QueueClient client, Environment environment, AsyncQueueProperties properties,
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<QueuePublishObservationConvention> observationConvention,
-			ObjectProvider<PushDeferral> pushDeferral) {
+			ObjectProvider<PushDeferral> pushDeferral, ObjectProvider<QueueListenerRegistrar> listenerRegistrar) {
 		QueueTemplate template = new QueueTemplate(client, environment::resolveRequiredPlaceholders);
 		pushDeferral.ifUnique(template::setPushDeferral);
+		listenerRegistrar.ifUnique(template::setJobCatalog);
 		if (properties.getObservation().isEnabled()) {
 			observationRegistry.ifUnique(template::setObservationRegistry);
 			template.setObservationConvention(observationConvention.getIfUnique());

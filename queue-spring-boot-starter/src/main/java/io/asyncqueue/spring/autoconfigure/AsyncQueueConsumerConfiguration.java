@@ -1,10 +1,13 @@
 package io.asyncqueue.spring.autoconfigure;
 
+import java.util.List;
+
 import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.spring.QueueContainerRegistry;
+import io.asyncqueue.spring.listener.QueueListenerRegistrar;
 import io.lettuce.core.RedisClient;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,7 +22,7 @@ import org.springframework.core.env.Environment;
 
 /**
  * The consumers: one container per queue that has {@link io.asyncqueue.spring.QueueJob @QueueJob}
- * beans, unless the application is producer-only.
+ * beans or listener methods, unless the application is producer-only.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(RedisClient.class)
@@ -33,11 +36,17 @@ class AsyncQueueConsumerConfiguration {
 	QueueContainerRegistry asyncQueueContainerRegistry(AsyncQueueProperties properties, Queues queues,
 			RedisConnector redisConnector, JobSerializer serializer, ConfigurableListableBeanFactory beanFactory,
 			ApplicationEventPublisher eventPublisher, Environment environment,
-			ObjectProvider<QueueObserver> listeners, ObjectProvider<QueueWorkerCustomizer> customizers) {
+			ObjectProvider<QueueObserver> listeners, ObjectProvider<QueueWorkerCustomizer> customizers,
+			ObjectProvider<QueueListenerRegistrar> listenerRegistrar) {
 		QueueContainerFactory factory = new QueueContainerFactory(properties, queues, redisConnector, serializer,
 				eventPublisher, environment, listeners.orderedStream().toList(),
 				customizers.orderedStream().toList());
-		return new QueueContainerRegistry(factory.createContainers(beanFactory, REGISTRY_BEAN_NAME));
+		// built once every singleton exists: the listener methods of beans created after this one count too
+		return new QueueContainerRegistry(() -> {
+			QueueListenerRegistrar registrar = listenerRegistrar.getIfAvailable();
+			return factory.createContainers(beanFactory, REGISTRY_BEAN_NAME,
+					(registrar != null) ? registrar.takeEndpoints() : List.of());
+		});
 	}
 
 }

@@ -22,6 +22,7 @@ import io.asyncqueue.spring.Job;
 import io.asyncqueue.spring.JobMetadata;
 import io.asyncqueue.spring.QueueContainer;
 import io.asyncqueue.spring.QueueJob;
+import io.asyncqueue.spring.listener.QueueListenerEndpoint;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -73,8 +74,9 @@ final class QueueContainerFactory {
 		this.customizers = customizers;
 	}
 
-	List<QueueContainer> createContainers(ConfigurableListableBeanFactory beanFactory, String registryBeanName) {
-		Map<String, List<JobDefinition<?>>> jobsByQueue = collectJobs(beanFactory, registryBeanName);
+	List<QueueContainer> createContainers(ConfigurableListableBeanFactory beanFactory, String registryBeanName,
+			List<QueueListenerEndpoint> endpoints) {
+		Map<String, List<JobDefinition<?>>> jobsByQueue = collectJobs(beanFactory, registryBeanName, endpoints);
 		Duration phaseTimeout = Binder.get(this.environment)
 			.bind(SHUTDOWN_PHASE_TIMEOUT_PROPERTY, Duration.class)
 			.orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
@@ -82,7 +84,7 @@ final class QueueContainerFactory {
 		for (QueueSettings queue : this.queues.all()) {
 			List<JobDefinition<?>> jobs = jobsByQueue.get(queue.name());
 			if (jobs == null) {
-				logger.debug("Queue '" + queue.name() + "' has no @QueueJob bean: this application does not consume it");
+				logger.debug("Queue '" + queue.name() + "' has no job: this application does not consume it");
 				continue;
 			}
 			containers.add(createContainer(queue, jobs, phaseTimeout));
@@ -120,12 +122,10 @@ final class QueueContainerFactory {
 	}
 
 	private Map<String, List<JobDefinition<?>>> collectJobs(ConfigurableListableBeanFactory beanFactory,
-			String registryBeanName) {
+			String registryBeanName, List<QueueListenerEndpoint> endpoints) {
 		Set<String> beanNames = new LinkedHashSet<>(Arrays.asList(beanFactory.getBeanNamesForAnnotation(QueueJob.class)));
 		beanNames.addAll(Arrays.asList(beanFactory.getBeanNamesForType(Job.class, true, false)));
-		Map<String, List<JobDefinition<?>>> jobsByQueue = new LinkedHashMap<>();
-		Map<String, String> beanByJobName = new LinkedHashMap<>();
-		Map<String, JobMetadata> metadataByJobName = new LinkedHashMap<>();
+		Jobs jobs = new Jobs();
 		for (String beanName : beanNames) {
 			Object bean = beanFactory.getBean(beanName);
 			Class<?> type = AopProxyUtils.ultimateTargetClass(bean);
@@ -135,33 +135,59 @@ final class QueueContainerFactory {
 						"Make " + type.getName() + " implement Job<Payload>, where Payload is the type it handles.");
 			}
 			JobMetadata metadata = JobMetadata.of(type, this.environment::resolveRequiredPlaceholders);
-			String otherBean = beanByJobName.putIfAbsent(metadata.name(), beanName);
-			if (otherBean != null) {
-				JobMetadata other = metadataByJobName.get(metadata.name());
-				throw new AsyncQueueConfigurationException(null,
-						"Two jobs are named '" + metadata.name() + "': bean '" + otherBean + "' ("
-								+ other.jobClass().getName() + ") and bean '" + beanName + "' ("
-								+ metadata.jobClass().getName() + "). A job's name routes every pushed job to its class.",
-						"Give one of them a name of its own with @QueueJob(name = \"...\"), keeping the name in use for "
-								+ "the class whose jobs may already wait in Redis; or remove the extra bean.");
-			}
-			metadataByJobName.put(metadata.name(), metadata);
-			for (String queue : metadata.queues()) {
-				if (!this.queues.contains(queue)) {
-					List<String> declared = this.queues.all().stream().map(QueueSettings::name).toList();
-					String property = QueueSettingsFactory.queueProperty(queue);
-					throw new AsyncQueueConfigurationException(property,
-							"Job '" + metadata.name() + "' (" + metadata.jobClass().getName() + ") is bound to queue '"
-									+ queue + "', which is not declared. Declared queues: " + declared + ".",
-							"Declare the queue under " + property + " (in application.yml: async-queue.queues." + queue
-									+ ": {} ), or change @QueueJob(queue = ...) on " + metadata.jobClass().getName()
-									+ " to one of " + declared + ".");
-				}
-				jobsByQueue.computeIfAbsent(queue, (key) -> new ArrayList<>()).add(metadata.toDefinition(job));
-			}
+			jobs.add(beanName, metadata, metadata.toDefinition(job));
 			beanFactory.registerDependentBean(beanName, registryBeanName);
 		}
-		return jobsByQueue;
+		for (QueueListenerEndpoint endpoint : endpoints) {
+			jobs.add(endpoint.getBeanName(), endpoint.getMetadata(),
+					endpoint.getMetadata().toDefinition(endpoint.getHandler()));
+			beanFactory.registerDependentBean(endpoint.getBeanName(), registryBeanName);
+		}
+		return jobs.byQueue;
+	}
+
+	/** The jobs by queue, every name once, every queue declared. */
+	private final class Jobs {
+
+		private final Map<String, List<JobDefinition<?>>> byQueue = new LinkedHashMap<>();
+
+		private final Map<String, String> beanByJobName = new LinkedHashMap<>();
+
+		private final Map<String, JobMetadata> metadataByJobName = new LinkedHashMap<>();
+
+		void add(String beanName, JobMetadata metadata, JobDefinition<?> definition) {
+			String otherBean = this.beanByJobName.putIfAbsent(metadata.name(), beanName);
+			if (otherBean != null) {
+				JobMetadata other = this.metadataByJobName.get(metadata.name());
+				throw new AsyncQueueConfigurationException(null,
+						"Two jobs are named '" + metadata.name() + "': bean '" + otherBean + "' (" + describe(other)
+								+ ") and bean '" + beanName + "' (" + describe(metadata)
+								+ "). A job's name routes every pushed job to its class.",
+						"Give one of them a name of its own with @QueueJob(name = \"...\") (or the name attribute of "
+								+ "@QueueListener or @AsyncQueueMessage), keeping the name in use for the one whose jobs "
+								+ "may already wait in Redis; or remove the extra bean.");
+			}
+			this.metadataByJobName.put(metadata.name(), metadata);
+			for (String queue : metadata.queues()) {
+				if (!QueueContainerFactory.this.queues.contains(queue)) {
+					List<String> declared = QueueContainerFactory.this.queues.all().stream().map(QueueSettings::name).toList();
+					String property = QueueSettingsFactory.queueProperty(queue);
+					throw new AsyncQueueConfigurationException(property,
+							"Job '" + metadata.name() + "' (" + describe(metadata) + ") is bound to queue '" + queue
+									+ "', which is not declared. Declared queues: " + declared + ".",
+							"Declare the queue under " + property + " (in application.yml: async-queue.queues." + queue
+									+ ": {} ), or change the queue of " + describe(metadata) + " to one of " + declared
+									+ ".");
+				}
+				this.byQueue.computeIfAbsent(queue, (key) -> new ArrayList<>()).add(definition);
+			}
+		}
+
+		/** A job class by its name, as before listener methods; a method by its declaration. */
+		private static String describe(JobMetadata metadata) {
+			return metadata.source().startsWith("@QueueJob on ") ? metadata.jobClass().getName() : metadata.source();
+		}
+
 	}
 
 }
