@@ -22,7 +22,8 @@ import org.springframework.context.annotation.Import;
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "async-queue.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncQueueProperties.class)
-@Import({ LettuceMissingConfiguration.class, AsyncQueueConfiguration.class, AsyncQueueConsumerConfiguration.class })
+@Import({ LettuceMissingConfiguration.class, AsyncQueueConfiguration.class, AsyncQueueConsumerConfiguration.class,
+		AsyncQueueScheduleConfiguration.class })
 public final class AsyncQueueAutoConfiguration {
 
 }
