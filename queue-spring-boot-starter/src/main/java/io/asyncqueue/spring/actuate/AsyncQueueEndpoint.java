@@ -21,6 +21,8 @@ import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.ReloadResult;
 import io.asyncqueue.core.RetryBackoff;
+import io.asyncqueue.core.schedule.ScheduleOperations;
+import io.asyncqueue.core.schedule.ScheduleState;
 import io.asyncqueue.spring.QueueContainer;
 import io.asyncqueue.spring.QueueContainerRegistry;
 import org.jspecify.annotations.Nullable;
@@ -41,13 +43,15 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <ul>
  * <li>{@code GET /actuator/asyncqueue}: every declared queue: job counts by state, paused, closed for
  * pushes, settings, and this instance's consumer with the settings each of its jobs runs with (a
- * {@code @QueueJob} may override the queue's attempts, handle timeout and backoff);</li>
+ * {@code @QueueJob} may override the queue's attempts, handle timeout and backoff), and the recurring jobs
+ * registered on each queue with their last and next ticks;</li>
  * <li>{@code GET /actuator/asyncqueue/{queue}?limit=20}: the same for one queue, with its newest jobs
  * parked in {@code failed} and {@code timeout} (id, job, attempts, reason, exception, when);</li>
  * <li>{@code POST /actuator/asyncqueue/{queue}} with a JSON body {@code {"action": ...}}: {@code reload}
  * ({@code "state": "failed"} or {@code "timeout"}, all or {@code "id"}), {@code retry} ({@code "id"}),
  * {@code delete} ({@code "id"}), {@code flush} ({@code "state"}), {@code pause}, {@code resume},
- * {@code close-pushes}, {@code open-pushes}.</li>
+ * {@code close-pushes}, {@code open-pushes}; {@code pause-schedule}, {@code resume-schedule} and
+ * {@code trigger-schedule} ({@code "id"}: the schedule's name).</li>
  * </ul>
  *
  * Its default access is read-only: the write operation is available only once the application sets
@@ -69,6 +73,8 @@ public class AsyncQueueEndpoint {
 
 	private final @Nullable QueueContainerRegistry containers;
 
+	private @Nullable ScheduleOperations schedules;
+
 	/**
 	 * An endpoint over the given operations.
 	 * @param operations the operations
@@ -77,6 +83,14 @@ public class AsyncQueueEndpoint {
 	public AsyncQueueEndpoint(QueueOperations operations, @Nullable QueueContainerRegistry containers) {
 		this.operations = Objects.requireNonNull(operations, "operations");
 		this.containers = containers;
+	}
+
+	/**
+	 * Show the recurring jobs registered on the queues and take the schedule actions.
+	 * @param schedules the operations on schedules, or {@code null} for none
+	 */
+	public void setScheduleOperations(@Nullable ScheduleOperations schedules) {
+		this.schedules = schedules;
 	}
 
 	/**
@@ -96,7 +110,20 @@ public class AsyncQueueEndpoint {
 					this.operations.isPaused(queue.name()), this.operations.arePushesClosed(queue.name()),
 					consumer(queue.name()), SettingsDescriptor.of(queue)));
 		}
-		return new QueuesDescriptor(queues);
+		return new QueuesDescriptor(queues, schedules());
+	}
+
+	private Map<String, List<ScheduleDescriptor>> schedules() {
+		Map<String, List<ScheduleDescriptor>> schedules = new LinkedHashMap<>();
+		if (this.schedules != null) {
+			for (QueueSettings queue : this.operations.queues().all()) {
+				List<ScheduleState> states = this.schedules.schedules(queue.name());
+				if (!states.isEmpty()) {
+					schedules.put(queue.name(), states.stream().map(ScheduleDescriptor::of).toList());
+				}
+			}
+		}
+		return schedules;
 	}
 
 	/**
@@ -123,8 +150,10 @@ public class AsyncQueueEndpoint {
 	 * Act on a queue.
 	 * @param queue the queue
 	 * @param action {@code reload}, {@code retry}, {@code delete}, {@code flush}, {@code pause},
-	 * {@code resume}, {@code close-pushes} or {@code open-pushes}
-	 * @param id the job, for {@code retry} and {@code delete}, optionally for {@code reload}
+	 * {@code resume}, {@code close-pushes}, {@code open-pushes}, {@code pause-schedule}, {@code resume-schedule}
+	 * or {@code trigger-schedule}
+	 * @param id the job, for {@code retry} and {@code delete}, optionally for {@code reload}; the schedule's
+	 * name for the schedule actions
 	 * @param state the state, for {@code flush} and for {@code reload} ({@code failed}, the default, or
 	 * {@code timeout})
 	 * @return what was done
@@ -160,7 +189,27 @@ public class AsyncQueueEndpoint {
 			case RESUME -> control(queue, Action.RESUME, this.operations.resume(queue));
 			case CLOSE_PUSHES -> control(queue, Action.CLOSE_PUSHES, this.operations.closePushes(queue));
 			case OPEN_PUSHES -> control(queue, Action.OPEN_PUSHES, this.operations.openPushes(queue));
+			case PAUSE_SCHEDULE, RESUME_SCHEDULE, TRIGGER_SCHEDULE -> schedule(queue, Action.of(action), id);
 		};
+	}
+
+	private OperationResultDescriptor schedule(String queue, Action action, @Nullable String name) {
+		String schedule = required(name, action);
+		if (this.schedules == null) {
+			throw new InvalidEndpointRequestException("This application has no schedule operations", "No schedules");
+		}
+		if (this.schedules.schedule(queue, schedule) == null) {
+			throw new InvalidEndpointRequestException("Unknown schedule '" + schedule + "' on queue '" + queue
+					+ "'; its schedules are " + this.schedules.schedules(queue).stream().map(ScheduleState::name).toList(),
+					"Unknown schedule");
+		}
+		boolean changed = switch (action) {
+			case PAUSE_SCHEDULE -> this.schedules.pause(queue, schedule);
+			case RESUME_SCHEDULE -> this.schedules.resume(queue, schedule);
+			default -> this.schedules.trigger(queue, schedule);
+		};
+		return new OperationResultDescriptor(queue, action.value, null, schedule, null, changed,
+				this.schedules.schedule(queue, schedule).paused(), null, null);
 	}
 
 	private OperationResultDescriptor control(String queue, Action action, boolean changed) {
@@ -218,7 +267,8 @@ public class AsyncQueueEndpoint {
 	enum Action {
 
 		RELOAD("reload"), RETRY("retry"), DELETE("delete"), FLUSH("flush"), PAUSE("pause"), RESUME("resume"),
-		CLOSE_PUSHES("close-pushes"), OPEN_PUSHES("open-pushes");
+		CLOSE_PUSHES("close-pushes"), OPEN_PUSHES("open-pushes"), PAUSE_SCHEDULE("pause-schedule"),
+		RESUME_SCHEDULE("resume-schedule"), TRIGGER_SCHEDULE("trigger-schedule");
 
 		private final String value;
 
@@ -244,8 +294,41 @@ public class AsyncQueueEndpoint {
 	 * Every declared queue, by name.
 	 *
 	 * @param queues the queues
+	 * @param schedules the recurring jobs registered in Redis, by queue (absent when there are none)
 	 */
-	public record QueuesDescriptor(Map<String, QueueDescriptor> queues) implements OperationResponseBody {
+	public record QueuesDescriptor(Map<String, QueueDescriptor> queues,
+			@JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<ScheduleDescriptor>> schedules)
+			implements OperationResponseBody {
+	}
+
+	/**
+	 * One recurring job, as every instance sees it in Redis.
+	 *
+	 * @param name the schedule
+	 * @param job the job it pushes
+	 * @param spec when it fires, such as {@code cron 0 0 3 * * * Europe/Paris} or {@code every 30s}
+	 * @param misfire {@code fire-once} or {@code skip}
+	 * @param paused whether it is paused
+	 * @param lastTick the last tick claimed, or {@code null} before the first
+	 * @param nextTick the tick after it
+	 * @param lastFired the tick of the last job pushed (or when a trigger-now pushed it)
+	 * @param lastJobId the id of the last job pushed
+	 * @param pushes jobs pushed for ticks
+	 * @param missed ticks missed (skipped, or folded into one job)
+	 * @param triggered jobs pushed by trigger-now
+	 * @param triggerPending whether a trigger-now request waits for an instance
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record ScheduleDescriptor(String name, String job, String spec, String misfire, boolean paused,
+			@Nullable Instant lastTick, @Nullable Instant nextTick, @Nullable Instant lastFired,
+			@Nullable String lastJobId, long pushes, long missed, long triggered, boolean triggerPending) {
+
+		static ScheduleDescriptor of(ScheduleState state) {
+			return new ScheduleDescriptor(state.name(), state.jobName(), state.spec(), state.misfire(), state.paused(),
+					state.lastTick(), state.nextTick(), state.lastFired(), state.lastJobId(), state.pushes(),
+					state.missed(), state.triggered(), state.triggerPending());
+		}
+
 	}
 
 	/**

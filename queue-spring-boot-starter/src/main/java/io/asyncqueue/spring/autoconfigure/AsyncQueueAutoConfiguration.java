@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnBooleanProperty(name = "async-queue.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncQueueProperties.class)
 @Import({ LettuceMissingConfiguration.class, AsyncQueueConfiguration.class, AsyncQueueListenerConfiguration.class,
-		AsyncQueueConsumerConfiguration.class })
+		AsyncQueueConsumerConfiguration.class, AsyncQueueScheduleConfiguration.class })
 public final class AsyncQueueAutoConfiguration {
 
 }

@@ -62,6 +62,11 @@ public class AsyncQueueProperties {
 	 */
 	private final Map<String, Queue> queues = new LinkedHashMap<>();
 
+	/**
+	 * Recurring jobs by name: at each tick exactly one instance pushes the job.
+	 */
+	private final Map<String, ScheduleProperties> schedules = new LinkedHashMap<>();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -100,6 +105,10 @@ public class AsyncQueueProperties {
 
 	public Map<String, Queue> getQueues() {
 		return this.queues;
+	}
+
+	public Map<String, ScheduleProperties> getSchedules() {
+		return this.schedules;
 	}
 
 	/**

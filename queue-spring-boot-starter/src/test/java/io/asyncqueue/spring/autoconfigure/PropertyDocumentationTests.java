@@ -34,7 +34,7 @@ class PropertyDocumentationTests {
 
 	/** Keys Spring Boot adds to every endpoint, and map roots whose entries are documented instead. */
 	private static final Set<String> NOT_DOCUMENTED = Set.of("management.endpoint.asyncqueue.cache.time-to-live",
-			"async-queue.queues", "management.health.asyncqueue.queues");
+			"async-queue.queues", "async-queue.schedules", "management.health.asyncqueue.queues");
 
 	@ParameterizedTest
 	@ValueSource(strings = { "README.md", "../README.md" })
@@ -63,6 +63,12 @@ class PropertyDocumentationTests {
 			if (name.startsWith("async-queue.queues.<name>.")) {
 				String setting = name.substring("async-queue.queues.<name>.".length());
 				assertThat(new BeanWrapperImpl(new AsyncQueueProperties.Queue()).isReadableProperty(camel(setting)))
+					.as("%s documents %s", readme, name)
+					.isTrue();
+			}
+			else if (name.startsWith("async-queue.schedules.<name>.")) {
+				String setting = name.substring("async-queue.schedules.<name>.".length());
+				assertThat(new BeanWrapperImpl(new ScheduleProperties()).isReadableProperty(camel(setting)))
 					.as("%s documents %s", readme, name)
 					.isTrue();
 			}

@@ -1,6 +1,7 @@
 package io.asyncqueue.spring.autoconfigure.actuate;
 
 import io.asyncqueue.core.QueueOperations;
+import io.asyncqueue.core.schedule.ScheduleOperations;
 import io.asyncqueue.spring.QueueContainerRegistry;
 import io.asyncqueue.spring.actuate.AsyncQueueEndpoint;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueAutoConfiguration;
@@ -29,8 +30,10 @@ public final class AsyncQueueEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	AsyncQueueEndpoint asyncQueueEndpoint(QueueOperations operations,
-			ObjectProvider<QueueContainerRegistry> containers) {
-		return new AsyncQueueEndpoint(operations, containers.getIfUnique());
+			ObjectProvider<QueueContainerRegistry> containers, ObjectProvider<ScheduleOperations> schedules) {
+		AsyncQueueEndpoint endpoint = new AsyncQueueEndpoint(operations, containers.getIfUnique());
+		endpoint.setScheduleOperations(schedules.getIfUnique());
+		return endpoint;
 	}
 
 }

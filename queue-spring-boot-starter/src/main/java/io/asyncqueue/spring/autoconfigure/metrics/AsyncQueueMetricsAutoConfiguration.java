@@ -5,8 +5,11 @@ import io.asyncqueue.spring.autoconfigure.AsyncQueueAutoConfiguration;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueProperties;
 import io.asyncqueue.spring.metrics.QueueDepthMetrics;
 import io.asyncqueue.spring.metrics.QueueMetricsObserver;
+import io.asyncqueue.spring.metrics.ScheduleMetrics;
+import io.asyncqueue.spring.schedule.RecurringJobScheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -40,6 +43,13 @@ public final class AsyncQueueMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	QueueDepthMetrics asyncQueueDepthMetrics(QueueOperations operations, AsyncQueueProperties properties) {
 		return new QueueDepthMetrics(operations, properties.getMetrics().getQueueDepthInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ScheduleMetrics asyncQueueScheduleMetrics(ObjectProvider<RecurringJobScheduler> scheduler) {
+		RecurringJobScheduler recurring = scheduler.getIfUnique();
+		return new ScheduleMetrics((recurring != null) ? recurring.getScheduler() : null);
 	}
 
 }
