@@ -63,7 +63,8 @@ public record RateLimit(int max, Duration period) {
 
 	@Override
 	public String toString() {
-		return this.max + " per " + this.period;
+		long millis = this.period.toMillis();
+		return this.max + " per " + ((millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms");
 	}
 
 }
