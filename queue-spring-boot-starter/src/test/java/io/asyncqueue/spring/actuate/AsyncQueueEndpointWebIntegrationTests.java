@@ -251,6 +251,10 @@ class AsyncQueueEndpointWebIntegrationTests {
 		assertThat(onConsumer.path("running").isNumber()).isTrue();
 		assertThat(onConsumer.path("setAtRunTime").valueStream().map(JsonNode::asString))
 			.containsExactly("global-concurrency", "rate-limit");
+		JsonNode health = get(this.consumer, "/actuator/health/asyncQueue").body().path("details").path("queues")
+			.path("orders");
+		assertThat(health.path("globalConcurrency").asString()).matches("\\d+ of 3 running");
+		assertThat(health.path("rateLimit").asString()).isEqualTo("50 per 10s");
 		assertThat(post(this.operator, "orders", "{\"action\":\"set-limits\",\"globalConcurrency\":-1}").status())
 			.isEqualTo(400);
 		JsonNode cleared = post(this.operator, "orders", "{\"action\":\"clear-limits\"}").body().path("limits");
