@@ -22,7 +22,9 @@ import io.asyncqueue.core.JobState;
 import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.FlowLimits;
 import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.RateLimit;
 import io.asyncqueue.core.ReloadResult;
 import io.asyncqueue.core.redis.RedisConnector;
 
@@ -44,7 +46,7 @@ import io.asyncqueue.core.redis.RedisConnector;
 		description = "Inspect and operate async-queue queues in Redis.",
 		subcommands = { QueueCli.Info.class, QueueCli.Failed.class, QueueCli.Reload.class, QueueCli.Retry.class,
 				QueueCli.Delete.class, QueueCli.Flush.class, QueueCli.Pause.class, QueueCli.Resume.class,
-				QueueCli.ClosePushes.class, QueueCli.OpenPushes.class })
+				QueueCli.ClosePushes.class, QueueCli.OpenPushes.class, QueueCli.Limits.class })
 public final class QueueCli {
 
 	@Option(names = "--redis", defaultValue = "${env:ASYNCQUEUE_REDIS_URL:-redis://127.0.0.1:6379}",
@@ -362,6 +364,75 @@ public final class QueueCli {
 
 		OpenPushes() {
 			super(QueueOperations::openPushes, "accepts pushes");
+		}
+
+	}
+
+	@Command(name = "limits",
+			description = "Show a queue's cluster-wide limits and their use; with options, store limits in Redis that "
+					+ "every instance obeys at its next fetch, overriding their configuration.")
+	static final class Limits extends QueueCommand {
+
+		@Parameters(index = "0", paramLabel = "QUEUE")
+		String queue;
+
+		@Option(names = "--global-concurrency", paramLabel = "N",
+				description = "Most jobs running at once across every instance; 0 for no limit")
+		Integer globalConcurrency;
+
+		@Option(names = "--rate-limit", paramLabel = "MAX/PERIOD",
+				description = "Most job starts in any window of the period, such as 50/1s or 1000/1m; 0 for no limit")
+		String rateLimit;
+
+		@Option(names = "--clear", description = "Remove the limits stored in Redis: each instance's configuration applies again")
+		boolean clear;
+
+		@Override
+		public Integer call() throws Exception {
+			RateLimit rate = (this.rateLimit != null) ? parseRateLimit(this.rateLimit) : null;
+			FlowLimits limits = this.cli.withOperations(this.queue, (operations, connector) -> {
+				if (this.clear) {
+					operations.clearLimits(this.queue);
+				}
+				if (this.globalConcurrency != null) {
+					operations.setGlobalConcurrency(this.queue, this.globalConcurrency);
+				}
+				if (this.rateLimit != null) {
+					operations.setRateLimit(this.queue, rate);
+				}
+				return operations.limits(this.queue);
+			});
+			out().println("Queue '" + this.queue + "': " + limits.running() + " running");
+			out().println("  global concurrency: " + (limits.globalConcurrencySetAtRunTime()
+					? ((limits.globalConcurrency() > 0) ? limits.running() + " of " + limits.globalConcurrency()
+							: "none") + " (stored in Redis)"
+					: "not stored in Redis (each instance's configuration applies)"));
+			out().println("  rate limit: " + (limits.rateLimitSetAtRunTime()
+					? ((limits.rateLimit() != null) ? limits.rateLimit().toString() : "none") + " (stored in Redis)"
+					: "not stored in Redis (each instance's configuration applies)"));
+			if (!limits.backoffLeft().isZero()) {
+				out().println("  backed off by a handler for another " + limits.backoffLeft().toMillis() + "ms");
+			}
+			return 0;
+		}
+
+		/** {@code 50/1s}: a count, a slash and a period in ms, s, m or h; a count of 0 for no limit. */
+		static RateLimit parseRateLimit(String value) {
+			java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d+)/(\\d+)(ms|s|m|h)")
+				.matcher(value.trim());
+			if (!matcher.matches()) {
+				throw new CommandLine.TypeConversionException(
+						"Invalid --rate-limit '" + value + "': use MAX/PERIOD such as 50/1s, 100/500ms or 1000/1m");
+			}
+			int max = Integer.parseInt(matcher.group(1));
+			long amount = Long.parseLong(matcher.group(2));
+			java.time.Duration period = switch (matcher.group(3)) {
+				case "ms" -> java.time.Duration.ofMillis(amount);
+				case "s" -> java.time.Duration.ofSeconds(amount);
+				case "m" -> java.time.Duration.ofMinutes(amount);
+				default -> java.time.Duration.ofHours(amount);
+			};
+			return (max > 0) ? RateLimit.of(max, period) : null;
 		}
 
 	}

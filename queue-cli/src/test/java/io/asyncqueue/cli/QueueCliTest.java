@@ -117,6 +117,21 @@ class QueueCliTest {
 	}
 
 	@Test
+	void limitsAreStoredForEveryInstanceShownAndCleared() {
+		Result set = cli("limits", "orders", "--global-concurrency", "2", "--rate-limit", "50/10s");
+		assertThat(set.status()).isZero();
+		assertThat(set.out()).contains("global concurrency: 0 of 2 (stored in Redis)")
+			.contains("rate limit: 50 per 10s (stored in Redis)");
+		assertThat(this.operations.limits("orders").globalConcurrency()).isEqualTo(2);
+		Result cleared = cli("limits", "orders", "--clear");
+		assertThat(cleared.out()).contains("global concurrency: not stored in Redis");
+		assertThat(this.operations.limits("orders").globalConcurrencySetAtRunTime()).isFalse();
+		Result bad = cli("limits", "orders", "--rate-limit", "fifty");
+		assertThat(bad.status()).isNotZero();
+		assertThat(bad.err()).contains("use MAX/PERIOD such as 50/1s");
+	}
+
+	@Test
 	void badStateIsAClearError() {
 		Result result = cli("failed", "mail", "--state", "lost");
 		assertThat(result.status).isEqualTo(1);

@@ -57,6 +57,19 @@ public interface JobContext {
 	void requeue(Duration delay);
 
 	/**
+	 * Say that a downstream service refused this job for its rate limit: the job goes back to the head of
+	 * waiting without using an attempt, and no job of this queue starts, in any instance, for {@code backoff}
+	 * (a longer back-off already in force is kept). Like BullMQ's manual rate limit; the handler returns
+	 * normally after calling it. Jobs that instances already hold reserved ahead of their handlers
+	 * ({@link QueueSettings#prefetch()}) are not recalled: a queue whose handlers back off should not prefetch.
+	 * @param backoff how long the whole queue waits, at least 1 ms
+	 * @since 0.3.0
+	 */
+	default void rateLimited(Duration backoff) {
+		throw new UnsupportedOperationException("This JobContext cannot back its queue off");
+	}
+
+	/**
 	 * Remove the job without running it again and without parking it in {@code failed}; listeners see
 	 * the {@link JobOutcome#DROPPED} outcome with this reason.
 	 * @param reason why, for logs and events

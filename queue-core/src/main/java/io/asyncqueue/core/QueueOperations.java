@@ -1,5 +1,6 @@
 package io.asyncqueue.core;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -256,6 +257,74 @@ public final class QueueOperations {
 	 */
 	public boolean arePushesClosed(String queue) {
 		return QueueClient.join(scripts(queue).isOn(Switch.PUSH_CLOSED));
+	}
+
+	/**
+	 * The queue's cluster-wide limits and their use now: a limit stored at run time, else this process's
+	 * configuration of the queue.
+	 * @param queue the queue
+	 * @return the limits
+	 */
+	public FlowLimits limits(String queue) {
+		return changeLimits(queue, Map.of());
+	}
+
+	/**
+	 * Set the queue's global concurrency for every instance, from their next fetch on, until
+	 * {@link #clearLimits(String)}; it overrides their configuration and survives their restarts.
+	 * @param queue the queue
+	 * @param globalConcurrency the most jobs running at once across every instance; 0 for no limit
+	 * @return the limits now
+	 */
+	public FlowLimits setGlobalConcurrency(String queue, int globalConcurrency) {
+		if (globalConcurrency < 0) {
+			throw new IllegalArgumentException("Global concurrency must be zero (no limit) or positive, was "
+					+ globalConcurrency);
+		}
+		return changeLimits(queue, Map.of("global-concurrency", Integer.toString(globalConcurrency)));
+	}
+
+	/**
+	 * Set the queue's rate limit for every instance, from their next fetch on, until
+	 * {@link #clearLimits(String)}; it overrides their configuration and survives their restarts.
+	 * @param queue the queue
+	 * @param rateLimit the limit, or {@code null} for none
+	 * @return the limits now
+	 */
+	public FlowLimits setRateLimit(String queue, RateLimit rateLimit) {
+		if (rateLimit == null) {
+			return changeLimits(queue, Map.of("rate-max", "0", "rate-period", "0"));
+		}
+		String problem = rateLimit.problem();
+		if (problem != null) {
+			throw new IllegalArgumentException("Invalid rate limit: " + problem);
+		}
+		return changeLimits(queue, Map.of("rate-max", Integer.toString(rateLimit.max()), "rate-period",
+				Long.toString(rateLimit.period().toMillis())));
+	}
+
+	/**
+	 * Remove the limits stored at run time: each instance obeys its own configuration again.
+	 * @param queue the queue
+	 * @return the limits now
+	 */
+	public FlowLimits clearLimits(String queue) {
+		return changeLimits(queue, Map.of("global-concurrency", "", "rate-max", "", "rate-period", ""));
+	}
+
+	private FlowLimits changeLimits(String queue, Map<String, String> changes) {
+		QueueSettings settings = this.queues.get(queue);
+		QueueScripts.StoredLimits stored = QueueClient.join(scripts(queue).limits(changes));
+		boolean globalStored = stored.globalConcurrency() != null;
+		int global = globalStored ? Integer.parseInt(stored.globalConcurrency()) : settings.globalConcurrency();
+		boolean rateStored = stored.rateMax() != null;
+		RateLimit rate = settings.rateLimit();
+		if (rateStored) {
+			int max = Integer.parseInt(stored.rateMax());
+			rate = (max > 0) ? RateLimit.of(max, Duration.ofMillis(Long.parseLong(stored.ratePeriodMillis()))) : null;
+		}
+		return new FlowLimits(queue, stored.reserved(), global, globalStored, rate, rateStored,
+				Duration.ofMillis(stored.backoffMillis()));
 	}
 
 	private boolean control(String queue, Switch which, boolean on) {

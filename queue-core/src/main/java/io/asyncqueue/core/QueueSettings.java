@@ -71,6 +71,9 @@ public final class QueueSettings {
 	/** Default longest wait for the replicas of a durable push. */
 	public static final Duration DEFAULT_REPLICA_TIMEOUT = Duration.ofMillis(500);
 
+	/** Default for {@link #globalConcurrency()}: zero, no limit across instances. */
+	public static final int DEFAULT_GLOBAL_CONCURRENCY = 0;
+
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
 
 	private final String name;
@@ -114,6 +117,10 @@ public final class QueueSettings {
 
 	private final Duration replicaTimeout;
 
+	private final int globalConcurrency;
+
+	private final RateLimit rateLimit;
+
 	private QueueSettings(Builder builder) {
 		this.name = builder.name;
 		this.channel = (builder.channel != null) ? builder.channel : DEFAULT_CHANNEL_PREFIX + builder.name;
@@ -135,6 +142,8 @@ public final class QueueSettings {
 		this.failedMaxSize = builder.failedMaxSize;
 		this.replicas = builder.replicas;
 		this.replicaTimeout = builder.replicaTimeout;
+		this.globalConcurrency = builder.globalConcurrency;
+		this.rateLimit = builder.rateLimit;
 		validate();
 	}
 
@@ -195,6 +204,14 @@ public final class QueueSettings {
 					"must be zero (a push is confirmed once the primary has it) or more, was " + this.replicas);
 		}
 		positive(this.replicaTimeout, "replica-timeout");
+		if (this.globalConcurrency < 0) {
+			throw new InvalidQueueSettingException(this.name, "global-concurrency",
+					"must be zero (no limit across instances) or positive, was " + this.globalConcurrency);
+		}
+		String rateProblem = (this.rateLimit != null) ? this.rateLimit.problem() : null;
+		if (rateProblem != null) {
+			throw new InvalidQueueSettingException(this.name, "rate-limit", rateProblem);
+		}
 	}
 
 	private void positive(Duration value, String property) {
@@ -251,6 +268,8 @@ public final class QueueSettings {
 		builder.failedMaxSize = this.failedMaxSize;
 		builder.replicas = this.replicas;
 		builder.replicaTimeout = this.replicaTimeout;
+		builder.globalConcurrency = this.globalConcurrency;
+		builder.rateLimit = this.rateLimit;
 		builder.nonRetryableExceptions.addAll(this.nonRetryableExceptions);
 		return builder;
 	}
@@ -307,10 +326,14 @@ public final class QueueSettings {
 	 * job pushed to a quiet queue is never held behind busy handlers here while another process is idle.
 	 * 0 reserves only what the free handlers can start: the choice for long jobs spread over many
 	 * processes, where a job held here at the end of a backlog waits for a handler while another process
-	 * may be idle. By default as many as {@link #concurrency()}: one job waiting per handler.
+	 * may be idle. By default as many as {@link #concurrency()}: one job waiting per handler, or 0 on a queue
+	 * with a {@link #globalConcurrency()}, where a job reserved ahead holds one of the queue's global slots.
 	 */
 	public int prefetch() {
-		return (this.prefetch != null) ? this.prefetch : this.concurrency;
+		if (this.prefetch != null) {
+			return this.prefetch;
+		}
+		return (this.globalConcurrency > 0) ? 0 : this.concurrency;
 	}
 
 	/** How long a fetched job stays reserved without a renewal from its worker before it counts as stalled. */
@@ -368,6 +391,23 @@ public final class QueueSettings {
 		return this.replicaTimeout;
 	}
 
+	/**
+	 * The most jobs of this queue reserved at once across every instance, zero for no such limit. A reserved
+	 * job holds a slot from its fetch until it is settled or its lease expires (a killed instance's slots
+	 * come back when its leases do); a limit stored in Redis at run time overrides this one.
+	 */
+	public int globalConcurrency() {
+		return this.globalConcurrency;
+	}
+
+	/**
+	 * The most job starts in any window of the limit's period across every instance, or {@code null} for no
+	 * limit; a limit stored in Redis at run time overrides this one.
+	 */
+	public RateLimit rateLimit() {
+		return this.rateLimit;
+	}
+
 	/** Exceptions (and their subclasses) that send a job straight to {@code failed} without a retry. */
 	public Set<Class<? extends Throwable>> nonRetryableExceptions() {
 		return this.nonRetryableExceptions;
@@ -398,7 +438,8 @@ public final class QueueSettings {
 				+ this.stalledJobAction + ", shutdownTimeout=" + this.shutdownTimeout + ", maxPayloadSize="
 				+ this.maxPayloadSize + ", nonRetryableExceptions=" + this.nonRetryableExceptions
 				+ ", failedRetention=" + this.failedRetention + ", failedMaxSize=" + this.failedMaxSize + ", replicas="
-				+ this.replicas + ", replicaTimeout=" + this.replicaTimeout + "]";
+				+ this.replicas + ", replicaTimeout=" + this.replicaTimeout + ", globalConcurrency="
+				+ this.globalConcurrency + ", rateLimit=" + this.rateLimit + "]";
 	}
 
 	/**
@@ -443,6 +484,10 @@ public final class QueueSettings {
 		private int replicas = DEFAULT_REPLICAS;
 
 		private Duration replicaTimeout = DEFAULT_REPLICA_TIMEOUT;
+
+		private int globalConcurrency = DEFAULT_GLOBAL_CONCURRENCY;
+
+		private RateLimit rateLimit;
 
 		private final Set<Class<? extends Throwable>> nonRetryableExceptions = new LinkedHashSet<>();
 
@@ -542,6 +587,26 @@ public final class QueueSettings {
 
 		public Builder replicaTimeout(Duration replicaTimeout) {
 			this.replicaTimeout = replicaTimeout;
+			return this;
+		}
+
+		/**
+		 * The most jobs of the queue reserved at once across every instance.
+		 * @param globalConcurrency the limit, or zero for none
+		 * @return this builder
+		 */
+		public Builder globalConcurrency(int globalConcurrency) {
+			this.globalConcurrency = globalConcurrency;
+			return this;
+		}
+
+		/**
+		 * The most job starts in any window of a period across every instance.
+		 * @param rateLimit the limit, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder rateLimit(RateLimit rateLimit) {
+			this.rateLimit = rateLimit;
 			return this;
 		}
 

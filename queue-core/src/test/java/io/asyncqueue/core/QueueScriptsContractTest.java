@@ -78,7 +78,7 @@ class QueueScriptsContractTest extends RedisTestSupport {
 		assertThat(rest.wakeInMillis()).as("the earliest lease").isBetween(25_000L, 30_000L);
 		QueueScripts idle = scripts(QueueSettings.builder(this.queue + "-idle").build());
 		assertThat(QueueClient.join(idle.fetch(5, STALLED)))
-			.isEqualTo(new FetchReply(List.of(), List.of(), List.of(), FetchReply.NOTHING_SCHEDULED));
+			.isEqualTo(new FetchReply(List.of(), List.of(), List.of(), FetchReply.NOTHING_SCHEDULED, FetchReply.NOTHING_SCHEDULED));
 	}
 
 	@Test
@@ -106,7 +106,7 @@ class QueueScriptsContractTest extends RedisTestSupport {
 		push(scripts, "a");
 		assertThat(QueueClient.join(scripts.control(Switch.PAUSED, true))).isTrue();
 		assertThat(QueueClient.join(scripts.fetch(1, STALLED)))
-			.isEqualTo(new FetchReply(List.of(), List.of(), List.of(), FetchReply.PAUSED));
+			.isEqualTo(new FetchReply(List.of(), List.of(), List.of(), FetchReply.PAUSED, FetchReply.NOTHING_SCHEDULED));
 		assertThat(QueueClient.join(scripts.control(Switch.PAUSED, false))).isTrue();
 		assertThat(QueueClient.join(scripts.control(Switch.PAUSED, false))).as("unchanged").isFalse();
 		assertThat(QueueClient.join(scripts.fetch(1, STALLED)).jobs()).hasSize(1);

@@ -12,6 +12,7 @@ import io.asyncqueue.core.JobState;
 import io.asyncqueue.core.PushResult;
 import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.RateLimit;
 import io.asyncqueue.core.ReloadResult;
 import io.asyncqueue.core.StalledJobAction;
 import io.asyncqueue.core.redis.RedisConnector;
@@ -55,6 +56,8 @@ public final class QueueScripts {
 
 	private static final RedisScript CONTROL = RedisScript.named("control", ScriptOutputType.INTEGER);
 
+	private static final RedisScript LIMITS = RedisScript.named("limits");
+
 	/** A push call carries up to 1000 jobs or 4 Mi characters; a larger batch or envelope goes alone. */
 	private static final int PUSHES_PER_CALL = 1000;
 
@@ -86,6 +89,9 @@ public final class QueueScripts {
 	/** The retention arguments settle takes before its records. */
 	private final String[] retention;
 
+	/** The configured limits fetch takes: global concurrency, rate max, rate period (ms); 0 for none. */
+	private final String[] limits;
+
 	private final ScriptBatcher<List<PushResult>> pushes;
 
 	private final ScriptBatcher<SettleReply> settles;
@@ -113,6 +119,10 @@ public final class QueueScripts {
 		this.keyList = this.keys.all().toArray(String[]::new);
 		this.retention = new String[] { Long.toString(settings.failedRetention().toMillis()),
 				Long.toString(settings.failedMaxSize()) };
+		RateLimit rate = settings.rateLimit();
+		this.limits = new String[] { Integer.toString(settings.globalConcurrency()),
+				(rate != null) ? Integer.toString(rate.max()) : "0",
+				(rate != null) ? Long.toString(rate.period().toMillis()) : "0" };
 		this.pushes = new ScriptBatcher<>(redis, PUSH, this.keyList, new String[0], PUSHES_PER_CALL,
 				PUSH_CHARS_PER_CALL, 2, QueueScripts::pushResults, Runnable::run,
 				new ScriptBatcher.Limits(MAX_WAITING_PUSHES, MAX_WAITING_PUSH_CHARS, "pushes"),
@@ -164,7 +174,7 @@ public final class QueueScripts {
 		return this.<List<Object>>run(FETCH, Integer.toString(count),
 				Long.toString(this.settings.leaseDuration().toMillis()), Integer.toString(this.settings.maxStalls()),
 				(this.settings.stalledJobAction() == StalledJobAction.PARK) ? "park" : "recover", stalledError,
-				this.retention[0], this.retention[1])
+				this.retention[0], this.retention[1], this.limits[0], this.limits[1], this.limits[2])
 			.thenApply(QueueScripts::fetchReply);
 	}
 
@@ -176,7 +186,8 @@ public final class QueueScripts {
 			jobs.add(new FetchedJob((String) flat.get(i), ((Long) flat.get(i + 1)).intValue(), (String) flat.get(i + 2),
 					(String) flat.get(i + 3)));
 		}
-		return new FetchReply(jobs, (List<String>) reply.get(1), (List<String>) reply.get(2), (Long) reply.get(3));
+		return new FetchReply(jobs, (List<String>) reply.get(1), (List<String>) reply.get(2), (Long) reply.get(3),
+				(Long) reply.get(4));
 	}
 
 	/**
@@ -321,6 +332,37 @@ public final class QueueScripts {
 	 */
 	public CompletableFuture<Boolean> isOn(Switch which) {
 		return guarded(() -> this.redis.commands().hexists(this.keys.control(), which.field).toCompletableFuture());
+	}
+
+	/**
+	 * Store limits every instance obeys at its next fetch, overriding their configuration, and read the
+	 * queue's limits and their use.
+	 * @param changes limit field to value ({@code global-concurrency}, {@code rate-max}, {@code rate-period} in
+	 * ms); an empty value removes the stored limit, so that each instance's configuration applies again; none to
+	 * only read
+	 * @return what is stored now and how much is used, as {@link StoredLimits}
+	 */
+	public CompletableFuture<StoredLimits> limits(java.util.Map<String, String> changes) {
+		String[] args = changes.entrySet()
+			.stream()
+			.flatMap((change) -> java.util.stream.Stream.of(change.getKey(), change.getValue()))
+			.toArray(String[]::new);
+		return this.<List<Object>>run(LIMITS, args)
+			.thenApply((reply) -> new StoredLimits((Long) reply.get(0), (String) reply.get(1), (String) reply.get(2),
+					(String) reply.get(3), (Long) reply.get(4)));
+	}
+
+	/**
+	 * A queue's limits as stored in Redis at run time, and their use.
+	 *
+	 * @param reserved jobs reserved now across every instance
+	 * @param globalConcurrency the stored global concurrency, or {@code null}
+	 * @param rateMax the stored rate limit's maximum, or {@code null}
+	 * @param ratePeriodMillis the stored rate limit's period in ms, or {@code null}
+	 * @param backoffMillis ms left of a handler's back-off, 0 when none
+	 */
+	public record StoredLimits(long reserved, String globalConcurrency, String rateMax, String ratePeriodMillis,
+			long backoffMillis) {
 	}
 
 	/** Wake one consumer blocked on the queue's marker. */

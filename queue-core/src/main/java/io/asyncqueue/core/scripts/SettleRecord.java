@@ -75,6 +75,18 @@ public record SettleRecord(String action, String id, String token, long delayMil
 	}
 
 	/**
+	 * Put the job straight back at the head of waiting without counting this attempt, and start no job of the
+	 * queue, in any instance, for a while (the handler hit a downstream limit).
+	 * @param id the job id
+	 * @param token its lease token
+	 * @param backoffMillis how long the queue starts nothing
+	 * @return the record
+	 */
+	public static SettleRecord rateLimited(String id, String token, long backoffMillis) {
+		return new SettleRecord("rate-limited", id, token, backoffMillis, "", "");
+	}
+
+	/**
 	 * Park the job in {@code failed} with its error, freeing its unique id.
 	 * @param id the job id
 	 * @param token its lease token
@@ -88,7 +100,8 @@ public record SettleRecord(String action, String id, String token, long delayMil
 
 	/**
 	 * A record by the action's name, for callers that carry the decision as a word.
-	 * @param action {@code ack}, {@code drop}, {@code retry}, {@code requeue}, {@code release} or {@code fail}
+	 * @param action {@code ack}, {@code drop}, {@code retry}, {@code requeue}, {@code release},
+	 * {@code rate-limited} or {@code fail}
 	 * @param id the job id
 	 * @param token its lease token
 	 * @param delayMillis the delay of a retry or requeue
@@ -104,6 +117,7 @@ public record SettleRecord(String action, String id, String token, long delayMil
 			case "retry" -> retry(id, token, delayMillis, error);
 			case "requeue" -> requeue(id, token, delayMillis);
 			case "release" -> release(id, token);
+			case "rate-limited" -> rateLimited(id, token, delayMillis);
 			case "fail" -> fail(id, token, error, uniqueId);
 			default -> throw new IllegalArgumentException("Unknown settle action '" + action + "'");
 		};

@@ -182,7 +182,12 @@ public final class Fetcher implements Runnable {
 			this.dispatch.accept(job);
 		}
 		if (reply.jobs().isEmpty() && reply.wakeInMillis() != 0) {
-			awaitSignal(reply.wakeInMillis());
+			awaitSignal(earliest(reply.wakeInMillis(), reply.limitWakeInMillis()));
+		}
+		else if (reply.limitWakeInMillis() > 0) {
+			// a rate limit holds the rest of the backlog back: some consumer must look again when the next
+			// start is allowed, whether or not this one has a free slot then
+			scheduleWake(reply.limitWakeInMillis());
 		}
 	}
 
@@ -225,6 +230,14 @@ public final class Fetcher implements Runnable {
 		return permits;
 	}
 
+	/** The earlier of two wake times, either of which may be negative (nothing scheduled). */
+	private static long earliest(long wakeInMillis, long limitWakeInMillis) {
+		if (limitWakeInMillis <= 0 || wakeInMillis == FetchReply.PAUSED) {
+			return wakeInMillis;
+		}
+		return (wakeInMillis > 0) ? Math.min(wakeInMillis, limitWakeInMillis) : limitWakeInMillis;
+	}
+
 	private void awaitSignal(long wakeInMillis) throws InterruptedException, ExecutionException {
 		long wait = this.settings.blockingTimeout().toMillis();
 		if (wakeInMillis > 0 && wakeInMillis < wait) {
@@ -250,7 +263,7 @@ public final class Fetcher implements Runnable {
 		for (FetchedJob job : reply.jobs()) {
 			jobs.add(ReservedJob.of(job, requestedAt));
 		}
-		return new Reply(jobs, reply.recovered(), reply.failed(), reply.wakeInMillis());
+		return new Reply(jobs, reply.recovered(), reply.failed(), reply.wakeInMillis(), reply.limitWakeInMillis());
 	}
 
 	private void scheduleWake(long delayMillis) {
@@ -279,7 +292,8 @@ public final class Fetcher implements Runnable {
 		}
 	}
 
-	private record Reply(List<ReservedJob> jobs, List<String> recovered, List<String> failed, long wakeInMillis) {
+	private record Reply(List<ReservedJob> jobs, List<String> recovered, List<String> failed, long wakeInMillis,
+			long limitWakeInMillis) {
 	}
 
 }

@@ -83,6 +83,15 @@ final class HandlerContext implements JobContext {
 	}
 
 	@Override
+	public void rateLimited(Duration backoff) {
+		Objects.requireNonNull(backoff, "backoff");
+		if (backoff.toMillis() < 1) {
+			throw new IllegalArgumentException("backoff must be at least 1ms, was " + backoff);
+		}
+		this.request = new Request(Action.RATE_LIMITED, backoff, null);
+	}
+
+	@Override
 	public void drop(String reason) {
 		this.request = new Request(Action.DROP, null, reason);
 	}
@@ -97,7 +106,7 @@ final class HandlerContext implements JobContext {
 
 	enum Action {
 
-		RETRY, REQUEUE, DROP
+		RETRY, REQUEUE, RATE_LIMITED, DROP
 
 	}
 

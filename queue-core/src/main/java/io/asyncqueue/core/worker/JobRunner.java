@@ -247,6 +247,10 @@ public final class JobRunner {
 			this.settler.settle("requeue", execution, request.delay().toMillis(), "", true,
 					(result) -> afterHandle(info, outcome(result, JobOutcome.REQUEUED), elapsed, null, null, result));
 		}
+		else if (failure == null && request.action() == Action.RATE_LIMITED) {
+			this.settler.settle("rate-limited", execution, request.delay().toMillis(), "", true,
+					(result) -> afterHandle(info, outcome(result, JobOutcome.REQUEUED), elapsed, null, null, result));
+		}
 		else {
 			Throwable cause = (failure != null) ? failure : new RetryRequestedException(info.jobName());
 			Duration requested = (failure == null) ? request.delay() : null;

@@ -1,15 +1,21 @@
 -- ARGV: count, leaseMs, maxStalls, stalledAction ('recover' or 'park'), stalledError (JSON),
--- failedRetentionMs, failedMaxSize (0: keep parked jobs; see park_in).
--- Promotes due delayed jobs, recovers expired leases, then reserves up to count waiting jobs.
--- Returns { {id, attempt, token, envelope, ...}, {recovered ids}, {failed or parked ids}, wakeInMs }
+-- failedRetentionMs, failedMaxSize (0: keep parked jobs; see park_in),
+-- globalConcurrency, rateMax, ratePeriodMs (0: no such limit; fields of the control hash set at run time win).
+-- Promotes due delayed jobs, recovers expired leases, then reserves up to count waiting jobs, as many as the
+-- queue's limits let start now.
+-- Returns { {id, attempt, token, envelope, ...}, {recovered ids}, {failed or parked ids}, wakeInMs, limitWakeMs }
 -- where wakeInMs is when something becomes due (-1: nothing scheduled, 0: jobs are waiting,
--- -2: the queue is paused; resume signals the marker).
+-- -2: the queue is paused; resume signals the marker) and limitWakeMs is when the rate limit or a handler's
+-- back-off lets the next waiting job start (-1: no limit holds jobs back on time; a full global concurrency
+-- is woken by the settle that frees a slot, see 'slot-wanted').
 -- An idle queue is fetched every blocking timeout, so the idle path runs as few commands as it can:
 -- the earliest delayed job and lease are read once, and serve both as "anything due?" and as the wake time.
 -- At maxmemory under noeviction Redis refuses a script whose first write may grow memory (and lets the rest
 -- through once one has happened): every path here writes a removal first (ZREM, LPOP), so that a full Redis
 -- can still be drained, which is what frees it.
-local now = now_ms()
+local clock = redis.call('TIME')
+local now_us = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local now = math.floor(now_us / 1000)
 local count, lease, max_stalls = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local park, stalled_error = ARGV[4] == 'park', ARGV[5]
 local retention, max_parked = tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -53,8 +59,45 @@ if next_expiry and next_expiry <= now then
   next_expiry = earliest(RESERVED)
 end
 
-if redis.call('HEXISTS', CONTROL, 'paused') == 1 then
-  return { {}, recovered, failed, -2 }
+-- one read of the control hash serves the pause switch and every limit, so a queue without limits pays
+-- nothing for them
+local control = redis.call('HMGET', CONTROL, 'paused', 'global-concurrency', 'rate-max', 'rate-period',
+  'rate-next', 'backoff-until')
+if control[1] then
+  return { {}, recovered, failed, -2, -1 }
+end
+local global = tonumber(control[2] or ARGV[8])
+local rate_max, rate_period = tonumber(control[3] or ARGV[9]), tonumber(control[4] or ARGV[10])
+local limit_wake = -1
+local rate_interval = false
+local slots_free = false
+if count > 0 then
+  local backoff_until = tonumber(control[6] or 0)
+  if backoff_until > now then
+    count, limit_wake = 0, backoff_until - now
+  end
+end
+if count > 0 and rate_max > 0 then
+  -- spaced starts (GCRA without burst): one start every interval, the next one's time kept in 'rate-next'
+  local next_start = tonumber(control[5] or 0)
+  if next_start > now_us then
+    count, limit_wake = 0, math.ceil((next_start - now_us) / 1000)
+  else
+    count, rate_interval = 1, math.ceil(rate_period * 1000 / rate_max)
+  end
+end
+if count > 0 and global > 0 then
+  -- a reserved job holds a slot until it is settled or its lease expires (recovered above): counting the
+  -- reserved set is exact, and a killed instance's slots come back with its leases
+  slots_free = global - redis.call('ZCARD', RESERVED)
+  if slots_free < count then count = math.max(slots_free, 0) end
+  slots_free = slots_free - count
+  if count == 0 and redis.call('LLEN', WAITING) > 0 then
+    -- the settle that frees a slot signals one consumer; HDEL first: a full Redis refuses a script whose
+    -- first write may grow memory, and this fetch must still be answered
+    redis.call('HDEL', CONTROL, 'slot-wanted')
+    redis.call('HSET', CONTROL, 'slot-wanted', '1')
+  end
 end
 
 local jobs = {}
@@ -97,10 +140,20 @@ if ids then
     -- pairs never straddle a chunk: chunks are 500 long
     call_chunked('HSET', ATTEMPTS, counted)
     call_chunked('ZADD', RESERVED, leases)
+    if rate_interval then
+      redis.call('HSET', CONTROL, 'rate-next', string.format('%d', now_us + rate_interval))
+    end
   end
   if #ids == count and redis.call('LLEN', WAITING) > 0 then
-    signal()
-    return { jobs, recovered, failed, 0 }
+    if rate_interval then
+      -- the next start is not due yet: the caller wakes a consumer when it is
+      limit_wake = math.ceil(rate_interval / 1000)
+    elseif slots_free == 0 then
+      redis.call('HSET', CONTROL, 'slot-wanted', '1')
+    else
+      signal()
+      return { jobs, recovered, failed, 0, -1 }
+    end
   end
 end
 
@@ -108,4 +161,4 @@ local wake = -1
 if next_due then wake = next_due end
 if next_expiry and (wake == -1 or next_expiry < wake) then wake = next_expiry end
 if wake ~= -1 then wake = math.max(wake - now, 1) end
-return { jobs, recovered, failed, wake }
+return { jobs, recovered, failed, wake, limit_wake }

@@ -9,6 +9,7 @@
 --     retry      : back to delayed (or waiting when delay is 0), keeping the attempt count
 --     requeue    : like retry, without counting this attempt
 --     release    : straight back to the head of waiting, without counting this attempt (clean shutdown)
+--     rate-limited : like release, and no job of the queue starts for delayMs (a handler hit a downstream limit)
 --     fail       : park in failed with the error
 -- A batch is mostly acks, so ownership is read and acks are applied with one command per key for the
 -- whole batch (ZMSCORE, HMGET, ZREM, HDEL) rather than several per job. The reserved ZREM is the first
@@ -32,6 +33,7 @@ end
 local leased = call_chunked('ZMSCORE', RESERVED, ids)
 local owners = call_chunked('HMGET', ATTEMPTS, ids)
 local out = {}
+local wake = false
 local settled = {}
 local seen = {}
 for n = 1, #ids do
@@ -49,9 +51,12 @@ for n = 1, #ids do
 end
 if #settled > 0 then
   call_chunked('ZREM', RESERVED, settled)
+  -- a fetch found the queue's global concurrency full: the slot freed here goes to one waiting consumer
+  if redis.call('HDEL', CONTROL, 'slot-wanted') == 1 then
+    wake = true
+  end
 end
 local done, done_uids = {}, {}
-local wake = false
 for n = 1, #ids do
   local action, id, delay, err, uid = actions[n], ids[n], delays[n], errors[n], uids[n]
   if out[n] == 1 then
@@ -72,6 +77,12 @@ for n = 1, #ids do
       end
       if action == 'release' then
         redis.call('LPUSH', WAITING, id)
+      elseif action == 'rate-limited' then
+        redis.call('LPUSH', WAITING, id)
+        local until_ms = now + delay
+        if until_ms > tonumber(redis.call('HGET', CONTROL, 'backoff-until') or 0) then
+          redis.call('HSET', CONTROL, 'backoff-until', until_ms)
+        end
       elseif delay > 0 then
         redis.call('ZADD', DELAYED, now + delay, id)
       else

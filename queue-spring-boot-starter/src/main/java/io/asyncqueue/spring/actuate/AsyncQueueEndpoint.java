@@ -14,11 +14,13 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.asyncqueue.core.FailedJob;
+import io.asyncqueue.core.FlowLimits;
 import io.asyncqueue.core.JobDefinition;
 import io.asyncqueue.core.JobState;
 import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.RateLimit;
 import io.asyncqueue.core.ReloadResult;
 import io.asyncqueue.core.RetryBackoff;
 import io.asyncqueue.core.schedule.ScheduleOperations;
@@ -35,6 +37,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * The {@code asyncqueue} actuator endpoint: what every queue holds and how it is set up, the newest
@@ -108,7 +111,8 @@ public class AsyncQueueEndpoint {
 			QueueCounts queueCounts = join(counts.get(queue.name()));
 			queues.put(queue.name(), new QueueDescriptor(JobCountsDescriptor.of(queueCounts),
 					this.operations.isPaused(queue.name()), this.operations.arePushesClosed(queue.name()),
-					consumer(queue.name()), SettingsDescriptor.of(queue)));
+					consumer(queue.name()), SettingsDescriptor.of(queue),
+					LimitsDescriptor.of(this.operations.limits(queue.name()))));
 		}
 		return new QueuesDescriptor(queues, schedules());
 	}
@@ -143,24 +147,29 @@ public class AsyncQueueEndpoint {
 		return new QueueDetailsDescriptor(JobCountsDescriptor.of(this.operations.counts(queue)),
 				this.operations.isPaused(queue), this.operations.arePushesClosed(queue), consumer(queue),
 				SettingsDescriptor.of(settings), parked(queue, JobState.FAILED, max),
-				parked(queue, JobState.TIMEOUT, max));
+				parked(queue, JobState.TIMEOUT, max), LimitsDescriptor.of(this.operations.limits(queue)));
 	}
 
 	/**
 	 * Act on a queue.
 	 * @param queue the queue
 	 * @param action {@code reload}, {@code retry}, {@code delete}, {@code flush}, {@code pause},
-	 * {@code resume}, {@code close-pushes}, {@code open-pushes}, {@code pause-schedule}, {@code resume-schedule}
-	 * or {@code trigger-schedule}
+	 * {@code resume}, {@code close-pushes}, {@code open-pushes}, {@code set-limits}, {@code clear-limits},
+	 * {@code pause-schedule}, {@code resume-schedule} or {@code trigger-schedule}
 	 * @param id the job, for {@code retry} and {@code delete}, optionally for {@code reload}; the schedule's
 	 * name for the schedule actions
 	 * @param state the state, for {@code flush} and for {@code reload} ({@code failed}, the default, or
 	 * {@code timeout})
+	 * @param globalConcurrency for {@code set-limits}, the most jobs running at once across every instance (0: no
+	 * limit)
+	 * @param rateLimitMax for {@code set-limits}, the most starts per {@code rateLimitPeriod} (0: no limit)
+	 * @param rateLimitPeriod for {@code set-limits}, the rate limit's window, such as {@code 1s} (default 1s)
 	 * @return what was done
 	 */
 	@WriteOperation
 	public OperationResultDescriptor operate(@Selector String queue, String action, @Nullable String id,
-			@Nullable String state) {
+			@Nullable String state, @Nullable Integer globalConcurrency, @Nullable Integer rateLimitMax,
+			@Nullable String rateLimitPeriod) {
 		if (!this.operations.queues().contains(queue)) {
 			throw new InvalidEndpointRequestException("Unknown queue '" + queue + "'; declared queues are "
 					+ this.operations.queues().all().stream().map(QueueSettings::name).toList(), "Unknown queue");
@@ -189,6 +198,10 @@ public class AsyncQueueEndpoint {
 			case RESUME -> control(queue, Action.RESUME, this.operations.resume(queue));
 			case CLOSE_PUSHES -> control(queue, Action.CLOSE_PUSHES, this.operations.closePushes(queue));
 			case OPEN_PUSHES -> control(queue, Action.OPEN_PUSHES, this.operations.openPushes(queue));
+			case SET_LIMITS -> OperationResultDescriptor.limits(queue, Action.SET_LIMITS,
+					setLimits(queue, globalConcurrency, rateLimitMax, rateLimitPeriod));
+			case CLEAR_LIMITS -> OperationResultDescriptor.limits(queue, Action.CLEAR_LIMITS,
+					this.operations.clearLimits(queue));
 			case PAUSE_SCHEDULE, RESUME_SCHEDULE, TRIGGER_SCHEDULE -> schedule(queue, Action.of(action), id);
 		};
 	}
@@ -209,12 +222,37 @@ public class AsyncQueueEndpoint {
 			default -> this.schedules.trigger(queue, schedule);
 		};
 		return new OperationResultDescriptor(queue, action.value, null, schedule, null, changed,
-				this.schedules.schedule(queue, schedule).paused(), null, null);
+				this.schedules.schedule(queue, schedule).paused(), null, null, null);
+	}
+
+	private FlowLimits setLimits(String queue, @Nullable Integer globalConcurrency, @Nullable Integer rateLimitMax,
+			@Nullable String rateLimitPeriod) {
+		if (globalConcurrency == null && rateLimitMax == null) {
+			throw new InvalidEndpointRequestException(
+					"Action 'set-limits' needs \"globalConcurrency\" or \"rateLimitMax\" (0 removes a limit)",
+					"Missing limit");
+		}
+		try {
+			FlowLimits limits = null;
+			if (globalConcurrency != null) {
+				limits = this.operations.setGlobalConcurrency(queue, globalConcurrency);
+			}
+			if (rateLimitMax != null) {
+				Duration period = (rateLimitPeriod != null) ? DurationStyle.detectAndParse(rateLimitPeriod)
+						: Duration.ofSeconds(1);
+				limits = this.operations.setRateLimit(queue,
+						(rateLimitMax > 0) ? RateLimit.of(rateLimitMax, period) : null);
+			}
+			return Objects.requireNonNull(limits);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid limit");
+		}
 	}
 
 	private OperationResultDescriptor control(String queue, Action action, boolean changed) {
 		return new OperationResultDescriptor(queue, action.value, null, null, null, changed,
-				this.operations.isPaused(queue), this.operations.arePushesClosed(queue), null);
+				this.operations.isPaused(queue), this.operations.arePushesClosed(queue), null, null);
 	}
 
 	private List<ParkedJobDescriptor> parked(String queue, JobState state, int limit) {
@@ -267,8 +305,9 @@ public class AsyncQueueEndpoint {
 	enum Action {
 
 		RELOAD("reload"), RETRY("retry"), DELETE("delete"), FLUSH("flush"), PAUSE("pause"), RESUME("resume"),
-		CLOSE_PUSHES("close-pushes"), OPEN_PUSHES("open-pushes"), PAUSE_SCHEDULE("pause-schedule"),
-		RESUME_SCHEDULE("resume-schedule"), TRIGGER_SCHEDULE("trigger-schedule");
+		CLOSE_PUSHES("close-pushes"), OPEN_PUSHES("open-pushes"), SET_LIMITS("set-limits"),
+		CLEAR_LIMITS("clear-limits"), PAUSE_SCHEDULE("pause-schedule"), RESUME_SCHEDULE("resume-schedule"),
+		TRIGGER_SCHEDULE("trigger-schedule");
 
 		private final String value;
 
@@ -339,9 +378,10 @@ public class AsyncQueueEndpoint {
 	 * @param pushesClosed whether pushes are refused, on every instance
 	 * @param consumer this instance's consumer of the queue, or {@code null} when it does not consume it
 	 * @param settings the queue's settings
+	 * @param limits the queue's cluster-wide limits and their use
 	 */
 	public record QueueDescriptor(JobCountsDescriptor jobs, boolean paused, boolean pushesClosed,
-			@Nullable ConsumerDescriptor consumer, SettingsDescriptor settings) {
+			@Nullable ConsumerDescriptor consumer, SettingsDescriptor settings, LimitsDescriptor limits) {
 	}
 
 	/**
@@ -354,10 +394,44 @@ public class AsyncQueueEndpoint {
 	 * @param settings the queue's settings
 	 * @param failedJobs the newest jobs in {@code failed}, newest first
 	 * @param timeoutJobs the newest jobs in {@code timeout}, newest first
+	 * @param limits the queue's cluster-wide limits and their use
 	 */
 	public record QueueDetailsDescriptor(JobCountsDescriptor jobs, boolean paused, boolean pushesClosed,
 			@Nullable ConsumerDescriptor consumer, SettingsDescriptor settings, List<ParkedJobDescriptor> failedJobs,
-			List<ParkedJobDescriptor> timeoutJobs) implements OperationResponseBody {
+			List<ParkedJobDescriptor> timeoutJobs, LimitsDescriptor limits) implements OperationResponseBody {
+	}
+
+	/**
+	 * A queue's cluster-wide limits, as every instance obeys them at its next fetch, and their use.
+	 *
+	 * @param running jobs reserved now across every instance (what the global concurrency counts)
+	 * @param globalConcurrency the most jobs running at once across every instance, or {@code null} for no limit
+	 * @param rateLimitMax the most job starts per {@code rateLimitPeriod}, or {@code null} for no limit
+	 * @param rateLimitPeriod the rate limit's window, or {@code null}
+	 * @param setAtRunTime which limits are stored in Redis (set from the endpoint or the CLI) rather than taken
+	 * from this instance's configuration: {@code global-concurrency}, {@code rate-limit}
+	 * @param backoffLeft how long a handler's {@code rateLimited} still holds every start back, or {@code null}
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record LimitsDescriptor(long running, @Nullable Integer globalConcurrency, @Nullable Integer rateLimitMax,
+			@Nullable String rateLimitPeriod, List<String> setAtRunTime, @Nullable String backoffLeft) {
+
+		static LimitsDescriptor of(FlowLimits limits) {
+			List<String> stored = new ArrayList<>();
+			if (limits.globalConcurrencySetAtRunTime()) {
+				stored.add("global-concurrency");
+			}
+			if (limits.rateLimitSetAtRunTime()) {
+				stored.add("rate-limit");
+			}
+			RateLimit rate = limits.rateLimit();
+			return new LimitsDescriptor(limits.running(),
+					(limits.globalConcurrency() > 0) ? limits.globalConcurrency() : null,
+					(rate != null) ? rate.max() : null,
+					(rate != null) ? SettingsDescriptor.duration(rate.period()) : null, stored,
+					limits.backoffLeft().isZero() ? null : SettingsDescriptor.duration(limits.backoffLeft()));
+		}
+
 	}
 
 	/**
@@ -518,23 +592,30 @@ public class AsyncQueueEndpoint {
 	 * @param paused whether the queue is now paused, for a switch
 	 * @param pushesClosed whether the queue is now closed for pushes, for a switch
 	 * @param notReloaded for a reload or retry, why jobs stayed parked (another job holds their unique id)
+	 * @param limits for {@code set-limits} and {@code clear-limits}, the queue's limits now
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record OperationResultDescriptor(String queue, String action, @Nullable String state, @Nullable String id,
 			@Nullable Long jobs, @Nullable Boolean changed, @Nullable Boolean paused,
-			@Nullable Boolean pushesClosed, @Nullable List<String> notReloaded) implements OperationResponseBody {
+			@Nullable Boolean pushesClosed, @Nullable List<String> notReloaded,
+			@Nullable LimitsDescriptor limits) implements OperationResponseBody {
+
+		static OperationResultDescriptor limits(String queue, Action action, FlowLimits limits) {
+			return new OperationResultDescriptor(queue, action.value, null, null, null, null, null, null, null,
+					LimitsDescriptor.of(limits));
+		}
 
 		static OperationResultDescriptor jobs(String queue, Action action, @Nullable JobState state,
 				@Nullable String id, long jobs) {
 			return new OperationResultDescriptor(queue, action.value, (state != null) ? state.key() : null, id, jobs,
-					null, null, null, null);
+					null, null, null, null, null);
 		}
 
 		static OperationResultDescriptor reloaded(String queue, Action action, @Nullable JobState state,
 				@Nullable String id, ReloadResult result) {
 			List<String> notReloaded = result.skipped().stream().map(ReloadResult.Skipped::reason).toList();
 			return new OperationResultDescriptor(queue, action.value, (state != null) ? state.key() : null, id,
-					result.moved(), null, null, null, notReloaded.isEmpty() ? null : notReloaded);
+					result.moved(), null, null, null, notReloaded.isEmpty() ? null : notReloaded, null);
 		}
 
 	}

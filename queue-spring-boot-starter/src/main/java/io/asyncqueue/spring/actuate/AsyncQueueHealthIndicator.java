@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.asyncqueue.core.FlowLimits;
 import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
@@ -97,6 +98,13 @@ public class AsyncQueueHealthIndicator extends AbstractHealthIndicator {
 			details.put("timeout", counts.timeout());
 			details.put("paused", this.operations.isPaused(name));
 			details.put("pushesClosed", this.operations.arePushesClosed(name));
+			FlowLimits limits = this.operations.limits(name);
+			if (limits.globalConcurrency() > 0) {
+				details.put("globalConcurrency", limits.running() + " of " + limits.globalConcurrency() + " running");
+			}
+			if (limits.rateLimit() != null) {
+				details.put("rateLimit", limits.rateLimit().toString());
+			}
 			Duration oldestWaiting = null;
 			if (counts.waiting() > 0) {
 				Instant pushedAt = this.operations.oldestWaitingPushedAt(name);

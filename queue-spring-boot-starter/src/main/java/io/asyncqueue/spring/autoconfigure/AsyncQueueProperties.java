@@ -701,6 +701,15 @@ public class AsyncQueueProperties {
 		 */
 		private @Nullable Boolean autoStartup;
 
+		/**
+		 * Most jobs of this queue running at once across every instance (a job counts from its fetch until it
+		 * is settled or its lease expires); unset for no such limit. A reserved-ahead job counts too, so the
+		 * prefetch defaults to 0 here. A limit set at run time from the endpoint or the CLI overrides it.
+		 */
+		private @Nullable Integer globalConcurrency;
+
+		private final RateLimit rateLimit = new RateLimit();
+
 		public @Nullable String getChannel() {
 			return this.channel;
 		}
@@ -863,6 +872,52 @@ public class AsyncQueueProperties {
 
 		public void setAutoStartup(@Nullable Boolean autoStartup) {
 			this.autoStartup = autoStartup;
+		}
+
+		public @Nullable Integer getGlobalConcurrency() {
+			return this.globalConcurrency;
+		}
+
+		public void setGlobalConcurrency(@Nullable Integer globalConcurrency) {
+			this.globalConcurrency = globalConcurrency;
+		}
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
+		}
+
+	}
+
+	/**
+	 * At most "max" job starts of a queue in any window of "period", across every instance: starts are spaced
+	 * one every period / max.
+	 */
+	public static class RateLimit {
+
+		/**
+		 * Most job starts in any window of the period. Setting it turns the rate limit on.
+		 */
+		private @Nullable Integer max;
+
+		/**
+		 * Window the maximum applies to.
+		 */
+		private Duration period = Duration.ofSeconds(1);
+
+		public @Nullable Integer getMax() {
+			return this.max;
+		}
+
+		public void setMax(@Nullable Integer max) {
+			this.max = max;
+		}
+
+		public Duration getPeriod() {
+			return this.period;
+		}
+
+		public void setPeriod(Duration period) {
+			this.period = period;
 		}
 
 	}

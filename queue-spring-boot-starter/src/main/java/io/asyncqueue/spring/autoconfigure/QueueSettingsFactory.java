@@ -102,6 +102,15 @@ final class QueueSettingsFactory {
 			.replicaTimeout(pick(set, "replica-timeout", queue.getReplicaTimeout(), defaults.getReplicaTimeout()))
 			.nonRetryableExceptions(nonRetryable(name, set, pick(set, "non-retryable-exceptions",
 					queue.getNonRetryableExceptions(), defaults.getNonRetryableExceptions())));
+		if (queue.getGlobalConcurrency() != null) {
+			set.add("global-concurrency");
+			builder.globalConcurrency(queue.getGlobalConcurrency());
+		}
+		if (queue.getRateLimit().getMax() != null) {
+			set.add("rate-limit");
+			builder.rateLimit(io.asyncqueue.core.RateLimit.of(queue.getRateLimit().getMax(),
+					queue.getRateLimit().getPeriod()));
+		}
 		for (QueueSettingsCustomizer customizer : this.customizers) {
 			customizer.customize(name, builder);
 		}
@@ -231,6 +240,10 @@ final class QueueSettingsFactory {
 			case "handle-timeout" -> "Set " + property + " to a positive duration such as 30s, or 0 for no limit.";
 			case "lease-duration" -> "Set " + property + " to at least 300ms; the default is 30s.";
 			case "channel" -> "Give each queue its own " + PREFIX + ".queues.<name>.channel, a key prefix without braces.";
+			case "global-concurrency" -> "Set " + property
+					+ " to 1 or more (the most jobs of the queue running at once across every instance), or remove it.";
+			case "rate-limit" -> "Set " + property + ".max to 1 or more and " + property
+					+ ".period to at least 1ms (for example max: 100, period: 1s).";
 			default -> "Change " + property + ": it " + ex.getRequirement() + ".";
 		};
 		if (!onQueue) {

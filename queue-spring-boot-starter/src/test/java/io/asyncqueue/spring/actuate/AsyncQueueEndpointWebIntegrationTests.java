@@ -239,6 +239,32 @@ class AsyncQueueEndpointWebIntegrationTests {
 	}
 
 	@Test
+	void limitsSetFromOneInstanceAreStoredInRedisAndShownByEveryInstance() throws Exception {
+		JsonNode set = post(this.operator, "orders",
+				"{\"action\":\"set-limits\",\"globalConcurrency\":3,\"rateLimitMax\":50,\"rateLimitPeriod\":\"10s\"}")
+			.body();
+		assertThat(set.path("limits").path("globalConcurrency").asInt()).isEqualTo(3);
+		JsonNode onConsumer = get(this.consumer, "/actuator/asyncqueue/orders").body().path("limits");
+		assertThat(onConsumer.path("globalConcurrency").asInt()).isEqualTo(3);
+		assertThat(onConsumer.path("rateLimitMax").asInt()).isEqualTo(50);
+		assertThat(onConsumer.path("rateLimitPeriod").asString()).isEqualTo("10s");
+		assertThat(onConsumer.path("running").isNumber()).isTrue();
+		assertThat(onConsumer.path("setAtRunTime").valueStream().map(JsonNode::asString))
+			.containsExactly("global-concurrency", "rate-limit");
+		JsonNode health = get(this.consumer, "/actuator/health/asyncQueue").body().path("details").path("queues")
+			.path("orders");
+		assertThat(health.path("globalConcurrency").asString()).matches("\\d+ of 3 running");
+		assertThat(health.path("rateLimit").asString()).isEqualTo("50 per 10s");
+		assertThat(post(this.operator, "orders", "{\"action\":\"set-limits\",\"globalConcurrency\":-1}").status())
+			.isEqualTo(400);
+		JsonNode cleared = post(this.operator, "orders", "{\"action\":\"clear-limits\"}").body().path("limits");
+		assertThat(cleared.has("globalConcurrency")).as("this instance configures none").isFalse();
+		assertThat(cleared.path("setAtRunTime").isEmpty()).isTrue();
+		assertThat(get(this.consumer, "/actuator/asyncqueue").body().path("queues").path("orders").path("limits")
+			.has("rateLimitMax")).isFalse();
+	}
+
+	@Test
 	void healthShowsEveryQueueAndTurnsOutOfServicePastAThreshold() throws Exception {
 		Response up = get(this.operator, "/actuator/health/asyncQueue");
 		assertThat(up.status()).isEqualTo(200);

@@ -329,6 +329,36 @@ class AsyncQueueAutoConfigurationTests {
 	}
 
 	@Test
+	void flowControlLimitsCanBeConfigured() {
+		this.runner
+			.withPropertyValues("async-queue.queues.stock.global-concurrency=1",
+					"async-queue.queues.mail.rate-limit.max=50", "async-queue.queues.mail.rate-limit.period=10s")
+			.run((context) -> {
+				Queues queues = context.getBean(Queues.class);
+				assertThat(queues.get("stock").globalConcurrency()).isEqualTo(1);
+				assertThat(queues.get("stock").prefetch()).as("a reserved-ahead job would hold a global slot").isZero();
+				assertThat(queues.get("stock").rateLimit()).isNull();
+				assertThat(queues.get("mail").rateLimit())
+					.isEqualTo(io.asyncqueue.core.RateLimit.of(50, Duration.ofSeconds(10)));
+				assertThat(queues.get("mail").globalConcurrency()).isZero();
+			});
+	}
+
+	@Test
+	void failsOnNegativeGlobalConcurrency() {
+		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.global-concurrency=-1"),
+				"async-queue.queues.orders.global-concurrency must be zero (no limit across instances) or positive",
+				"Set async-queue.queues.orders.global-concurrency to 1 or more");
+	}
+
+	@Test
+	void failsOnARateLimitWithoutStarts() {
+		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.rate-limit.max=0"),
+				"async-queue.queues.orders.rate-limit max must be at least 1, was 0",
+				"Set async-queue.queues.orders.rate-limit.max to 1 or more");
+	}
+
+	@Test
 	void failsOnZeroConcurrency() {
 		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.concurrency=0"),
 				"async-queue.queues.orders.concurrency must be at least 1, was 0",

@@ -1,0 +1,27 @@
+package io.asyncqueue.core;
+
+import java.time.Duration;
+
+/**
+ * A queue's cluster-wide limits and their current use, as every instance sees them at its next fetch.
+ *
+ * @param queue the queue
+ * @param running jobs reserved now across every instance: what {@link #globalConcurrency()} counts
+ * @param globalConcurrency the most jobs running at once across every instance, zero for no limit
+ * @param globalConcurrencySetAtRunTime whether {@link #globalConcurrency()} is stored in Redis (set from the
+ * endpoint or the CLI) rather than taken from this process's configuration
+ * @param rateLimit the most starts in any window of its period, or {@code null} for none
+ * @param rateLimitSetAtRunTime whether {@link #rateLimit()} is stored in Redis rather than configured
+ * @param backoffLeft how long a handler's {@link JobContext#rateLimited(Duration)} still holds every start
+ * back, {@link Duration#ZERO} when none does
+ * @since 0.3.0
+ */
+public record FlowLimits(String queue, long running, int globalConcurrency, boolean globalConcurrencySetAtRunTime,
+		RateLimit rateLimit, boolean rateLimitSetAtRunTime, Duration backoffLeft) {
+
+	/** How many more jobs may start now under the global concurrency, or -1 when there is no such limit. */
+	public long freeSlots() {
+		return (this.globalConcurrency > 0) ? Math.max(this.globalConcurrency - this.running, 0) : -1;
+	}
+
+}

@@ -1,0 +1,24 @@
+-- ARGV: field, value pairs of the limits stored at run time ('global-concurrency', 'rate-max', 'rate-period'),
+-- possibly none; an empty value removes the field, so that each instance's configuration applies again.
+-- Every instance obeys them at its next fetch. A change signals the marker: a raised limit may let a waiting
+-- job start now, and the consumer it wakes passes the signal on while slots remain.
+-- Returns { reserved jobs (what a global concurrency counts), global-concurrency, rate-max, rate-period,
+-- ms left of a handler's back-off (0: none) }, a limit false when none is stored.
+local changed = false
+for i = 1, #ARGV, 2 do
+  if ARGV[i + 1] == '' then
+    changed = (redis.call('HDEL', CONTROL, ARGV[i]) == 1) or changed
+  else
+    redis.call('HSET', CONTROL, ARGV[i], ARGV[i + 1])
+    changed = true
+  end
+end
+if changed then
+  signal()
+end
+local stored = redis.call('HMGET', CONTROL, 'global-concurrency', 'rate-max', 'rate-period', 'backoff-until')
+local backoff = 0
+if stored[4] then
+  backoff = math.max(tonumber(stored[4]) - now_ms(), 0)
+end
+return { redis.call('ZCARD', RESERVED), stored[1], stored[2], stored[3], backoff }

@@ -1,0 +1,248 @@
+package io.asyncqueue.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import io.asyncqueue.core.scripts.FetchReply;
+import io.asyncqueue.core.scripts.FetchedJob;
+import io.asyncqueue.core.scripts.QueueScripts;
+import io.asyncqueue.core.scripts.SettleRecord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Limits that hold across every instance of a queue: global concurrency, rate limit and a handler's
+ * back-off. Several workers in one JVM stand for several instances: they share nothing but Redis.
+ */
+class FlowControlTest extends RedisTestSupport {
+
+	private static final String STALLED = "{\"reason\":\"stalled\"}";
+
+	@Test
+	void globalConcurrencyHoldsAcrossWorkers() {
+		QueueSettings settings = settings().concurrency(4).consumers(2).globalConcurrency(2).build();
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger most = new AtomicInteger();
+		AtomicInteger done = new AtomicInteger();
+		for (int i = 0; i < 3; i++) {
+			start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> {
+				most.accumulateAndGet(running.incrementAndGet(), Math::max);
+				Thread.sleep(10);
+				running.decrementAndGet();
+				done.incrementAndGet();
+			}));
+		}
+		client(settings).pushAll(this.queue, IntStream.range(0, 90).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		await().atMost(Duration.ofSeconds(60)).until(() -> done.get() == 90);
+		assertThat(most.get()).as("3 workers of 4 handlers each, limited to 2 at once").isEqualTo(2);
+	}
+
+	@Test
+	void aFullQueueReservesNothingUntilASettleOrAnExpiredLeaseFreesASlot() {
+		QueueSettings settings = settings().globalConcurrency(2).leaseDuration(Duration.ofMillis(500)).build();
+		QueueScripts scripts = scripts(settings);
+		client(settings).pushAll(this.queue, IntStream.range(0, 5).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		List<FetchedJob> held = QueueClient.join(scripts.fetch(10, STALLED)).jobs();
+		assertThat(held).as("no more than the global concurrency, however many are asked for").hasSize(2);
+		redisCommands().del(scripts.keys().marker());
+		FetchReply full = QueueClient.join(scripts.fetch(10, STALLED));
+		assertThat(full.jobs()).isEmpty();
+		assertThat(full.wakeInMillis()).as("the earliest lease").isBetween(1L, 500L);
+		assertThat(redisCommands().zcard(scripts.keys().marker())).as("nobody else is woken").isZero();
+		// a settle frees a slot: one signal for one consumer, and that consumer gets the slot
+		QueueClient.join(scripts.settle(SettleRecord.ack(held.get(0).id(), held.get(0).token(), null)));
+		assertThat(redisCommands().zcard(scripts.keys().marker())).isEqualTo(1);
+		assertThat(QueueClient.join(scripts.fetch(10, STALLED)).jobs()).hasSize(1);
+		// an instance killed while holding slots: they come back when its leases expire
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+			.until(() -> QueueClient.join(scripts.fetch(10, STALLED)).jobs().size() == 2);
+		assertThat(redisCommands().zcard(scripts.keys().reserved())).isEqualTo(2);
+	}
+
+	@Test
+	void consumersWaitingForASlotCostNothingWhileItIsHeld() throws Exception {
+		// blocking timeouts as long as the leases: what is left is what the limit costs
+		QueueSettings settings = settings().concurrency(2).consumers(2).globalConcurrency(1)
+			.blockingTimeout(Duration.ofSeconds(30)).build();
+		CountDownLatch first = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger done = new AtomicInteger();
+		for (int i = 0; i < 3; i++) {
+			start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> {
+				first.countDown();
+				release.await();
+				done.incrementAndGet();
+			}));
+		}
+		client(settings).pushAll(this.queue, IntStream.range(0, 6).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+		Thread.sleep(300);
+		long before = scriptCalls();
+		Thread.sleep(2000);
+		assertThat(scriptCalls() - before).as("6 consumers blocked on a full queue for 2 s").isLessThanOrEqualTo(2);
+		release.countDown();
+		await().atMost(Duration.ofSeconds(20)).until(() -> done.get() == 6);
+	}
+
+	@Test
+	void rateLimitLetsOneStartThroughPerIntervalAndSaysWhenTheNextIsDue() {
+		QueueSettings settings = settings().rateLimit(RateLimit.of(2, Duration.ofSeconds(2))).build();
+		QueueScripts scripts = scripts(settings);
+		client(settings).pushAll(this.queue, IntStream.range(0, 3).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		FetchReply first = QueueClient.join(scripts.fetch(10, STALLED));
+		assertThat(first.jobs()).as("starts are spaced, never a burst").hasSize(1);
+		assertThat(first.limitWakeInMillis()).isEqualTo(1000);
+		FetchReply next = QueueClient.join(scripts.fetch(10, STALLED));
+		assertThat(next.jobs()).isEmpty();
+		assertThat(next.limitWakeInMillis()).isBetween(1L, 1000L);
+	}
+
+	@Test
+	void noWindowOfTheRateLimitsPeriodHoldsMoreThanItsMaxStarts() throws Exception {
+		RateLimit limit = RateLimit.of(5, Duration.ofMillis(250));
+		QueueSettings settings = settings().rateLimit(limit).build();
+		client(settings).pushAll(this.queue, IntStream.range(0, 40).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		// fetches from three threads at once: a start happened somewhere between a fetch's call and its reply
+		List<long[]> starts = new CopyOnWriteArrayList<>();
+		List<Thread> threads = new ArrayList<>();
+		for (int t = 0; t < 3; t++) {
+			QueueScripts scripts = scripts(settings);
+			Thread thread = new Thread(() -> {
+				while (starts.size() < 40) {
+					long calledAt = System.nanoTime();
+					int got = QueueClient.join(scripts.fetch(10, STALLED)).jobs().size();
+					long answeredAt = System.nanoTime();
+					for (int i = 0; i < got; i++) {
+						starts.add(new long[] { calledAt, answeredAt });
+					}
+					if (got == 0) {
+						sleep(2);
+					}
+				}
+			});
+			thread.start();
+			threads.add(thread);
+		}
+		for (Thread thread : threads) {
+			thread.join(30_000);
+		}
+		assertThat(starts).hasSize(40);
+		long period = limit.period().toNanos();
+		for (long[] anchor : starts) {
+			// the starts certainly inside the window that opens when this one's fetch was called
+			long certainlyInside = starts.stream()
+				.filter((start) -> start[0] >= anchor[0] && start[1] < anchor[0] + period)
+				.count();
+			assertThat(certainlyInside).isLessThanOrEqualTo(limit.max());
+		}
+		List<Long> answered = new ArrayList<>(starts.stream().map((start) -> start[1]).toList());
+		List<Long> called = new ArrayList<>(starts.stream().map((start) -> start[0]).toList());
+		Collections.sort(answered);
+		Collections.sort(called);
+		assertThat(answered.get(39) - called.get(0)).as("40 spaced starts span at least 39 intervals")
+			.isGreaterThanOrEqualTo(39 * limit.intervalMicros() * 1000);
+	}
+
+	@Test
+	void aRateLimitedHandlerBacksTheWholeQueueOffWithoutUsingAnAttempt() {
+		// a job already reserved ahead is not recalled by a back-off: none is, here
+		QueueSettings settings = settings().concurrency(1).prefetch(0).build();
+		List<String> runs = new CopyOnWriteArrayList<>();
+		List<Long> startedAt = new CopyOnWriteArrayList<>();
+		long[] backedOffAt = new long[1];
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> {
+			runs.add(n + "@" + context.attempt());
+			startedAt.add(System.nanoTime());
+			if (n == 1 && runs.size() == 1) {
+				backedOffAt[0] = System.nanoTime();
+				context.rateLimited(Duration.ofMillis(400));
+			}
+		}));
+		client(settings).pushAll(this.queue, List.of(PushRequest.of("n", 1), PushRequest.of("n", 2)));
+		await().atMost(Duration.ofSeconds(10)).until(() -> runs.size() == 3);
+		assertThat(runs).as("back at the head of waiting, its attempt given back").containsExactly("1@1", "1@1", "2@1");
+		assertThat(startedAt.get(1) - backedOffAt[0]).as("nothing starts during the back-off")
+			.isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(400));
+	}
+
+	@Test
+	void limitsSetAtRunTimeOverrideTheConfigurationAtTheNextFetchUntilCleared() {
+		QueueSettings settings = settings().build();
+		QueueScripts scripts = scripts(settings);
+		QueueOperations operations = operations(settings);
+		client(settings).pushAll(this.queue, IntStream.range(0, 6).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		FlowLimits limited = operations.setGlobalConcurrency(this.queue, 2);
+		assertThat(limited.globalConcurrency()).isEqualTo(2);
+		assertThat(limited.globalConcurrencySetAtRunTime()).isTrue();
+		assertThat(QueueClient.join(scripts.fetch(10, STALLED)).jobs()).hasSize(2);
+		assertThat(operations.limits(this.queue).running()).isEqualTo(2);
+		assertThat(operations.limits(this.queue).freeSlots()).isZero();
+		assertThat(QueueClient.join(scripts.fetch(10, STALLED)).jobs()).isEmpty();
+		redisCommands().del(scripts.keys().marker());
+		operations.setGlobalConcurrency(this.queue, 3);
+		assertThat(redisCommands().zcard(scripts.keys().marker())).as("a raised limit wakes a consumer").isEqualTo(1);
+		assertThat(QueueClient.join(scripts.fetch(10, STALLED)).jobs()).hasSize(1);
+		FlowLimits rate = operations.setRateLimit(this.queue, RateLimit.of(1, Duration.ofMinutes(1)));
+		assertThat(rate.rateLimit()).isEqualTo(RateLimit.of(1, Duration.ofMinutes(1)));
+		FlowLimits cleared = operations.clearLimits(this.queue);
+		assertThat(cleared.globalConcurrency()).as("the configuration again: none").isZero();
+		assertThat(cleared.globalConcurrencySetAtRunTime()).isFalse();
+		assertThat(cleared.rateLimit()).isNull();
+		assertThat(QueueClient.join(scripts.fetch(10, STALLED)).jobs()).hasSize(3);
+	}
+
+	@Test
+	void invalidLimitsAreRefusedNamingTheFix() {
+		assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> settings().globalConcurrency(-1).build()))
+			.isInstanceOf(InvalidQueueSettingException.class)
+			.hasMessageContaining("global-concurrency must be zero (no limit across instances) or positive, was -1");
+		assertThat(org.assertj.core.api.Assertions
+			.catchThrowable(() -> settings().rateLimit(RateLimit.of(10, Duration.ZERO)).build()))
+			.hasMessageContaining("rate-limit period must be at least 1ms");
+		assertThat(org.assertj.core.api.Assertions.catchThrowable(
+				() -> operations(settings().build()).setRateLimit(this.queue, RateLimit.of(0, Duration.ofSeconds(1)))))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessage("Invalid rate limit: max must be at least 1, was 0");
+	}
+
+	@Test
+	void aQueueWithGlobalConcurrencyReservesNothingAheadByDefault() {
+		assertThat(settings().globalConcurrency(3).build().prefetch()).isZero();
+		assertThat(settings().globalConcurrency(3).prefetch(2).build().prefetch()).isEqualTo(2);
+		assertThat(settings().build().prefetch()).isEqualTo(QueueSettings.DEFAULT_CONCURRENCY);
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** Scripts (and blocking pops) Redis ran, all queues together: this test's workers are the only ones. */
+	private static long scriptCalls() {
+		String stats = redisCommands().info("commandstats");
+		long calls = 0;
+		for (String line : stats.split("\r?\n")) {
+			if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")
+					|| line.startsWith("cmdstat_bzpopmin:")) {
+				String count = line.substring(line.indexOf("calls=") + 6);
+				calls += Long.parseLong(count.substring(0, count.indexOf(',')));
+			}
+		}
+		return calls;
+	}
+
+}
