@@ -1,9 +1,12 @@
 package io.asyncqueue.spring.autoconfigure;
 
+import java.time.Duration;
+
 import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.spring.AsyncQueueConfigurationException;
 import io.asyncqueue.spring.QueueContainerRegistry;
 import io.lettuce.core.RedisClient;
 
@@ -38,6 +41,19 @@ class AsyncQueueConsumerConfiguration {
 				eventPublisher, environment, listeners.orderedStream().toList(),
 				customizers.orderedStream().toList());
 		return new QueueContainerRegistry(factory.createContainers(beanFactory, REGISTRY_BEAN_NAME));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InstanceHeartbeatLifecycle asyncQueueInstanceHeartbeat(AsyncQueueProperties properties,
+			RedisConnector redisConnector, QueueContainerRegistry containers) {
+		Duration interval = properties.getConsumer().getHeartbeatInterval();
+		if (interval.toMillis() < 1) {
+			throw new AsyncQueueConfigurationException("async-queue.consumer.heartbeat-interval",
+					"async-queue.consumer.heartbeat-interval must be positive, was " + interval,
+					"Set async-queue.consumer.heartbeat-interval to a duration such as 10s");
+		}
+		return new InstanceHeartbeatLifecycle(redisConnector, containers, interval);
 	}
 
 }
