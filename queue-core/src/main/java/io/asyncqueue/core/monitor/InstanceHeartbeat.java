@@ -25,8 +25,9 @@ import io.asyncqueue.core.redis.RedisConnector;
  * concurrency, running jobs and start time to a key that expires after three intervals, so an instance that
  * dies disappears on its own; a clean stop deletes the key at once.
  *
- * <p>Keys, in one Redis Cluster slot so that a reader fetches them in one {@code MGET}: the instance's
- * {@code {async-queue}:instance:<id>} (a JSON string) and the index {@code {async-queue}:instances} (a sorted
+ * <p>Keys, in one Redis Cluster slot so that a reader fetches them in one {@code MGET}, and inside the
+ * <code>~{async-queue:*</code> pattern of the least-privilege ACL: the instance's
+ * {@code {async-queue:instances}:<id>} (a JSON string) and the index {@code {async-queue:instances}} (a sorted
  * set of ids scored by when their key expires), which each beat trims of instances long gone. A beat costs
  * three commands, sent without waiting; a beat that fails is logged and the next one tries again.
  *
@@ -37,7 +38,7 @@ public final class InstanceHeartbeat implements AutoCloseable {
 	/** The default time between two beats. */
 	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
-	static final String INDEX = "{async-queue}:instances";
+	static final String INDEX = "{async-queue:instances}";
 
 	private static final Logger logger = LoggerFactory.getLogger(InstanceHeartbeat.class);
 
@@ -139,7 +140,7 @@ public final class InstanceHeartbeat implements AutoCloseable {
 	}
 
 	static String key(String id) {
-		return "{async-queue}:instance:" + id;
+		return INDEX + ":" + id;
 	}
 
 	private static String hostName() {
