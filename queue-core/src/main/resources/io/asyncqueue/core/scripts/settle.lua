@@ -96,4 +96,31 @@ forget_all(done, done_uids)
 if wake then
   signal()
 end
+-- The dashboard's history, by Redis's clock: one hash per queue and hour ({channel}:history:<hour>, in the
+-- queue's slot) holding '<minute of hour>:<p|f|r>' and the hour's totals 'p', 'f', 'r' (processed, failed,
+-- retried), expiring 25 hours after its first write. One or two HINCRBYs per outcome per call, not per job.
+local tally = {p = 0, f = 0, r = 0}
+for n = 1, #ids do
+  if out[n] == 1 then
+    local action = actions[n]
+    if action == 'ack' or action == 'ack-unique' or action == 'drop' then
+      tally.p = tally.p + 1
+    elseif action == 'fail' then
+      tally.f = tally.f + 1
+    elseif action == 'retry' then
+      tally.r = tally.r + 1
+    end
+  end
+end
+local minute = math.floor(now / 60000)
+local history = string.sub(JOBS, 1, -5) .. 'history:' .. math.floor(minute / 60)
+for _, kind in ipairs({'p', 'f', 'r'}) do
+  local count = tally[kind]
+  if count > 0 then
+    redis.call('HINCRBY', history, (minute % 60) .. ':' .. kind, count)
+    if redis.call('HINCRBY', history, kind, count) == count then
+      redis.call('EXPIRE', history, 90000)
+    end
+  end
+end
 return out

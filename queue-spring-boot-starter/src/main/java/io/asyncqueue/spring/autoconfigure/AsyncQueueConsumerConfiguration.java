@@ -1,11 +1,13 @@
 package io.asyncqueue.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.spring.AsyncQueueConfigurationException;
 import io.asyncqueue.spring.QueueContainerRegistry;
 import io.asyncqueue.spring.listener.QueueListenerRegistrar;
 import io.lettuce.core.RedisClient;
@@ -47,6 +49,19 @@ class AsyncQueueConsumerConfiguration {
 			return factory.createContainers(beanFactory, REGISTRY_BEAN_NAME,
 					(registrar != null) ? registrar.takeEndpoints() : List.of());
 		});
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InstanceHeartbeatLifecycle asyncQueueInstanceHeartbeat(AsyncQueueProperties properties,
+			RedisConnector redisConnector, QueueContainerRegistry containers) {
+		Duration interval = properties.getConsumer().getHeartbeatInterval();
+		if (interval.toMillis() < 1) {
+			throw new AsyncQueueConfigurationException("async-queue.consumer.heartbeat-interval",
+					"async-queue.consumer.heartbeat-interval must be positive, was " + interval,
+					"Set async-queue.consumer.heartbeat-interval to a duration such as 10s");
+		}
+		return new InstanceHeartbeatLifecycle(redisConnector, containers, interval);
 	}
 
 }

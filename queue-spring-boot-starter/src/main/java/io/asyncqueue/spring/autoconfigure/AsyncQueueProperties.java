@@ -9,6 +9,7 @@ import java.util.Map;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.RetryBackoff;
 import io.asyncqueue.core.StalledJobAction;
+import io.asyncqueue.core.monitor.InstanceHeartbeat;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -128,6 +129,20 @@ public class AsyncQueueProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		/**
+		 * Time between two heartbeats of this instance (host, pid, queues, running jobs), which dashboards
+		 * list; an instance that stops beating disappears after three intervals.
+		 */
+		private Duration heartbeatInterval = InstanceHeartbeat.DEFAULT_INTERVAL;
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
 		}
 
 	}

@@ -40,7 +40,7 @@ final class UnknownPropertyCheck {
 	 * uniform name: a value, or a group checked against its own class when that class can be loaded.
 	 */
 	private static final Map<String, String> OTHER_OWNERS = Map.of("transactionmode", "transaction-mode", "outbox",
-			"outbox");
+			"outbox", "dashboard", "dashboard");
 
 	private static final String OUTBOX_PROPERTIES = "io.asyncqueue.spring.autoconfigure.transaction.AsyncQueueOutboxProperties";
 
@@ -79,7 +79,8 @@ final class UnknownPropertyCheck {
 			return false;
 		}
 		String first = name.getElement(1, Form.UNIFORM);
-		return (first.equals("transactionmode") && name.getNumberOfElements() == 2) || first.equals("outbox");
+		return (first.equals("transactionmode") && name.getNumberOfElements() == 2) || first.equals("outbox")
+				|| first.equals("dashboard");
 	}
 
 	/** The outbox's keys, against the outbox's own properties class, when the transaction support is there. */

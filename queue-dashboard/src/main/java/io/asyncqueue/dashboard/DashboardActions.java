@@ -1,0 +1,135 @@
+package io.asyncqueue.dashboard;
+
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+
+import io.asyncqueue.core.JobState;
+import io.asyncqueue.core.QueueOperations;
+import io.asyncqueue.core.ReloadResult;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * What an operator does from the dashboard: pause and resume, close and open pushes, retry and delete parked
+ * jobs one, many or all at a time. Each action answers with a redirect back to the page it came from (so a
+ * reload never repeats it), saying what was done. Refused with 403 unless writes are enabled.
+ *
+ * @since 0.2.0
+ */
+@Controller
+@RequestMapping("${async-queue.dashboard.path:/async-queue}/queues/{queue}")
+public class DashboardActions {
+
+	private final QueueOperations operations;
+
+	private final DashboardReader reader;
+
+	private final DashboardSettings settings;
+
+	/**
+	 * The actions.
+	 * @param operations what they do
+	 * @param reader which queues exist
+	 * @param settings whether writes are enabled
+	 */
+	public DashboardActions(QueueOperations operations, DashboardReader reader, DashboardSettings settings) {
+		this.operations = operations;
+		this.reader = reader;
+		this.settings = settings;
+	}
+
+	@PostMapping("/{switch:pause|resume|close-pushes|open-pushes}")
+	ResponseEntity<Void> toggle(@PathVariable String queue, @PathVariable("switch") String which,
+			HttpServletRequest request) {
+		requireWritable(queue);
+		boolean changed = switch (which) {
+			case "pause" -> this.operations.pause(queue);
+			case "resume" -> this.operations.resume(queue);
+			case "close-pushes" -> this.operations.closePushes(queue);
+			default -> this.operations.openPushes(queue);
+		};
+		String done = which.replace('-', ' ') + (changed ? ": done" : ": already so");
+		return back(links(request).queue(queue), done);
+	}
+
+	@PostMapping("/{state:failed|timeout}/{action:retry|delete}")
+	ResponseEntity<Void> many(@PathVariable String queue, @PathVariable String state, @PathVariable String action,
+			@RequestParam(name = "id", required = false) @Nullable List<String> ids,
+			@RequestParam(defaultValue = "false") boolean all, HttpServletRequest request) {
+		requireWritable(queue);
+		JobState parked = JobState.valueOf(state.toUpperCase());
+		String done;
+		if (all) {
+			done = action.equals("retry") ? describe(this.operations.reloadAll(queue, parked))
+					: this.operations.flush(queue, parked) + " deleted";
+		}
+		else {
+			List<String> chosen = (ids != null) ? ids : List.of();
+			done = action.equals("retry") ? describe(retry(queue, chosen)) : delete(queue, chosen) + " deleted";
+		}
+		return back(links(request).parked(queue, state), done);
+	}
+
+	@PostMapping("/jobs/{id}/{action:retry|delete}")
+	ResponseEntity<Void> one(@PathVariable String queue, @PathVariable String id, @PathVariable String action,
+			HttpServletRequest request) {
+		requireWritable(queue);
+		if (action.equals("retry")) {
+			return back(links(request).job(queue, id), describe(this.operations.retry(queue, id)));
+		}
+		return back(links(request).queue(queue), this.operations.delete(queue, id) ? "job " + id + " deleted"
+				: "job " + id + " was already gone");
+	}
+
+	private ReloadResult retry(String queue, List<String> ids) {
+		ReloadResult total = ReloadResult.NONE;
+		for (String id : ids) {
+			total = total.and(this.operations.retry(queue, id));
+		}
+		return total;
+	}
+
+	private long delete(String queue, List<String> ids) {
+		return ids.stream().filter((id) -> this.operations.delete(queue, id)).count();
+	}
+
+	private static String describe(ReloadResult result) {
+		String done = result.moved() + " moved back to waiting";
+		if (!result.skipped().isEmpty()) {
+			done += ", " + result.skipped().size() + " left parked (their unique id is held by another job)";
+		}
+		return done;
+	}
+
+	private void requireWritable(String queue) {
+		if (!this.settings.writesEnabled()) {
+			throw new ResponseStatusException(HttpStatus.FORBIDDEN,
+					"The dashboard is read-only: set async-queue.dashboard.writes-enabled=true to allow its actions");
+		}
+		if (!this.reader.isDeclared(queue)) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No queue named '" + queue + "' is declared");
+		}
+	}
+
+	private DashboardLinks links(HttpServletRequest request) {
+		return new DashboardLinks(request.getContextPath() + this.settings.path());
+	}
+
+	private static ResponseEntity<Void> back(String page, String done) {
+		return ResponseEntity.status(HttpStatus.SEE_OTHER)
+			.header(HttpHeaders.LOCATION, page + "?done=" + UriUtils.encodeQueryParam(done, "UTF-8"))
+			.build();
+	}
+
+}

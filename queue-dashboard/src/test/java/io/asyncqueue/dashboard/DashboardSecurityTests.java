@@ -1,0 +1,101 @@
+package io.asyncqueue.dashboard;
+
+import java.net.http.HttpResponse;
+
+import io.asyncqueue.core.QueueOperations;
+import io.asyncqueue.test.EmbeddedRedis;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static io.asyncqueue.dashboard.DashboardHttp.basic;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * With Spring Security on the classpath the dashboard needs a user with its role, and its POSTs a CSRF token;
+ * the rest of the application keeps Spring Boot's own security.
+ */
+@EmbeddedRedis
+@SpringBootTest(classes = DashboardTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class DashboardSecurityTests {
+
+	private static final String OPERATOR = basic("operator", "secret");
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	QueueOperations operations;
+
+	private DashboardHttp http;
+
+	@BeforeEach
+	void client() {
+		this.http = new DashboardHttp(this.port);
+	}
+
+	@AfterEach
+	void resume() {
+		this.operations.resume("orders");
+	}
+
+	@Test
+	void anUnauthenticatedBrowserIsSentToTheSignInPage() throws Exception {
+		HttpResponse<String> page = this.http.get("/async-queue", null, "text/html");
+		assertThat(page.statusCode()).isEqualTo(302);
+		assertThat(page.headers().firstValue("Location"))
+			.hasValueSatisfying((location) -> assertThat(location).endsWith("/async-queue/login"));
+		assertThat(this.http.get("/async-queue/queues/orders/failed", null, "text/html").statusCode()).isEqualTo(302);
+	}
+
+	@Test
+	void anUnauthenticatedCallOfTheJsonEndpointIsRefused() throws Exception {
+		HttpResponse<String> api = this.http.get("/async-queue/api/snapshot", null, "application/json");
+		assertThat(api.statusCode()).isEqualTo(401);
+		assertThat(api.body()).doesNotContain("orders");
+	}
+
+	@Test
+	void wrongCredentialsAreRefused() throws Exception {
+		assertThat(this.http.get("/async-queue/api/snapshot", basic("operator", "wrong"), "application/json")
+			.statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void aSignedInUserWithTheRoleReadsTheDashboard() throws Exception {
+		HttpResponse<String> page = this.http.get("/async-queue", OPERATOR, "text/html");
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.headers().firstValue("Content-Security-Policy"))
+			.hasValueSatisfying((policy) -> assertThat(policy).contains("script-src 'self'"));
+		assertThat(page.body()).contains("orders", "emails");
+		HttpResponse<String> api = this.http.get("/async-queue/api/snapshot?queue=orders", OPERATOR,
+				"application/json");
+		assertThat(api.statusCode()).isEqualTo(200);
+		assertThat(api.body()).contains("\"name\":\"orders\"").contains("\"hour\":[");
+	}
+
+	@Test
+	void aPostWithoutCsrfTokenIsRefusedAndChangesNothing() throws Exception {
+		assertThat(this.http.post("/async-queue/queues/orders/pause", OPERATOR, "").statusCode()).isEqualTo(403);
+		assertThat(this.operations.isPaused("orders")).isFalse();
+	}
+
+	@Test
+	void aPostWithTheSessionsCsrfTokenActs() throws Exception {
+		String token = this.http.csrfToken(OPERATOR);
+		HttpResponse<String> pause = this.http.post("/async-queue/queues/orders/pause", OPERATOR, token);
+		assertThat(pause.statusCode()).isEqualTo(303);
+		assertThat(this.operations.isPaused("orders")).isTrue();
+	}
+
+	@Test
+	void theRestOfTheApplicationKeepsSpringBootsSecurity() throws Exception {
+		assertThat(this.http.get("/own", null, "application/json").statusCode()).isEqualTo(401);
+		assertThat(this.http.get("/own", OPERATOR, "application/json").body()).isEqualTo("the application's own page");
+	}
+
+}

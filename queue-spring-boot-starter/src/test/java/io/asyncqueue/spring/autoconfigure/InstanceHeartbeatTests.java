@@ -1,0 +1,69 @@
+package io.asyncqueue.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.asyncqueue.core.monitor.InstanceInfo;
+import io.asyncqueue.core.monitor.InstanceInfo.QueueLoad;
+import io.asyncqueue.core.monitor.Instances;
+import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.spring.AsyncQueueConfigurationException;
+import io.asyncqueue.spring.TestJobs;
+import io.asyncqueue.test.EmbeddedRedis;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A consuming application keeps a heartbeat for dashboards while its containers run.
+ */
+@EmbeddedRedis
+class InstanceHeartbeatTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+				AsyncQueueAutoConfiguration.class))
+		.withBean(TestJobs.Recorder.class)
+		.withBean(TestJobs.CreateOrderJob.class)
+		.withPropertyValues("async-queue.queues.orders.concurrency=3", "async-queue.consumer.heartbeat-interval=200ms");
+
+	@Test
+	void aConsumingApplicationIsListedWhileItRunsAndNotOnceStopped() {
+		String[] id = new String[1];
+		this.runner.run((context) -> {
+			Instances instances = new Instances(context.getBean(RedisConnector.class));
+			List<InstanceInfo> live = await().atMost(Duration.ofSeconds(10))
+				.until(() -> mine(instances.live().join()), (found) -> !found.isEmpty());
+			assertThat(live).singleElement().satisfies((instance) -> {
+				assertThat(instance.queues()).extracting(QueueLoad::queue).containsExactly("orders");
+				assertThat(instance.queues().get(0).concurrency()).isEqualTo(3);
+				id[0] = instance.id();
+			});
+		});
+		try (RedisConnector redis = RedisConnector.create("redis://" + System.getProperty("spring.data.redis.host")
+				+ ":" + System.getProperty("spring.data.redis.port"))) {
+			assertThat(new Instances(redis).live().join()).extracting(InstanceInfo::id).doesNotContain(id[0]);
+		}
+	}
+
+	@Test
+	void aHeartbeatIntervalThatIsNotPositiveFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("async-queue.consumer.heartbeat-interval=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(AsyncQueueConfigurationException.class)
+				.hasMessageContaining("async-queue.consumer.heartbeat-interval");
+		});
+	}
+
+	private static List<InstanceInfo> mine(List<InstanceInfo> live) {
+		return live.stream().filter((instance) -> instance.pid() == ProcessHandle.current().pid()).toList();
+	}
+
+}
