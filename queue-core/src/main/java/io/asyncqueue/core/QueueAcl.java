@@ -21,7 +21,7 @@ public final class QueueAcl {
 	 * Commands the scripts run: a push, a fetch, a settle, a lease renewal and every operation. Kept equal to
 	 * the scripts by a test.
 	 */
-	public static final List<String> SCRIPT_COMMANDS = List.of("exists", "hdel", "hexists", "hget", "hincrby", "hmget",
+	public static final List<String> SCRIPT_COMMANDS = List.of("exists", "expire", "hdel", "hexists", "hget", "hincrby", "hmget",
 			"hset", "hsetnx", "incr", "lindex", "llen", "lpop", "lpush", "lrem", "rpush", "time", "zadd", "zcard",
 			"zmscore", "zrange", "zrangebyscore", "zrem", "zrevrange", "zscore");
 
