@@ -23,7 +23,6 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.command.CommandFailedEvent;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.protocol.CommandType;
@@ -93,7 +92,7 @@ public abstract class RedisConnector implements AutoCloseable {
 		}
 		SentinelMasterFollower follower = new SentinelMasterFollower(client, uri);
 		LettuceConnector<StatefulRedisConnection<String, String>> connector = new LettuceConnector<>(
-				() -> client.connect(StringCodec.UTF8, follower.masterUri()), StatefulRedisConnection::async, () -> {
+				() -> client.connect(ExactUtf8Codec.INSTANCE, follower.masterUri()), StatefulRedisConnection::async, () -> {
 					follower.close();
 					shutdown.run();
 				}, client);
@@ -202,7 +201,7 @@ public abstract class RedisConnector implements AutoCloseable {
 	private static RedisConnector cluster(RedisClusterClient client, Runnable shutdown) {
 		// a cluster client follows failovers itself (MOVED, topology refresh): no READONLY handling
 		return new LettuceConnector<StatefulRedisClusterConnection<String, String>>(
-				() -> client.connect(StringCodec.UTF8), StatefulRedisClusterConnection::async, shutdown, null);
+				() -> client.connect(ExactUtf8Codec.INSTANCE), StatefulRedisClusterConnection::async, shutdown, null);
 	}
 
 	/**
@@ -223,7 +222,7 @@ public abstract class RedisConnector implements AutoCloseable {
 	}
 
 	private static RedisConnector standalone(RedisClient client, Runnable shutdown) {
-		return new LettuceConnector<StatefulRedisConnection<String, String>>(() -> client.connect(StringCodec.UTF8),
+		return new LettuceConnector<StatefulRedisConnection<String, String>>(() -> client.connect(ExactUtf8Codec.INSTANCE),
 				StatefulRedisConnection::async, shutdown, client);
 	}
 
