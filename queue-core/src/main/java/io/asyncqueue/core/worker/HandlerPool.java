@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>Why not a {@code ThreadPoolExecutor}: over a {@code LinkedBlockingQueue}, every take that leaves a task
  * behind wakes another parked thread, so a fetched batch of 32 short jobs wakes 32 threads for one job each —
  * a futex wake, a context switch and a park per job, which was most of the worker's CPU per job in the drain
- * benchmark. Here a parked thread is woken only when no thread is already awake and looking for work: a burst
- * of short jobs runs on the few threads that are awake. Long jobs still spread over every thread at once: a
+ * benchmark. Here a parked thread is woken only when no thread is already awake and looking for work (or the
+ * one woken last has not got a CPU within a millisecond): a burst of short jobs runs on the few threads that
+ * are awake. Long jobs still spread over every thread at once: a
  * thread that takes a job and sees more waiting wakes the next one before it runs its own, so the n-th job of a
  * batch waits at most for n thread wake-ups, never for another job to finish.
  */
@@ -37,6 +38,12 @@ public final class HandlerPool implements Executor {
 	private static final int RUNNING = 2;
 
 	private static final int ENDED = 3;
+
+	/**
+	 * How long a woken thread may take to start looking before a new task wakes another anyway: on a busy
+	 * machine a woken thread can wait several milliseconds for a CPU, and tasks must not wait behind it.
+	 */
+	private static final long SEARCH_START_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 	private final int size;
 
@@ -56,6 +63,9 @@ public final class HandlerPool implements Executor {
 	private final Queue<Handler> all = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger threads = new AtomicInteger();
+
+	/** When the latest thread was woken or started to search. */
+	private volatile long searchingSince;
 
 	private final AtomicLong wakeUps = new AtomicLong();
 
@@ -88,10 +98,12 @@ public final class HandlerPool implements Executor {
 
 	/** Make sure a thread will look at the tasks: one already searching, a parked one woken, or a new one. */
 	private void signal() {
-		while (this.searching.get() == 0 && !this.shutdown) {
+		while (!this.shutdown && (this.searching.get() == 0
+				|| System.nanoTime() - this.searchingSince > SEARCH_START_NANOS)) {
 			Handler handler = this.idle.pollFirst();
 			if (handler != null) {
 				if (handler.wake()) {
+					this.searchingSince = System.nanoTime();
 					return;
 				}
 				// it woke itself (a task came as it parked) or its keep-alive ran out: try the next
@@ -103,6 +115,7 @@ public final class HandlerPool implements Executor {
 				return;
 			}
 			if (this.threads.compareAndSet(started, started + 1)) {
+				this.searchingSince = System.nanoTime();
 				start();
 				return;
 			}

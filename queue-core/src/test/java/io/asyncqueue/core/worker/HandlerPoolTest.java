@@ -172,6 +172,33 @@ class HandlerPoolTest {
 		await().atMost(30, TimeUnit.SECONDS).until(() -> pool.threads() == 0);
 	}
 
+	@Test
+	void aWokenThreadThatGetsNoCpuDoesNotHoldBackTheNextJob() throws InterruptedException {
+		// the first thread stands for one the OS has not scheduled yet: it counts as searching but does not run
+		CountDownLatch scheduled = new CountDownLatch(1);
+		AtomicInteger made = new AtomicInteger();
+		HandlerPool pool = new HandlerPool(2, 60_000, TimeUnit.MILLISECONDS, (runnable) -> {
+			Runnable body = (made.incrementAndGet() == 1) ? () -> {
+				awaitQuietly(scheduled);
+				runnable.run();
+			} : runnable;
+			Thread thread = new Thread(body, "handler-pool-test-unscheduled-" + made.get());
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.pools.add(pool);
+		CountDownLatch ran = new CountDownLatch(1);
+		pool.execute(ran::countDown);
+		Thread.sleep(20);
+		pool.execute(ran::countDown);
+		try {
+			assertThat(ran.await(30, TimeUnit.SECONDS)).as("a job ran while the first thread had no CPU").isTrue();
+		}
+		finally {
+			scheduled.countDown();
+		}
+	}
+
 	private static void awaitQuietly(CountDownLatch latch) {
 		try {
 			latch.await(60, TimeUnit.SECONDS);
