@@ -31,6 +31,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -194,6 +196,13 @@ class ListenerMethodsIntegrationTests {
 	}
 
 	@Test
+	void consumerRunsTheMethodThroughTheRestOfItsAdvice() {
+		this.receipts.inTransaction("t1");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.calls.of("inTransaction")).singleElement()
+			.satisfies((call) -> assertThat(call.arguments()).as("a transaction is active").containsExactly(true)));
+	}
+
+	@Test
 	void argumentsThatNoLongerFitAreParkedWithTheReasonWithoutRetries() {
 		String wrongType = this.client.push("mail", "receipts.count", List.of("not a number"), PushOptions.now()).id();
 		String wrongArity = this.client.push("mail", "receipts.count", List.of(1, 2), PushOptions.now()).id();
@@ -324,6 +333,12 @@ class ListenerMethodsIntegrationTests {
 		@AsyncQueueMessage(queue = "mail")
 		public void chain(String text) {
 			this.followups.follow(text);
+		}
+
+		@Transactional
+		@AsyncQueueMessage(queue = "mail")
+		public void inTransaction(String text) {
+			this.calls.record("inTransaction", TransactionSynchronizationManager.isActualTransactionActive());
 		}
 
 		@AsyncQueueMessage(queue = "mail", name = "receipts.count", maxAttempts = 3)
