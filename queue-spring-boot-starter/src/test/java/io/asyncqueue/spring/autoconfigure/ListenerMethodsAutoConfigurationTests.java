@@ -82,6 +82,16 @@ class ListenerMethodsAutoConfigurationTests {
 	}
 
 	@Test
+	void asyncQueueMessageOverriddenInASubclassIsOneJob() {
+		this.runner.withBean(MoreMessages.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(QueueContainerRegistry.class).getContainer("orders").getJobs())
+				.extracting(JobDefinition::name)
+				.containsExactlyInAnyOrder("MoreMessages.send(CreateOrder,int)", "MoreMessages.sendLater(String)");
+		});
+	}
+
+	@Test
 	void listenerWithoutPayloadIsRefused() {
 		assertFailure(NoPayload.class, "@QueueListener on " + NoPayload.class.getName()
 				+ ".on() (bean 'noPayload'): a listener takes the payload, then optionally the JobContext",
@@ -181,6 +191,14 @@ class ListenerMethodsAutoConfigurationTests {
 		@AsyncQueueMessage(queue = "orders", delay = "1m")
 		public CompletableFuture<Void> sendLater(String note) {
 			return CompletableFuture.completedFuture(null);
+		}
+
+	}
+
+	static class MoreMessages extends Messages {
+
+		@Override
+		public void send(CreateOrder order, int count) {
 		}
 
 	}
