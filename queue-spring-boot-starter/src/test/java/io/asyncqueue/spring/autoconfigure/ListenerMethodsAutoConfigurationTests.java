@@ -4,7 +4,9 @@ import java.util.concurrent.CompletableFuture;
 
 import io.asyncqueue.core.JobContext;
 import io.asyncqueue.core.JobDefinition;
+import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.spring.QueueContainerRegistry;
+import io.asyncqueue.spring.QueueTemplate;
 import io.asyncqueue.spring.TestJobs;
 import io.asyncqueue.spring.TestJobs.CreateOrder;
 import io.asyncqueue.spring.listener.AsyncQueueMessage;
@@ -58,6 +60,23 @@ class ListenerMethodsAutoConfigurationTests {
 				.extracting(JobDefinition::name)
 				.containsExactly("Listeners.on");
 		});
+	}
+
+	@Test
+	void producerOnlyApplicationPushesToListenersByNameAndPayloadType() {
+		this.runner.withPropertyValues("async-queue.consumer.enabled=false", "async-queue.queues.orders.channel=lmac:producer")
+			.withBean(Listeners.class)
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(QueueContainerRegistry.class);
+				QueueTemplate template = context.getBean(QueueTemplate.class);
+				template.push("Listeners.on", new CreateOrder("p1", 1));
+				template.pushPayload(new CreateOrder("p2", 2));
+				assertThat(context.getBean(QueueOperations.class).counts("orders").waiting()).isEqualTo(2);
+				assertThatException().isThrownBy(() -> template.pushPayload(42L))
+					.withMessageStartingWith("No job takes java.lang.Long; push by job name")
+					.withMessageContaining("'Listeners.on' (@QueueListener on " + Listeners.class.getName()
+							+ ".on(CreateOrder))");
+			});
 	}
 
 	@Test
