@@ -181,6 +181,15 @@ class ListenerMethodsIntegrationTests {
 	}
 
 	@Test
+	void futureOfAPushThatCannotBeMadeCompletesExceptionally() {
+		CompletableFuture<Void> future = this.receipts.confirmOnce(null);
+		assertThat(future).failsWithin(WAIT)
+			.withThrowableThat()
+			.havingRootCause()
+			.withMessageContaining("uniqueId expression '#p0' gave null");
+	}
+
+	@Test
 	void selfInvocationRunsAtOnceInTheCaller() {
 		this.receipts.noteThroughThis("n1");
 		assertThat(this.calls.of("note")).singleElement()
@@ -318,6 +327,12 @@ class ListenerMethodsIntegrationTests {
 		@AsyncQueueMessage(queue = "mail")
 		public CompletableFuture<Void> confirm(String id) {
 			this.calls.record("confirm", id);
+			return CompletableFuture.completedFuture(null);
+		}
+
+		@AsyncQueueMessage(queue = "mail", uniqueId = "#p0")
+		public CompletableFuture<Void> confirmOnce(String id) {
+			this.calls.record("confirmOnce", id);
 			return CompletableFuture.completedFuture(null);
 		}
 
