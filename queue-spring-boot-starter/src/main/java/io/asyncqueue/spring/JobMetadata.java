@@ -24,7 +24,10 @@ import org.springframework.util.ClassUtils;
 /**
  * What a {@link QueueJob @QueueJob} class declares: its logical name, its queues, its payload type
  * (from the {@link Job} type argument) and its overrides of the queue's settings. Read from the class
- * alone, so that an application that only pushes a job needs its class but no bean of it.
+ * alone, so that an application that only pushes a job needs its class but no bean of it. A job declared
+ * on a method ({@link io.asyncqueue.spring.listener.QueueListener @QueueListener},
+ * {@link io.asyncqueue.spring.listener.AsyncQueueMessage @AsyncQueueMessage}) has metadata of the same
+ * kind, made by {@link #of(Class, String, String, Declaration, Type, UnaryOperator)}.
  *
  * @since 0.1.0
  */

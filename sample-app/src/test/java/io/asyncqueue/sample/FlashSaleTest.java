@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,6 +53,9 @@ class FlashSaleTest {
 
 	@Autowired
 	SeckillKeys keys;
+
+	@Autowired
+	MeterRegistry meters;
 
 	@LocalServerPort
 	int port;
@@ -185,6 +190,23 @@ class FlashSaleTest {
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.catalog.stockLeft("test-bar") == 2);
 		assertThat(this.redis.opsForSet().size(this.keys.givenBack("test-bar"))).isEqualTo(1);
 		assertThat(this.orders.count("test-bar", Order.SECKILL)).isZero();
+	}
+
+	@Test
+	void theLastUnitQueuesOneSoldOutNoticeAndEveryOrderAReceipt() throws Exception {
+		double soldOut = notices("sold-out");
+		double receipts = notices("receipt");
+		post("/items/test-bar/reset?stock=2");
+		assertThat(post("/seckill/test-bar?user=notice-1").statusCode()).isEqualTo(202);
+		assertThat(post("/seckill/test-bar?user=notice-2").statusCode()).isEqualTo(202);
+		assertThat(post("/seckill/test-bar?user=notice-3").statusCode()).isEqualTo(410);
+		await().atMost(Duration.ofSeconds(20)).until(() -> notices("receipt") == receipts + 2);
+		await().atMost(Duration.ofSeconds(20)).until(() -> notices("sold-out") == soldOut + 1);
+	}
+
+	private double notices(String kind) {
+		Counter counter = this.meters.find("sample.notices").tags("kind", kind, "item", "test-bar").counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	@Test

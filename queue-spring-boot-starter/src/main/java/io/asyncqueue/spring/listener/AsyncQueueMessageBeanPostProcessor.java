@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -21,6 +22,7 @@ import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.core.MethodIntrospector;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
@@ -75,9 +77,10 @@ public class AsyncQueueMessageBeanPostProcessor extends AbstractBeanFactoryAware
 		if (!AnnotationUtils.isCandidateClass(type, AsyncQueueMessage.class)) {
 			return bean;
 		}
-		List<Method> methods = new ArrayList<>();
-		ReflectionUtils.doWithMethods(type, methods::add,
-				(method) -> !method.isBridge() && AnnotatedElementUtils.hasAnnotation(method, AsyncQueueMessage.class));
+		// the most specific declaration of each method, private, final and static ones included (to refuse them)
+		Set<Method> methods = MethodIntrospector.selectMethods(type,
+				(ReflectionUtils.MethodFilter) (method) -> AnnotatedElementUtils.hasAnnotation(method,
+						AsyncQueueMessage.class));
 		if (methods.isEmpty()) {
 			return bean;
 		}

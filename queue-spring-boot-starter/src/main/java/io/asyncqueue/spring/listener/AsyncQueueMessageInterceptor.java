@@ -3,6 +3,7 @@ package io.asyncqueue.spring.listener;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -59,8 +60,14 @@ final class AsyncQueueMessageInterceptor implements MethodInterceptor {
 		Object[] arguments = Arrays.copyOf(invocation.getArguments(), invocation.getArguments().length);
 		QueueTemplate template = this.queueTemplate.get();
 		if (job.returnsFuture()) {
-			return template.pushAsync(job.metadata(), Arrays.asList(arguments), job.options(arguments))
-				.thenApply((result) -> null);
+			try {
+				return template.pushAsync(job.metadata(), Arrays.asList(arguments), job.options(arguments))
+					.thenApply((result) -> null);
+			}
+			catch (RuntimeException ex) {
+				// as the README promises: a failed push completes the caller's future exceptionally
+				return CompletableFuture.failedFuture(ex);
+			}
 		}
 		template.push(job.metadata(), Arrays.asList(arguments), job.options(arguments));
 		return null;

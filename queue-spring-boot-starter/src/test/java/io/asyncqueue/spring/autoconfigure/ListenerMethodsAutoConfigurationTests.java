@@ -4,7 +4,9 @@ import java.util.concurrent.CompletableFuture;
 
 import io.asyncqueue.core.JobContext;
 import io.asyncqueue.core.JobDefinition;
+import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.spring.QueueContainerRegistry;
+import io.asyncqueue.spring.QueueTemplate;
 import io.asyncqueue.spring.TestJobs;
 import io.asyncqueue.spring.TestJobs.CreateOrder;
 import io.asyncqueue.spring.listener.AsyncQueueMessage;
@@ -61,6 +63,23 @@ class ListenerMethodsAutoConfigurationTests {
 	}
 
 	@Test
+	void producerOnlyApplicationPushesToListenersByNameAndPayloadType() {
+		this.runner.withPropertyValues("async-queue.consumer.enabled=false", "async-queue.queues.orders.channel=lmac:producer")
+			.withBean(Listeners.class)
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(QueueContainerRegistry.class);
+				QueueTemplate template = context.getBean(QueueTemplate.class);
+				template.push("Listeners.on", new CreateOrder("p1", 1));
+				template.pushPayload(new CreateOrder("p2", 2));
+				assertThat(context.getBean(QueueOperations.class).counts("orders").waiting()).isEqualTo(2);
+				assertThatException().isThrownBy(() -> template.pushPayload(42L))
+					.withMessageStartingWith("No job takes java.lang.Long; push by job name")
+					.withMessageContaining("'Listeners.on' (@QueueListener on " + Listeners.class.getName()
+							+ ".on(CreateOrder))");
+			});
+	}
+
+	@Test
 	void listenerOfALazyBeanCreatedAfterStartupFails() {
 		this.runner.withBean(Listeners.class, Listeners::new, (definition) -> definition.setLazyInit(true)).run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -78,6 +97,16 @@ class ListenerMethodsAutoConfigurationTests {
 			assertThat(context.getBean(QueueContainerRegistry.class).getContainer("orders").getJobs())
 				.extracting(JobDefinition::name)
 				.containsExactly("Messages.send(CreateOrder,int)", "Messages.sendLater(String)");
+		});
+	}
+
+	@Test
+	void asyncQueueMessageOverriddenInASubclassIsOneJob() {
+		this.runner.withBean(MoreMessages.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(QueueContainerRegistry.class).getContainer("orders").getJobs())
+				.extracting(JobDefinition::name)
+				.containsExactlyInAnyOrder("MoreMessages.send(CreateOrder,int)", "MoreMessages.sendLater(String)");
 		});
 	}
 
@@ -181,6 +210,14 @@ class ListenerMethodsAutoConfigurationTests {
 		@AsyncQueueMessage(queue = "orders", delay = "1m")
 		public CompletableFuture<Void> sendLater(String note) {
 			return CompletableFuture.completedFuture(null);
+		}
+
+	}
+
+	static class MoreMessages extends Messages {
+
+		@Override
+		public void send(CreateOrder order, int count) {
 		}
 
 	}

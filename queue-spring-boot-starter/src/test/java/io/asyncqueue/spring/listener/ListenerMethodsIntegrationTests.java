@@ -31,6 +31,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -179,6 +181,15 @@ class ListenerMethodsIntegrationTests {
 	}
 
 	@Test
+	void futureOfAPushThatCannotBeMadeCompletesExceptionally() {
+		CompletableFuture<Void> future = this.receipts.confirmOnce(null);
+		assertThat(future).failsWithin(WAIT)
+			.withThrowableThat()
+			.havingRootCause()
+			.withMessageContaining("uniqueId expression '#p0' gave null");
+	}
+
+	@Test
 	void selfInvocationRunsAtOnceInTheCaller() {
 		this.receipts.noteThroughThis("n1");
 		assertThat(this.calls.of("note")).singleElement()
@@ -191,6 +202,13 @@ class ListenerMethodsIntegrationTests {
 		await().atMost(WAIT).untilAsserted(() -> assertThat(this.calls.of("follow")).hasSize(1));
 		assertThat(this.events.of(BeforeHandleEvent.class))
 			.anyMatch((event) -> event.getJobName().equals("Followups.follow(String)"));
+	}
+
+	@Test
+	void consumerRunsTheMethodThroughTheRestOfItsAdvice() {
+		this.receipts.inTransaction("t1");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.calls.of("inTransaction")).singleElement()
+			.satisfies((call) -> assertThat(call.arguments()).as("a transaction is active").containsExactly(true)));
 	}
 
 	@Test
@@ -312,6 +330,12 @@ class ListenerMethodsIntegrationTests {
 			return CompletableFuture.completedFuture(null);
 		}
 
+		@AsyncQueueMessage(queue = "mail", uniqueId = "#p0")
+		public CompletableFuture<Void> confirmOnce(String id) {
+			this.calls.record("confirmOnce", id);
+			return CompletableFuture.completedFuture(null);
+		}
+
 		@AsyncQueueMessage(queue = "mail")
 		public void note(String text) {
 			this.calls.record("note", text);
@@ -324,6 +348,12 @@ class ListenerMethodsIntegrationTests {
 		@AsyncQueueMessage(queue = "mail")
 		public void chain(String text) {
 			this.followups.follow(text);
+		}
+
+		@Transactional
+		@AsyncQueueMessage(queue = "mail")
+		public void inTransaction(String text) {
+			this.calls.record("inTransaction", TransactionSynchronizationManager.isActualTransactionActive());
 		}
 
 		@AsyncQueueMessage(queue = "mail", name = "receipts.count", maxAttempts = 3)

@@ -51,14 +51,17 @@ public class CreateOrderJob implements Job<CreateOrder> {
 
 	private final SeckillKeys keys;
 
+	private final OrderReceipts receipts;
+
 	public CreateOrderJob(Orders orders, Catalog catalog, SampleProperties properties, MeterRegistry meters,
-			StringRedisTemplate redis, SeckillKeys keys) {
+			StringRedisTemplate redis, SeckillKeys keys, OrderReceipts receipts) {
 		this.orders = orders;
 		this.catalog = catalog;
 		this.settings = properties.orders();
 		this.meters = meters;
 		this.redis = redis;
 		this.keys = keys;
+		this.receipts = receipts;
 	}
 
 	@Override
@@ -84,6 +87,7 @@ public class CreateOrderJob implements Job<CreateOrder> {
 			return;
 		}
 
+		this.receipts.send(context.id(), order.user(), item.id()); // queued on "notifications", sent later
 		simulateACrashBeforeTheAcknowledgement(context);
 	}
 

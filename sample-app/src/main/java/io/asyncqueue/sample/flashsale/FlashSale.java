@@ -89,7 +89,12 @@ public class FlashSale {
 		List<?> verdict = verdict(pushed);
 		long number = ((Number) verdict.get(1)).longValue();
 		return switch ((String) verdict.get(0)) {
-			case "reserved" -> new Purchase(Outcome.QUEUED, itemId, user, pushed.id(), number, null);
+			case "reserved" -> {
+				if (number == 0) {
+					noticeSoldOut(itemId);
+				}
+				yield new Purchase(Outcome.QUEUED, itemId, user, pushed.id(), number, null);
+			}
 			case "rate_limited" -> new Purchase(Outcome.RATE_LIMITED, itemId, user, null, null, Math.max(number, 1));
 			case "already_bought" -> new Purchase(Outcome.ALREADY_BOUGHT, itemId, user, null, number, null);
 			case "sold_out" -> new Purchase(Outcome.SOLD_OUT, itemId, user, null, 0L, null);
@@ -117,6 +122,16 @@ public class FlashSale {
 		catch (RuntimeException first) {
 			log.debug("Push of the order of {} for {} failed, trying once more: {}", user, item.id(), first.toString());
 			return this.queue.push(CreateOrderJob.class, order, gated);
+		}
+	}
+
+	/** This purchase took the last unit: one notice per sale, to the one job that takes a {@link SoldOut}. */
+	private void noticeSoldOut(String itemId) {
+		try {
+			this.queue.pushPayload(new SoldOut(itemId, Instant.now()));
+		}
+		catch (RuntimeException ex) {
+			log.warn("The sold-out notice of {} was not queued: {}", itemId, ex.toString());
 		}
 	}
 
