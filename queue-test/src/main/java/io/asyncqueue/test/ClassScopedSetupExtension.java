@@ -57,6 +57,14 @@ abstract class ClassScopedSetupExtension<A extends Annotation, S extends AutoClo
 	public void afterAll(ExtensionContext context) {
 		@SuppressWarnings("unchecked")
 		Map<String, String> previous = context.getStore(this.namespace).remove(propertiesKey(context), Map.class);
+		restore(previous);
+	}
+
+	/**
+	 * Put system properties back as they were.
+	 * @param previous each property's earlier value, {@code null} for none; or {@code null} for nothing to do
+	 */
+	static void restore(Map<String, String> previous) {
 		if (previous != null) {
 			previous.forEach((name, value) -> {
 				if (value == null) {
