@@ -98,13 +98,13 @@ final class FailoverLoad implements AutoCloseable {
 
 	/** Wait for {@code pushes} confirmed pushes, then note that the failover begins. */
 	void failoverAfter(int pushes) {
-		await().atMost(Duration.ofSeconds(60)).until(() -> this.confirmed.size() >= pushes);
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.confirmed.size() >= pushes);
 		this.failoverAt.set(System.nanoTime());
 	}
 
 	/** Wait for {@code pushes} more confirmed pushes since the failover began. */
 	void awaitConfirmedAfterFailover(int pushes) {
-		await().atMost(Duration.ofSeconds(60)).until(() -> this.confirmedAfter.get() >= pushes);
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.confirmedAfter.get() >= pushes);
 	}
 
 	/** Stop pushing, give the worker a bounded time for what was confirmed, and count. */
@@ -113,7 +113,7 @@ final class FailoverLoad implements AutoCloseable {
 		this.pusher.join();
 		// what a failed master took and did not pass on is never consumed: wait for the rest, bounded
 		try {
-			await().atMost(Duration.ofSeconds(30))
+			await().atMost(Duration.ofSeconds(20))
 				.until(() -> this.executions.keySet().containsAll(this.confirmed.keySet()));
 		}
 		catch (org.awaitility.core.ConditionTimeoutException ex) {
