@@ -1,6 +1,13 @@
 package io.asyncqueue.it;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -12,6 +19,7 @@ import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.RedisUnavailableException;
@@ -47,8 +55,24 @@ class ClusterFailoverIT {
 
 	private RedisConnector redis;
 
+	/** What Lettuce logged at WARN or above while a scenario ran. */
+	private final List<String> lettuceWarnings = new CopyOnWriteArrayList<>();
+
+	private List<String> warningsAboutTheDeadNode = List.of();
+
+	private final AppenderBase<ILoggingEvent> lettuceAppender = new AppenderBase<>() {
+		@Override
+		protected void append(ILoggingEvent event) {
+			if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
+				ClusterFailoverIT.this.lettuceWarnings.add(event.getFormattedMessage());
+			}
+		}
+	};
+
 	@BeforeEach
 	void start() {
+		this.lettuceAppender.start();
+		lettuceLogger().addAppender(this.lettuceAppender);
 		this.cluster = RedisCluster.builder().masters(3).replicasPerMaster(1).build();
 		this.resources = RedisConnector.defaultClientResources();
 		this.client = RedisClusterClient.create(this.resources,
@@ -59,6 +83,7 @@ class ClusterFailoverIT {
 
 	@AfterEach
 	void stop() {
+		lettuceLogger().detachAppender(this.lettuceAppender);
 		this.redis.close();
 		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		this.resources.shutdown();
@@ -74,6 +99,16 @@ class ClusterFailoverIT {
 		assertThat(figures.otherFailures()).as("pushes that failed with another type than RedisUnavailableException")
 			.isZero();
 		assertThat(figures.resumeMillis()).as("longest time without a confirmed push").isLessThan(15_000);
+		// without the node filter: ~8 in the same 6 s (reconnect attempts and every refresh); with it, no reconnect
+		// and at most one line per periodic refresh (Lettuce still asks the nodes the live ones list as failed)
+		assertThat(this.warningsAboutTheDeadNode).as("Lettuce's warnings about the dead master in the 6 s after the "
+				+ "cluster marked it failed")
+			.noneMatch((line) -> line.startsWith("Cannot reconnect"))
+			.hasSizeLessThanOrEqualTo(2);
+	}
+
+	private static Logger lettuceLogger() {
+		return (Logger) LoggerFactory.getLogger("io.lettuce");
 	}
 
 	@Test
@@ -108,6 +143,15 @@ class ClusterFailoverIT {
 			awaitMaster(replica, Duration.ofSeconds(30));
 			load.awaitConfirmedAfterFailover(PUSHES_EACH_SIDE);
 			if (crash) {
+				// the client leaves the node the cluster marked failed out of its topology: one refresh period
+				// later, nothing reconnects to it any more (pushes stop meanwhile: the figures are the failover's)
+				load.stopPushing();
+				Thread.sleep(RedisConnector.DEFAULT_CLUSTER_REFRESH_PERIOD.toMillis());
+				this.lettuceWarnings.clear();
+				Thread.sleep(RedisConnector.DEFAULT_CLUSTER_REFRESH_PERIOD.toMillis() + 1000);
+				this.warningsAboutTheDeadNode = this.lettuceWarnings.stream()
+					.filter((line) -> line.contains(":" + old.port()))
+					.toList();
 				// back as it would be in production (empty, no AOF): the cluster makes it the new master's replica
 				old.startAgain();
 			}

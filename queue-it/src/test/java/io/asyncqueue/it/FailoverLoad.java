@@ -107,10 +107,15 @@ final class FailoverLoad implements AutoCloseable {
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.confirmedAfter.get() >= pushes);
 	}
 
-	/** Stop pushing, give the worker a bounded time for what was confirmed, and count. */
-	Figures finish() throws InterruptedException {
+	/** Stop pushing (the worker goes on). */
+	void stopPushing() throws InterruptedException {
 		this.pushing.set(false);
 		this.pusher.join();
+	}
+
+	/** Stop pushing, give the worker a bounded time for what was confirmed, and count. */
+	Figures finish() throws InterruptedException {
+		stopPushing();
 		// what a failed master took and did not pass on is never consumed: wait for the rest, bounded
 		try {
 			await().atMost(Duration.ofSeconds(20))
