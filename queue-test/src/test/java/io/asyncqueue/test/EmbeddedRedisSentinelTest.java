@@ -4,7 +4,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code @EmbeddedRedisSentinel} gives the class one running Sentinel set-up, injected and announced to Spring Boot. */
+/**
+ * {@code @EmbeddedRedisSentinel} gives the class one running Sentinel set-up, injected and announced to Spring
+ * Boot.
+ */
 @EmbeddedRedisSentinel(masterName = "orders", sentinels = 1, quorum = 1)
 class EmbeddedRedisSentinelTest {
 
