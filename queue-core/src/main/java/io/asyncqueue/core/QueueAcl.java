@@ -47,7 +47,8 @@ public final class QueueAcl {
 
 	/**
 	 * The ACL rules for a user of queues whose keys match {@code keyPattern}, to follow <code>ACL SETUSER &lt;name&gt;
-	 * on &gt;&lt;password&gt;</code>: <code>resetkeys ~{async-queue:* resetchannels -@all +@connection -@dangerous +bzpopmin ...</code>.
+	 * on &gt;&lt;password&gt;</code>:
+	 * <code>resetkeys ~{async-queue:* resetchannels -@all +@connection -@dangerous +bzpopmin ...</code>.
 	 * Connection commands ({@code HELLO}, {@code AUTH}, {@code PING}, {@code SELECT}, {@code CLIENT SETNAME},
 	 * {@code WAIT}) are allowed, the dangerous ones among them ({@code CLIENT KILL}, {@code CLIENT LIST}) not.
 	 * @param keyPattern the key pattern, <code>{async-queue:*</code> for the default channels

@@ -94,6 +94,21 @@ class PermanentRefusalTest extends RedisTestSupport {
 	}
 
 	@Test
+	void aRefusedFetchIsNamedAsARefusalNotAsAnOutage() {
+		QueueSettings settings = settings().build();
+		inspection.sync()
+			.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8),
+					new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(USER).add("-lpop"));
+		QueueWorker worker = QueueWorker.builder(settings, this.denied).job("n", Integer.class, (payload, context) -> {
+		}).build();
+		this.workers.add(worker);
+		worker.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> worker.consumptionProblem() != null);
+		assertThat(worker.consumptionProblem()).startsWith("Redis refused a command of the queue (ACL, permanent): ")
+			.contains("[script 'fetch', line");
+	}
+
+	@Test
 	void aRefusedPushIsAPermanentErrorAndAnOutageIsARetryableOne() {
 		QueueSettings settings = settings().build();
 		inspection.sync()

@@ -107,15 +107,7 @@ public final class RedisServerExtension
 		ExtensionContext classContext = classContext(context);
 		@SuppressWarnings("unchecked")
 		Map<String, String> previous = classContext.getStore(NAMESPACE).remove(propertiesKey(classContext), Map.class);
-		if (previous != null) {
-			previous.forEach((name, value) -> {
-				if (value == null) {
-					System.clearProperty(name);
-				} else {
-					System.setProperty(name, value);
-				}
-			});
-		}
+		ClassScopedSetupExtension.restore(previous);
 	}
 
 	@Override

@@ -152,8 +152,8 @@ public abstract class RedisConnector implements AutoCloseable {
 	 * How a cluster client keeps its view of which master serves which slot. Adaptive refresh reacts to MOVED
 	 * and ASK redirects, persistent reconnects, unknown nodes and uncovered slots (a failover shows as all of
 	 * them), at most once per {@code adaptiveTimeout} (Lettuce's own 5 s leaves a queue stalled that long when
-	 * the first refresh came before the promotion); the periodic refresh (off in Lettuce) catches what they miss. Topology views are read from
-	 * every known node ({@code dynamicRefreshSources}).
+	 * the first refresh came before the promotion); the periodic refresh (off in Lettuce) catches what they
+	 * miss. Topology views are read from every known node ({@code dynamicRefreshSources}).
 	 * @param period the periodic refresh interval, or {@code null} or zero for none
 	 * @param adaptive whether to refresh on the adaptive triggers
 	 * @param adaptiveTimeout the least time between two adaptive refreshes

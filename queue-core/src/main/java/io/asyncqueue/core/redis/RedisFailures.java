@@ -118,7 +118,8 @@ public final class RedisFailures {
 				}
 			}
 			if (message.contains("Commands are rejected") || message.contains("Connection is closed")
-					|| message.contains("Connection closed") || message.startsWith("Unable to connect")
+					|| message.contains("Connection closed") || message.startsWith("Connection disconnected")
+					|| message.startsWith("Unable to connect")
 					|| message.startsWith("Cannot determine a partition") || message.contains("Connection reset")) {
 				return true;
 			}

@@ -141,19 +141,16 @@ public final class Fetcher implements Runnable {
 		}
 	}
 
-	/** An out-of-memory refusal is not an outage: say what it is and what frees it. */
+	/** An out-of-memory or permanent refusal is not an outage: say what it is and what fixes it. */
 	static String describe(Throwable cause) {
 		String message = String.valueOf(cause.getMessage());
 		if (message.startsWith("OOM ")) {
 			return "Redis is out of memory (maxmemory reached under a noeviction policy), fetches are refused: "
 					+ message + ". Raise maxmemory or free memory (flush or reload old failed jobs)";
 		}
-		if (message.startsWith("NOPERM")) {
-			return "Redis refused this queue's commands (ACL): " + message
-					+ ". Grant the queue's ACL user the commands and keys the README lists";
-		}
-		if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")) {
-			return "Redis refused the credentials: " + message;
+		String permanent = RedisFailures.permanentProblem(cause);
+		if (permanent != null) {
+			return permanent;
 		}
 		return "Redis unavailable: " + cause;
 	}

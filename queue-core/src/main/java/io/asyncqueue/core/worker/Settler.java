@@ -150,7 +150,8 @@ public final class Settler {
 			}
 			String permanent = RedisFailures.permanentProblem(failure);
 			if (permanent != null) {
-				this.refusedForGood.accept(permanent + " (refused: " + verb(record.action()) + " of job " + record.id() + ")");
+				this.refusedForGood
+					.accept(permanent + " (refused: " + verb(record.action()) + " of job " + record.id() + ")");
 				result.complete(Result.UNCONFIRMED);
 				return;
 			}
