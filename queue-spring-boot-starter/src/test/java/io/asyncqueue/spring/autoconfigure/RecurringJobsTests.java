@@ -168,6 +168,13 @@ class RecurringJobsTests {
 	}
 
 	@Test
+	void misspeltScheduleSettingNamesTheNearestOne() {
+		assertFailure(schedule("fixed-rat=1m"), "async-queue.schedules.bad.fixed-rat",
+				"'fixed-rat' is not a setting of schedule 'bad'; did you mean 'fixed-rate'?",
+				"Rename it to async-queue.schedules.bad.fixed-rate");
+	}
+
+	@Test
 	void tooShortFixedRateStopsStartup() {
 		assertFailure(schedule("fixed-rate=100ms"), "async-queue.schedules.bad.fixed-rate",
 				"Schedule 'bad': fixed-rate 100ms is shorter than a second", "Use 1s or more");
