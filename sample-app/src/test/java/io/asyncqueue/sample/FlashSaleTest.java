@@ -70,11 +70,11 @@ class FlashSaleTest {
 		assertThat(post("/seckill/test-bar?user=reconciled-1").statusCode()).isEqualTo(202);
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.orders.count("test-bar", Order.SECKILL) == 1);
 		Instant asked = Instant.now();
-		assertThat(this.schedules.trigger("orders", "stock-reconciliation")).isTrue();
+		assertThat(this.schedules.trigger("reports", "stock-reconciliation")).isTrue();
 		StockReconciliationJob.Report report = await().atMost(Duration.ofSeconds(20))
 			.until(this.reconciliation::lastReport, (last) -> last.at().isAfter(asked));
 		assertThat(report.items()).containsEntry("test-bar", new StockReconciliationJob.Line(1, 1, 0));
-		assertThat(this.schedules.schedule("orders", "stock-reconciliation").spec()).isEqualTo("every 30s");
+		assertThat(this.schedules.schedule("reports", "stock-reconciliation").spec()).isEqualTo("every 30s");
 	}
 
 	@Test

@@ -19,9 +19,10 @@ import io.asyncqueue.spring.QueueJob;
  * application.yml): every 30 seconds exactly one instance, whichever claims the tick, compares each item's
  * units taken by the flash sale in Redis with the orders written in the database. The difference is the units
  * whose order job is still waiting, running or parked in {@code failed}: the sale undersells while they are
- * there, never oversells. It is logged and published as the gauge {@code sample.stock.unaccounted{item}}.
+ * there, never oversells. It is logged and published as the gauge {@code sample.stock.unaccounted{item}}. It
+ * runs on a queue of its own, {@code reports}, so that the orders queue's figures count orders only.
  */
-@QueueJob(queue = "orders", name = "reconcile-stock")
+@QueueJob(queue = "reports", name = "reconcile-stock")
 public class StockReconciliationJob implements Job<Void> {
 
 	private static final Logger log = LoggerFactory.getLogger(StockReconciliationJob.class);
