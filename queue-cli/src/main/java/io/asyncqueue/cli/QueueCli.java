@@ -27,6 +27,8 @@ import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.RateLimit;
 import io.asyncqueue.core.ReloadResult;
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.schedule.ScheduleOperations;
+import io.asyncqueue.core.schedule.ScheduleState;
 
 /**
  * Operate queues from a shell, without an application running: Hyperf's {@code queue:info},
@@ -46,7 +48,9 @@ import io.asyncqueue.core.redis.RedisConnector;
 		description = "Inspect and operate async-queue queues in Redis.",
 		subcommands = { QueueCli.Info.class, QueueCli.Failed.class, QueueCli.Reload.class, QueueCli.Retry.class,
 				QueueCli.Delete.class, QueueCli.Flush.class, QueueCli.Pause.class, QueueCli.Resume.class,
-				QueueCli.ClosePushes.class, QueueCli.OpenPushes.class, QueueCli.Limits.class })
+				QueueCli.ClosePushes.class, QueueCli.OpenPushes.class, QueueCli.Limits.class,
+				QueueCli.Schedules.class, QueueCli.PauseSchedule.class, QueueCli.ResumeSchedule.class,
+				QueueCli.TriggerSchedule.class })
 public final class QueueCli {
 
 	@Option(names = "--redis", defaultValue = "${env:ASYNCQUEUE_REDIS_URL:-redis://127.0.0.1:6379}",
@@ -364,6 +368,121 @@ public final class QueueCli {
 
 		OpenPushes() {
 			super(QueueOperations::openPushes, "accepts pushes");
+		}
+
+	}
+
+	<T> T withSchedules(String queue, ScheduleCall<T> call) throws Exception {
+		QueueSettings settings = settings(queue);
+		try (RedisConnector connector = RedisConnector.create(this.redis)) {
+			return call.apply(new ScheduleOperations(connector, Queues.of(settings)));
+		}
+	}
+
+	@FunctionalInterface
+	interface ScheduleCall<T> {
+
+		T apply(ScheduleOperations schedules) throws Exception;
+
+	}
+
+	@Command(name = "schedules",
+			description = "The queue's recurring jobs: when they fire, their last and next tick, paused, counts.")
+	static final class Schedules extends QueueCommand {
+
+		@Parameters(index = "0", paramLabel = "QUEUE")
+		String queue;
+
+		@Override
+		public Integer call() throws Exception {
+			List<ScheduleState> schedules = this.cli.withSchedules(this.queue, (operations) -> operations.schedules(this.queue));
+			if (schedules.isEmpty()) {
+				out().println("No schedules on queue '" + this.queue + "'");
+				return 0;
+			}
+			out().printf("%-24s %-8s %-24s %-24s %7s %7s %9s  %s%n", "SCHEDULE", "STATUS", "LAST TICK", "NEXT TICK",
+					"JOBS", "MISSED", "TRIGGERED", "SPEC / JOB / MISFIRE");
+			for (ScheduleState schedule : schedules) {
+				out().printf("%-24s %-8s %-24s %-24s %7d %7d %9s  %s / %s / %s%n", schedule.name(),
+						schedule.paused() ? "paused" : "active", orDash(schedule.lastTick()), orDash(schedule.nextTick()),
+						schedule.pushes(), schedule.missed(),
+						schedule.triggered() + (schedule.triggerPending() ? "+1" : ""), schedule.spec(),
+						schedule.jobName(), schedule.misfire());
+			}
+			return 0;
+		}
+
+		private static String orDash(Object value) {
+			return (value != null) ? value.toString() : "-";
+		}
+
+	}
+
+	/** An action on one schedule, stored in Redis for every instance. */
+	abstract static class ScheduleCommand extends QueueCommand {
+
+		@Parameters(index = "0", paramLabel = "QUEUE")
+		String queue;
+
+		@Parameters(index = "1", paramLabel = "SCHEDULE")
+		String schedule;
+
+		private final Action action;
+
+		private final String done;
+
+		private final String already;
+
+		ScheduleCommand(Action action, String done, String already) {
+			this.action = action;
+			this.done = done;
+			this.already = already;
+		}
+
+		@Override
+		public Integer call() throws Exception {
+			boolean changed = this.cli.withSchedules(this.queue,
+					(operations) -> this.action.apply(operations, this.queue, this.schedule));
+			out().println("Schedule '" + this.schedule + "' of queue '" + this.queue + "' "
+					+ (changed ? this.done : this.already));
+			return 0;
+		}
+
+		@FunctionalInterface
+		interface Action {
+
+			boolean apply(ScheduleOperations operations, String queue, String schedule);
+
+		}
+
+	}
+
+	@Command(name = "pause-schedule", description = "Stop every instance from pushing the schedule's ticks.")
+	static final class PauseSchedule extends ScheduleCommand {
+
+		PauseSchedule() {
+			super(ScheduleOperations::pause, "is paused", "was paused already");
+		}
+
+	}
+
+	@Command(name = "resume-schedule",
+			description = "Push the schedule's ticks again (its misfire policy decides about the ticks missed).")
+	static final class ResumeSchedule extends ScheduleCommand {
+
+		ResumeSchedule() {
+			super(ScheduleOperations::resume, "is active", "was not paused");
+		}
+
+	}
+
+	@Command(name = "trigger-schedule",
+			description = "Push one job of the schedule now, through the first instance that looks (within a second).")
+	static final class TriggerSchedule extends ScheduleCommand {
+
+		TriggerSchedule() {
+			super(ScheduleOperations::trigger, "will push one job within a second while an instance runs",
+					"has a trigger waiting for an instance already");
 		}
 
 	}

@@ -20,6 +20,11 @@ import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.QueueWorker;
 import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.schedule.MisfirePolicy;
+import io.asyncqueue.core.schedule.QueueScheduler;
+import io.asyncqueue.core.schedule.Schedule;
+import io.asyncqueue.core.schedule.ScheduleOperations;
+import io.asyncqueue.core.schedule.Ticks;
 import io.asyncqueue.test.EmbeddedRedis;
 import io.asyncqueue.test.RedisServer;
 
@@ -132,6 +137,36 @@ class QueueCliTest {
 	}
 
 	@Test
+	void schedulesAreListedPausedResumedAndTriggered() {
+		Schedule report = new Schedule("nightly-report", "orders", "report", null,
+				Ticks.fixedRate(Duration.ofHours(24)), "every 24h", MisfirePolicy.SKIP, Duration.ofSeconds(5));
+		QueueScheduler scheduler = new QueueScheduler(this.redis, new JobSerializer(), Queues.of(this.orders),
+				List.of(report));
+		ScheduleOperations schedules = new ScheduleOperations(this.redis, Queues.of(this.orders));
+		scheduler.start();
+		try {
+			eventually(() -> schedules.schedule("orders", "nightly-report") != null
+					&& schedules.schedule("orders", "nightly-report").nextTick() != null);
+			String next = schedules.schedule("orders", "nightly-report").nextTick().toString();
+			assertThat(cli("schedules", "orders").out).contains("nightly-report").contains("active").contains(next)
+				.contains("every 24h / report / skip");
+			assertThat(cli("pause-schedule", "orders", "nightly-report").out)
+				.contains("Schedule 'nightly-report' of queue 'orders' is paused");
+			assertThat(cli("schedules", "orders").out).contains("paused");
+			assertThat(cli("trigger-schedule", "orders", "nightly-report").out).contains("will push one job");
+			eventually(() -> this.operations.counts("orders").waiting() == 1);
+			assertThat(cli("resume-schedule", "orders", "nightly-report").out).contains("is active");
+			Result unknown = cli("pause-schedule", "orders", "weekly");
+			assertThat(unknown.status).isEqualTo(1);
+			assertThat(unknown.err).contains("No schedule 'weekly' on queue 'orders'; its schedules are [nightly-report]");
+			assertThat(cli("schedules", "mail").out).contains("No schedules on queue 'mail'");
+		}
+		finally {
+			scheduler.stop();
+		}
+	}
+
+	@Test
 	void badStateIsAClearError() {
 		Result result = cli("failed", "mail", "--state", "lost");
 		assertThat(result.status).isEqualTo(1);
@@ -166,6 +201,14 @@ class QueueCliTest {
 		all.addAll(List.of(args));
 		int status = QueueCli.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
 		return new Result(status, out.toString(), err.toString());
+	}
+
+	private static void eventually(java.util.function.BooleanSupplier condition) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (!condition.getAsBoolean()) {
+			assertThat(System.nanoTime()).as("condition met within 10 s").isLessThan(deadline);
+			Thread.onSpinWait();
+		}
 	}
 
 	private record Result(int status, String out, String err) {

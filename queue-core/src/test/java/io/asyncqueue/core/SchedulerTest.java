@@ -114,6 +114,47 @@ class SchedulerTest extends RedisTestSupport {
 			.withMessageContaining("No schedule 'nope' on queue '" + this.queue + "'; its schedules are [report]");
 	}
 
+	@Test
+	void closedPushesLeaveTicksAndTriggersDueUntilReopened() throws Exception {
+		QueueSettings settings = settings().build();
+		operations(settings).closePushes(this.queue);
+		ScheduleOperations schedules = schedules(settings);
+		start(settings, everySecond(MisfirePolicy.FIRE_ONCE));
+		await().atMost(Duration.ofSeconds(10)).until(() -> schedules.schedule(this.queue, "heartbeat") != null);
+		assertThat(schedules.trigger(this.queue, "heartbeat")).isTrue();
+		long scriptsBefore = scriptCalls();
+		Thread.sleep(1500);
+		assertThat(scriptCalls() - scriptsBefore).as("claims while closed: one look per poll, no busy loop")
+			.isLessThan(10);
+		assertThat(redisCommands().hlen(keys(settings).jobs())).as("nothing pushed while closed").isZero();
+		assertThat(schedules.schedule(this.queue, "heartbeat").triggerPending()).isTrue();
+		operations(settings).openPushes(this.queue);
+		await().atMost(Duration.ofSeconds(10)).until(() -> kinds(settings).contains("trigger") && jobsByTick(settings).size() >= 4);
+		this.schedulers.forEach(QueueScheduler::stop);
+		assertThat(kinds(settings)).as("ticks within the misfire threshold are caught up").doesNotContain("misfire");
+		List<Long> ticks = redisCommands().hvals(keys(settings).jobs())
+			.stream()
+			.map((json) -> this.serializer.deserialize(json).headers())
+			.filter((headers) -> "tick".equals(headers.get(Schedule.KIND_HEADER)))
+			.map((headers) -> Long.parseLong(headers.get(Schedule.TICK_HEADER)))
+			.sorted()
+			.toList();
+		for (int i = 1; i < ticks.size(); i++) {
+			assertThat(ticks.get(i) - ticks.get(i - 1)).as("no tick lost while closed").isEqualTo(1000);
+		}
+	}
+
+	/** Scripts Redis ran so far (EVALSHA, and EVAL after a NOSCRIPT), from its command statistics. */
+	private static long scriptCalls() {
+		long calls = 0;
+		for (String line : redisCommands().info("commandstats").split("\r?\n")) {
+			if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+				calls += Long.parseLong(line.replaceAll("^[^:]+:calls=(\\d+),.*", "$1"));
+			}
+		}
+		return calls;
+	}
+
 	/** A schedule whose last tick was claimed 30 s ago, then one instance, until it pushed twice. */
 	private QueueSettings startAfterDowntime(MisfirePolicy misfire) {
 		QueueSettings settings = settings().build();

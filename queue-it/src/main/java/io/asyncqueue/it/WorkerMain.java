@@ -3,6 +3,7 @@ package io.asyncqueue.it;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +17,12 @@ import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.QueueWorker;
 import io.asyncqueue.core.RetryBackoff;
+import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.schedule.MisfirePolicy;
+import io.asyncqueue.core.schedule.QueueScheduler;
+import io.asyncqueue.core.schedule.Schedule;
+import io.asyncqueue.core.schedule.Ticks;
 
 /**
  * A tiny worker application for the integration suite: one {@link QueueWorker} on one queue, built on
@@ -29,6 +35,11 @@ import io.asyncqueue.core.redis.RedisConnector;
  * handle-timeout-ms=10000  shutdown-timeout-ms=30000  max-attempts=3  backoff-ms=0  record-starts=false
  * max-life-s=600
  * </pre>
+ *
+ * <p>With {@code schedule=<name>} it also runs a {@link QueueScheduler} with one schedule that pushes a
+ * {@code tick} job every {@code schedule-rate-ms} (1000) to the queue {@code schedule-queue} (which nobody
+ * consumes, so a test reads every pushed job), with {@code schedule-misfire} ({@code fire-once} or
+ * {@code skip}) and {@code schedule-threshold-ms} (5000).
  *
  * <p>Jobs it knows (all on the one queue): {@code work} ({@link Work}: sleeps {@code sleepMs}, interruptibly,
  * then records), {@code order} ({@link Order}: records), {@code explode} (recurses until a
@@ -138,7 +149,11 @@ public final class WorkerMain {
 			}
 		}, "it-graceful-stop"));
 
+		QueueScheduler scheduler = scheduler(options, redis);
 		worker.start();
+		if (scheduler != null) {
+			scheduler.start();
+		}
 		event("READY", "pid=" + ProcessHandle.current().pid() + " worker=" + workerId + " " + settings);
 
 		// Never outlive the test that started us: not by more than a second after it dies, nor past max-life.
@@ -153,6 +168,20 @@ public final class WorkerMain {
 		}
 		event("MAX-LIFE");
 		System.exit(3);
+	}
+
+	private static QueueScheduler scheduler(Map<String, String> options, RedisConnector redis) {
+		String name = options.get("schedule");
+		if (name == null) {
+			return null;
+		}
+		String queue = required(options, "schedule-queue");
+		Duration rate = Duration.ofMillis(longOption(options, "schedule-rate-ms", 1000));
+		MisfirePolicy misfire = MisfirePolicy
+			.valueOf(options.getOrDefault("schedule-misfire", "fire-once").toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+		Schedule schedule = new Schedule(name, queue, "tick", null, Ticks.fixedRate(rate), "every " + rate.toMillis() + "ms", misfire,
+				Duration.ofMillis(longOption(options, "schedule-threshold-ms", 5000)));
+		return new QueueScheduler(redis, new JobSerializer(), Queues.of(QueueSettings.defaults(queue)), List.of(schedule));
 	}
 
 	static void event(String name) {

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 
@@ -18,6 +19,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import io.asyncqueue.core.FailedJob;
 import io.asyncqueue.core.QueueOperations;
+import io.asyncqueue.core.schedule.ScheduleOperations;
 import io.asyncqueue.sample.demo.LoadDriver;
 import io.asyncqueue.sample.demo.LoadReport;
 import io.asyncqueue.sample.demo.LoadReport.Answer;
@@ -25,6 +27,7 @@ import io.asyncqueue.sample.flashsale.Catalog;
 import io.asyncqueue.sample.flashsale.Order;
 import io.asyncqueue.sample.flashsale.Orders;
 import io.asyncqueue.sample.flashsale.SeckillKeys;
+import io.asyncqueue.sample.flashsale.StockReconciliationJob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,8 +60,27 @@ class FlashSaleTest {
 	@Autowired
 	MeterRegistry meters;
 
+	@Autowired
+	ScheduleOperations schedules;
+
+	@Autowired
+	StockReconciliationJob reconciliation;
+
 	@LocalServerPort
 	int port;
+
+	@Test
+	void theStockReconciliationRunsOnItsScheduleOrOnDemandAndFindsAnOrderForEveryUnitTaken() throws Exception {
+		post("/items/test-bar/reset?stock=3");
+		assertThat(post("/seckill/test-bar?user=reconciled-1").statusCode()).isEqualTo(202);
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.orders.count("test-bar", Order.SECKILL) == 1);
+		Instant asked = Instant.now();
+		assertThat(this.schedules.trigger("reports", "stock-reconciliation")).isTrue();
+		StockReconciliationJob.Report report = await().atMost(Duration.ofSeconds(20))
+			.until(this.reconciliation::lastReport, (last) -> last.at().isAfter(asked));
+		assertThat(report.items()).containsEntry("test-bar", new StockReconciliationJob.Line(1, 1, 0));
+		assertThat(this.schedules.schedule("reports", "stock-reconciliation").spec()).isEqualTo("every 30s");
+	}
 
 	@Test
 	void theFlashSaleSellsExactlyItsStockOncePerUser() throws Exception {

@@ -245,8 +245,12 @@ public final class QueueScheduler {
 			this.states.put(schedule.name(), state);
 			String trigger = hash.get("trigger");
 			if (trigger != null) {
-				claim(schedule, settings, new Claim(Action.TRIGGER, trigger, this.clock.millis(), null, true, 0), "trigger");
-				continue;
+				ClaimReply reply = claim(schedule, settings,
+						new Claim(Action.TRIGGER, trigger, this.clock.millis(), null, true, 0), "trigger");
+				if (reply.claimed() || "stale".equals(reply.outcome())) {
+					continue;
+				}
+				return null; // pushes closed: the request waits, looked at again at the next poll
 			}
 			Instant now = this.clock.instant();
 			if (state.lastTick() == null) {

@@ -129,7 +129,7 @@ final class UnknownPropertyCheck {
 			if (Map.class.isAssignableFrom(propertyType.toClass()) && index + 1 < name.getNumberOfElements()) {
 				String key = name.getElement(index + 1, Form.ORIGINAL);
 				parent.append('.').append(key);
-				what = "queue '" + key + "'";
+				what = dashed.replaceFirst("s$", "") + " '" + key + "'"; // queue 'orders', schedule 'report'
 				type = propertyType.asMap().getGeneric(1).toClass();
 				index += 2;
 				continue;

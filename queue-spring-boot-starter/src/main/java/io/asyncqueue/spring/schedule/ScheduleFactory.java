@@ -7,8 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.Queues;
@@ -93,7 +95,7 @@ public final class ScheduleFactory {
 		boolean hasCron = declaration.cron() != null && !declaration.cron().isBlank();
 		if (hasCron == (declaration.fixedRate() != null)) {
 			throw declaration.invalid(hasCron ? "fixed-rate" : "cron",
-					hasCron ? "is set as well as cron" : "is not set, nor is fixed-rate",
+					hasCron ? "is set as well as cron" : "is not set, nor is " + declaration.attribute("fixed-rate"),
 					"Set exactly one: cron (such as \"0 */5 * * * *\") or fixed-rate (such as 30s).");
 		}
 		Ticks ticks;
@@ -234,7 +236,18 @@ public final class ScheduleFactory {
 				return new AsyncQueueConfigurationException(this.origin + "." + attribute,
 						"Schedule '" + this.name + "': " + attribute + " " + problem, action);
 			}
-			return new AsyncQueueConfigurationException(null, this.origin + ": " + attribute + " " + problem, action);
+			return new AsyncQueueConfigurationException(null, this.origin + ": " + attribute(attribute) + " " + problem,
+					action);
+		}
+
+		/** An attribute as the declaration spells it: {@code fixed-rate} in properties, {@code fixedRate} in code. */
+		String attribute(String kebab) {
+			if (this.property) {
+				return kebab;
+			}
+			return Pattern.compile("-([a-z])")
+				.matcher(kebab)
+				.replaceAll((dash) -> dash.group(1).toUpperCase(Locale.ROOT));
 		}
 
 	}

@@ -168,6 +168,27 @@ class RecurringJobsTests {
 	}
 
 	@Test
+	void misspeltScheduleSettingNamesTheNearestOne() {
+		assertFailure(schedule("fixed-rat=1m"), "async-queue.schedules.bad.fixed-rat",
+				"'fixed-rat' is not a setting of schedule 'bad'; did you mean 'fixed-rate'?",
+				"Rename it to async-queue.schedules.bad.fixed-rate");
+	}
+
+	@Test
+	void invalidRecurringAnnotationStopsStartupNamingTheClassAndAttribute() {
+		this.runner.withBean(CronAndRateJob.class).withPropertyValues("async-queue.queues.beats.concurrency=1").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOfSatisfying(AsyncQueueConfigurationException.class, (failure) -> {
+					assertThat(failure.getMessage()).isEqualTo("@Recurring on " + CronAndRateJob.class.getName()
+							+ ": fixedRate is set as well as cron");
+					assertThat(failure.getAction()).contains("Set exactly one");
+					assertThat(failure.getProperty()).isNull();
+				});
+		});
+	}
+
+	@Test
 	void tooShortFixedRateStopsStartup() {
 		assertFailure(schedule("fixed-rate=100ms"), "async-queue.schedules.bad.fixed-rate",
 				"Schedule 'bad': fixed-rate 100ms is shorter than a second", "Use 1s or more");
@@ -194,6 +215,16 @@ class RecurringJobsTests {
 				.isInstanceOfSatisfying(AsyncQueueConfigurationException.class,
 						(failure) -> assertThat(failure.getProperty()).isEqualTo(property));
 		});
+	}
+
+	@QueueJob(queue = "beats")
+	@Recurring(cron = "@hourly", fixedRate = "1m")
+	static class CronAndRateJob implements Job<String> {
+
+		@Override
+		public void handle(String payload, JobContext context) {
+		}
+
 	}
 
 	@QueueJob(queue = "beats", name = "heartbeat")
