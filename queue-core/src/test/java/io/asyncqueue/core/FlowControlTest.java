@@ -64,8 +64,12 @@ class FlowControlTest extends RedisTestSupport {
 		assertThat(redisCommands().zcard(scripts.keys().marker())).isEqualTo(1);
 		assertThat(QueueClient.join(scripts.fetch(10, STALLED)).jobs()).hasSize(1);
 		// an instance killed while holding slots: they come back when its leases expire
-		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-			.until(() -> QueueClient.join(scripts.fetch(10, STALLED)).jobs().size() == 2);
+		// (a fetch of 0 jobs only recovers expired leases)
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			QueueClient.join(scripts.fetch(0, STALLED));
+			return redisCommands().zcard(scripts.keys().reserved()) == 0;
+		});
+		assertThat(QueueClient.join(scripts.fetch(10, STALLED)).jobs()).hasSize(2);
 		assertThat(redisCommands().zcard(scripts.keys().reserved())).isEqualTo(2);
 	}
 
@@ -108,17 +112,31 @@ class FlowControlTest extends RedisTestSupport {
 	}
 
 	@Test
+	void aRateLimitLetsItsSmallBurstThroughAtOnceThenPaces() {
+		RateLimit limit = RateLimit.of(20, Duration.ofSeconds(10));
+		assertThat(limit.burst()).isEqualTo(2);
+		QueueScripts scripts = scripts(settings().rateLimit(limit).build());
+		client(settings().build()).pushAll(this.queue,
+				IntStream.range(0, 5).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		FetchReply burst = QueueClient.join(scripts.fetch(10, STALLED));
+		assertThat(burst.jobs()).hasSize(2);
+		assertThat(burst.limitWakeInMillis()).isBetween(1L, limit.intervalMicros() / 1000 + 1);
+		assertThat(QueueClient.join(scripts.fetch(10, STALLED)).jobs()).isEmpty();
+	}
+
+	@Test
 	void noWindowOfTheRateLimitsPeriodHoldsMoreThanItsMaxStarts() throws Exception {
-		RateLimit limit = RateLimit.of(5, Duration.ofMillis(250));
+		RateLimit limit = RateLimit.of(40, Duration.ofMillis(500));
+		assertThat(limit.burst()).isEqualTo(3);
 		QueueSettings settings = settings().rateLimit(limit).build();
-		client(settings).pushAll(this.queue, IntStream.range(0, 40).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		client(settings).pushAll(this.queue, IntStream.range(0, 100).mapToObj((n) -> PushRequest.of("n", n)).toList());
 		// fetches from three threads at once: a start happened somewhere between a fetch's call and its reply
 		List<long[]> starts = new CopyOnWriteArrayList<>();
 		List<Thread> threads = new ArrayList<>();
 		for (int t = 0; t < 3; t++) {
 			QueueScripts scripts = scripts(settings);
 			Thread thread = new Thread(() -> {
-				while (starts.size() < 40) {
+				while (starts.size() < 100) {
 					long calledAt = System.nanoTime();
 					int got = QueueClient.join(scripts.fetch(10, STALLED)).jobs().size();
 					long answeredAt = System.nanoTime();
@@ -136,7 +154,7 @@ class FlowControlTest extends RedisTestSupport {
 		for (Thread thread : threads) {
 			thread.join(30_000);
 		}
-		assertThat(starts).hasSize(40);
+		assertThat(starts).hasSize(100);
 		long period = limit.period().toNanos();
 		for (long[] anchor : starts) {
 			// the starts certainly inside the window that opens when this one's fetch was called
@@ -149,8 +167,8 @@ class FlowControlTest extends RedisTestSupport {
 		List<Long> called = new ArrayList<>(starts.stream().map((start) -> start[0]).toList());
 		Collections.sort(answered);
 		Collections.sort(called);
-		assertThat(answered.get(39) - called.get(0)).as("40 spaced starts span at least 39 intervals")
-			.isGreaterThanOrEqualTo(39 * limit.intervalMicros() * 1000);
+		assertThat(answered.get(99) - called.get(0)).as("100 starts span at least 100 - burst intervals")
+			.isGreaterThanOrEqualTo((100 - limit.burst()) * limit.intervalMicros() * 1000);
 	}
 
 	@Test

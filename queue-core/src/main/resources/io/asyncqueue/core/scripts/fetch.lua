@@ -69,7 +69,7 @@ end
 local global = tonumber(control[2] or ARGV[8])
 local rate_max, rate_period = tonumber(control[3] or ARGV[9]), tonumber(control[4] or ARGV[10])
 local limit_wake = -1
-local rate_interval = false
+local rate_interval, rate_tolerance, rate_tat, rate_room = false, 0, 0, 0
 local slots_free = false
 if count > 0 then
   local backoff_until = tonumber(control[6] or 0)
@@ -78,12 +78,18 @@ if count > 0 then
   end
 end
 if count > 0 and rate_max > 0 then
-  -- spaced starts (GCRA without burst): one start every interval, the next one's time kept in 'rate-next'
-  local next_start = tonumber(control[5] or 0)
-  if next_start > now_us then
-    count, limit_wake = 0, math.ceil((next_start - now_us) / 1000)
+  -- GCRA: 'rate-next' is the theoretical time of the next start; a start may come up to tolerance early, so
+  -- a late one does not push the next ones back. With a burst of b, one start every period / (max - b + 1)
+  -- keeps every window of the period at max starts or fewer (RateLimit explains the numbers).
+  local burst = 1 + math.floor(rate_max / 20)
+  rate_interval = math.ceil(rate_period * 1000 / (rate_max - burst + 1))
+  rate_tolerance = (burst - 1) * rate_interval
+  rate_tat = math.max(tonumber(control[5] or 0), now_us)
+  if rate_tat - rate_tolerance > now_us then
+    count, limit_wake = 0, math.ceil((rate_tat - rate_tolerance - now_us) / 1000)
   else
-    count, rate_interval = 1, math.ceil(rate_period * 1000 / rate_max)
+    rate_room = 1 + math.floor((now_us + rate_tolerance - rate_tat) / rate_interval)
+    if rate_room < count then count = rate_room end
   end
 end
 if count > 0 and global > 0 then
@@ -141,16 +147,20 @@ if ids then
     call_chunked('HSET', ATTEMPTS, counted)
     call_chunked('ZADD', RESERVED, leases)
     if rate_interval then
-      redis.call('HSET', CONTROL, 'rate-next', string.format('%d', now_us + rate_interval))
+      rate_tat = rate_tat + (#leases / 2) * rate_interval
+      redis.call('HSET', CONTROL, 'rate-next', string.format('%d', rate_tat))
     end
   end
   if #ids == count and redis.call('LLEN', WAITING) > 0 then
-    if rate_interval then
+    local rate_capped = rate_interval and count == rate_room
+    if rate_capped then
       -- the next start is not due yet: the caller wakes a consumer when it is
-      limit_wake = math.ceil(rate_interval / 1000)
-    elseif slots_free == 0 then
+      limit_wake = math.max(math.ceil((rate_tat - rate_tolerance - now_us) / 1000), 1)
+    end
+    if slots_free == 0 then
       redis.call('HSET', CONTROL, 'slot-wanted', '1')
-    else
+    end
+    if not rate_capped and slots_free ~= 0 then
       signal()
       return { jobs, recovered, failed, 0, -1 }
     end

@@ -826,8 +826,8 @@ public class AsyncQueueProperties {
 	}
 
 	/**
-	 * At most "max" job starts of a queue in any window of "period", across every instance: starts are spaced
-	 * one every period / max.
+	 * At most "max" job starts of a queue in any window of "period", across every instance: up to 1 + max / 20
+	 * at once, then one every period / (max - that + 1).
 	 */
 	public static class RateLimit {
 
