@@ -6,14 +6,13 @@ import java.util.Objects;
 /**
  * At most {@link #max()} job starts of a queue in any window of {@link #period()}, across every instance.
  *
- * <p>Starts are paced by a generic cell rate algorithm (GCRA), kept as one timestamp in Redis: one start every
- * {@link #intervalMicros() interval} of {@code period / (max - burst + 1)}, of which up to {@link #burst()} may
- * come at once. With those two numbers any window of the period, wherever it begins, holds at most {@code max}
- * starts (at most {@code burst} at its first instant and one per interval after), where a fixed window lets
- * {@code 2 × max} through around its edge and a sliding log needs one entry per start. The burst is small,
- * {@code 1 + max / 20}: the long-run rate is {@code max - burst + 1} per period, at least 95 % of
- * {@code max}, and a start that comes late (a consumer woke a little after it was due) does not push the next
- * ones back, as it would with no burst at all.
+ * <p>Kept as a sliding log: the starts of the last period, in a sorted set in Redis. A fetch reserves jobs
+ * only while fewer than {@code max} starts are in the log, so no window of the period, wherever it begins,
+ * ever holds more than {@code max} (a fixed window lets {@code 2 × max} through around its edge). Unlike a
+ * pacing algorithm such as GCRA, a consumer that comes late (a busy machine, a pause) does not lower the rate:
+ * the starts it missed are still free in the window, and the next fetch takes them. The price is memory, one
+ * entry per start of the last period (at most {@code max}), and bursts: up to {@code max} jobs may start at
+ * once, at the beginning of a window.
  *
  * @param max the most starts in one period, at least 1
  * @param period the window, at least 1 ms, and no shorter than a microsecond per start
@@ -53,21 +52,6 @@ public record RateLimit(int max, Duration period) {
 					+ this.period + ")";
 		}
 		return null;
-	}
-
-	/** How many starts may come at once: {@code 1 + max / 20} (as the fetch script computes it). */
-	public int burst() {
-		return 1 + this.max / 20;
-	}
-
-	/**
-	 * The spacing of starts after a burst, in microseconds: {@code period / (max - burst + 1)} rounded up, so
-	 * that a window of the period never holds one start more than {@code max}.
-	 */
-	public long intervalMicros() {
-		long periodMicros = this.period.toNanos() / 1000;
-		long paced = this.max - burst() + 1;
-		return (periodMicros + paced - 1) / paced;
 	}
 
 	@Override

@@ -826,8 +826,8 @@ public class AsyncQueueProperties {
 	}
 
 	/**
-	 * At most "max" job starts of a queue in any window of "period", across every instance: up to 1 + max / 20
-	 * at once, then one every period / (max - that + 1).
+	 * At most "max" job starts of a queue in any window of "period", across every instance (a sliding log of the
+	 * period's starts in Redis).
 	 */
 	public static class RateLimit {
 
