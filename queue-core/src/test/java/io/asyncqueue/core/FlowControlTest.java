@@ -113,6 +113,17 @@ class FlowControlTest extends RedisTestSupport {
 	}
 
 	@Test
+	void aRateLimitedQueueWithNothingWaitingIsNotWokenWhenItsWindowDrains() {
+		QueueSettings settings = settings().rateLimit(RateLimit.of(2, Duration.ofSeconds(2))).build();
+		QueueScripts scripts = scripts(settings);
+		client(settings).pushAll(this.queue, IntStream.range(0, 2).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		assertThat(QueueClient.join(scripts.fetch(10, STALLED)).jobs()).hasSize(2);
+		FetchReply idle = QueueClient.join(scripts.fetch(10, STALLED));
+		assertThat(idle.jobs()).isEmpty();
+		assertThat(idle.limitWakeInMillis()).as("a push signals it").isEqualTo(FetchReply.NOTHING_SCHEDULED);
+	}
+
+	@Test
 	void noWindowOfTheRateLimitsPeriodHoldsMoreThanItsMaxStarts() throws Exception {
 		RateLimit limit = RateLimit.of(40, Duration.ofMillis(500));
 		QueueSettings settings = settings().rateLimit(limit).build();

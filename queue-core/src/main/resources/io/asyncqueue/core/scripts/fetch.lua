@@ -90,7 +90,9 @@ if count > 0 and rate_max > 0 then
   redis.call('ZREMRANGEBYSCORE', RATE, '-inf', now_us - rate_window)
   rate_room = rate_max - redis.call('ZCARD', RATE)
   if rate_room <= 0 then
-    count, limit_wake = 0, rate_wake()
+    count = 0
+    -- an idle queue is not woken when its window drains: a push signals it
+    if redis.call('LLEN', WAITING) > 0 then limit_wake = rate_wake() end
   elseif rate_room < count then
     count = rate_room
   end
