@@ -6,11 +6,13 @@ import java.util.Objects;
 /**
  * At most {@link #max()} job starts of a queue in any window of {@link #period()}, across every instance.
  *
- * <p>Starts are spaced: one is allowed every {@code period / max} (a generic cell rate algorithm with no
- * burst), kept as one timestamp in Redis. Any window of the period, wherever it begins, then holds at most
- * {@code max} starts, where a fixed window lets {@code 2 × max} through around its edge and a sliding log
- * needs one entry per start. The price is no burst: a backlog starts at an even pace rather than
- * {@code max} at once at the beginning of each period.
+ * <p>Kept as a sliding log: the starts of the last period, in a sorted set in Redis. A fetch reserves jobs
+ * only while fewer than {@code max} starts are in the log, so no window of the period, wherever it begins,
+ * ever holds more than {@code max} (a fixed window lets {@code 2 × max} through around its edge). Unlike a
+ * pacing algorithm such as GCRA, a consumer that comes late (a busy machine, a pause) does not lower the rate:
+ * the starts it missed are still free in the window, and the next fetch takes them. The price is memory, one
+ * entry per start of the last period (at most {@code max}), and bursts: up to {@code max} jobs may start at
+ * once, at the beginning of a window.
  *
  * @param max the most starts in one period, at least 1
  * @param period the window, at least 1 ms, and no shorter than a microsecond per start
@@ -50,15 +52,6 @@ public record RateLimit(int max, Duration period) {
 					+ this.period + ")";
 		}
 		return null;
-	}
-
-	/**
-	 * The spacing of starts, in microseconds (what the fetch script keeps): rounded up, so that a window of
-	 * the period never holds one start more than {@code max}.
-	 */
-	public long intervalMicros() {
-		long periodMicros = this.period.toNanos() / 1000;
-		return (periodMicros + this.max - 1) / this.max;
 	}
 
 	@Override

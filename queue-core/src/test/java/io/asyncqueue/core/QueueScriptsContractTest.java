@@ -184,6 +184,36 @@ class QueueScriptsContractTest extends RedisTestSupport {
 		assertThat(QueueClient.join(scripts.oldestWaiting())).isNull();
 	}
 
+	@Test
+	void settleRateLimitedPutsTheJobBackAtTheHeadUncountedAndHoldsEveryStartBack() {
+		QueueScripts scripts = scripts(settings().build());
+		QueueKeys keys = scripts.keys();
+		push(scripts, "a", "b");
+		List<FetchedJob> jobs = QueueClient.join(scripts.fetch(1, STALLED)).jobs();
+		assertThat(QueueClient.join(scripts.settleAll(List.of(SettleRecord.rateLimited("a", token(jobs, "a"), 500)))))
+			.containsExactly(APPLIED);
+		assertThat(redisCommands().lrange(keys.waiting(), 0, -1)).containsExactly("a", "b");
+		assertThat(redisCommands().hget(keys.attempts(), "a")).as("the attempt is given back").isEqualTo("0");
+		assertThat(redisCommands().hexists(keys.control(), "backoff-until")).isTrue();
+		FetchReply held = QueueClient.join(scripts.fetch(5, STALLED));
+		assertThat(held.jobs()).isEmpty();
+		assertThat(held.limitWakeInMillis()).isBetween(1L, 500L);
+	}
+
+	@Test
+	void limitsStoresAndRemovesRunTimeLimitsSignalsAndReportsTheirUse() {
+		QueueScripts scripts = scripts(settings().build());
+		QueueKeys keys = scripts.keys();
+		push(scripts, "a");
+		QueueClient.join(scripts.fetch(1, STALLED));
+		redisCommands().del(keys.marker());
+		assertThat(QueueClient.join(scripts.limits(java.util.Map.of("global-concurrency", "2"))))
+			.isEqualTo(new QueueScripts.StoredLimits(1, "2", null, null, 0));
+		assertThat(redisCommands().zcard(keys.marker())).as("a changed limit wakes a consumer").isEqualTo(1);
+		assertThat(QueueClient.join(scripts.limits(java.util.Map.of("global-concurrency", ""))))
+			.isEqualTo(new QueueScripts.StoredLimits(1, null, null, null, 0));
+	}
+
 	private static void push(QueueScripts scripts, String... ids) {
 		QueueClient.join(scripts.push(List.of(ids).stream().map((id) -> new PushRecord(id, "{}", 0, 0, null)).toList()));
 	}

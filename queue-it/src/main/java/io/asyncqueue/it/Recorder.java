@@ -59,6 +59,8 @@ final class Recorder implements AutoCloseable {
 
 	private final String startsKey;
 
+	private final String timedKey;
+
 	private final String finishedSha;
 
 	private final String execPrefix;
@@ -80,6 +82,7 @@ final class Recorder implements AutoCloseable {
 		String prefix = "it:" + queue + ":";
 		this.finishedKeys = new String[] { prefix + "execs", prefix + "runs", prefix + "log" };
 		this.startsKey = prefix + "starts";
+		this.timedKey = prefix + "timed";
 		this.finishedSha = this.connection.sync().scriptLoad(FINISHED);
 		this.execPrefix = workerId + ":" + ProcessHandle.current().pid() + ":";
 	}
@@ -124,6 +127,32 @@ final class Recorder implements AutoCloseable {
 				sync.eval(FINISHED, ScriptOutputType.INTEGER, this.finishedKeys, args);
 			}
 		});
+	}
+
+	/**
+	 * Run a handler's work between two readings of Redis's clock, and record the execution with when its job was
+	 * reserved (its lease deadline less the lease, read before any renewal can move it: a test of this uses a
+	 * lease longer than itself) and when it started and ended, in µs of Redis's clock, in {@code it:q:timed} as
+	 * {@code T|worker|jobId|attempt|reservedMs|startUs|endUs}. Flow-control tests measure limits from these.
+	 */
+	void timed(JobContext context, String reservedKey, long leaseMs, int n, long sleepMs) throws InterruptedException {
+		Execution execution = started(context, n);
+		RedisCommands<String, String> sync = this.connection.sync();
+		long startUs = micros(sync.time());
+		Double deadline = sync.zscore(reservedKey, context.id());
+		long reservedMs = (deadline != null) ? deadline.longValue() - leaseMs : -1;
+		if (sleepMs > 0) {
+			Thread.sleep(sleepMs);
+		}
+		long endUs = micros(sync.time());
+		String line = String.join("|", "T", this.workerId, context.id(), Integer.toString(context.attempt()),
+				Long.toString(reservedMs), Long.toString(startUs), Long.toString(endUs));
+		retrying(() -> sync.rpush(this.timedKey, line));
+		finished(context, n, execution);
+	}
+
+	private static long micros(java.util.List<String> time) {
+		return Long.parseLong(time.get(0)) * 1_000_000 + Long.parseLong(time.get(1));
 	}
 
 	private static void retrying(Runnable command) {

@@ -16,8 +16,10 @@ import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.QueueWorker;
+import io.asyncqueue.core.RateLimit;
 import io.asyncqueue.core.RetryBackoff;
 import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.scripts.QueueKeys;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.schedule.MisfirePolicy;
 import io.asyncqueue.core.schedule.QueueScheduler;
@@ -33,7 +35,7 @@ import io.asyncqueue.core.schedule.Ticks;
  * <pre>
  * redis=redis://127.0.0.1:6379  queue=q  worker=w1  concurrency=16  consumers=1  lease-ms=30000
  * handle-timeout-ms=10000  shutdown-timeout-ms=30000  max-attempts=3  backoff-ms=0  record-starts=false
- * max-life-s=600
+ * max-life-s=600  global-concurrency=0  rate-max=(none)  rate-period-ms=1000
  * </pre>
  *
  * <p>With {@code schedule=<name>} it also runs a {@link QueueScheduler} with one schedule that pushes a
@@ -44,7 +46,8 @@ import io.asyncqueue.core.schedule.Ticks;
  * <p>Jobs it knows (all on the one queue): {@code work} ({@link Work}: sleeps {@code sleepMs}, interruptibly,
  * then records), {@code order} ({@link Order}: records), {@code explode} (recurses until a
  * {@link StackOverflowError}), {@code hang} ({@link Work}: busy for {@code sleepMs} ignoring interrupts,
- * records nothing).
+ * records nothing), {@code timed} (like {@code work}, recording when the job was reserved, started and ended
+ * by Redis's clock: {@link Recorder#timed}).
  *
  * <p>It prints {@code IT-EVENT READY <epoch-ms>} once consuming. A shutdown hook calls
  * {@link QueueWorker#stop()}, so SIGTERM is a graceful deploy: it prints {@code IT-EVENT STOPPING <epoch-ms>}
@@ -107,6 +110,9 @@ public final class WorkerMain {
 			.shutdownTimeout(Duration.ofMillis(longOption(options, "shutdown-timeout-ms", 30_000)))
 			.maxAttempts(intOption(options, "max-attempts", 3))
 			.retryBackoff(RetryBackoff.fixed(Duration.ofMillis(longOption(options, "backoff-ms", 0))))
+			.globalConcurrency(intOption(options, "global-concurrency", 0))
+			.rateLimit(options.containsKey("rate-max") ? RateLimit.of(intOption(options, "rate-max", 0),
+					Duration.ofMillis(longOption(options, "rate-period-ms", 1000))) : null)
 			.build();
 		boolean recordStarts = Boolean.parseBoolean(options.getOrDefault("record-starts", "false"));
 		long maxLifeMillis = TimeUnit.SECONDS.toMillis(longOption(options, "max-life-s", 600));
@@ -123,6 +129,9 @@ public final class WorkerMain {
 				}
 				recorder.finished(context, work.n(), started);
 			})
+			.job("timed", Work.class, (work, context) -> recorder.timed(context,
+					QueueKeys.of(settings.channel()).reserved(), settings.leaseDuration().toMillis(), work.n(),
+					work.sleepMs()))
 			.job("order", Order.class, (order, context) -> {
 				Recorder.Execution started = recorder.started(context, -1);
 				recorder.finished(context, -1, started);

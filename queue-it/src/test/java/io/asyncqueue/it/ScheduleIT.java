@@ -86,7 +86,7 @@ class ScheduleIT extends ItSupport {
 		assertThat(state.missed()).as("missed ticks recorded").isEqualTo(missedFirst + missedSecond);
 		assertThat(state.pushes()).as("pushes recorded").isEqualTo(ticks.size());
 
-		Guarantees.record(12, "a 1 s schedule run by 3 worker JVMs (no leader) for 20 s, one killed with kill -9, then"
+		Guarantees.record(14, "a 1 s schedule run by 3 worker JVMs (no leader) for 20 s, one killed with kill -9, then"
 				+ " all down " + seconds(DOWNTIME_MS) + " twice (restarted with misfire fire-once, then skip)",
 				ticks.size() + " ticks", 0, duplicates + " (pushes per tick: exactly 1)",
 				"kill -9 → no tick missed; after downtime: fire-once pushed 1 job for " + (missedFirst + 1)

@@ -91,6 +91,8 @@ public final class OursAdapter {
 			// 0 (no per-job timer) unless asked: the peers have none either; handleTimeoutMs=10000 is our default
 			.handleTimeout(Duration.ofMillis(this.args.integer("handleTimeoutMs", 0)))
 			.shutdownTimeout(Duration.ofSeconds(5))
+			// 0 (none) unless asked: globalConcurrency=8 measures the cost of the cluster-wide check (issue 14)
+			.globalConcurrency(this.args.integer("globalConcurrency", 0))
 			.build();
 	}
 

@@ -26,6 +26,8 @@ import io.asyncqueue.core.JobState;
  * <tr><td>unique</td><td>HASH</td><td>unique id → job id, while the job is waiting, delayed or reserved</td></tr>
  * <tr><td>control</td><td>HASH</td><td>switches shared by every instance: {@code paused}, {@code push-closed}</td></tr>
  * <tr><td>fence</td><td>STRING</td><td>counts fetches; never reset, so lease tokens never repeat</td></tr>
+ * <tr><td>rate</td><td>ZSET</td><td>the starts of the last rate-limit period, scored by µs (Redis clock): a rate-limited
+ * queue's sliding log, at most its {@code max} entries</td></tr>
  * </table>
  *
  * @param waiting the waiting list
@@ -41,11 +43,12 @@ import io.asyncqueue.core.JobState;
  * @param unique the unique-id index
  * @param control the cluster-wide switches
  * @param fence the token counter
+ * @param rate the rate limit's log of recent starts
  * @since 0.1.0
  */
 public record QueueKeys(String waiting, String delayed, String reserved, String failed, String timeout,
 		String marker, String jobs, String attempts, String stalls, String errors, String unique,
-		String control, String fence) {
+		String control, String fence, String rate) {
 
 	/**
 	 * The keys of a channel.
@@ -56,7 +59,7 @@ public record QueueKeys(String waiting, String delayed, String reserved, String 
 		String prefix = "{" + channel + "}:";
 		return new QueueKeys(prefix + "waiting", prefix + "delayed", prefix + "reserved", prefix + "failed",
 				prefix + "timeout", prefix + "marker", prefix + "jobs", prefix + "attempts", prefix + "stalls",
-				prefix + "errors", prefix + "unique", prefix + "control", prefix + "fence");
+				prefix + "errors", prefix + "unique", prefix + "control", prefix + "fence", prefix + "rate");
 	}
 
 	/**
@@ -72,7 +75,7 @@ public record QueueKeys(String waiting, String delayed, String reserved, String 
 	/** Every key, in the order the scripts expect them. */
 	public List<String> all() {
 		return List.of(this.waiting, this.delayed, this.reserved, this.failed, this.timeout, this.marker, this.jobs,
-				this.attempts, this.stalls, this.errors, this.unique, this.control, this.fence);
+				this.attempts, this.stalls, this.errors, this.unique, this.control, this.fence, this.rate);
 	}
 
 	/**

@@ -37,6 +37,9 @@ public final class Fetcher implements Runnable {
 
 	private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+	/** The longest a limit's wait is slept here rather than spent blocked on the marker (a stop waits it out). */
+	private static final long LOCAL_WAIT_MILLIS = 250;
+
 	private final QueueSettings settings;
 
 	private final RedisConnector redis;
@@ -178,8 +181,15 @@ public final class Fetcher implements Runnable {
 		for (ReservedJob job : reply.jobs()) {
 			this.dispatch.accept(job);
 		}
-		if (reply.jobs().isEmpty() && reply.wakeInMillis() != 0) {
-			awaitSignal(earliest(reply.wakeInMillis(), reply.limitWakeInMillis()));
+		long limitWake = reply.limitWakeInMillis();
+		if (reply.jobs().isEmpty() && limitWake > 0 && limitWake <= LOCAL_WAIT_MILLIS
+				&& earliest(reply.wakeInMillis(), limitWake) == limitWake) {
+			// a rate limit's next start is due in a moment: look again then, straight from here. A timer that
+			// signals the marker would add two hops to every start, and each late start slows the pace.
+			Thread.sleep(limitWake);
+		}
+		else if (reply.jobs().isEmpty() && reply.wakeInMillis() != 0) {
+			awaitSignal(earliest(reply.wakeInMillis(), limitWake));
 		}
 		else if (reply.limitWakeInMillis() > 0) {
 			// a rate limit holds the rest of the backlog back: some consumer must look again when the next

@@ -62,28 +62,39 @@ end
 -- one read of the control hash serves the pause switch and every limit, so a queue without limits pays
 -- nothing for them
 local control = redis.call('HMGET', CONTROL, 'paused', 'global-concurrency', 'rate-max', 'rate-period',
-  'rate-next', 'backoff-until')
+  'backoff-until')
 if control[1] then
   return { {}, recovered, failed, -2, -1 }
 end
 local global = tonumber(control[2] or ARGV[8])
 local rate_max, rate_period = tonumber(control[3] or ARGV[9]), tonumber(control[4] or ARGV[10])
 local limit_wake = -1
-local rate_interval = false
+local rate_window, rate_room = false, 0
+
+-- ms until the oldest start of the log leaves the window, letting the next one through
+local function rate_wake()
+  local oldest = redis.call('ZRANGE', RATE, 0, 0, 'WITHSCORES')
+  return math.max(math.ceil((tonumber(oldest[2]) + rate_window - now_us) / 1000), 1)
+end
 local slots_free = false
 if count > 0 then
-  local backoff_until = tonumber(control[6] or 0)
+  local backoff_until = tonumber(control[5] or 0)
   if backoff_until > now then
     count, limit_wake = 0, backoff_until - now
   end
 end
 if count > 0 and rate_max > 0 then
-  -- spaced starts (GCRA without burst): one start every interval, the next one's time kept in 'rate-next'
-  local next_start = tonumber(control[5] or 0)
-  if next_start > now_us then
-    count, limit_wake = 0, math.ceil((next_start - now_us) / 1000)
-  else
-    count, rate_interval = 1, math.ceil(rate_period * 1000 / rate_max)
+  -- a sliding log: the starts of the last period, scored by µs; a job starts while fewer than max are in it,
+  -- so no window of the period, wherever it begins, ever holds more than max
+  rate_window = rate_period * 1000
+  redis.call('ZREMRANGEBYSCORE', RATE, '-inf', now_us - rate_window)
+  rate_room = rate_max - redis.call('ZCARD', RATE)
+  if rate_room <= 0 then
+    count = 0
+    -- an idle queue is not woken when its window drains: a push signals it
+    if redis.call('LLEN', WAITING) > 0 then limit_wake = rate_wake() end
+  elseif rate_room < count then
+    count = rate_room
   end
 end
 if count > 0 and global > 0 then
@@ -140,17 +151,25 @@ if ids then
     -- pairs never straddle a chunk: chunks are 500 long
     call_chunked('HSET', ATTEMPTS, counted)
     call_chunked('ZADD', RESERVED, leases)
-    if rate_interval then
-      redis.call('HSET', CONTROL, 'rate-next', string.format('%d', now_us + rate_interval))
+    if rate_window then
+      local starts, at = {}, string.format('%d', now_us)
+      for i = 2, #leases, 2 do
+        starts[#starts + 1] = at
+        starts[#starts + 1] = fence .. ':' .. i
+      end
+      call_chunked('ZADD', RATE, starts)
     end
   end
   if #ids == count and redis.call('LLEN', WAITING) > 0 then
-    if rate_interval then
+    local rate_capped = rate_window and count == rate_room
+    if rate_capped then
       -- the next start is not due yet: the caller wakes a consumer when it is
-      limit_wake = math.ceil(rate_interval / 1000)
-    elseif slots_free == 0 then
+      limit_wake = rate_wake()
+    end
+    if slots_free == 0 then
       redis.call('HSET', CONTROL, 'slot-wanted', '1')
-    else
+    end
+    if not rate_capped and slots_free ~= 0 then
       signal()
       return { jobs, recovered, failed, 0, -1 }
     end

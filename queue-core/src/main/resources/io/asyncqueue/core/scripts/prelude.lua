@@ -2,7 +2,7 @@
 -- every script touches one Redis Cluster slot. KEYS are always passed in this order.
 local WAITING, DELAYED, RESERVED, FAILED, TIMEOUT = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local MARKER, JOBS, ATTEMPTS, STALLS, ERRORS, UNIQUE = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
-local CONTROL, FENCE = KEYS[12], KEYS[13]
+local CONTROL, FENCE, RATE = KEYS[12], KEYS[13], KEYS[14]
 
 -- Redis's clock, in milliseconds: producers' and consumers' clocks never matter.
 local function now_ms()

@@ -904,8 +904,8 @@ public class AsyncQueueProperties {
 	}
 
 	/**
-	 * At most "max" job starts of a queue in any window of "period", across every instance: starts are spaced
-	 * one every period / max.
+	 * At most "max" job starts of a queue in any window of "period", across every instance (a sliding log of the
+	 * period's starts in Redis).
 	 */
 	public static class RateLimit {
 

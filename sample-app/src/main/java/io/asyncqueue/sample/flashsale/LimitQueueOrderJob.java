@@ -15,15 +15,15 @@ import io.asyncqueue.spring.Job;
 import io.asyncqueue.spring.QueueJob;
 
 /**
- * Seed 000's "atomic consumption": the {@code limit-queue} runs one job at a time
- * ({@code async-queue.queues.limit-queue.concurrency: 1}), and this job checks and decrements the stock in the
- * database with a plain read-modify-write, like the seed's {@code OversoldJob}.
+ * Seed 000's "atomic consumption": the {@code limit-queue} runs one job at a time across every instance
+ * ({@code async-queue.queues.limit-queue.global-concurrency: 1}), and this job checks and decrements the stock in
+ * the database with a plain read-modify-write, like the seed's {@code OversoldJob}.
  *
- * <p>It does not oversell <em>only because nothing else runs it at the same time</em>. Concurrency 1 is per
- * process: start a second instance of the application (or raise the concurrency) and two jobs read the same
- * stock, both sell, and one decrement is lost. The flash sale ({@link FlashSale}) does not depend on that: the
- * Lua script takes the stock atomically in Redis, so any number of instances and consumers may run. See the
- * README.
+ * <p>It does not oversell <em>only because nothing else runs it at the same time</em>. {@code concurrency: 1}
+ * alone is per process: a second instance would run a second job beside it, both would read the same stock, and
+ * one decrement would be lost; the global concurrency holds across instances. The flash sale ({@link FlashSale})
+ * does not depend on either: the Lua script takes the stock atomically in Redis, so any number of instances and
+ * consumers may run. See the README.
  */
 @QueueJob(queue = "limit-queue", name = "limit-queue-order")
 public class LimitQueueOrderJob implements Job<LimitQueuePurchase> {
