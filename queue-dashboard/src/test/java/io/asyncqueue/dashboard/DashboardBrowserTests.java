@@ -3,9 +3,6 @@ package io.asyncqueue.dashboard;
 import java.time.Duration;
 import java.util.List;
 
-import io.asyncqueue.core.QueueClient;
-import io.asyncqueue.core.QueueOperations;
-import io.asyncqueue.test.EmbeddedRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,9 +12,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,23 +21,9 @@ import static org.awaitility.Awaitility.await;
  * load without console errors, the charts draw the workers' history, the actions act, nothing injected runs,
  * and a visitor who has not signed in sees nothing. Screenshots go to {@code target/screenshots}.
  */
-@EmbeddedRedis
-@SpringBootTest(classes = DashboardTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class DashboardBrowserTests {
+class DashboardBrowserTests extends DashboardTestSupport {
 
 	private static Browser browser;
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	QueueClient client;
-
-	@Autowired
-	QueueOperations operations;
-
-	@Autowired
-	DashboardTestApplication.Recorder recorder;
 
 	@BeforeAll
 	static void startBrowser() throws Exception {
@@ -195,10 +175,6 @@ class DashboardBrowserTests {
 		assertThat(((Number) status).intValue()).isEqualTo(401);
 		browser.screenshot("sign-in");
 		browser.consoleErrors(); // the refused fetch is logged as a failed resource: expected here
-	}
-
-	private String push(String order) {
-		return this.client.push("orders", "create-order", order).id();
 	}
 
 	private void open(String path) {

@@ -20,10 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the dashboard costs Redis with 20 queues, counted by Redis itself ({@code INFO commandstats}, which
- * also counts the commands scripts run): the numbers the module's README reports. Consumers are off, so that
- * only the dashboard talks to Redis.
+ * also counts the commands scripts run): the numbers the module's README reports. Consumers are off and the
+ * server is this class's own, so that only this dashboard talks to it (other test classes' applications stay
+ * cached and running).
  */
-@EmbeddedRedis
+@EmbeddedRedis(isolated = true)
 @SpringBootTest(classes = DashboardTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "async-queue.consumer.enabled=false", "async-queue.queues.q01.concurrency=1",
 				"async-queue.queues.q02.concurrency=1", "async-queue.queues.q03.concurrency=1",
