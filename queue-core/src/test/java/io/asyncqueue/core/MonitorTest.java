@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import io.asyncqueue.core.monitor.HistoryPoint;
 import io.asyncqueue.core.monitor.InstanceHeartbeat;
 import io.asyncqueue.core.monitor.InstanceInfo;
 import io.asyncqueue.core.monitor.InstanceInfo.QueueLoad;
 import io.asyncqueue.core.monitor.Instances;
+import io.asyncqueue.core.monitor.JobInspector;
+import io.asyncqueue.core.monitor.JobSnapshot;
 import io.asyncqueue.core.monitor.QueueHistory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +53,26 @@ class MonitorTest extends RedisTestSupport {
 		String key = redisCommands().keys("{" + settings.channel() + "}:history:*").get(0);
 		assertThat(redisCommands().ttl(key)).isBetween(Duration.ofHours(24).toSeconds(),
 				QueueHistory.RETENTION.toSeconds());
+	}
+
+	@Test
+	void aFailedJobCanBeInspectedWithItsErrorAndStackTrace() {
+		QueueSettings settings = settings().maxAttempts(1).build();
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> {
+			throw new IllegalStateException("broken " + n);
+		}));
+		String id = client(settings).push(this.queue, "n", 7).id();
+		JobInspector inspector = new JobInspector(redis, Queues.of(settings));
+		JobSnapshot job = await().atMost(Duration.ofSeconds(10))
+			.until(() -> inspector.find(this.queue, id).join(), (found) -> found.state() == JobState.FAILED);
+		assertThat(job.attempts()).isEqualTo(1);
+		assertThat(job.stateSince()).isNotNull();
+		assertThat(job.envelope()).contains("\"job\":\"n\"");
+		JsonNode error = this.serializer.mapper().readTree(job.error());
+		assertThat(error.path("message").asString()).isEqualTo("broken 7");
+		assertThat(error.path("stackTrace").asString()).startsWith("java.lang.IllegalStateException: broken 7")
+			.contains("\tat io.asyncqueue.core.MonitorTest");
+		assertThat(inspector.find(this.queue, "no-such-job").join()).isNull();
 	}
 
 	@Test

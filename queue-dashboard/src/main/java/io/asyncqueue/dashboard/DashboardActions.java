@@ -86,7 +86,8 @@ public class DashboardActions {
 			HttpServletRequest request) {
 		requireWritable(queue);
 		if (action.equals("retry")) {
-			return back(links(request).job(queue, id), describe(this.operations.retry(queue, id)));
+			// to the queue: the job may well have run and be gone by the time the page loads
+			return back(links(request).queue(queue), "job " + id + ": " + describe(this.operations.retry(queue, id)));
 		}
 		return back(links(request).queue(queue), this.operations.delete(queue, id) ? "job " + id + " deleted"
 				: "job " + id + " was already gone");

@@ -2,15 +2,10 @@ package io.asyncqueue.dashboard;
 
 import java.net.http.HttpResponse;
 
-import io.asyncqueue.core.QueueOperations;
-import io.asyncqueue.test.EmbeddedRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static io.asyncqueue.dashboard.DashboardHttp.basic;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,17 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * With Spring Security on the classpath the dashboard needs a user with its role, and its POSTs a CSRF token;
  * the rest of the application keeps Spring Boot's own security.
  */
-@EmbeddedRedis
-@SpringBootTest(classes = DashboardTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class DashboardSecurityTests {
+class DashboardSecurityTests extends DashboardTestSupport {
 
 	private static final String OPERATOR = basic("operator", "secret");
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	QueueOperations operations;
 
 	private DashboardHttp http;
 

@@ -110,7 +110,8 @@ public final class InstanceHeartbeat implements AutoCloseable {
 			this.timer.shutdownNow();
 			this.timer.awaitTermination(this.interval.toMillis(), TimeUnit.MILLISECONDS);
 			this.timer = null;
-			this.redis.commands().del(key(this.id)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+			// briefly: a stop must not wait on an unreachable Redis, and the key expires on its own anyway
+			this.redis.commands().del(key(this.id)).toCompletableFuture().get(500, TimeUnit.MILLISECONDS);
 			this.redis.commands().zrem(INDEX, this.id);
 		}
 		catch (InterruptedException ex) {

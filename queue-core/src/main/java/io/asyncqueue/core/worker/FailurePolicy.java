@@ -1,5 +1,7 @@
 package io.asyncqueue.core.worker;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +14,8 @@ import io.asyncqueue.core.UnreadableJobException;
 
 /** Whether a failed attempt is retried, after how long, and how its error is recorded. */
 final class FailurePolicy {
+
+	private static final int STACK_TRACE_CHARS = 2000;
 
 	private final QueueSettings settings;
 
@@ -52,7 +56,19 @@ final class FailurePolicy {
 		error.put("exception", cause.getClass().getName());
 		error.put("message", cause.getMessage());
 		error.put("attempt", attempt);
+		error.put("stackTrace", stackTrace(cause));
 		return this.serializer.toJson(error);
+	}
+
+	/**
+	 * The trace as Java prints it, cut at {@value #STACK_TRACE_CHARS} characters: enough to find the failing
+	 * line on the dashboard, and a bound on what each failed or retrying job adds to Redis.
+	 */
+	private static String stackTrace(Throwable cause) {
+		StringWriter trace = new StringWriter();
+		cause.printStackTrace(new PrintWriter(trace));
+		String text = trace.toString();
+		return (text.length() <= STACK_TRACE_CHARS) ? text : text.substring(0, STACK_TRACE_CHARS) + "\n\t...";
 	}
 
 	/** Our own exceptions' messages say everything; an application's is shown with its type. */

@@ -1,5 +1,9 @@
 package io.asyncqueue.dashboard.autoconfigure;
 
+import io.asyncqueue.dashboard.DashboardSettings;
+import io.asyncqueue.spring.AsyncQueueConfigurationException;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -30,9 +34,17 @@ class DashboardSecurityConfiguration {
 	@Bean(FILTER_CHAIN_BEAN_NAME)
 	@Order(Ordered.HIGHEST_PRECEDENCE + 100)
 	@ConditionalOnMissingBean(name = FILTER_CHAIN_BEAN_NAME)
-	SecurityFilterChain asyncQueueDashboardSecurityFilterChain(HttpSecurity http,
-			AsyncQueueDashboardProperties properties) throws Exception {
-		String path = properties.getPath();
+	SecurityFilterChain asyncQueueDashboardSecurityFilterChain(ObjectProvider<HttpSecurity> httpSecurity,
+			AsyncQueueDashboardProperties properties, DashboardSettings settings) throws Exception {
+		HttpSecurity http = httpSecurity.getIfAvailable();
+		if (http == null) {
+			throw new AsyncQueueConfigurationException("async-queue.dashboard.enabled",
+					"Spring Security is on the classpath but web security is not enabled, so the dashboard cannot be "
+							+ "secured",
+					"Let Spring Boot's security auto-configuration run, or add @EnableWebSecurity, or remove "
+							+ "Spring Security and follow the dashboard's README for an unsecured dashboard");
+		}
+		String path = settings.path();
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		http.securityMatcher(new OrRequestMatcher(paths.matcher(path), paths.matcher(path + "/**")))
 			.authorizeHttpRequests((requests) -> requests

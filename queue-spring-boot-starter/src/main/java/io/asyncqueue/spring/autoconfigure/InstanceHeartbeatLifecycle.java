@@ -19,10 +19,13 @@ class InstanceHeartbeatLifecycle implements SmartLifecycle {
 
 	private final InstanceHeartbeat heartbeat;
 
+	private final QueueContainerRegistry containers;
+
 	private volatile boolean running;
 
 	InstanceHeartbeatLifecycle(RedisConnector redis, QueueContainerRegistry containers, Duration interval) {
 		this.heartbeat = new InstanceHeartbeat(redis, () -> load(containers), interval);
+		this.containers = containers;
 	}
 
 	private static List<QueueLoad> load(QueueContainerRegistry containers) {
@@ -34,9 +37,17 @@ class InstanceHeartbeatLifecycle implements SmartLifecycle {
 			.toList();
 	}
 
+	/** The id this instance beats under. */
+	String id() {
+		return this.heartbeat.id();
+	}
+
+	/** Beat only when this application consumes something: one without jobs is no instance to list. */
 	@Override
 	public void start() {
-		this.heartbeat.start();
+		if (!this.containers.getContainers().isEmpty()) {
+			this.heartbeat.start();
+		}
 		this.running = true;
 	}
 

@@ -1,0 +1,37 @@
+package io.asyncqueue.dashboard.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's property table against the metadata the configuration processor generates from the
+ * properties' javadoc: every property is documented with its real default, and nothing else is.
+ */
+class DashboardPropertyDocumentationTests {
+
+	@Test
+	void everyPropertyIsDocumentedWithItsDefaultAndNothingElse() throws IOException {
+		String readme = Files.readString(Path.of("README.md"));
+		JsonNode metadata;
+		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			metadata = JsonMapper.builder().build().readTree(in);
+		}
+		int properties = 0;
+		for (JsonNode property : metadata.path("properties")) {
+			properties++;
+			String name = property.path("name").asString();
+			String documented = "| `" + name + "` | `" + property.path("defaultValue").asString(null) + "` |";
+			assertThat(readme).as("README documents %s with its default", name).contains(documented);
+		}
+		assertThat(readme.split("\\| `async-queue\\.dashboard\\.", -1)).hasSize(properties + 1);
+	}
+
+}
