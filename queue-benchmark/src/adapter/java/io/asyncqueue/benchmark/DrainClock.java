@@ -51,6 +51,14 @@ public final class DrainClock {
 		return this.jobs + this.warmupJobs;
 	}
 
+	/**
+	 * The jobs to prefill for a system whose warm-up always ends by time: the timed phase's and at most
+	 * {@code warmupCap} warm-up jobs, so that its (slow) prefill takes no longer than it must.
+	 */
+	public int total(int warmupCap) {
+		return this.jobs + Math.min(this.warmupJobs, warmupCap);
+	}
+
 	/** The worker starts now. */
 	public void begin() {
 		this.beganNanos = System.nanoTime();

@@ -133,7 +133,10 @@ final class Chart {
 			Double value = figure.medians().get(system);
 			int bx = px + 25 + s * (barArea / systems.size());
 			g.setColor(Color.DARK_GRAY);
-			String name = Results.LABELS.getOrDefault(system, system).replace(" (history off)", " off");
+			String name = Results.LABELS.getOrDefault(system, system)
+				.replace(" (history off)", " off")
+				.replace(" (tuned)", "+")
+				.replace("async-queue (no handle timeout)", "no timeout");
 			g.drawString(name, bx, bottom + 16);
 			if (value == null) {
 				g.drawString("n/a", bx + 4, bottom - 4);

@@ -320,7 +320,7 @@ final class Results {
 			md.append("JobRunr keeps its jobs in PostgreSQL: its store CPU, storage and idle figures are PostgreSQL's "
 					+ "(CPU of the postmaster and its backends; tables with indexes and TOAST; SQL statements/s of its "
 					+ "one background job server, as it has no named queues). It picks up new jobs when it polls "
-					+ "(15 s by default, 5 s tuned), so its latency scenarios wait one poll interval longer for them.\n");
+					+ "(15 s by default, 5 s tuned), so its latency scenarios wait two poll intervals longer for them.\n");
 		}
 		if (this.options.systems.contains("rqueue")) {
 			md.append("Rqueue has no batch enqueue: its batched-push cell is empty.\n");

@@ -1,16 +1,9 @@
 package io.asyncqueue.benchmark.rqueue;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.sonus21.rqueue.config.SimpleRqueueListenerContainerFactory;
 import com.github.sonus21.rqueue.core.RqueueMessageEnqueuer;
@@ -184,7 +177,7 @@ public class RqueuePeer extends BlockingPeer<BenchJob> {
 		DrainClock clock = new DrainClock(this.args);
 		// Rqueue completes at most a few hundred jobs/s at its defaults, so its warm-up ends by time: more than
 		// 5 000 warm-up jobs would only make its (slow) prefill longer.
-		int total = clock.total() - Math.max(0, integer("warmup", 0) - 5000);
+		int total = clock.total(5000);
 		int concurrency = integer("concurrency", 8);
 		Runnable work = Work.of(this.args);
 		BenchListener.handler = (job) -> work.run();
