@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # queue-benchmark: one command for the whole comparison (issue 6).
 #
-#   queue-benchmark/run.sh            full run: 3 runs of every scenario, every system (30–45 min on 2 cores)
-#   queue-benchmark/run.sh --quick    smoke run: tiny counts, 1 run (~3 min, most of it JVM/Spring start-up)
+#   queue-benchmark/run.sh            full run: 3 runs of every scenario, every system (about 2 h on 2 cores)
+#   queue-benchmark/run.sh --quick    smoke run: tiny counts, 1 run (~15 min, most of it JVM/Spring start-up)
 #
 # Any further options go to the driver (io.asyncqueue.benchmark.Harness), e.g.
 #   --runs 5   --systems ours,bullmq   --scenarios drain-c8,latency   --profile   --out DIR
