@@ -19,8 +19,10 @@ import io.asyncqueue.benchmark.Harness.Figure;
 /** A PNG of small bar charts, one per figure, medians per system (plain Java2D, headless). */
 final class Chart {
 
-	private static final Map<String, Color> COLORS = Map.of("ours", new Color(0x2E7D32), "bullmq", new Color(0xC62828),
-			"rqueue", new Color(0x1565C0), "rqueue-nohistory", new Color(0x64B5F6));
+	private static final Map<String, Color> COLORS = Map.of("ours", new Color(0x2E7D32), "ours-no-timeout",
+			new Color(0x81C784), "bullmq", new Color(0xC62828), "bullmq-tuned", new Color(0xE57373), "rqueue",
+			new Color(0x1565C0), "rqueue-tuned", new Color(0x42A5F5), "rqueue-nohistory", new Color(0x90CAF9), "jobrunr",
+			new Color(0x6A1B9A), "jobrunr-tuned", new Color(0xBA68C8));
 
 	private Chart() {
 	}
@@ -131,7 +133,10 @@ final class Chart {
 			Double value = figure.medians().get(system);
 			int bx = px + 25 + s * (barArea / systems.size());
 			g.setColor(Color.DARK_GRAY);
-			String name = Results.LABELS.getOrDefault(system, system).replace(" (history off)", " off");
+			String name = Results.LABELS.getOrDefault(system, system)
+				.replace(" (history off)", " off")
+				.replace(" (tuned)", "+")
+				.replace("async-queue (no handle timeout)", "no timeout");
 			g.drawString(name, bx, bottom + 16);
 			if (value == null) {
 				g.drawString("n/a", bx + 4, bottom - 4);

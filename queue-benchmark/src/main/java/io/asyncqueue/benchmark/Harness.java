@@ -37,13 +37,23 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Harness {
 
-	static final List<String> ALL_SYSTEMS = List.of("ours", "bullmq", "rqueue", "rqueue-nohistory");
+	static final List<String> ALL_SYSTEMS = List.of("ours", "ours-no-timeout", "bullmq", "bullmq-tuned", "rqueue",
+			"rqueue-tuned", "rqueue-nohistory", "jobrunr", "jobrunr-tuned");
+
+	/** A full run's systems: every one. */
+	static final List<String> DEFAULT_SYSTEMS = ALL_SYSTEMS;
 
 	/**
-	 * Job history only changes what happens when a job ends: Rqueue with history off repeats only the
-	 * scenarios that run jobs to completion.
+	 * Settings read only by a worker (job history, polling, handle timeout) change nothing on the enqueue
+	 * path, for waiting jobs or idle queues: a variant with them repeats only the scenarios that run jobs.
 	 */
-	static final List<String> NOHISTORY_SKIPS = List.of("push-single", "push-threads", "push-batch", "fill", "idle");
+	static final List<String> WORKER_ONLY_SKIPS = List.of("push-single", "push-threads", "push-batch", "fill");
+
+	/** Which scenarios each variant leaves out (idle too where its settings are the defaults' when idle). */
+	static final Map<String, List<String>> SKIPS = Map.of("rqueue-nohistory",
+			List.of("push-single", "push-threads", "push-batch", "fill", "idle"), "ours-no-timeout",
+			List.of("push-single", "push-threads", "push-batch", "fill", "idle"), "rqueue-tuned", WORKER_ONLY_SKIPS,
+			"jobrunr-tuned", WORKER_ONLY_SKIPS);
 
 	final Options options;
 
@@ -75,9 +85,13 @@ public final class Harness {
 		List<SystemSpec> systems = this.options.systems.stream().map((id) -> SystemSpec.of(id, this.options)).toList();
 		log("queue-benchmark: %s mode, %d run(s), systems %s, scenarios %s", this.options.quick ? "quick" : "full",
 				this.options.runs, this.options.systems, plan.stream().map((s) -> s.id).toList());
+		boolean needsPostgres = systems.stream().anyMatch((s) -> s.store == Store.POSTGRES);
 		try (RedisServerProcess redis = (this.options.redisPort > 0) ? RedisServerProcess.existing(this.options.redisPort)
 				: RedisServerProcess.start(this.options.redisServer, logs.resolve("redis-server.log"));
-				RedisProbe probe = new RedisProbe(redis.port())) {
+				RedisProbe probe = new RedisProbe(redis.port());
+				PostgresServer postgres = needsPostgres
+						? PostgresServer.start(this.options.postgresBin, logs.resolve("postgres.log")) : null) {
+			this.postgres = postgres;
 			// Ctrl-C or kill: take the private redis-server and the running adapter down with us.
 			Thread hook = new Thread(() -> {
 				AdapterProcess adapter = this.current;
@@ -85,15 +99,18 @@ public final class Harness {
 					adapter.kill();
 				}
 				redis.close();
+				if (postgres != null) {
+					postgres.close();
+				}
 			}, "harness-shutdown");
 			Runtime.getRuntime().addShutdownHook(hook);
-			this.results.machine(Machine.describe(this.options, probe));
+			this.results.machine(Machine.describe(this.options, probe, postgres));
 			log("%s redis-server %s on 127.0.0.1:%d%s", (redis.pid() > 0) ? "private" : "given",
 					this.results.machine.get("redis"), redis.port(), (redis.pid() > 0) ? " (pid " + redis.pid() + ")" : "");
 			for (int run = 1; run <= this.options.runs; run++) {
 				for (SystemSpec system : systems) {
 					for (Scenario scenario : plan) {
-						if (system.id.equals("rqueue-nohistory") && NOHISTORY_SKIPS.contains(scenario.id)) {
+						if (SKIPS.getOrDefault(system.id, List.of()).contains(scenario.id)) {
 							continue;
 						}
 						if (system.id.startsWith("rqueue") && scenario.id.equals("push-batch")) {
@@ -101,6 +118,9 @@ public final class Harness {
 							continue;
 						}
 						probe.flushAll();
+						if (system.store == Store.POSTGRES) {
+							postgres.reset();
+						}
 						this.results.backgroundCpu(awaitQuietCpu());
 						long start = System.nanoTime();
 						JsonNode result;
@@ -151,20 +171,28 @@ public final class Harness {
 			Path logs) {
 		Map<String, String> args = new LinkedHashMap<>(scenario.args);
 		args.put("port", Integer.toString(port));
+		if (system.store == Store.POSTGRES) {
+			args.put("pgPort", Integer.toString(this.postgres.port()));
+		}
 		List<String> command = system.command(scenario, args, run);
 		Path log = logs.resolve(system.id + "-" + scenario.id + "-run" + run + ".log");
 		try (AdapterProcess adapter = new AdapterProcess(command, system.workingDir, log)) {
 			this.current = adapter;
 			Map<String, Map<String, long[]>> stats = new java.util.concurrent.ConcurrentHashMap<>();
 			adapter.onMark((event) -> {
+				if (system.store == Store.POSTGRES) {
+					return this.postgres.cpuMillis();
+				}
 				stats.put(event.path("name").asString(""), probe.commandStats());
 				return probe.cpuMillis();
 			});
 			try {
 				return switch (scenario.kind) {
 					case SIMPLE -> commandsPerJob(stats, cpuPerJob(adapter, adapter.await("result", scenario.timeout)));
-					case FILL -> fill(adapter, scenario, probe);
-					case IDLE -> idle(adapter, scenario, probe, port);
+					case FILL -> fill(adapter, scenario, (system.store == Store.POSTGRES) ? this.postgres::dataBytes
+							: probe::dataMemory, (system.store == Store.POSTGRES) ? () -> -1L : () -> (Long) probe.call("DBSIZE"));
+					case IDLE -> (system.store == Store.POSTGRES) ? idlePostgres(adapter, scenario)
+							: idle(adapter, scenario, probe, port);
 				};
 			}
 			catch (RuntimeException ex) {
@@ -224,16 +252,20 @@ public final class Harness {
 		return node;
 	}
 
-	/** Memory per waiting job: data memory (used_memory less client buffers) before and after the pushes. */
-	private JsonNode fill(AdapterProcess adapter, Scenario scenario, RedisProbe probe) {
+	/**
+	 * Storage per waiting job: Redis's data memory (used_memory less client buffers), or PostgreSQL's tables
+	 * with their indexes and TOAST data, before and after the pushes.
+	 */
+	private JsonNode fill(AdapterProcess adapter, Scenario scenario, java.util.function.LongSupplier storage,
+			java.util.function.LongSupplier keyCount) {
 		adapter.await("ready", scenario.timeout);
 		sleep(500);
-		long before = probe.dataMemory();
+		long before = storage.getAsLong();
 		adapter.send("go");
 		adapter.await("pushed", scenario.timeout);
 		sleep(1000);
-		long after = probe.dataMemory();
-		long keys = (Long) probe.call("DBSIZE");
+		long after = storage.getAsLong();
+		long keys = keyCount.getAsLong();
 		adapter.send("stop");
 		ObjectNode result = (ObjectNode) adapter.await("result", scenario.timeout);
 		int jobs = result.path("jobs").asInt();
@@ -290,6 +322,37 @@ public final class Harness {
 	}
 
 	/**
+	 * Idle cost of a peer on PostgreSQL: the statements its role ran (pg_stat_statements, the driver's own
+	 * queries left out) over the same window, per second, per queue (JobRunr has one server for all jobs: the
+	 * adapter reports queues=1). Round trips are not counted apart: with pgJDBC a statement is one. The window
+	 * is {@code pgWindowSeconds} (60 s in a full run): JobRunr polls every 15 s, a 10 s window could miss it.
+	 */
+	private JsonNode idlePostgres(AdapterProcess adapter, Scenario scenario) {
+		adapter.await("ready", scenario.timeout);
+		double warmup = Double.parseDouble(scenario.args.getOrDefault("warmupSeconds", "3"));
+		double window = Double.parseDouble(scenario.args.getOrDefault("pgWindowSeconds", "60"));
+		sleep((long) (warmup * 1000));
+		long statementsBefore = this.postgres.statements();
+		long transactionsBefore = this.postgres.transactions();
+		double cpuBefore = this.postgres.cpuMillis();
+		long start = System.nanoTime();
+		sleep((long) (window * 1000));
+		long statements = this.postgres.statements() - statementsBefore;
+		long transactions = this.postgres.transactions() - transactionsBefore;
+		double cpu = this.postgres.cpuMillis() - cpuBefore;
+		double seconds = (System.nanoTime() - start) / 1e9;
+		adapter.send("stop");
+		ObjectNode result = (ObjectNode) adapter.await("result", scenario.timeout);
+		int queues = result.path("queues").asInt(1);
+		result.put("windowSeconds", Stats.round(seconds, 2));
+		result.put("commands", statements);
+		result.put("commandsPerSecPerQueue", Stats.round(statements / seconds / queues, 3));
+		result.put("transactionsPerSec", Stats.round(transactions / seconds, 3));
+		result.put("storeCpuMsPerSec", Stats.round(cpu / seconds, 3));
+		return result;
+	}
+
+	/**
 	 * This machine may be shared: measure how busy the CPUs are with no adapter running, and wait (up to
 	 * --quiet-wait seconds) while that is above --quiet-cpu percent. Returns the last measurement.
 	 */
@@ -311,6 +374,9 @@ public final class Harness {
 		this.quietBudgetSeconds -= (System.nanoTime() - began) / 1_000_000_000L;
 		return busy;
 	}
+
+	/** The private PostgreSQL of the run, when a system stores its jobs there. */
+	private PostgresServer postgres;
 
 	/** The most the whole run waits for a quiet machine, so that a busy shared machine cannot stall it. */
 	private long quietBudgetSeconds = 300;
@@ -371,7 +437,7 @@ public final class Harness {
 
 		int runs = 3;
 
-		List<String> systems = ALL_SYSTEMS;
+		List<String> systems = DEFAULT_SYSTEMS;
 
 		List<String> scenarios;
 
@@ -387,6 +453,15 @@ public final class Harness {
 		String node = "node";
 
 		String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+
+		/**
+		 * A Java 21 or later for the I/O drain's virtual threads (OURS and JobRunr): --java21, else the oldest
+		 * such JDK under /usr/lib/jvm, else null (that scenario then runs on platform threads, and says so).
+		 */
+		String java21 = findJava21();
+
+		/** The directory of PostgreSQL's programs; null: the newest under /usr/lib/postgresql. */
+		String postgresBin;
 
 		String classpath = System.getProperty("java.class.path");
 
@@ -417,6 +492,8 @@ public final class Harness {
 					case "--redis-server" -> options.redisServer = argv[++i];
 					case "--redis-port" -> options.redisPort = Integer.parseInt(argv[++i]);
 					case "--node" -> options.node = argv[++i];
+					case "--java21" -> options.java21 = argv[++i];
+					case "--postgres-bin" -> options.postgresBin = argv[++i];
 					case "--classpath" -> options.classpath = argv[++i];
 					case "--quiet-cpu" -> options.quietCpuPercent = Double.parseDouble(argv[++i]);
 					case "--quiet-wait" -> options.quietWaitSeconds = Integer.parseInt(argv[++i]);
@@ -444,6 +521,40 @@ public final class Harness {
 			return options;
 		}
 
+		private static String findJava21() {
+			if (Runtime.version().feature() >= 21) {
+				return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+			}
+			try (java.util.stream.Stream<Path> jdks = Files.list(Paths.get("/usr/lib/jvm"))) {
+				return jdks.filter((jdk) -> Files.isExecutable(jdk.resolve("bin/java")))
+					.filter((jdk) -> !Files.isSymbolicLink(jdk))
+					.map((jdk) -> Map.entry(jdk, javaVersion(jdk)))
+					.filter((entry) -> entry.getValue() >= 21)
+					.min(Map.Entry.comparingByValue())
+					.map((entry) -> entry.getKey().resolve("bin/java").toString())
+					.orElse(null);
+			}
+			catch (IOException ex) {
+				return null;
+			}
+		}
+
+		/** The feature version in a JDK's release file (JAVA_VERSION="25.0.1"), 0 when unknown. */
+		private static int javaVersion(Path jdk) {
+			try {
+				for (String line : Files.readAllLines(jdk.resolve("release"))) {
+					if (line.startsWith("JAVA_VERSION=")) {
+						String version = line.substring(line.indexOf('"') + 1);
+						return Integer.parseInt(version.split("[.\"]")[0]);
+					}
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				// not a JDK we can tell
+			}
+			return 0;
+		}
+
 		private static Path defaultModuleDir() {
 			Path cwd = Paths.get("").toAbsolutePath();
 			if (Files.isDirectory(cwd.resolve("queue-benchmark/peers"))) {
@@ -456,6 +567,16 @@ public final class Harness {
 
 	// ------------------------------------------------------------------ systems
 
+	/** Where a system keeps its jobs: the run's private redis-server or its private PostgreSQL. */
+	enum Store {
+		REDIS, POSTGRES
+	}
+
+	/** Which adapter program runs a system. */
+	enum Adapter {
+		OURS, BULLMQ, RQUEUE, JOBRUNR
+	}
+
 	static final class SystemSpec {
 
 		final String id;
@@ -466,43 +587,84 @@ public final class Harness {
 
 		final Path workingDir;
 
+		final Adapter adapter;
+
+		final Store store;
+
+		/** Arguments this variant adds to every scenario's. */
+		private final List<String> extraArgs;
+
 		private final Options options;
 
-		private SystemSpec(String id, String label, String config, Path workingDir, Options options) {
+		private SystemSpec(String id, Adapter adapter, String label, String config, Path workingDir, Options options,
+				String... extraArgs) {
 			this.id = id;
+			this.adapter = adapter;
 			this.label = label;
 			this.config = config;
 			this.workingDir = workingDir;
+			this.store = (adapter == Adapter.JOBRUNR) ? Store.POSTGRES : Store.REDIS;
 			this.options = options;
+			this.extraArgs = List.of(extraArgs);
 		}
 
 		static SystemSpec of(String id, Options options) {
 			Path module = options.moduleDir;
+			Path bullmq = module.resolve("peers/bullmq");
+			Path rqueue = module.resolve("peers/rqueue");
+			Path jobrunr = module.resolve("peers/jobrunr");
 			return switch (id) {
-				case "ours" -> new SystemSpec(id, "async-queue (queue-core)",
-						"queue-core in-process; concurrency 8/32, fetchBatchSize 32, handleTimeout 0 (no per-job timer), "
-								+ "other settings default; idle: QueueSettings.defaults",
-						module, options);
-				case "bullmq" -> new SystemSpec(id, "BullMQ", "Worker defaults + removeOnComplete; addBulk for batches",
-						module.resolve("peers/bullmq"), options);
-				case "rqueue" -> new SystemSpec(id, "Rqueue", "Rqueue defaults (Spring Boot 3.0 app)",
-						module.resolve("peers/rqueue"), options);
-				case "rqueue-nohistory" -> new SystemSpec(id, "Rqueue, history off",
+				case "ours" -> new SystemSpec(id, Adapter.OURS, "async-queue (queue-core)",
+						"queue-core in-process; concurrency 8/32, fetchBatchSize 32, handleTimeout 10 s (the default: a "
+								+ "timer per job, as users run it), other settings default; idle: QueueSettings.defaults; "
+								+ "I/O drain on virtual threads (Java 21+)",
+						module, options, "handleTimeoutMs=10000");
+				case "ours-no-timeout" -> new SystemSpec(id, Adapter.OURS, "async-queue, no handle timeout",
+						"as async-queue, with handleTimeout 0 (no per-job timer)", module, options, "handleTimeoutMs=0");
+				case "bullmq" -> new SystemSpec(id, Adapter.BULLMQ, "BullMQ",
+						"Worker defaults + removeOnComplete; addBulk for batches", bullmq, options);
+				case "bullmq-tuned" -> new SystemSpec(id, Adapter.BULLMQ, "BullMQ, tuned",
+						"as BullMQ, plus removeOnFail and the events stream capped at 100 entries (streams.events.maxLen, "
+								+ "default 10 000)",
+						bullmq, options, "tuned=true");
+				case "rqueue" -> new SystemSpec(id, Adapter.RQUEUE, "Rqueue", "Rqueue defaults (Spring Boot 3.0 app)", rqueue,
+						options);
+				case "rqueue-tuned" -> new SystemSpec(id, Adapter.RQUEUE, "Rqueue, tuned",
+						"as Rqueue, plus the listener container's pollingInterval 10 ms (default 200 ms) and the "
+								+ "listener's batchSize = its concurrency",
+						rqueue, options, "tuned=true");
+				case "rqueue-nohistory" -> new SystemSpec(id, Adapter.RQUEUE, "Rqueue, history off",
 						"rqueue.job.enabled=false, rqueue.message.durability.in-terminal-state=0, "
 								+ "rqueue.web.collect.listener.stats=false",
-						module.resolve("peers/rqueue"), options);
-				default -> throw new IllegalArgumentException("unknown system " + id);
+						rqueue, options, "history=off");
+				case "jobrunr" -> new SystemSpec(id, Adapter.JOBRUNR, "JobRunr",
+						"JobRunr 8.3.1 (jobrunr-spring-boot-4-starter) on PostgreSQL, defaults (poll interval 15 s), "
+								+ "background job server on, worker count = the scenario's concurrency; JobRequest API, "
+								+ "enqueue(Stream) for batches",
+						jobrunr, options);
+				case "jobrunr-tuned" -> new SystemSpec(id, Adapter.JOBRUNR, "JobRunr, tuned",
+						"as JobRunr, with the poll interval at 5 s, the smallest it accepts on a SQL database", jobrunr,
+						options, "tuned=true");
+				default -> throw new IllegalArgumentException("unknown system " + id + "; known: " + ALL_SYSTEMS);
 			};
 		}
 
 		List<String> command(Scenario scenario, Map<String, String> args, int run) {
 			List<String> command = new ArrayList<>();
-			switch (this.id) {
-				case "ours" -> {
-					command.add(this.options.java);
+			// The I/O drain runs OURS and JobRunr on virtual threads, which need Java 21: without one, say so.
+			boolean virtual = "virtual".equals(args.get("threads"));
+			boolean canUseVirtual = this.adapter == Adapter.OURS || this.adapter == Adapter.JOBRUNR;
+			String java = (virtual && canUseVirtual && this.options.java21 != null) ? this.options.java21
+					: this.options.java;
+			if (virtual && (!canUseVirtual || this.options.java21 == null)) {
+				args.put("threads", "platform");
+			}
+			switch (this.adapter) {
+				case OURS -> {
+					command.add(java);
 					command.addAll(this.options.jvmOptions);
 					if (this.options.profile) {
-						Path jfr = this.options.out.resolve("profiles/ours-" + scenario.id + "-run" + run + ".jfr");
+						Path jfr = this.options.out.resolve("profiles/" + this.id + "-" + scenario.id + "-run" + run + ".jfr");
 						try {
 							Files.createDirectories(jfr.getParent());
 						}
@@ -515,23 +677,22 @@ public final class Harness {
 					command.add(this.options.classpath);
 					command.add("io.asyncqueue.benchmark.ours.OursAdapter");
 				}
-				case "bullmq" -> {
+				case BULLMQ -> {
 					command.add(this.options.node);
 					command.add(this.workingDir.resolve("adapter.mjs").toString());
 				}
-				case "rqueue", "rqueue-nohistory" -> {
-					command.add(this.options.java);
+				case RQUEUE, JOBRUNR -> {
+					command.add(java);
 					command.addAll(this.options.jvmOptions);
 					command.add("-jar");
-					command.add(this.workingDir.resolve("target/rqueue-peer.jar").toString());
+					command.add(this.workingDir
+						.resolve((this.adapter == Adapter.RQUEUE) ? "target/rqueue-peer.jar" : "target/jobrunr-peer.jar")
+						.toString());
 				}
-				default -> throw new IllegalStateException(this.id);
 			}
 			command.add(scenario.adapterScenario);
 			args.forEach((k, v) -> command.add(k + "=" + v));
-			if (this.id.equals("rqueue-nohistory")) {
-				command.add("history=off");
-			}
+			command.addAll(this.extraArgs);
 			return command;
 		}
 
@@ -554,26 +715,32 @@ public final class Harness {
 			new Figure("drain.c8", "drain-c8", "rate", "Drain 100k pre-pushed no-op jobs, concurrency 8", "jobs/s", true),
 			new Figure("drain.c32", "drain-c32", "rate", "Drain 100k pre-pushed no-op jobs, concurrency 32", "jobs/s",
 					true),
+			new Figure("drain.cpu1ms", "drain-1ms", "rate", "Drain 1 ms CPU-bound jobs, concurrency 8", "jobs/s", true),
+			new Figure("drain.io20", "drain-io20", "rate",
+					"Drain 20 ms I/O-bound jobs (a sleep), concurrency 200, virtual threads on Java 21+", "jobs/s", true),
 			new Figure("cpu.batch.client", "push-batch", "clientCpuUsPerJob", "Batched push: producer CPU per job",
 					"µs", false),
-			new Figure("cpu.batch.redis", "push-batch", "redisCpuUsPerJob", "Batched push: Redis CPU per job", "µs",
-					false),
+			new Figure("cpu.batch.redis", "push-batch", "redisCpuUsPerJob",
+					"Batched push: store CPU per job (Redis; PostgreSQL for JobRunr)", "µs", false),
 			new Figure("cpu.drain8.client", "drain-c8", "clientCpuUsPerJob", "Drain c8: worker process CPU per job",
 					"µs", false),
-			new Figure("cpu.drain8.redis", "drain-c8", "redisCpuUsPerJob", "Drain c8: Redis CPU per job", "µs", false),
+			new Figure("cpu.drain8.redis", "drain-c8", "redisCpuUsPerJob",
+					"Drain c8: store CPU per job (Redis; PostgreSQL for JobRunr)", "µs", false),
 			new Figure("cpu.drain32.client", "drain-c32", "clientCpuUsPerJob", "Drain c32: worker process CPU per job",
 					"µs", false),
-			new Figure("cpu.drain32.redis", "drain-c32", "redisCpuUsPerJob", "Drain c32: Redis CPU per job", "µs",
-					false),
+			new Figure("cpu.drain32.redis", "drain-c32", "redisCpuUsPerJob",
+					"Drain c32: store CPU per job (Redis; PostgreSQL for JobRunr)", "µs", false),
 			new Figure("latency.p50", "latency", "p50Ms", "Push → handler start at 2000 jobs/s, p50", "ms", false),
 			new Figure("latency.p99", "latency", "p99Ms", "Push → handler start at 2000 jobs/s, p99", "ms", false),
 			new Figure("latency.p999", "latency", "p999Ms", "Push → handler start at 2000 jobs/s, p99.9", "ms", false),
 			new Figure("delayed.p50", "delayed", "p50Ms", "Delayed-job lateness (start − due), p50", "ms", false),
 			new Figure("delayed.p99", "delayed", "p99Ms", "Delayed-job lateness (start − due), p99", "ms", false),
-			new Figure("memory.perJob", "fill", "bytesPerJob", "Redis memory per waiting job, 1 KiB payload", "bytes",
-					false),
+			new Figure("memory.perJob", "fill", "bytesPerJob",
+					"Storage per waiting job, 1 KiB payload (Redis memory; PostgreSQL tables and indexes for JobRunr)",
+					"bytes", false),
 			new Figure("idle.commands", "idle", "commandsPerSecPerQueue",
-					"Idle: Redis commands/s per queue (commandstats, scripts' commands included)", "cmd/s", false),
+					"Idle: Redis commands/s per queue (commandstats, scripts' commands included; SQL statements for JobRunr)",
+					"cmd/s", false),
 			new Figure("idle.roundTrips", "idle", "roundTripsPerSecPerQueue",
 					"Idle: client round trips/s per queue (MONITOR)", "cmd/s", false));
 
@@ -611,12 +778,17 @@ public final class Harness {
 								"warmup=1000"),
 						new Scenario("drain-c8", "drain", Kind.SIMPLE, t, "jobs=2000", "warmup=500", "warmupSeconds=2", "concurrency=8", "seconds=10"),
 						new Scenario("drain-c32", "drain", Kind.SIMPLE, t, "jobs=2000", "warmup=500", "warmupSeconds=2", "concurrency=32", "seconds=10"),
+						new Scenario("drain-1ms", "drain", Kind.SIMPLE, t, "jobs=200", "warmup=100", "warmupSeconds=2",
+								"concurrency=8", "seconds=10", "work=cpu", "workMs=1"),
+						new Scenario("drain-io20", "drain", Kind.SIMPLE, t, "jobs=1000", "warmup=200", "warmupSeconds=2",
+								"concurrency=50", "seconds=10", "work=sleep", "workMs=20", "threads=virtual"),
 						new Scenario("latency", "latency", Kind.SIMPLE, t, "rate=200", "seconds=1", "warmup=0.5",
 								"concurrency=8", "prime=20", "primeSeconds=5", "tailSeconds=2"),
 						new Scenario("delayed", "delayed", Kind.SIMPLE, t, "jobs=40", "rate=40", "minDelayMs=100",
 								"maxDelayMs=500", "concurrency=32", "prime=20", "primeSeconds=5", "tailSeconds=2"),
 						new Scenario("fill", "fill", Kind.FILL, t, "jobs=500", "payloadBytes=1024"),
-						new Scenario("idle", "idle", Kind.IDLE, t, "queues=2", "warmupSeconds=0.5", "windowSeconds=2"));
+						new Scenario("idle", "idle", Kind.IDLE, t, "queues=2", "warmupSeconds=0.5", "windowSeconds=2",
+								"pgWindowSeconds=2"));
 			}
 			return List.of(
 					new Scenario("push-single", "push-single", Kind.SIMPLE, t, "jobs=20000", "seconds=4", "warmup=2000"),
@@ -630,12 +802,20 @@ public final class Harness {
 					// for systems slower than 5k/s.
 					new Scenario("drain-c8", "drain", Kind.SIMPLE, t, "jobs=100000", "warmup=300000", "warmupSeconds=20", "concurrency=8", "seconds=20"),
 					new Scenario("drain-c32", "drain", Kind.SIMPLE, t, "jobs=100000", "warmup=300000", "warmupSeconds=20", "concurrency=32", "seconds=20"),
+					// Jobs that do something: 1 ms of CPU each (2 cores: at most ~2 000 jobs/s, what is left is the
+					// queue's own cost per job), and a 20 ms blocking call each (an HTTP or database call) with 200 in
+					// flight (at most 10 000 jobs/s), on virtual threads where the system can use them.
+					new Scenario("drain-1ms", "drain", Kind.SIMPLE, t, "jobs=10000", "warmup=4000", "warmupSeconds=5",
+							"concurrency=8", "seconds=20", "work=cpu", "workMs=1"),
+					new Scenario("drain-io20", "drain", Kind.SIMPLE, t, "jobs=60000", "warmup=20000", "warmupSeconds=5",
+							"concurrency=200", "seconds=20", "work=sleep", "workMs=20", "threads=virtual"),
 					new Scenario("latency", "latency", Kind.SIMPLE, t, "rate=2000", "seconds=6", "warmup=2",
 							"concurrency=8", "prime=2000", "primeSeconds=10", "tailSeconds=5"),
 					new Scenario("delayed", "delayed", Kind.SIMPLE, t, "jobs=400", "rate=40", "minDelayMs=100",
 							"maxDelayMs=2000", "concurrency=32", "prime=500", "primeSeconds=10", "tailSeconds=5"),
 					new Scenario("fill", "fill", Kind.FILL, t, "jobs=20000", "payloadBytes=1024"),
-					new Scenario("idle", "idle", Kind.IDLE, t, "queues=4", "warmupSeconds=2", "windowSeconds=10"));
+					new Scenario("idle", "idle", Kind.IDLE, t, "queues=4", "warmupSeconds=2", "windowSeconds=10",
+							"pgWindowSeconds=60"));
 		}
 
 		String summary(JsonNode result) {
@@ -660,7 +840,7 @@ public final class Harness {
 
 	static final class Machine {
 
-		static Map<String, Object> describe(Options options, RedisProbe probe) {
+		static Map<String, Object> describe(Options options, RedisProbe probe, PostgresServer postgres) {
 			Map<String, Object> machine = new LinkedHashMap<>();
 			machine.put("cpus", Runtime.getRuntime().availableProcessors());
 			machine.put("cpuModel", cpuModel());
@@ -676,6 +856,10 @@ public final class Harness {
 			machine.put("bullmq", npmVersion(options.moduleDir, "bullmq"));
 			machine.put("ioredis", npmVersion(options.moduleDir, "ioredis"));
 			machine.put("rqueue", "3.2.0-RELEASE on Spring Boot 3.0.13");
+			machine.put("jobrunr", "8.3.1 (jobrunr-spring-boot-4-starter) on Spring Boot 4.1.1");
+			machine.put("postgres", (postgres != null) ? postgres.version() + " (synchronous_commit off)" : "not used");
+			machine.put("java21", (options.java21 != null) ? command(options.java21, "-version").lines().findFirst().orElse("?")
+					: "none (the I/O drain runs on platform threads)");
 			machine.put("engine", engineVersion(options.moduleDir));
 			machine.put("loadAverageAtStart", loadAverage());
 			return machine;

@@ -20,8 +20,10 @@ final class Results {
 
 	private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-	static final Map<String, String> LABELS = Map.of("ours", "async-queue", "bullmq", "BullMQ", "rqueue", "Rqueue",
-			"rqueue-nohistory", "Rqueue (history off)");
+	static final Map<String, String> LABELS = Map.of("ours", "async-queue", "ours-no-timeout",
+			"async-queue (no handle timeout)", "bullmq", "BullMQ", "bullmq-tuned", "BullMQ (tuned)", "rqueue", "Rqueue",
+			"rqueue-tuned", "Rqueue (tuned)", "rqueue-nohistory", "Rqueue (history off)", "jobrunr", "JobRunr",
+			"jobrunr-tuned", "JobRunr (tuned)");
 
 	/** The targets, checked against the medians of the same harness run. */
 	record Target(String id, String text, String figure, String peer, double threshold) {
@@ -42,6 +44,16 @@ final class Results {
 			new Target("drain-c32-vs-rqueue-nohistory", "drain ≥ 4× Rqueue's (concurrency 32, history off)", "drain.c32",
 					"rqueue-nohistory", 4),
 			new Target("batch-vs-bullmq", "batched push ≥ 5× BullMQ's bulk add", "push.batch", "bullmq", 5),
+			new Target("drain-c8-vs-bullmq-tuned", "drain ≥ 4× BullMQ's, tuned (concurrency 8)", "drain.c8",
+					"bullmq-tuned", 4),
+			new Target("drain-c32-vs-bullmq-tuned", "drain ≥ 4× BullMQ's, tuned (concurrency 32)", "drain.c32",
+					"bullmq-tuned", 4),
+			new Target("batch-vs-bullmq-tuned", "batched push ≥ 5× BullMQ's bulk add, tuned", "push.batch",
+					"bullmq-tuned", 5),
+			new Target("drain-c8-vs-rqueue-tuned", "drain ≥ 4× Rqueue's, tuned (concurrency 8)", "drain.c8",
+					"rqueue-tuned", 4),
+			new Target("drain-c32-vs-rqueue-tuned", "drain ≥ 4× Rqueue's, tuned (concurrency 32)", "drain.c32",
+					"rqueue-tuned", 4),
 			new Target("latency-p99", "p99 push → start ≤ 5 ms at 2 000 jobs/s", "latency.p99", null, 5),
 			new Target("delayed-p99", "delayed-job lateness p99 ≤ 50 ms", "delayed.p99", null, 50),
 			new Target("idle", "idle ≤ 1 Redis command/s per queue (commandstats)", "idle.commands", null, 1),
@@ -281,13 +293,15 @@ final class Results {
 		md.append('\n');
 		md.append(String.format(Locale.ROOT,
 				"Medians of %d run(s)%s, %s. Machine: %s CPUs (%s), %s GiB; JVM %s (%s); Redis %s (hz %s); Node %s, "
-						+ "bullmq %s, ioredis %s; Rqueue %s; engine (queue-core) at commit %s. Load average at start %s, at end %s.%n",
+						+ "bullmq %s, ioredis %s; Rqueue %s; JobRunr %s, %s; Java for virtual threads: %s; "
+						+ "engine (queue-core) at commit %s. Load average at start %s, at end %s.%n",
 				this.options.runs, this.options.quick ? " (quick mode: tiny counts, not comparable)" : "",
 				(this.began != null) ? this.began.truncatedTo(ChronoUnit.SECONDS) : "?", this.machine.get("cpus"),
 				this.machine.get("cpuModel"), this.machine.get("memoryGiB"), this.machine.get("jvm"),
 				this.machine.get("jvmOptions"), this.machine.get("redis"), this.machine.get("redisHz"),
 				this.machine.get("node"), this.machine.get("bullmq"), this.machine.get("ioredis"),
-				this.machine.get("rqueue"), this.machine.getOrDefault("engine", "unknown"),
+				this.machine.get("rqueue"), this.machine.get("jobrunr"), this.machine.get("postgres"),
+				this.machine.get("java21"), this.machine.getOrDefault("engine", "unknown"),
 				this.machine.get("loadAverageAtStart"), this.machine.get("loadAverageAtEnd")));
 		Map<String, Object> cpu = backgroundCpuSummary();
 		md.append(String.format(Locale.ROOT,
@@ -297,6 +311,16 @@ final class Results {
 		if (this.options.systems.contains("rqueue-nohistory")) {
 			md.append("Rqueue (history off) runs only the scenarios that complete jobs (drain, latency, delayed): job history "
 					+ "is not read on its enqueue path nor by waiting or idle queues.\n");
+		}
+		if (this.options.systems.stream().anyMatch((s) -> s.endsWith("-tuned") || s.equals("ours-no-timeout"))) {
+			md.append("Variants whose settings only a worker reads (Rqueue and JobRunr tuned, async-queue without handle "
+					+ "timeout) leave out the push and storage scenarios, whose figures are their defaults'.\n");
+		}
+		if (this.options.systems.stream().anyMatch((s) -> s.startsWith("jobrunr"))) {
+			md.append("JobRunr keeps its jobs in PostgreSQL: its store CPU, storage and idle figures are PostgreSQL's "
+					+ "(CPU of the postmaster and its backends; tables with indexes and TOAST; SQL statements/s of its "
+					+ "one background job server, as it has no named queues). It picks up new jobs when it polls "
+					+ "(15 s by default, 5 s tuned), so its latency scenarios wait two poll intervals longer for them.\n");
 		}
 		if (this.options.systems.contains("rqueue")) {
 			md.append("Rqueue has no batch enqueue: its batched-push cell is empty.\n");

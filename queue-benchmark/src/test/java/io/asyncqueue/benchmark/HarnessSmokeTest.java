@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The quick smoke run of the whole harness that the default build keeps: the driver, adapter processes,
  * Redis's own measurements and the report, on queue-test's private redis-server. It checks that every
  * figure is produced and well-formed, never what it is: timings are reported by {@code run.sh}, not
- * asserted. Only the OURS adapter runs (no npm, no Rqueue build); add peers with
- * {@code -Dbenchmark.smoke.systems=ours,bullmq,rqueue,rqueue-nohistory} once {@code run.sh} has installed
- * and built them.
+ * asserted. Only the OURS adapter runs (no npm, no peer build, no PostgreSQL); add peers with
+ * {@code -Dbenchmark.smoke.systems=ours,bullmq,rqueue,jobrunr} once {@code run.sh} has installed and built
+ * them.
  */
 @EmbeddedRedis(isolated = true)
 class HarnessSmokeTest {

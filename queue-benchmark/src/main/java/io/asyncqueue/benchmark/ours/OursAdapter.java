@@ -1,7 +1,6 @@
 package io.asyncqueue.benchmark.ours;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,12 +10,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import io.asyncqueue.benchmark.Args;
+import io.asyncqueue.benchmark.Pace;
 import io.asyncqueue.benchmark.Protocol;
+import io.asyncqueue.benchmark.Scenarios;
 import io.asyncqueue.benchmark.Stats;
+import io.asyncqueue.benchmark.DrainClock;
+import io.asyncqueue.benchmark.Work;
 import io.asyncqueue.core.JobInfo;
 import io.asyncqueue.core.JobOutcome;
 import io.asyncqueue.core.JobSerializer;
@@ -116,7 +117,7 @@ public final class OursAdapter {
 		}
 		long elapsed = System.nanoTime() - start;
 		Protocol.mark("end");
-		return rate(n, elapsed);
+		return Stats.rate(n, elapsed);
 	}
 
 	private Map<String, Object> pushThreads() throws InterruptedException {
@@ -158,33 +159,14 @@ public final class OursAdapter {
 		}
 		long elapsed = System.nanoTime() - start;
 		Protocol.mark("end");
-		Map<String, Object> figures = rate(done.get(), elapsed);
+		Map<String, Object> figures = Stats.rate(done.get(), elapsed);
 		figures.put("threads", threads);
 		return figures;
 	}
 
 	private Map<String, Object> pushBatch() {
 		QueueClient client = client(settings(this.queue, 8));
-		int jobs = this.args.integer("jobs", 200_000);
-		int batch = this.args.integer("batch", 1000);
-		int warmupBatches = Math.max(1, this.args.integer("warmup", 2000) / batch);
-		for (int i = 0; i < warmupBatches; i++) {
-			client.pushAll(this.queue, batch(0, batch, null));
-		}
-		long deadline = deadline();
-		Protocol.mark("start");
-		long start = System.nanoTime();
-		int n = 0;
-		while (n < jobs && System.nanoTime() < deadline) {
-			int size = Math.min(batch, jobs - n);
-			client.pushAll(this.queue, batch(n, size, null));
-			n += size;
-		}
-		long elapsed = System.nanoTime() - start;
-		Protocol.mark("end");
-		Map<String, Object> figures = rate(n, elapsed);
-		figures.put("batch", batch);
-		return figures;
+		return Scenarios.pushBatch(this.args, (from, size, data) -> client.pushAll(this.queue, batch(from, size, data)));
 	}
 
 	private static List<PushRequest> batch(int from, int size, String data) {
@@ -198,10 +180,8 @@ public final class OursAdapter {
 	// ---------------------------------------------------------------- drain
 
 	private Map<String, Object> drain() throws InterruptedException {
-		int jobs = this.args.integer("jobs", 100_000);
-		int warmup = this.args.integer("warmup", 0);
-		long warmupNanos = (long) (this.args.decimal("warmupSeconds", 5) * 1e9);
-		int total = jobs + warmup;
+		DrainClock clock = new DrainClock(this.args);
+		int total = clock.total();
 		int concurrency = this.args.integer("concurrency", 8);
 		QueueSettings settings = settings(this.queue, concurrency);
 		QueueClient client = client(settings);
@@ -215,104 +195,36 @@ public final class OursAdapter {
 		if (waiting != total) {
 			throw new IllegalStateException("expected " + total + " waiting jobs after the prefill, found " + waiting);
 		}
-		AtomicInteger completed = new AtomicInteger();
-		AtomicLong end = new AtomicLong();
-		CountDownLatch all = new CountDownLatch(1);
-		WarmUp warm = new WarmUp(warmup, warmupNanos);
-		QueueWorker worker = QueueWorker.builder(settings, this.redis)
+		Runnable work = Work.of(this.args);
+		QueueWorker.Builder builder = QueueWorker.builder(settings, this.redis);
+		String threads = "platform";
+		if ("virtual".equals(this.args.string("threads", "platform")) && Work.virtualThreads() != null) {
+			builder.threadFactory(Work.virtualThreads());
+			threads = "virtual";
+		}
+		QueueWorker worker = builder
 			.serializer(this.serializer)
-			.job(JOB, Map.class, (payload, context) -> {
-			})
+			.job(JOB, Map.class, (payload, context) -> work.run())
 			.observer(new QueueObserver() {
 				@Override
 				public void afterHandle(JobInfo job, JobOutcome outcome, Duration duration, Throwable failure) {
 					if (outcome == JobOutcome.SUCCEEDED) {
-						int done = completed.incrementAndGet();
-						if (warm.completed(done) && done == warm.startCount() + jobs) {
-							end.set(System.nanoTime());
-							all.countDown();
-						}
+						clock.completed();
 					}
 				}
 			})
 			.build();
-		warm.begin();
+		clock.begin();
 		worker.start();
-		boolean finished = warm.await(TimeUnit.NANOSECONDS.toSeconds(warmupNanos) + 60)
-				&& all.await(this.args.integer("seconds", 60), TimeUnit.SECONDS);
-		long stop = finished ? end.get() : System.nanoTime();
-		int done = completed.get();
-		Protocol.mark("end");
+		Map<String, Object> figures = clock.await();
 		worker.stop(Duration.ofSeconds(5));
 		QueueCounts counts = operations.counts(this.queue);
-		Map<String, Object> figures = rate(done - warm.startCount(), stop - warm.startNanos());
 		figures.put("concurrency", concurrency);
-		figures.put("complete", finished);
-		figures.put("warmupJobs", warm.startCount());
 		figures.put("prefillRate", Stats.round(total / prefillSeconds, 1));
 		figures.put("leftWaiting", counts.waiting());
 		figures.put("leftReserved", counts.reserved());
+		figures.put("threads", threads + " on Java " + Runtime.version().feature());
 		return figures;
-	}
-
-	/**
-	 * The untimed start of a drain: it ends at the first completion once {@code jobs} have completed or
-	 * {@code nanos} have passed, whichever is first; that completion marks the start of the timed phase.
-	 * With 0 jobs the timed phase starts with the worker (a cold JVM: its JIT compiles during the drain).
-	 */
-	private static final class WarmUp {
-
-		private final int jobs;
-
-		private final long nanos;
-
-		private final CountDownLatch over = new CountDownLatch(1);
-
-		private volatile long beganNanos;
-
-		private volatile long startNanos;
-
-		private volatile int startCount;
-
-		WarmUp(int jobs, long nanos) {
-			this.jobs = jobs;
-			this.nanos = nanos;
-		}
-
-		void begin() {
-			this.beganNanos = System.nanoTime();
-			if (this.jobs == 0) {
-				start(0);
-			}
-		}
-
-		/** Returns whether the timed phase has begun. */
-		synchronized boolean completed(int done) {
-			if (this.over.getCount() > 0 && (done >= this.jobs || System.nanoTime() - this.beganNanos >= this.nanos)) {
-				start(done);
-			}
-			return this.over.getCount() == 0;
-		}
-
-		private void start(int done) {
-			this.startCount = done;
-			this.startNanos = System.nanoTime();
-			Protocol.mark("start");
-			this.over.countDown();
-		}
-
-		boolean await(long seconds) throws InterruptedException {
-			return this.over.await(seconds, TimeUnit.SECONDS);
-		}
-
-		int startCount() {
-			return this.startCount;
-		}
-
-		long startNanos() {
-			return (this.over.getCount() == 0) ? this.startNanos : this.beganNanos;
-		}
-
 	}
 
 	// ---------------------------------------------------------------- latency
@@ -349,15 +261,10 @@ public final class OursAdapter {
 			.build();
 		worker.start();
 		prime(client, primeJobs, primed);
-		long period = 1_000_000_000L / rate;
-		long base = System.nanoTime() + 50_000_000L;
+		Pace pace = new Pace(rate);
 		AtomicInteger failures = new AtomicInteger();
 		for (int i = 0; i < total; i++) {
-			long due = base + i * period;
-			long wait;
-			while ((wait = due - System.nanoTime()) > 0) {
-				LockSupport.parkNanos(wait);
-			}
+			pace.awaitTurn(i);
 			long t = System.nanoTime();
 			client.pushAsync(this.queue, JOB, Map.of("i", i, "t", t), PushOptions.now())
 				.whenComplete((r, ex) -> {
@@ -366,7 +273,7 @@ public final class OursAdapter {
 					}
 				});
 		}
-		double offeredSeconds = (System.nanoTime() - base) / 1e9;
+		double offeredSeconds = pace.secondsSinceStart();
 		all.await((long) (this.args.decimal("tailSeconds", 5) * 1000), TimeUnit.MILLISECONDS);
 		worker.stop(Duration.ofSeconds(5));
 		Map<String, Object> figures = new LinkedHashMap<>();
@@ -415,7 +322,7 @@ public final class OursAdapter {
 		QueueWorker worker = QueueWorker.builder(settings, this.redis)
 			.serializer(this.serializer)
 			.job(JOB, Map.class, (payload, context) -> {
-				long now = epochMicros();
+				long now = Stats.epochMicros();
 				int i = ((Number) payload.get("i")).intValue();
 				if (i < 0) {
 					primed.countDown();
@@ -430,16 +337,11 @@ public final class OursAdapter {
 		worker.start();
 		prime(client, primeJobs, primed);
 		SplittableRandom random = new SplittableRandom(42);
-		long period = 1_000_000_000L / rate;
-		long base = System.nanoTime() + 50_000_000L;
+		Pace pace = new Pace(rate);
 		for (int i = 0; i < jobs; i++) {
-			long at = base + i * period;
-			long wait;
-			while ((wait = at - System.nanoTime()) > 0) {
-				LockSupport.parkNanos(wait);
-			}
+			pace.awaitTurn(i);
 			int delay = minDelay + random.nextInt(maxDelay - minDelay + 1);
-			long due = epochMicros() + delay * 1000L;
+			long due = Stats.epochMicros() + delay * 1000L;
 			client.pushAsync(this.queue, JOB, Map.of("i", i, "due", due), PushOptions.delay(Duration.ofMillis(delay)));
 		}
 		all.await(maxDelay + (long) (this.args.decimal("tailSeconds", 5) * 1000), TimeUnit.MILLISECONDS);
@@ -447,29 +349,12 @@ public final class OursAdapter {
 		return Stats.latencyFigures(lateness);
 	}
 
-	static long epochMicros() {
-		Instant now = Instant.now();
-		return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-	}
-
 	// ---------------------------------------------------------------- memory and idle (measured by the driver)
 
-	private Map<String, Object> fill() {
-		int jobs = this.args.integer("jobs", 20_000);
-		int payloadBytes = this.args.integer("payloadBytes", 1024);
-		String data = "x".repeat(payloadBytes);
+	private Map<String, Object> fill() throws InterruptedException {
 		QueueClient client = client(settings(this.queue, 8));
-		Protocol.event("ready");
-		Protocol.await("go");
-		for (int n = 0; n < jobs; n += 100) {
-			client.pushAll(this.queue, batch(n, Math.min(100, jobs - n), data));
-		}
-		Protocol.event("pushed");
-		Protocol.await("stop");
-		Map<String, Object> figures = new LinkedHashMap<>();
-		figures.put("jobs", jobs);
-		figures.put("payloadBytes", payloadBytes);
-		return figures;
+		return Scenarios.fill(this.args,
+				Scenarios.inBatches((from, size, data) -> client.pushAll(this.queue, batch(from, size, data))));
 	}
 
 	private Map<String, Object> idle() {
@@ -510,15 +395,6 @@ public final class OursAdapter {
 		for (int i = 0; i < count; i++) {
 			op.run();
 		}
-	}
-
-	private static Map<String, Object> rate(int jobs, long nanos) {
-		Map<String, Object> figures = new LinkedHashMap<>();
-		double seconds = nanos / 1e9;
-		figures.put("jobs", jobs);
-		figures.put("seconds", Stats.round(seconds, 3));
-		figures.put("rate", Stats.round(jobs / seconds, 1));
-		return figures;
 	}
 
 }

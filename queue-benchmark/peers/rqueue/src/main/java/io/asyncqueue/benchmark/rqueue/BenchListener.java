@@ -12,7 +12,8 @@ public class BenchListener {
 	static volatile Consumer<BenchJob> handler = (job) -> {
 	};
 
-	@RqueueListener(value = "${bench.queues}", concurrency = "${bench.concurrency}")
+	@RqueueListener(value = "${bench.queues}", concurrency = "${bench.concurrency}",
+			batchSize = "${bench.batchSize}")
 	public void onMessage(BenchJob job) {
 		handler.accept(job);
 	}

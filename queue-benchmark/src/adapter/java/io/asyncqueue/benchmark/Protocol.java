@@ -65,6 +65,34 @@ public final class Protocol {
 	}
 
 	/**
+	 * Run an adapter's scenario, print its result (or its error) and exit: 0 when it produced a result.
+	 * @param scenario the scenario's name
+	 * @param run the scenario
+	 * @param cleanup what to close before exiting, whatever happened
+	 */
+	public static void runAndExit(String scenario, java.util.concurrent.Callable<Map<String, Object>> run,
+			Runnable cleanup) {
+		int code = 0;
+		try {
+			result(scenario, run.call());
+		}
+		catch (Throwable ex) {
+			ex.printStackTrace();
+			emit(Map.of("event", "error", "message", String.valueOf(ex)));
+			code = 1;
+		}
+		finally {
+			try {
+				cleanup.run();
+			}
+			catch (RuntimeException ex) {
+				ex.printStackTrace();
+			}
+		}
+		System.exit(code);
+	}
+
+	/**
 	 * Wait for the driver's next word on stdin.
 	 * @param expected the word
 	 * @throws IllegalStateException when stdin closes or another word comes

@@ -39,7 +39,8 @@ public final class Stats {
 	 * infinitely late, so a saturated system shows {@code null} (JSON) rather than the flattering
 	 * percentiles of the few jobs it managed to start.
 	 * @param millis one value per measured job, NaN when it did not start
-	 * @return jobs, started, unstarted, complete, p50Ms, p99Ms, p999Ms, maxMs
+	 * @return jobs, started, unstarted, complete, p50Ms, p99Ms, p999Ms, minMs (below 0: a delayed job started
+	 * early), maxMs
 	 */
 	public static java.util.Map<String, Object> latencyFigures(double[] millis) {
 		double[] sorted = new double[millis.length];
@@ -62,8 +63,25 @@ public final class Stats {
 		figures.put("p50Ms", round(percentile(sorted, 50), 3));
 		figures.put("p99Ms", round(percentile(sorted, 99), 3));
 		figures.put("p999Ms", round(percentile(sorted, 99.9), 3));
+		figures.put("minMs", round(sorted.length > 0 ? sorted[0] : Double.NaN, 3));
 		figures.put("maxMs", round(sorted.length > 0 ? sorted[sorted.length - 1] : Double.NaN, 3));
 		return figures;
+	}
+
+	/** A timed phase's figures: jobs, seconds and jobs/s. */
+	public static java.util.Map<String, Object> rate(int jobs, long nanos) {
+		java.util.Map<String, Object> figures = new java.util.LinkedHashMap<>();
+		double seconds = nanos / 1e9;
+		figures.put("jobs", jobs);
+		figures.put("seconds", round(seconds, 3));
+		figures.put("rate", round(jobs / seconds, 1));
+		return figures;
+	}
+
+	/** Wall-clock microseconds since the epoch: delayed jobs' due times, compared across threads. */
+	public static long epochMicros() {
+		java.time.Instant now = java.time.Instant.now();
+		return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
 	}
 
 	public static double round(double value, int decimals) {

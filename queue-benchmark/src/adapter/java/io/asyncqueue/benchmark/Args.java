@@ -51,6 +51,11 @@ public final class Args {
 		return (value != null) ? Double.parseDouble(value) : fallback;
 	}
 
+	/** Every key=value given, in order. */
+	public Map<String, String> values() {
+		return java.util.Collections.unmodifiableMap(this.values);
+	}
+
 	public int port() {
 		String value = this.values.get("port");
 		if (value == null) {
