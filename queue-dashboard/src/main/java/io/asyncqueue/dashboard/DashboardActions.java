@@ -1,13 +1,19 @@
 package io.asyncqueue.dashboard;
 
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
+import io.asyncqueue.core.FlowLimits;
 import io.asyncqueue.core.JobState;
 import io.asyncqueue.core.QueueOperations;
+import io.asyncqueue.core.RateLimit;
 import io.asyncqueue.core.ReloadResult;
+import io.asyncqueue.core.schedule.ScheduleOperations;
+
+import org.springframework.boot.convert.DurationStyle;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -22,7 +28,8 @@ import org.springframework.web.util.UriUtils;
 
 /**
  * What an operator does from the dashboard: pause and resume, close and open pushes, retry and delete parked
- * jobs one, many or all at a time. Each action answers with a redirect back to the page it came from (so a
+ * jobs one, many or all at a time, set and clear a queue's limits at run time, pause, resume and trigger a
+ * recurring job. Each action answers with a redirect back to the page it came from (so a
  * reload never repeats it), saying what was done. Refused with 403 unless writes are enabled.
  *
  * @since 0.2.0
@@ -37,14 +44,19 @@ public class DashboardActions {
 
 	private final DashboardSettings settings;
 
+	private final @Nullable ScheduleOperations schedules;
+
 	/**
 	 * The actions.
 	 * @param operations what they do
 	 * @param reader which queues exist
 	 * @param settings whether writes are enabled
+	 * @param schedules what the schedule actions do, or {@code null} when this application has none
 	 */
-	public DashboardActions(QueueOperations operations, DashboardReader reader, DashboardSettings settings) {
+	public DashboardActions(QueueOperations operations, DashboardReader reader, DashboardSettings settings,
+			@Nullable ScheduleOperations schedules) {
 		this.operations = operations;
+		this.schedules = schedules;
 		this.reader = reader;
 		this.settings = settings;
 	}
@@ -91,6 +103,71 @@ public class DashboardActions {
 		}
 		return back(links(request).queue(queue), this.operations.delete(queue, id) ? "job " + id + " deleted"
 				: "job " + id + " was already gone");
+	}
+
+	@PostMapping("/schedules/{name}/{action:pause|resume|trigger}")
+	ResponseEntity<Void> schedule(@PathVariable String queue, @PathVariable String name, @PathVariable String action,
+			HttpServletRequest request) {
+		requireWritable(queue);
+		if (this.schedules == null || this.schedules.schedule(queue, name) == null) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND,
+					"No schedule named '" + name + "' is registered on queue '" + queue + "'");
+		}
+		String done = switch (action) {
+			case "pause" -> this.schedules.pause(queue, name) ? "paused" : "was already paused";
+			case "resume" -> this.schedules.resume(queue, name) ? "resumed" : "was not paused";
+			// an instance's scheduler pushes the job within about a second
+			default -> this.schedules.trigger(queue, name) ? "triggered: an instance pushes its job within a second"
+					: "a trigger already waits for an instance";
+		};
+		return back(links(request).queue(queue), "schedule " + name + " " + done);
+	}
+
+	/**
+	 * Store limits in Redis for every instance: a field left empty keeps its limit, zero removes it.
+	 */
+	@PostMapping("/limits")
+	ResponseEntity<Void> limits(@PathVariable String queue,
+			@RequestParam(name = "global-concurrency", required = false) @Nullable Integer globalConcurrency,
+			@RequestParam(name = "rate-max", required = false) @Nullable Integer rateMax,
+			@RequestParam(name = "rate-period", required = false) @Nullable String ratePeriod,
+			HttpServletRequest request) {
+		requireWritable(queue);
+		if (globalConcurrency == null && rateMax == null) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+					"Setting limits needs global-concurrency or rate-max (0 removes a limit)");
+		}
+		FlowLimits limits = null;
+		try {
+			if (globalConcurrency != null) {
+				limits = this.operations.setGlobalConcurrency(queue, globalConcurrency);
+			}
+			if (rateMax != null) {
+				Duration period = (ratePeriod != null && !ratePeriod.isBlank())
+						? DurationStyle.detectAndParse(ratePeriod.trim()) : Duration.ofSeconds(1);
+				limits = this.operations.setRateLimit(queue, (rateMax != 0) ? RateLimit.of(rateMax, period) : null);
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, ex.getMessage(), ex);
+		}
+		return back(links(request).queue(queue), "limits set at run time: " + describe(limits));
+	}
+
+	@PostMapping("/limits/clear")
+	ResponseEntity<Void> clearLimits(@PathVariable String queue, HttpServletRequest request) {
+		requireWritable(queue);
+		return back(links(request).queue(queue),
+				"limits cleared, each instance obeys its configuration: " + describe(this.operations.clearLimits(queue)));
+	}
+
+	private static String describe(@Nullable FlowLimits limits) {
+		if (limits == null) {
+			return "";
+		}
+		RateLimit rate = limits.rateLimit();
+		return "global-concurrency " + ((limits.globalConcurrency() > 0) ? limits.globalConcurrency() : "none")
+				+ ", rate-limit " + ((rate != null) ? rate : "none");
 	}
 
 	private ReloadResult retry(String queue, List<String> ids) {
