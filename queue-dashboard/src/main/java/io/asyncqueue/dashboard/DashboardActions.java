@@ -17,6 +17,7 @@ import org.springframework.boot.convert.DurationStyle;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -124,24 +125,25 @@ public class DashboardActions {
 	}
 
 	/**
-	 * Store limits in Redis for every instance: a field left empty keeps its limit, zero removes it.
+	 * Store limits in Redis for every instance: a field left empty keeps its limit, zero removes it. Invalid
+	 * limits change nothing and answer 400 with the reason as text (a form has no page to show it on).
 	 */
 	@PostMapping("/limits")
-	ResponseEntity<Void> limits(@PathVariable String queue,
+	ResponseEntity<?> limits(@PathVariable String queue,
 			@RequestParam(name = "global-concurrency", required = false) @Nullable Integer globalConcurrency,
 			@RequestParam(name = "rate-max", required = false) @Nullable Integer rateMax,
 			@RequestParam(name = "rate-period", required = false) @Nullable String ratePeriod,
 			HttpServletRequest request) {
 		requireWritable(queue);
 		if (globalConcurrency == null && rateMax == null) {
-			throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
-					"Setting limits needs global-concurrency or rate-max (0 removes a limit)");
+			return invalid(queue, "give global-concurrency or rate-max (0 removes a limit)");
+		}
+		if (globalConcurrency != null && globalConcurrency < 0) {
+			return invalid(queue, "global-concurrency must be zero (no limit) or positive, was " + globalConcurrency);
 		}
 		FlowLimits limits = null;
 		try {
-			if (globalConcurrency != null) {
-				limits = this.operations.setGlobalConcurrency(queue, globalConcurrency);
-			}
+			// the rate limit first: it is checked before anything is stored, so a bad one leaves both unchanged
 			if (rateMax != null) {
 				Duration period = (ratePeriod != null && !ratePeriod.isBlank())
 						? DurationStyle.detectAndParse(ratePeriod.trim()) : Duration.ofSeconds(1);
@@ -149,9 +151,19 @@ public class DashboardActions {
 			}
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, ex.getMessage(), ex);
+			return invalid(queue, ex.getMessage());
+		}
+		if (globalConcurrency != null) {
+			limits = this.operations.setGlobalConcurrency(queue, globalConcurrency);
 		}
 		return back(links(request).queue(queue), "limits set at run time: " + describe(limits));
+	}
+
+	private static ResponseEntity<String> invalid(String queue, String reason) {
+		return ResponseEntity.badRequest()
+			.contentType(MediaType.TEXT_PLAIN)
+			.body("Limits of queue '" + queue + "' not changed: " + reason
+					+ ". Use a whole number for global-concurrency and rate-max, a duration such as 1s or 500ms for the period.");
 	}
 
 	@PostMapping("/limits/clear")

@@ -161,6 +161,7 @@ class DashboardBrowserTests extends DashboardTestSupport {
 			.click();
 		waitFor(() -> text("[data-schedule='yearly-report'] [data-schedule-state]").contains("paused"));
 		assertThat(this.schedules.schedule("orders", "yearly-report").paused()).isTrue();
+		browser.driver.executeScript("document.getElementById('limits').scrollIntoView()");
 		assertNoConsoleErrors("schedules");
 	}
 

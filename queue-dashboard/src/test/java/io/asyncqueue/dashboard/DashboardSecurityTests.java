@@ -120,9 +120,17 @@ class DashboardSecurityTests extends DashboardTestSupport {
 		assertThat(this.http.post("/async-queue/queues/orders/schedules/no-such/trigger", OPERATOR, token)
 			.statusCode()).isEqualTo(404);
 		HttpResponse<String> invalid = this.http.post("/async-queue/queues/emails/limits", OPERATOR,
-				token + "&rate-max=-2");
+				token + "&global-concurrency=9&rate-max=-2");
 		assertThat(invalid.statusCode()).isEqualTo(400);
-		assertThat(this.operations.limits("emails").rateLimitSetAtRunTime()).isFalse();
+		assertThat(invalid.body())
+			.startsWith("Limits of queue 'emails' not changed: Invalid rate limit: max must be at least 1");
+		HttpResponse<String> badPeriod = this.http.post("/async-queue/queues/emails/limits", OPERATOR,
+				token + "&rate-max=5&rate-period=2x");
+		assertThat(badPeriod.statusCode()).isEqualTo(400);
+		assertThat(badPeriod.body()).contains("2x");
+		FlowLimits unchanged = this.operations.limits("emails");
+		assertThat(unchanged.rateLimitSetAtRunTime()).isFalse();
+		assertThat(unchanged.globalConcurrencySetAtRunTime()).isFalse();
 	}
 
 	@Test
