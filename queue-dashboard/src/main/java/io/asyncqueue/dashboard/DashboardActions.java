@@ -1,16 +1,23 @@
 package io.asyncqueue.dashboard;
 
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
+import io.asyncqueue.core.FlowLimits;
 import io.asyncqueue.core.JobState;
 import io.asyncqueue.core.QueueOperations;
+import io.asyncqueue.core.RateLimit;
 import io.asyncqueue.core.ReloadResult;
+import io.asyncqueue.core.schedule.ScheduleOperations;
+
+import org.springframework.boot.convert.DurationStyle;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,7 +29,8 @@ import org.springframework.web.util.UriUtils;
 
 /**
  * What an operator does from the dashboard: pause and resume, close and open pushes, retry and delete parked
- * jobs one, many or all at a time. Each action answers with a redirect back to the page it came from (so a
+ * jobs one, many or all at a time, set and clear a queue's limits at run time, pause, resume and trigger a
+ * recurring job. Each action answers with a redirect back to the page it came from (so a
  * reload never repeats it), saying what was done. Refused with 403 unless writes are enabled.
  *
  * @since 0.2.0
@@ -37,14 +45,19 @@ public class DashboardActions {
 
 	private final DashboardSettings settings;
 
+	private final @Nullable ScheduleOperations schedules;
+
 	/**
 	 * The actions.
 	 * @param operations what they do
 	 * @param reader which queues exist
 	 * @param settings whether writes are enabled
+	 * @param schedules what the schedule actions do, or {@code null} when this application has none
 	 */
-	public DashboardActions(QueueOperations operations, DashboardReader reader, DashboardSettings settings) {
+	public DashboardActions(QueueOperations operations, DashboardReader reader, DashboardSettings settings,
+			@Nullable ScheduleOperations schedules) {
 		this.operations = operations;
+		this.schedules = schedules;
 		this.reader = reader;
 		this.settings = settings;
 	}
@@ -91,6 +104,82 @@ public class DashboardActions {
 		}
 		return back(links(request).queue(queue), this.operations.delete(queue, id) ? "job " + id + " deleted"
 				: "job " + id + " was already gone");
+	}
+
+	@PostMapping("/schedules/{name}/{action:pause|resume|trigger}")
+	ResponseEntity<Void> schedule(@PathVariable String queue, @PathVariable String name, @PathVariable String action,
+			HttpServletRequest request) {
+		requireWritable(queue);
+		if (this.schedules == null || this.schedules.schedule(queue, name) == null) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND,
+					"No schedule named '" + name + "' is registered on queue '" + queue + "'");
+		}
+		String done = switch (action) {
+			case "pause" -> this.schedules.pause(queue, name) ? "paused" : "was already paused";
+			case "resume" -> this.schedules.resume(queue, name) ? "resumed" : "was not paused";
+			// an instance's scheduler pushes the job within about a second
+			default -> this.schedules.trigger(queue, name) ? "triggered: an instance pushes its job within a second"
+					: "a trigger already waits for an instance";
+		};
+		return back(links(request).queue(queue), "schedule " + name + " " + done);
+	}
+
+	/**
+	 * Store limits in Redis for every instance: a field left empty keeps its limit, zero removes it. Invalid
+	 * limits change nothing and answer 400 with the reason as text (a form has no page to show it on).
+	 */
+	@PostMapping("/limits")
+	ResponseEntity<?> limits(@PathVariable String queue,
+			@RequestParam(name = "global-concurrency", required = false) @Nullable Integer globalConcurrency,
+			@RequestParam(name = "rate-max", required = false) @Nullable Integer rateMax,
+			@RequestParam(name = "rate-period", required = false) @Nullable String ratePeriod,
+			HttpServletRequest request) {
+		requireWritable(queue);
+		if (globalConcurrency == null && rateMax == null) {
+			return invalid(queue, "give global-concurrency or rate-max (0 removes a limit)");
+		}
+		if (globalConcurrency != null && globalConcurrency < 0) {
+			return invalid(queue, "global-concurrency must be zero (no limit) or positive, was " + globalConcurrency);
+		}
+		FlowLimits limits = null;
+		try {
+			// the rate limit first: it is checked before anything is stored, so a bad one leaves both unchanged
+			if (rateMax != null) {
+				Duration period = (ratePeriod != null && !ratePeriod.isBlank())
+						? DurationStyle.detectAndParse(ratePeriod.trim()) : Duration.ofSeconds(1);
+				limits = this.operations.setRateLimit(queue, (rateMax != 0) ? RateLimit.of(rateMax, period) : null);
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			return invalid(queue, ex.getMessage());
+		}
+		if (globalConcurrency != null) {
+			limits = this.operations.setGlobalConcurrency(queue, globalConcurrency);
+		}
+		return back(links(request).queue(queue), "limits set at run time: " + describe(limits));
+	}
+
+	private static ResponseEntity<String> invalid(String queue, String reason) {
+		return ResponseEntity.badRequest()
+			.contentType(MediaType.TEXT_PLAIN)
+			.body("Limits of queue '" + queue + "' not changed: " + reason
+					+ ". Use a whole number for global-concurrency and rate-max, a duration such as 1s or 500ms for the period.");
+	}
+
+	@PostMapping("/limits/clear")
+	ResponseEntity<Void> clearLimits(@PathVariable String queue, HttpServletRequest request) {
+		requireWritable(queue);
+		return back(links(request).queue(queue),
+				"limits cleared, each instance obeys its configuration: " + describe(this.operations.clearLimits(queue)));
+	}
+
+	private static String describe(@Nullable FlowLimits limits) {
+		if (limits == null) {
+			return "";
+		}
+		RateLimit rate = limits.rateLimit();
+		return "global-concurrency " + ((limits.globalConcurrency() > 0) ? limits.globalConcurrency() : "none")
+				+ ", rate-limit " + ((rate != null) ? rate : "none");
 	}
 
 	private ReloadResult retry(String queue, List<String> ids) {

@@ -38,6 +38,10 @@ record DashboardLinks(String base) {
 		return queue(queue) + "/" + action;
 	}
 
+	public String scheduleAction(String queue, String schedule, String action) {
+		return queue(queue) + "/schedules/" + segment(schedule) + "/" + action;
+	}
+
 	public String parked(String queue, String state) {
 		return queue(queue) + "/" + state;
 	}

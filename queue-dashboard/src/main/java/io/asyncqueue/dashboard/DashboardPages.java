@@ -26,7 +26,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The dashboard's pages, rendered on the server: overview, a queue, its parked jobs, a job, the instances.
+ * The dashboard's pages, rendered on the server: overview, a queue (with its limits and schedules), its parked
+ * jobs, a job, the instances.
  *
  * @since 0.2.0
  */
@@ -84,6 +85,8 @@ public class DashboardPages {
 		model.put("settings", settingsTable(queueSettings));
 		model.put("jobs", (container != null) ? jobRows(container.getJobs(), queueSettings) : List.of());
 		model.put("consumed", container != null);
+		model.put("limits", LimitRows.of(this.reader.limits(queue)));
+		model.put("schedules", this.reader.schedules(queue));
 		return this.view.page("queue", model);
 	}
 

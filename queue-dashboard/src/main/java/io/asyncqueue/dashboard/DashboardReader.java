@@ -6,8 +6,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.ToLongFunction;
 
 import io.lettuce.core.KeyValue;
+import org.jspecify.annotations.Nullable;
 
 import io.asyncqueue.core.FailedJob;
+import io.asyncqueue.core.FlowLimits;
 import io.asyncqueue.core.JobState;
 import io.asyncqueue.core.QueueCounts;
 import io.asyncqueue.core.QueueOperations;
@@ -20,12 +22,15 @@ import io.asyncqueue.core.monitor.JobSnapshot;
 import io.asyncqueue.core.monitor.QueueHistory;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisFailures;
+import io.asyncqueue.core.schedule.ScheduleOperations;
+import io.asyncqueue.core.schedule.ScheduleState;
 import io.asyncqueue.core.scripts.QueueKeys;
 
 /**
  * Everything the dashboard shows, read from Redis with a bounded number of commands: per queue, one counts
  * script, one {@code HMGET} of its switches and two {@code HGETALL}s of its history (plus 24 {@code HMGET}s
- * when the day is asked for). Commands of one read are sent together and awaited once.
+ * when the day is asked for). Commands of one read are sent together and awaited once. A queue's page also
+ * reads its limits (one script) and its schedules (one {@code SMEMBERS}, one {@code HGETALL} per schedule).
  *
  * @since 0.2.0
  */
@@ -44,14 +49,18 @@ public class DashboardReader {
 
 	private final JobInspector inspector;
 
+	private final @Nullable ScheduleOperations schedules;
+
 	/**
 	 * A reader.
 	 * @param redis the connector
 	 * @param operations the queues' operations
+	 * @param schedules the operations on recurring jobs, or {@code null} to show none
 	 */
-	public DashboardReader(RedisConnector redis, QueueOperations operations) {
+	public DashboardReader(RedisConnector redis, QueueOperations operations, @Nullable ScheduleOperations schedules) {
 		this.redis = redis;
 		this.operations = operations;
+		this.schedules = schedules;
 		this.history = new QueueHistory(redis, operations.queues());
 		this.instances = new Instances(redis);
 		this.inspector = new JobInspector(redis, operations.queues());
@@ -172,6 +181,24 @@ public class DashboardReader {
 	 */
 	public JobSnapshot job(String queue, String id) {
 		return RedisFailures.join(this.inspector.find(queue, id));
+	}
+
+	/**
+	 * A queue's flow-control limits and their use now.
+	 * @param queue the queue
+	 * @return its limits
+	 */
+	public FlowLimits limits(String queue) {
+		return this.operations.limits(queue);
+	}
+
+	/**
+	 * The recurring jobs registered on a queue by any instance, by name.
+	 * @param queue the queue
+	 * @return their states, empty when this application has no schedule operations
+	 */
+	public List<ScheduleState> schedules(String queue) {
+		return (this.schedules != null) ? this.schedules.schedules(queue) : List.of();
 	}
 
 	/** The live instances. */

@@ -3,12 +3,14 @@ package io.asyncqueue.dashboard;
 import java.time.Duration;
 import java.util.List;
 
+import io.asyncqueue.core.schedule.ScheduleState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -53,6 +55,8 @@ class DashboardBrowserTests extends DashboardTestSupport {
 	void restore() {
 		this.recorder.broken.set(false);
 		this.operations.resume("orders");
+		this.schedules.resume("orders", "yearly-report");
+		this.operations.clearLimits("emails");
 	}
 
 	@Test
@@ -136,6 +140,52 @@ class DashboardBrowserTests extends DashboardTestSupport {
 	}
 
 	@Test
+	void aQueuePageShowsItsScheduleAndTriggerNowPushesItsJob() {
+		long triggeredBefore = this.schedules.schedule("orders", "yearly-report").triggered();
+		open("/async-queue/queues/orders");
+		String row = text("[data-schedule='yearly-report']");
+		assertThat(row).contains("yearly-report", "create-order", "active");
+		assertThat(row).contains(this.schedules.schedule("orders", "yearly-report").spec());
+
+		browser.driver.findElement(By.cssSelector("[data-schedule='yearly-report'] [data-action='trigger-schedule']"))
+			.click();
+		waitFor(() -> browser.driver.findElements(By.id("done")).size() == 1);
+		assertThat(browser.driver.findElement(By.id("done")).getText()).contains("schedule yearly-report triggered");
+		// an instance's scheduler pushes the job within about a second, and the consumer runs it
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			ScheduleState state = this.schedules.schedule("orders", "yearly-report");
+			return state.triggered() > triggeredBefore && this.recorder.handled.contains(state.lastJobId());
+		});
+
+		browser.driver.findElement(By.cssSelector("[data-schedule='yearly-report'] [data-action='toggle-schedule']"))
+			.click();
+		waitFor(() -> text("[data-schedule='yearly-report'] [data-schedule-state]").contains("paused"));
+		assertThat(this.schedules.schedule("orders", "yearly-report").paused()).isTrue();
+		browser.driver.executeScript("document.getElementById('limits').scrollIntoView()");
+		assertNoConsoleErrors("schedules");
+	}
+
+	@Test
+	void aQueuePageShowsItsLimitsAndSetsThemAtRunTime() {
+		open("/async-queue/queues/emails");
+		String limits = browser.driver.findElement(By.id("limits")).getText();
+		assertThat(limits).contains("0 running of 3 (3 free)", "50 starts per 1s").doesNotContain("set at run time");
+		assertThat(browser.driver.findElements(By.id("clear-limits"))).isEmpty();
+
+		browser.driver.findElement(By.name("global-concurrency")).sendKeys("5");
+		browser.driver.findElement(By.id("set-limits")).click();
+		waitFor(() -> browser.driver.findElements(By.id("done")).size() == 1);
+		assertThat(browser.driver.findElement(By.id("limits")).getText()).contains("0 running of 5",
+				"set at run time", "50 starts per 1s");
+		assertThat(this.operations.limits("emails").globalConcurrencySetAtRunTime()).isTrue();
+		assertNoConsoleErrors("limits");
+
+		browser.driver.findElement(By.id("clear-limits")).click();
+		waitFor(() -> browser.driver.findElement(By.id("limits")).getText().contains("0 running of 3"));
+		assertThat(this.operations.limits("emails").globalConcurrencySetAtRunTime()).isFalse();
+	}
+
+	@Test
 	void aScriptInAPayloadIsShownAsTextAndNeverRuns() {
 		String payload = "fail <script>window.injected = 1</script><img src=x onerror=\"window.injected = 2\">";
 		String id = push(payload);
@@ -197,7 +247,9 @@ class DashboardBrowserTests extends DashboardTestSupport {
 	}
 
 	private static void waitFor(java.util.function.BooleanSupplier condition) {
-		new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until((driver) -> condition.getAsBoolean());
+		// a click that submits a form replaces the page: an element read meanwhile may belong to the old one
+		new WebDriverWait(browser.driver, Duration.ofSeconds(15)).ignoring(StaleElementReferenceException.class)
+			.until((driver) -> condition.getAsBoolean());
 	}
 
 }

@@ -7,11 +7,15 @@ import java.util.regex.Pattern;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.scripts.ScheduleScripts;
 import io.asyncqueue.test.EmbeddedRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -47,6 +51,9 @@ class DashboardRedisCostTests {
 	@LocalServerPort
 	int port;
 
+	@Autowired
+	Queues queues;
+
 	@BeforeAll
 	static void connect() {
 		admin = RedisClient.create("redis://" + System.getProperty("spring.data.redis.host") + ":"
@@ -77,6 +84,26 @@ class DashboardRedisCostTests {
 		// two HGETALLs of the last hour, and for a page view 24 HMGETs of the last day; once: TIME
 		assertThat(perPoll).isEqualTo(20 * (6 + 1 + 2) + 1);
 		assertThat(perPageView).isEqualTo(20 * (6 + 1 + 2 + 24) + 1);
+	}
+
+	@Test
+	void aQueuePageViewReadsItsLimitsAndSchedulesWithABoundedNumberOfCommands() throws Exception {
+		// two schedules as instances register them (no scheduler runs here, so nothing else talks to Redis)
+		QueueSettings q01 = this.queues.get("q01");
+		for (String name : new String[] { "hourly", "nightly" }) {
+			connection.sync().sadd(ScheduleScripts.index(q01), name);
+			connection.sync().hset(ScheduleScripts.state(q01, name), Map.of("spec", "every 1h", "job-name", "report"));
+		}
+		DashboardHttp http = new DashboardHttp(this.port);
+		String operator = basic("operator", "secret");
+		// the first view loads the limits script into Redis (a refused EVALSHA and an EVAL): measure the next
+		assertThat(http.get("/async-queue/queues/q01", operator, "text/html").body()).contains("nightly", "hourly");
+		Map<String, Long> queuePage = measure(() -> http.get("/async-queue/queues/q01", operator, "text/html"));
+		long perQueuePage = total(queuePage);
+		System.out.printf("Redis commands of a queue page with 2 schedules: %d %s%n", perQueuePage, queuePage);
+		// the queue's row, hour and day as on the overview (33) and TIME; its limits: the limits script (EVALSHA
+		// running one HMGET and one ZCARD); its schedules: one SMEMBERS and one HGETALL per schedule
+		assertThat(perQueuePage).isEqualTo((6 + 1 + 2 + 24) + 1 + 3 + 1 + 2);
 	}
 
 	private static Map<String, Long> measure(Call call) throws Exception {

@@ -1,6 +1,10 @@
 package io.asyncqueue.dashboard;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.asyncqueue.core.FlowLimits;
+import io.asyncqueue.core.RateLimit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +32,8 @@ class DashboardSecurityTests extends DashboardTestSupport {
 	@AfterEach
 	void resume() {
 		this.operations.resume("orders");
+		this.schedules.resume("orders", "yearly-report");
+		this.operations.clearLimits("emails");
 	}
 
 	@Test
@@ -77,6 +83,54 @@ class DashboardSecurityTests extends DashboardTestSupport {
 		HttpResponse<String> pause = this.http.post("/async-queue/queues/orders/pause", OPERATOR, token);
 		assertThat(pause.statusCode()).isEqualTo(303);
 		assertThat(this.operations.isPaused("orders")).isTrue();
+	}
+
+	@Test
+	void scheduleAndLimitPostsWithoutCsrfTokenAreRefusedAndChangeNothing() throws Exception {
+		assertThat(this.http.post("/async-queue/queues/orders/schedules/yearly-report/pause", OPERATOR, "")
+			.statusCode()).isEqualTo(403);
+		assertThat(this.schedules.schedule("orders", "yearly-report").paused()).isFalse();
+		assertThat(this.http.post("/async-queue/queues/emails/limits", OPERATOR, "global-concurrency=7")
+			.statusCode()).isEqualTo(403);
+		assertThat(this.operations.limits("emails").globalConcurrencySetAtRunTime()).isFalse();
+	}
+
+	@Test
+	void scheduleAndLimitPostsWithTheSessionsCsrfTokenAct() throws Exception {
+		String token = this.http.csrfToken(OPERATOR);
+		HttpResponse<String> pause = this.http.post("/async-queue/queues/orders/schedules/yearly-report/pause",
+				OPERATOR, token);
+		assertThat(pause.statusCode()).isEqualTo(303);
+		assertThat(this.schedules.schedule("orders", "yearly-report").paused()).isTrue();
+		HttpResponse<String> limits = this.http.post("/async-queue/queues/emails/limits", OPERATOR,
+				token + "&global-concurrency=7&rate-max=20&rate-period=2s");
+		assertThat(limits.statusCode()).isEqualTo(303);
+		FlowLimits stored = this.operations.limits("emails");
+		assertThat(stored.globalConcurrency()).isEqualTo(7);
+		assertThat(stored.rateLimit()).isEqualTo(RateLimit.of(20, Duration.ofSeconds(2)));
+		assertThat(stored.rateLimitSetAtRunTime()).isTrue();
+		assertThat(this.http.post("/async-queue/queues/emails/limits/clear", OPERATOR, token).statusCode())
+			.isEqualTo(303);
+		assertThat(this.operations.limits("emails").globalConcurrency()).isEqualTo(3);
+	}
+
+	@Test
+	void anUnknownScheduleOrAnInvalidLimitIsRefusedWithTheReason() throws Exception {
+		String token = this.http.csrfToken(OPERATOR);
+		assertThat(this.http.post("/async-queue/queues/orders/schedules/no-such/trigger", OPERATOR, token)
+			.statusCode()).isEqualTo(404);
+		HttpResponse<String> invalid = this.http.post("/async-queue/queues/emails/limits", OPERATOR,
+				token + "&global-concurrency=9&rate-max=-2");
+		assertThat(invalid.statusCode()).isEqualTo(400);
+		assertThat(invalid.body())
+			.startsWith("Limits of queue 'emails' not changed: Invalid rate limit: max must be at least 1");
+		HttpResponse<String> badPeriod = this.http.post("/async-queue/queues/emails/limits", OPERATOR,
+				token + "&rate-max=5&rate-period=2x");
+		assertThat(badPeriod.statusCode()).isEqualTo(400);
+		assertThat(badPeriod.body()).contains("2x");
+		FlowLimits unchanged = this.operations.limits("emails");
+		assertThat(unchanged.rateLimitSetAtRunTime()).isFalse();
+		assertThat(unchanged.globalConcurrencySetAtRunTime()).isFalse();
 	}
 
 	@Test

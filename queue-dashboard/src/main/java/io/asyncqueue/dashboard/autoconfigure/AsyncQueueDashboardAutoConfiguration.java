@@ -2,6 +2,7 @@ package io.asyncqueue.dashboard.autoconfigure;
 
 import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.schedule.ScheduleOperations;
 import io.asyncqueue.dashboard.DashboardActions;
 import io.asyncqueue.dashboard.DashboardApi;
 import io.asyncqueue.dashboard.DashboardPages;
@@ -68,8 +69,9 @@ public final class AsyncQueueDashboardAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DashboardReader asyncQueueDashboardReader(RedisConnector redisConnector, QueueOperations operations) {
-		return new DashboardReader(redisConnector, operations);
+	DashboardReader asyncQueueDashboardReader(RedisConnector redisConnector, QueueOperations operations,
+			ObjectProvider<ScheduleOperations> schedules) {
+		return new DashboardReader(redisConnector, operations, schedules.getIfUnique());
 	}
 
 	@Bean
@@ -88,8 +90,8 @@ public final class AsyncQueueDashboardAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DashboardActions asyncQueueDashboardActions(QueueOperations operations, DashboardReader reader,
-			DashboardSettings settings) {
-		return new DashboardActions(operations, reader, settings);
+			DashboardSettings settings, ObjectProvider<ScheduleOperations> schedules) {
+		return new DashboardActions(operations, reader, settings, schedules.getIfUnique());
 	}
 
 }

@@ -23,7 +23,8 @@ public class AsyncQueueDashboardProperties {
 	private String path = "/async-queue";
 
 	/**
-	 * Whether the dashboard's actions (retry, delete, pause, close pushes) are allowed; read-only otherwise.
+	 * Whether the dashboard's actions (retry, delete, pause, close pushes, limits, schedules) are allowed;
+	 * read-only otherwise.
 	 */
 	private boolean writesEnabled;
 
