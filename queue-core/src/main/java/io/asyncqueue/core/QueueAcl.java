@@ -32,6 +32,15 @@ public final class QueueAcl {
 	 */
 	public static final List<String> DIRECT_COMMANDS = List.of("evalsha", "eval", "bzpopmin", "zadd", "hexists");
 
+	/**
+	 * Commands a consuming instance's heartbeat sends ({@code monitor.InstanceHeartbeat}, which the dashboard's
+	 * instances page reads): its key is written with a time to live and deleted at a clean stop, the index of live
+	 * instances kept with {@code ZADD}, {@code ZREM} and {@code ZREMRANGEBYSCORE}. The keys are
+	 * <code>{async-queue:instances}</code> and <code>{async-queue:instances}:&lt;id&gt;</code>, inside the default
+	 * key pattern; a user with another pattern adds <code>~{async-queue:instances}*</code>.
+	 */
+	public static final List<String> HEARTBEAT_COMMANDS = List.of("set", "del", "zadd", "zrem", "zremrangebyscore");
+
 	private QueueAcl() {
 	}
 
@@ -42,6 +51,7 @@ public final class QueueAcl {
 	public static List<String> commands() {
 		TreeSet<String> all = new TreeSet<>(SCRIPT_COMMANDS);
 		all.addAll(DIRECT_COMMANDS);
+		all.addAll(HEARTBEAT_COMMANDS);
 		return List.copyOf(all);
 	}
 

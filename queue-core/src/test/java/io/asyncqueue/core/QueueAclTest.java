@@ -23,6 +23,7 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import org.junit.jupiter.api.Test;
 
+import io.asyncqueue.core.monitor.InstanceHeartbeat;
 import io.asyncqueue.core.redis.RedisConnector;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,7 +75,7 @@ class QueueAclTest extends RedisTestSupport {
 			.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8),
 					new CommandArgs<>(StringCodec.UTF8).add("SETUSER")
 						.add(user)
-						.addValues(("reset on >pw " + QueueAcl.rules("{acl:*")).split(" ")));
+						.addValues(("reset on >pw " + QueueAcl.rules("{acl:*") + " ~{async-queue:instances}*").split(" ")));
 		Set<String> sent = ConcurrentHashMap.newKeySet();
 		RedisClient restricted = RedisClient.create(resources,
 				RedisURI.builder().withHost(server.host()).withPort(server.port()).withAuthentication(user, "pw").build());
@@ -94,8 +95,9 @@ class QueueAclTest extends RedisTestSupport {
 		}
 		Set<String> beyondConnection = new TreeSet<>(sent);
 		beyondConnection.removeAll(CONNECTION);
-		assertThat(beyondConnection).as("commands sent outside the scripts")
-			.isEqualTo(new TreeSet<>(QueueAcl.DIRECT_COMMANDS));
+		Set<String> declared = new TreeSet<>(QueueAcl.DIRECT_COMMANDS);
+		declared.addAll(QueueAcl.HEARTBEAT_COMMANDS);
+		assertThat(beyondConnection).as("commands sent outside the scripts").isEqualTo(declared);
 	}
 
 	private void cycle(RedisConnector connector) {
@@ -156,6 +158,20 @@ class QueueAclTest extends RedisTestSupport {
 		assertThat(operations.retry(name, operations.failedJobs(name, 0, 1).get(0).id()).moved()).isEqualTo(1);
 		await().atMost(Duration.ofSeconds(15)).until(() -> operations.counts(name).failed() == 1);
 		assertThat(operations.flush(name, JobState.FAILED)).isEqualTo(1);
+
+		// the instance's heartbeat, which the dashboard lists: written, then deleted at a clean stop
+		InstanceHeartbeat heartbeat = new InstanceHeartbeat(connector, List::of, Duration.ofMillis(100));
+		String key = "{async-queue:instances}:" + heartbeat.id();
+		heartbeat.start();
+		try {
+			await().atMost(Duration.ofSeconds(15)).until(() -> inspection.sync().exists(key) == 1
+					&& inspection.sync().zscore("{async-queue:instances}", heartbeat.id()) != null);
+		}
+		finally {
+			heartbeat.close();
+		}
+		await().atMost(Duration.ofSeconds(15)).until(() -> inspection.sync().exists(key) == 0
+				&& inspection.sync().zscore("{async-queue:instances}", heartbeat.id()) == null);
 	}
 
 }

@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.asyncqueue.core.ThreadFactories;
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.redis.RedisFailures;
 
 /**
  * Keeps one consuming instance visible to dashboards: every interval it writes its host, pid, queues,
@@ -61,6 +62,9 @@ public final class InstanceHeartbeat implements AutoCloseable {
 	private ScheduledExecutorService timer;
 
 	private Instant startedAt;
+
+	/** Why the last beat failed, so that a lasting problem is logged once. */
+	private String problem;
 
 	/**
 	 * A heartbeat.
@@ -131,12 +135,27 @@ public final class InstanceHeartbeat implements AutoCloseable {
 			Instant now = Instant.now();
 			InstanceInfo info = new InstanceInfo(this.id, this.host, this.pid, this.startedAt, now, this.load.get());
 			var commands = this.redis.commands();
-			commands.set(key(this.id), json.writeValueAsString(info), SetArgs.Builder.px(ttl));
+			var written = commands.set(key(this.id), json.writeValueAsString(info), SetArgs.Builder.px(ttl));
 			commands.zadd(INDEX, now.toEpochMilli() + ttl, this.id);
 			commands.zremrangebyscore(INDEX, io.lettuce.core.Range.create(0, now.toEpochMilli() - ttl));
+			// waited for, so that a refusal (an ACL without SET, a key pattern without the instances' keys) is seen
+			written.toCompletableFuture().get(this.interval.toMillis(), TimeUnit.MILLISECONDS);
+			if (this.problem != null) {
+				logger.info("The heartbeat of {} is written again", this.id);
+				this.problem = null;
+			}
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not write the heartbeat of {}: {}", this.id, ex.toString());
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			String problem = RedisFailures.unwrap(ex).toString();
+			if (!problem.equals(this.problem)) {
+				// once per problem: a beat every few seconds would repeat it for ever
+				logger.warn("Could not write the heartbeat of {} (the dashboard does not list this instance): {}",
+						this.id, problem);
+				this.problem = problem;
+			}
 		}
 	}
 
