@@ -136,6 +136,27 @@ class PriorityTest extends RedisTestSupport {
 	}
 
 	@Test
+	void pauseAndFlowLimitsHoldPrioritisedJobsBackToo() {
+		QueueSettings settings = settings().build();
+		QueueScripts scripts = scripts(settings);
+		QueueClient client = client(settings);
+		String plain = push(client, "plain", 0);
+		String first = push(client, "first", 8);
+		String second = push(client, "second", 8);
+		QueueClient.join(scripts.control(QueueScripts.Switch.PAUSED, true));
+		assertThat(fetch(scripts, 5)).as("paused").isEmpty();
+		QueueClient.join(scripts.control(QueueScripts.Switch.PAUSED, false));
+		QueueClient.join(scripts.limits(Map.of("global-concurrency", "1")));
+		assertThat(fetch(scripts, 5)).as("one slot").containsExactly(first);
+		assertThat(fetch(scripts, 5)).as("no slot free").isEmpty();
+		QueueClient.join(scripts.limits(Map.of("global-concurrency", "", "rate-max", "1", "rate-period", "60000")));
+		assertThat(fetch(scripts, 5)).as("one start a minute").containsExactly(second);
+		assertThat(fetch(scripts, 5)).as("the minute's start is taken").isEmpty();
+		QueueClient.join(scripts.limits(Map.of("rate-max", "", "rate-period", "")));
+		assertThat(fetch(scripts, 5)).containsExactly(plain);
+	}
+
+	@Test
 	void aQueueWithoutPrioritiesRunsTheSameCommandsAsBefore() {
 		// what one push, fetch and ack cost before priorities existed, counted the same way on that code
 		Map<String, Long> before = new TreeMap<>(Map.ofEntries(Map.entry("evalsha", 3L), Map.entry("exists", 2L),
