@@ -25,28 +25,30 @@ class PriorityTest extends RedisTestSupport {
 
 	private static final String STALLED = "{\"reason\":\"stalled\"}";
 
+	private QueueScripts scripts;
+
+	private QueueClient client;
+
 	@Test
 	void higherPriorityRunsFirstAndFifoWithinOne() {
-		QueueSettings settings = settings().build();
-		QueueClient client = client(settings);
-		String plain1 = push(client, "plain1", 0);
-		String five1 = push(client, "five1", 5);
-		String one = push(client, "one", 1);
-		String five2 = push(client, "five2", 5);
-		String top = push(client, "top", PushOptions.MAX_PRIORITY);
-		String plain2 = push(client, "plain2", 0);
-		String five3 = push(client, "five3", 5);
-		assertThat(fetch(scripts(settings), 3)).containsExactly(top, five1, five2);
-		assertThat(fetch(scripts(settings), 10)).as("the batch crosses from the priorities to the plain list")
+		use(settings().build());
+		String plain1 = push("plain1", 0);
+		String five1 = push("five1", 5);
+		String one = push("one", 1);
+		String five2 = push("five2", 5);
+		String top = push("top", PushOptions.MAX_PRIORITY);
+		String plain2 = push("plain2", 0);
+		String five3 = push("five3", 5);
+		assertThat(fetch(3)).containsExactly(top, five1, five2);
+		assertThat(fetch(10)).as("the batch crosses from the priorities to the plain list")
 			.containsExactly(five3, one, plain1, plain2);
 	}
 
 	@Test
 	void aWorkerRunsTheHighestPriorityFirstAndSeesIt() {
-		QueueSettings settings = settings().concurrency(1).prefetch(0).build();
-		QueueClient client = client(settings);
-		push(client, "low", 0);
-		push(client, "high", 7);
+		QueueSettings settings = use(settings().concurrency(1).prefetch(0).build());
+		push("low", 0);
+		push("high", 7);
 		List<String> ran = new CopyOnWriteArrayList<>();
 		List<Integer> priorities = new CopyOnWriteArrayList<>();
 		start(QueueWorker.builder(settings, redis).job("j", String.class, (payload, context) -> ran.add(payload))
@@ -63,60 +65,53 @@ class PriorityTest extends RedisTestSupport {
 
 	@Test
 	void aDelayedJobKeepsItsPriorityWhenItFallsDue() throws InterruptedException {
-		QueueSettings settings = settings().build();
-		QueueClient client = client(settings);
-		String plain = push(client, "plain", 0);
-		String later = client.push(this.queue, "j", "later", PushOptions.delay(Duration.ofMillis(100)).withPriority(3)).id();
+		use(settings().build());
+		String plain = push("plain", 0);
+		String later = this.client.push(this.queue, "j", "later", PushOptions.delay(Duration.ofMillis(100)).withPriority(3)).id();
 		Thread.sleep(150);
-		assertThat(fetch(scripts(settings), 5)).containsExactly(later, plain);
+		assertThat(fetch(5)).containsExactly(later, plain);
 	}
 
 	@Test
 	void retriedAndReleasedJobsKeepTheirPriority() {
-		QueueSettings settings = settings().build();
-		QueueScripts scripts = scripts(settings);
-		QueueClient client = client(settings);
-		String first = push(client, "first", 2);
-		String second = push(client, "second", 2);
-		String plain = push(client, "plain", 0);
-		FetchedJob job = QueueClient.join(scripts.fetch(1, STALLED)).jobs().get(0);
+		use(settings().build());
+		String first = push("first", 2);
+		String second = push("second", 2);
+		String plain = push("plain", 0);
+		FetchedJob job = fetchOne();
 		assertThat(job.id()).isEqualTo(first);
-		QueueClient.join(scripts.settle(SettleRecord.release(first, job.token())));
-		assertThat(fetch(scripts, 5)).as("released to the head of its priority").containsExactly(first, second, plain);
+		QueueClient.join(this.scripts.settle(SettleRecord.release(first, job.token())));
+		assertThat(fetch(5)).as("released to the head of its priority").containsExactly(first, second, plain);
 
-		String again = push(client, "again", 2);
-		String other = push(client, "other", 0);
-		List<FetchedJob> running = QueueClient.join(scripts.fetch(1, STALLED)).jobs();
+		String again = push("again", 2);
+		String other = push("other", 0);
+		List<FetchedJob> running = QueueClient.join(this.scripts.fetch(1, STALLED)).jobs();
 		assertThat(running).extracting(FetchedJob::id).containsExactly(again);
-		QueueClient.join(scripts.settle(SettleRecord.retry(again, running.get(0).token(), 0, "{}")));
-		assertThat(fetch(scripts, 5)).as("retried ahead of the plain jobs").containsExactly(again, other);
+		QueueClient.join(this.scripts.settle(SettleRecord.retry(again, running.get(0).token(), 0, "{}")));
+		assertThat(fetch(5)).as("retried ahead of the plain jobs").containsExactly(again, other);
 	}
 
 	@Test
 	void aRecoveredLeaseKeepsItsPriority() throws InterruptedException {
-		QueueSettings settings = settings().leaseDuration(Duration.ofMillis(300)).build();
-		QueueScripts scripts = scripts(settings);
-		QueueClient client = client(settings);
-		String first = push(client, "first", 4);
-		String second = push(client, "second", 4);
-		String plain = push(client, "plain", 0);
-		assertThat(fetch(scripts, 1)).containsExactly(first);
+		use(settings().leaseDuration(Duration.ofMillis(300)).build());
+		String first = push("first", 4);
+		String second = push("second", 4);
+		String plain = push("plain", 0);
+		assertThat(fetch(1)).containsExactly(first);
 		Thread.sleep(350);
-		assertThat(fetch(scripts, 5)).as("back at the head of its priority").containsExactly(first, second, plain);
+		assertThat(fetch(5)).as("back at the head of its priority").containsExactly(first, second, plain);
 	}
 
 	@Test
 	void countsReloadDeleteAndFlushTreatPrioritisedJobsAsWaiting() {
-		QueueSettings settings = settings().build();
-		QueueScripts scripts = scripts(settings);
-		QueueClient client = client(settings);
+		QueueSettings settings = use(settings().build());
 		QueueOperations operations = operations(settings);
-		String failing = push(client, "failing", 9);
-		FetchedJob job = QueueClient.join(scripts.fetch(1, STALLED)).jobs().get(0);
-		QueueClient.join(scripts.settle(SettleRecord.fail(failing, job.token(), "{}", null)));
-		String kept = push(client, "kept", 1);
-		String deleted = push(client, "deleted", 1);
-		push(client, "plain", 0);
+		String failing = push("failing", 9);
+		FetchedJob job = fetchOne();
+		QueueClient.join(this.scripts.settle(SettleRecord.fail(failing, job.token(), "{}", null)));
+		String kept = push("kept", 1);
+		String deleted = push("deleted", 1);
+		push("plain", 0);
 		assertThat(operations.counts(this.queue).waiting()).isEqualTo(3);
 		assertThat(operations.oldestWaitingPushedAt(this.queue)).isNotNull();
 
@@ -126,7 +121,7 @@ class PriorityTest extends RedisTestSupport {
 
 		assertThat(operations.reloadAll(this.queue, JobState.FAILED).moved()).isEqualTo(1);
 		assertThat(operations.counts(this.queue).waiting()).isEqualTo(3);
-		assertThat(fetch(scripts, 1)).as("a reloaded job keeps its priority").containsExactly(failing);
+		assertThat(fetch(1)).as("a reloaded job keeps its priority").containsExactly(failing);
 
 		assertThat(operations.flush(this.queue, JobState.WAITING)).isEqualTo(2);
 		assertThat(operations.counts(this.queue).waiting()).isZero();
@@ -137,23 +132,21 @@ class PriorityTest extends RedisTestSupport {
 
 	@Test
 	void pauseAndFlowLimitsHoldPrioritisedJobsBackToo() {
-		QueueSettings settings = settings().build();
-		QueueScripts scripts = scripts(settings);
-		QueueClient client = client(settings);
-		String plain = push(client, "plain", 0);
-		String first = push(client, "first", 8);
-		String second = push(client, "second", 8);
-		QueueClient.join(scripts.control(QueueScripts.Switch.PAUSED, true));
-		assertThat(fetch(scripts, 5)).as("paused").isEmpty();
-		QueueClient.join(scripts.control(QueueScripts.Switch.PAUSED, false));
-		QueueClient.join(scripts.limits(Map.of("global-concurrency", "1")));
-		assertThat(fetch(scripts, 5)).as("one slot").containsExactly(first);
-		assertThat(fetch(scripts, 5)).as("no slot free").isEmpty();
-		QueueClient.join(scripts.limits(Map.of("global-concurrency", "", "rate-max", "1", "rate-period", "60000")));
-		assertThat(fetch(scripts, 5)).as("one start a minute").containsExactly(second);
-		assertThat(fetch(scripts, 5)).as("the minute's start is taken").isEmpty();
-		QueueClient.join(scripts.limits(Map.of("rate-max", "", "rate-period", "")));
-		assertThat(fetch(scripts, 5)).containsExactly(plain);
+		use(settings().build());
+		String plain = push("plain", 0);
+		String first = push("first", 8);
+		String second = push("second", 8);
+		QueueClient.join(this.scripts.control(QueueScripts.Switch.PAUSED, true));
+		assertThat(fetch(5)).as("paused").isEmpty();
+		QueueClient.join(this.scripts.control(QueueScripts.Switch.PAUSED, false));
+		QueueClient.join(this.scripts.limits(Map.of("global-concurrency", "1")));
+		assertThat(fetch(5)).as("one slot").containsExactly(first);
+		assertThat(fetch(5)).as("no slot free").isEmpty();
+		QueueClient.join(this.scripts.limits(Map.of("global-concurrency", "", "rate-max", "1", "rate-period", "60000")));
+		assertThat(fetch(5)).as("one start a minute").containsExactly(second);
+		assertThat(fetch(5)).as("the minute's start is taken").isEmpty();
+		QueueClient.join(this.scripts.limits(Map.of("rate-max", "", "rate-period", "")));
+		assertThat(fetch(5)).containsExactly(plain);
 	}
 
 	@Test
@@ -210,12 +203,23 @@ class PriorityTest extends RedisTestSupport {
 		return calls;
 	}
 
-	private String push(QueueClient client, String payload, int priority) {
-		return client.push(this.queue, "j", payload, PushOptions.priority(priority)).id();
+	/** Pushes and fetches of the test go to this queue. */
+	private QueueSettings use(QueueSettings settings) {
+		this.scripts = scripts(settings);
+		this.client = client(settings);
+		return settings;
 	}
 
-	private static List<String> fetch(QueueScripts scripts, int count) {
-		return QueueClient.join(scripts.fetch(count, STALLED)).jobs().stream().map(FetchedJob::id).toList();
+	private String push(String payload, int priority) {
+		return this.client.push(this.queue, "j", payload, PushOptions.priority(priority)).id();
+	}
+
+	private List<String> fetch(int count) {
+		return QueueClient.join(this.scripts.fetch(count, STALLED)).jobs().stream().map(FetchedJob::id).toList();
+	}
+
+	private FetchedJob fetchOne() {
+		return QueueClient.join(this.scripts.fetch(1, STALLED)).jobs().get(0);
 	}
 
 }
