@@ -94,9 +94,9 @@ class PriorityTest extends RedisTestSupport {
 	@Test
 	void aRecoveredLeaseKeepsItsPriority() throws InterruptedException {
 		use(settings().leaseDuration(Duration.ofMillis(300)).build());
+		String plain = push("plain", 0);
 		String first = push("first", 4);
 		String second = push("second", 4);
-		String plain = push("plain", 0);
 		assertThat(fetch(1)).containsExactly(first);
 		Thread.sleep(350);
 		assertThat(fetch(5)).as("back at the head of its priority").containsExactly(first, second, plain);
