@@ -71,6 +71,10 @@ public final class JobSerializer {
 			if (options.uniqueId() != null) {
 				generator.writeStringProperty("uniqueId", options.uniqueId());
 			}
+			if (options.priority() != 0) {
+				// the scripts read it from here when a job goes back to waiting (a due delayed job, a retry)
+				generator.writeNumberProperty("priority", options.priority());
+			}
 			if (!options.headers().isEmpty()) {
 				generator.writeName("headers");
 				generator.writeStartObject();
@@ -106,7 +110,8 @@ public final class JobSerializer {
 		JsonNode uniqueId = root.get("uniqueId");
 		return new JobEnvelope(root.get("job").asString(), root.path("payload"),
 				Instant.ofEpochMilli(root.path("pushedAt").asLong(0)),
-				(uniqueId != null && uniqueId.isString()) ? uniqueId.asString() : null, headers);
+				(uniqueId != null && uniqueId.isString()) ? uniqueId.asString() : null, headers,
+				root.path("priority").asInt(0));
 	}
 
 	/**
@@ -129,6 +134,7 @@ public final class JobSerializer {
 			boolean hasPayload = false;
 			long pushedAt = 0;
 			String uniqueId = null;
+			int priority = 0;
 			Map<String, String> headers = Map.of();
 			String name;
 			while ((name = parser.nextName()) != null) {
@@ -159,6 +165,12 @@ public final class JobSerializer {
 						uniqueId = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
 						parser.skipChildren();
 					}
+					case "priority" -> {
+						if (value != JsonToken.VALUE_NUMBER_INT) {
+							return null;
+						}
+						priority = parser.getIntValue();
+					}
 					case "headers" -> {
 						headers = readHeaders(parser, value);
 						if (headers == null) {
@@ -172,7 +184,8 @@ public final class JobSerializer {
 			if (job == null || job.isEmpty() || !hasPayload || parser.nextToken() != null) {
 				return null;
 			}
-			return new Decoded(new JobEnvelope(job, null, Instant.ofEpochMilli(pushedAt), uniqueId, headers), payload);
+			return new Decoded(new JobEnvelope(job, null, Instant.ofEpochMilli(pushedAt), uniqueId, headers, priority),
+					payload);
 		}
 		catch (JacksonException ex) {
 			return null;

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a job is pushed: when it becomes due, its unique id, headers and (rarely) its own id. Immutable; each method returns
+ * How a job is pushed: when it becomes due, its priority, unique id, headers and (rarely) its own id. Immutable; each method returns
  * a copy.
  *
  * <pre>{@code
@@ -18,7 +18,13 @@ import java.util.Objects;
  */
 public final class PushOptions {
 
-	private static final PushOptions NOW = new PushOptions(Duration.ZERO, null, null, Map.of(), null, null);
+	/** The lowest priority, the default: the job waits in the plain FIFO list. */
+	public static final int MIN_PRIORITY = 0;
+
+	/** The highest priority. */
+	public static final int MAX_PRIORITY = 1000;
+
+	private static final PushOptions NOW = new PushOptions(Duration.ZERO, null, null, Map.of(), null, null, 0);
 
 	private final Duration delay;
 
@@ -32,8 +38,11 @@ public final class PushOptions {
 
 	private final String jobId;
 
+	private final int priority;
+
 	private PushOptions(Duration delay, Instant at, String uniqueId, Map<String, String> headers, PushGuard guard,
-			String jobId) {
+			String jobId, int priority) {
+		this.priority = priority;
 		this.delay = delay;
 		this.at = at;
 		this.uniqueId = uniqueId;
@@ -66,6 +75,18 @@ public final class PushOptions {
 	}
 
 	/**
+	 * Due now, before jobs of a lower priority (see {@link #withPriority(int)}).
+	 * @param priority from {@value #MIN_PRIORITY} (the default, no priority) to {@value #MAX_PRIORITY}, higher
+	 * first
+	 * @return the options
+	 * @throws IllegalArgumentException when it is out of range
+	 * @since 0.5.0
+	 */
+	public static PushOptions priority(int priority) {
+		return NOW.withPriority(priority);
+	}
+
+	/**
 	 * Due now, unique by the given id.
 	 * @param uniqueId the unique id
 	 * @return the options
@@ -94,7 +115,7 @@ public final class PushOptions {
 		if (delay.isNegative()) {
 			throw new IllegalArgumentException("delay must not be negative, was " + delay);
 		}
-		return new PushOptions(delay, null, this.uniqueId, this.headers, this.guard, this.jobId);
+		return new PushOptions(delay, null, this.uniqueId, this.headers, this.guard, this.jobId, this.priority);
 	}
 
 	/**
@@ -104,7 +125,7 @@ public final class PushOptions {
 	 */
 	public PushOptions withAt(Instant at) {
 		Objects.requireNonNull(at, "at");
-		return new PushOptions(Duration.ZERO, at, this.uniqueId, this.headers, this.guard, this.jobId);
+		return new PushOptions(Duration.ZERO, at, this.uniqueId, this.headers, this.guard, this.jobId, this.priority);
 	}
 
 	/**
@@ -117,7 +138,7 @@ public final class PushOptions {
 		if (uniqueId != null && uniqueId.isEmpty()) {
 			throw new IllegalArgumentException("uniqueId must not be empty");
 		}
-		return new PushOptions(this.delay, this.at, uniqueId, this.headers, this.guard, this.jobId);
+		return new PushOptions(this.delay, this.at, uniqueId, this.headers, this.guard, this.jobId, this.priority);
 	}
 
 	/**
@@ -129,7 +150,8 @@ public final class PushOptions {
 	public PushOptions header(String name, String value) {
 		Map<String, String> headers = new LinkedHashMap<>(this.headers);
 		headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-		return new PushOptions(this.delay, this.at, this.uniqueId, Map.copyOf(headers), this.guard, this.jobId);
+		return new PushOptions(this.delay, this.at, this.uniqueId, Map.copyOf(headers), this.guard, this.jobId,
+				this.priority);
 	}
 
 	/**
@@ -140,7 +162,7 @@ public final class PushOptions {
 	 * @see PushGuard
 	 */
 	public PushOptions guard(PushGuard guard) {
-		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, guard, this.jobId);
+		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, guard, this.jobId, this.priority);
 	}
 
 	/**
@@ -158,7 +180,30 @@ public final class PushOptions {
 		if (jobId != null && (jobId.isEmpty() || jobId.length() > 200)) {
 			throw new IllegalArgumentException("jobId must have 1 to 200 characters, was '" + jobId + "'");
 		}
-		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, this.guard, jobId);
+		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, this.guard, jobId, this.priority);
+	}
+
+	/**
+	 * A copy that runs before jobs of a lower priority: among the jobs ready to run, a fetch takes the highest
+	 * priority first and, within one priority, the earliest queued. Strict: a job of priority 0 (the default)
+	 * runs only when no prioritised job is ready. A delayed job takes its place when it falls due; retried,
+	 * released and reloaded jobs keep their priority.
+	 * @param priority from {@value #MIN_PRIORITY} (the default, no priority) to {@value #MAX_PRIORITY}
+	 * @return the options
+	 * @throws IllegalArgumentException when it is out of range
+	 * @since 0.5.0
+	 */
+	public PushOptions withPriority(int priority) {
+		if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+			throw new IllegalArgumentException("priority must be between " + MIN_PRIORITY + " and " + MAX_PRIORITY
+					+ " (higher runs first, 0 is the default), was " + priority);
+		}
+		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, this.guard, this.jobId, priority);
+	}
+
+	/** The priority, 0 (the default) for none. */
+	public int priority() {
+		return this.priority;
 	}
 
 	/**
@@ -202,7 +247,7 @@ public final class PushOptions {
 	@Override
 	public String toString() {
 		return "PushOptions[delay=" + this.delay + ", at=" + this.at + ", uniqueId=" + this.uniqueId + ", headers="
-				+ this.headers + ", guard=" + this.guard + ", jobId=" + this.jobId + "]";
+				+ this.headers + ", guard=" + this.guard + ", jobId=" + this.jobId + ", priority=" + this.priority + "]";
 	}
 
 }

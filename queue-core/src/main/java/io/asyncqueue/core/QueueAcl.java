@@ -23,7 +23,7 @@ public final class QueueAcl {
 	 */
 	public static final List<String> SCRIPT_COMMANDS = List.of("exists", "expire", "hdel", "hexists", "hget", "hincrby", "hmget",
 			"hset", "hsetnx", "incr", "lindex", "llen", "lpop", "lpush", "lrem", "rpush", "time", "zadd", "zcard",
-			"zmscore", "zrange", "zrangebyscore", "zrem", "zremrangebyscore", "zrevrange", "zscore");
+			"zmscore", "zpopmin", "zrange", "zrangebyscore", "zrem", "zremrangebyscore", "zrevrange", "zscore");
 
 	/**
 	 * Commands sent outside the scripts: the scripts themselves ({@code EVAL} when Redis lost its script cache),

@@ -28,6 +28,8 @@ import io.asyncqueue.core.JobState;
  * <tr><td>fence</td><td>STRING</td><td>counts fetches; never reset, so lease tokens never repeat</td></tr>
  * <tr><td>rate</td><td>ZSET</td><td>the starts of the last rate-limit period, scored by µs (Redis clock): a rate-limited
  * queue's sliding log, at most its {@code max} entries</td></tr>
+ * <tr><td>prioritized</td><td>ZSET</td><td>ids of waiting jobs pushed with a priority, highest priority and then earliest
+ * queued first (see {@code prelude.lua})</td></tr>
  * </table>
  *
  * @param waiting the waiting list
@@ -44,11 +46,12 @@ import io.asyncqueue.core.JobState;
  * @param control the cluster-wide switches
  * @param fence the token counter
  * @param rate the rate limit's log of recent starts
+ * @param prioritized the waiting jobs that have a priority
  * @since 0.1.0
  */
 public record QueueKeys(String waiting, String delayed, String reserved, String failed, String timeout,
 		String marker, String jobs, String attempts, String stalls, String errors, String unique,
-		String control, String fence, String rate) {
+		String control, String fence, String rate, String prioritized) {
 
 	/**
 	 * The keys of a channel.
@@ -59,7 +62,8 @@ public record QueueKeys(String waiting, String delayed, String reserved, String 
 		String prefix = "{" + channel + "}:";
 		return new QueueKeys(prefix + "waiting", prefix + "delayed", prefix + "reserved", prefix + "failed",
 				prefix + "timeout", prefix + "marker", prefix + "jobs", prefix + "attempts", prefix + "stalls",
-				prefix + "errors", prefix + "unique", prefix + "control", prefix + "fence", prefix + "rate");
+				prefix + "errors", prefix + "unique", prefix + "control", prefix + "fence", prefix + "rate",
+				prefix + "prioritized");
 	}
 
 	/**
@@ -75,7 +79,8 @@ public record QueueKeys(String waiting, String delayed, String reserved, String 
 	/** Every key, in the order the scripts expect them. */
 	public List<String> all() {
 		return List.of(this.waiting, this.delayed, this.reserved, this.failed, this.timeout, this.marker, this.jobs,
-				this.attempts, this.stalls, this.errors, this.unique, this.control, this.fence, this.rate);
+				this.attempts, this.stalls, this.errors, this.unique, this.control, this.fence, this.rate,
+				this.prioritized);
 	}
 
 	/**

@@ -145,7 +145,7 @@ public final class QueueScripts {
 	 * @return one result per job, in order; {@code QueueClosedException}'s cause is a {@code PUSH_CLOSED} error
 	 */
 	public CompletableFuture<List<PushResult>> push(List<PushRecord> jobs) {
-		String[] args = new String[jobs.size() * 5];
+		String[] args = new String[jobs.size() * PushRecord.FIELDS];
 		int i = 0;
 		for (PushRecord job : jobs) {
 			String[] record = job.arguments();

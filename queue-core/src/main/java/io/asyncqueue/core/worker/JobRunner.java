@@ -180,7 +180,7 @@ public final class JobRunner {
 		}
 		execution.uniqueId(envelope.uniqueId());
 		JobInfo info = new JobInfo(this.settings.name(), job.id(), envelope.job(), job.attempt(),
-				definition.maxAttempts(this.settings), envelope.pushedAt(), envelope.headers());
+				definition.maxAttempts(this.settings), envelope.pushedAt(), envelope.headers(), envelope.priority());
 		execution.info(info);
 		execution.definition(definition);
 		this.observers.fire((observer) -> observer.beforeHandle(info));

@@ -7,7 +7,8 @@ if not envelope then
   return 0
 end
 if redis.call('ZREM', DELAYED, id) == 0 and redis.call('ZREM', RESERVED, id) == 0
-    and redis.call('ZREM', FAILED, id) == 0 and redis.call('ZREM', TIMEOUT, id) == 0 then
+    and redis.call('ZREM', FAILED, id) == 0 and redis.call('ZREM', TIMEOUT, id) == 0
+    and redis.call('ZREM', PRIORITIZED, id) == 0 then
   redis.call('LREM', WAITING, 0, id)
 end
 forget(id, unique_id_of(envelope))

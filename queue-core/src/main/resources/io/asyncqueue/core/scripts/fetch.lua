@@ -2,7 +2,7 @@
 -- failedRetentionMs, failedMaxSize (0: keep parked jobs; see park_in),
 -- globalConcurrency, rateMax, ratePeriodMs (0: no such limit; fields of the control hash set at run time win).
 -- Promotes due delayed jobs, recovers expired leases, then reserves up to count waiting jobs, as many as the
--- queue's limits let start now.
+-- queue's limits let start now: the prioritised ones first, highest priority first (see the prelude).
 -- Returns { {id, attempt, token, envelope, ...}, {recovered ids}, {failed or parked ids}, wakeInMs, limitWakeMs }
 -- where wakeInMs is when something becomes due (-1: nothing scheduled, 0: jobs are waiting,
 -- -2: the queue is paused; resume signals the marker) and limitWakeMs is when the rate limit or a handler's
@@ -28,10 +28,29 @@ local function earliest(key)
   return nil
 end
 
+-- one read of the control hash serves the pause switch, every limit and the priorities mark, so a queue
+-- without limits or priorities pays nothing for them
+local control = redis.call('HMGET', CONTROL, 'paused', 'global-concurrency', 'rate-max', 'rate-period',
+  'backoff-until', 'priority-seq')
+local prioritized = control[6] and true or false
+
+-- whether any job is ready to start, prioritised or not
+local function any_waiting()
+  return redis.call('LLEN', WAITING) > 0 or (prioritized and redis.call('ZCARD', PRIORITIZED) > 0)
+end
+
 local next_due = earliest(DELAYED)
 if next_due and next_due <= now then
   local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 1000)
   call_chunked('ZREM', DELAYED, due)
+  if prioritized then
+    local envelopes = call_chunked('HMGET', JOBS, due)
+    local plain = {}
+    for i, id in ipairs(due) do
+      sort_ready(id, envelopes[i] and priority_in(envelopes[i]) or 0, plain)
+    end
+    due = plain
+  end
   move_in_chunks(due, WAITING)
   next_due = earliest(DELAYED)
 end
@@ -51,7 +70,7 @@ if next_expiry and next_expiry <= now then
         park_in(park and TIMEOUT or FAILED, id, now, retention, max_parked)
         failed[#failed + 1] = id
       else
-        redis.call('LPUSH', WAITING, id)
+        to_waiting(id, prioritized and priority_in(envelope) or 0, true)
         recovered[#recovered + 1] = id
       end
     end
@@ -59,10 +78,6 @@ if next_expiry and next_expiry <= now then
   next_expiry = earliest(RESERVED)
 end
 
--- one read of the control hash serves the pause switch and every limit, so a queue without limits pays
--- nothing for them
-local control = redis.call('HMGET', CONTROL, 'paused', 'global-concurrency', 'rate-max', 'rate-period',
-  'backoff-until')
 if control[1] then
   return { {}, recovered, failed, -2, -1 }
 end
@@ -92,7 +107,7 @@ if count > 0 and rate_max > 0 then
   if rate_room <= 0 then
     count = 0
     -- an idle queue is not woken when its window drains: a push signals it
-    if redis.call('LLEN', WAITING) > 0 then limit_wake = rate_wake() end
+    if any_waiting() then limit_wake = rate_wake() end
   elseif rate_room < count then
     count = rate_room
   end
@@ -103,7 +118,7 @@ if count > 0 and global > 0 then
   slots_free = global - redis.call('ZCARD', RESERVED)
   if slots_free < count then count = math.max(slots_free, 0) end
   slots_free = slots_free - count
-  if count == 0 and redis.call('LLEN', WAITING) > 0 then
+  if count == 0 and any_waiting() then
     -- the settle that frees a slot signals one consumer; HDEL first: a full Redis refuses a script whose
     -- first write may grow memory, and this fetch must still be answered
     redis.call('HDEL', CONTROL, 'slot-wanted')
@@ -113,7 +128,21 @@ end
 
 local jobs = {}
 local ids = false
-if count > 0 then
+if count > 0 and prioritized then
+  -- strict priority: the prioritised jobs (1..1000) all run before the unprioritised ones (0) of the list
+  local popped = redis.call('ZPOPMIN', PRIORITIZED, count)
+  if #popped > 0 then
+    ids = {}
+    for i = 1, #popped, 2 do ids[#ids + 1] = popped[i] end
+    if #ids < count then
+      local rest = redis.call('LPOP', WAITING, count - #ids)
+      if rest then
+        for _, id in ipairs(rest) do ids[#ids + 1] = id end
+      end
+    end
+  end
+end
+if count > 0 and not ids then
   ids = redis.call('LPOP', WAITING, count)
 end
 if ids then
@@ -160,7 +189,7 @@ if ids then
       call_chunked('ZADD', RATE, starts)
     end
   end
-  if #ids == count and redis.call('LLEN', WAITING) > 0 then
+  if #ids == count and any_waiting() then
     local rate_capped = rate_window and count == rate_room
     if rate_capped then
       -- the next start is not due yet: the caller wakes a consumer when it is

@@ -3,7 +3,13 @@
 local state, limit = ARGV[1], tonumber(ARGV[2])
 local ids
 if state == 'waiting' then
-  ids = redis.call('LPOP', WAITING, limit) or {}
+  ids = redis.call('LPOP', WAITING, limit)
+  if not ids then
+    -- prioritised waiting jobs go once the list is empty
+    ids = {}
+    local popped = redis.call('ZPOPMIN', PRIORITIZED, limit)
+    for i = 1, #popped, 2 do ids[#ids + 1] = popped[i] end
+  end
 else
   local key = ({ delayed = DELAYED, reserved = RESERVED, failed = FAILED, timeout = TIMEOUT })[state]
   ids = redis.call('ZRANGE', key, 0, limit - 1)

@@ -2,7 +2,7 @@
 -- every script touches one Redis Cluster slot. KEYS are always passed in this order.
 local WAITING, DELAYED, RESERVED, FAILED, TIMEOUT = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local MARKER, JOBS, ATTEMPTS, STALLS, ERRORS, UNIQUE = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
-local CONTROL, FENCE, RATE = KEYS[12], KEYS[13], KEYS[14]
+local CONTROL, FENCE, RATE, PRIORITIZED = KEYS[12], KEYS[13], KEYS[14], KEYS[15]
 
 -- Redis's clock, in milliseconds: producers' and consumers' clocks never matter.
 local function now_ms()
@@ -13,6 +13,47 @@ end
 -- Wakes one consumer blocked in BZPOPMIN on the marker; it re-signals while jobs remain.
 local function signal()
   redis.call('ZADD', MARKER, 0, 'ready')
+end
+
+-- Priorities: a job pushed with priority 1..1000 waits in PRIORITIZED instead of WAITING, scored so that
+-- ZPOPMIN takes the highest priority first and, within one, the earliest queued: (1000 - priority) * 2^40 plus a
+-- sequence number (exact in a double up to 2^53). The control hash's 'priority-seq' counts prioritised pushes
+-- and is also the mark fetch reads (in the HMGET it makes anyway) to know that the queue has ever had one: a
+-- queue that never used priorities runs no command for them.
+local PRIORITY_SPAN = 1099511627776
+
+local function priority_in(envelope)
+  local ok, decoded = pcall(cjson.decode, envelope)
+  if ok and type(decoded) == 'table' and type(decoded['priority']) == 'number' then
+    return decoded['priority']
+  end
+  return 0
+end
+
+-- Puts a ready job back among the waiting: at the tail of its priority, or at its head (a job that was
+-- running and goes back unstarted keeps its place in line).
+local function to_waiting(id, priority, at_head)
+  if priority > 0 then
+    local seq = 0
+    if not at_head then
+      seq = redis.call('HINCRBY', CONTROL, 'priority-seq', 1)
+    end
+    redis.call('ZADD', PRIORITIZED, (1000 - priority) * PRIORITY_SPAN + seq, id)
+  elseif at_head then
+    redis.call('LPUSH', WAITING, id)
+  else
+    redis.call('RPUSH', WAITING, id)
+  end
+end
+
+-- A job ready now: one with a priority goes to PRIORITIZED, one without is collected in plain, for the caller's
+-- one RPUSH of them all.
+local function sort_ready(id, priority, plain)
+  if priority > 0 then
+    to_waiting(id, priority, false)
+  else
+    plain[#plain + 1] = id
+  end
 end
 
 local function unique_id_of(envelope)

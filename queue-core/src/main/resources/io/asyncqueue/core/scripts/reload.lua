@@ -31,7 +31,7 @@ for _, id in ipairs(ids) do
       if uid then
         redis.call('HSET', UNIQUE, uid, id)
       end
-      redis.call('RPUSH', WAITING, id)
+      to_waiting(id, priority_in(envelope), false)
       moved = moved + 1
     end
   end

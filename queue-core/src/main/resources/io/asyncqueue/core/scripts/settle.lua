@@ -16,6 +16,11 @@
 -- write: at maxmemory under noeviction Redis refuses only a script whose first write may grow memory, so a
 -- batch that starts with a retry or a failure still lands, acks included, and a full queue can drain.
 local now = now_ms()
+
+local function priority_of(id)
+  local envelope = redis.call('HGET', JOBS, id)
+  return envelope and priority_in(envelope) or 0
+end
 local retention, max_parked = tonumber(ARGV[1]), tonumber(ARGV[2])
 local actions, ids, tokens, delays, errors, uids = {}, {}, {}, {}, {}, {}
 local i = 3
@@ -75,10 +80,12 @@ for n = 1, #ids do
       if err ~= '' then
         redis.call('HSET', ERRORS, id, err)
       end
+      -- a job keeps its priority through retries and releases; read from its envelope, since only these rarer
+      -- paths need it
       if action == 'release' then
-        redis.call('LPUSH', WAITING, id)
+        to_waiting(id, priority_of(id), true)
       elseif action == 'rate-limited' then
-        redis.call('LPUSH', WAITING, id)
+        to_waiting(id, priority_of(id), true)
         local until_ms = now + delay
         if until_ms > tonumber(redis.call('HGET', CONTROL, 'backoff-until') or 0) then
           redis.call('HSET', CONTROL, 'backoff-until', until_ms)
@@ -86,7 +93,7 @@ for n = 1, #ids do
       elseif delay > 0 then
         redis.call('ZADD', DELAYED, now + delay, id)
       else
-        redis.call('RPUSH', WAITING, id)
+        to_waiting(id, priority_of(id), false)
       end
       wake = true
     end

@@ -70,6 +70,13 @@ public @interface AsyncQueueMessage {
 	String delay() default "";
 
 	/**
+	 * The job's priority, from 0 (none) to 1000: higher runs first, see {@code PushOptions.priority(int)}.
+	 * @return the priority
+	 * @since 0.5.0
+	 */
+	int priority() default 0;
+
+	/**
 	 * A SpEL expression over the arguments giving the job's unique id, such as {@code "#order.id()"} (by
 	 * parameter name) or {@code "#p0"} (by position); a second call with the same id while the first job
 	 * exists pushes nothing. Empty for no unique id.

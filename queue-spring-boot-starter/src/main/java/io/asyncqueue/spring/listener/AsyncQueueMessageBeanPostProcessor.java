@@ -13,6 +13,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.spring.JobMetadata;
 import io.asyncqueue.spring.QueueTemplate;
 import org.jspecify.annotations.Nullable;
@@ -112,8 +113,14 @@ public class AsyncQueueMessageBeanPostProcessor extends AbstractBeanFactoryAware
 				this.placeholderResolver);
 		String delayValue = this.placeholderResolver.apply(annotation.delay()).trim();
 		Duration delay = delayValue.isEmpty() ? null : JobMetadata.duration(delayValue, source, "delay");
+		int priority = annotation.priority();
+		if (priority < PushOptions.MIN_PRIORITY || priority > PushOptions.MAX_PRIORITY) {
+			throw QueueListenerAnnotationBeanPostProcessor.invalid(beanName, source, "priority " + priority
+					+ " is out of range", "Use a priority from " + PushOptions.MIN_PRIORITY + " (none) to "
+					+ PushOptions.MAX_PRIORITY + "; higher runs first.");
+		}
 		return new AsyncQueueMessageJob(metadata, method, delay, uniqueId(beanName, source, annotation.uniqueId()),
-				this.serializer);
+				priority, this.serializer);
 	}
 
 	private @Nullable Expression uniqueId(String beanName, String source, String expression) {

@@ -40,12 +40,15 @@ final class AsyncQueueMessageJob implements JobHandler<JsonNode> {
 
 	private final @Nullable Expression uniqueId;
 
+	private final int priority;
+
 	private final Supplier<JobSerializer> serializer;
 
 	private @Nullable MethodInvoker invoker;
 
 	AsyncQueueMessageJob(JobMetadata metadata, Method method, @Nullable Duration delay, @Nullable Expression uniqueId,
-			Supplier<JobSerializer> serializer) {
+			int priority, Supplier<JobSerializer> serializer) {
+		this.priority = priority;
 		this.metadata = metadata;
 		this.method = method;
 		this.parameterTypes = method.getGenericParameterTypes();
@@ -73,6 +76,9 @@ final class AsyncQueueMessageJob implements JobHandler<JsonNode> {
 
 	PushOptions options(@Nullable Object[] arguments) {
 		PushOptions options = (this.delay != null) ? PushOptions.delay(this.delay) : PushOptions.now();
+		if (this.priority != 0) {
+			options = options.withPriority(this.priority);
+		}
 		if (this.uniqueId == null) {
 			return options;
 		}

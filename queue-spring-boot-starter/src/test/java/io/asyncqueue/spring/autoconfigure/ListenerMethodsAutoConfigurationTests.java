@@ -171,6 +171,11 @@ class ListenerMethodsAutoConfigurationTests {
 		assertFailure(BadUniqueId.class, "uniqueId '#p0 +' is not a SpEL expression", "uniqueId = \"#order.id()\"");
 	}
 
+	@Test
+	void asyncQueueMessageWithAPriorityOutOfRangeIsRefused() {
+		assertFailure(BadPriority.class, "priority 1001 is out of range", "Use a priority from 0 (none) to 1000");
+	}
+
 	private void assertFailure(Class<?> bean, String description, String action) {
 		assertFailure(this.runner, bean, description, action);
 	}
@@ -316,6 +321,14 @@ class ListenerMethodsAutoConfigurationTests {
 	static class BadUniqueId {
 
 		@AsyncQueueMessage(queue = "orders", uniqueId = "#p0 +")
+		public void send(String text) {
+		}
+
+	}
+
+	static class BadPriority {
+
+		@AsyncQueueMessage(queue = "orders", priority = 1001)
 		public void send(String text) {
 		}
 

@@ -174,6 +174,16 @@ class ListenerMethodsIntegrationTests {
 	}
 
 	@Test
+	void priorityAttributeIsPushedWithTheJob() {
+		this.receipts.escalate("e1");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.calls.of("escalate")).hasSize(1));
+		assertThat(this.events.of(BeforeHandleEvent.class))
+			.filteredOn((event) -> "Receipts.escalate(String)".equals(event.getJobName()))
+			.singleElement()
+			.satisfies((event) -> assertThat(event.getJob().priority()).isEqualTo(7));
+	}
+
+	@Test
 	void futureCompletesOnceTheJobIsInRedis() throws Exception {
 		CompletableFuture<Void> future = this.receipts.confirm("c1");
 		assertThat(future.get(10, TimeUnit.SECONDS)).isNull();
@@ -354,6 +364,11 @@ class ListenerMethodsIntegrationTests {
 		@AsyncQueueMessage(queue = "mail")
 		public void inTransaction(String text) {
 			this.calls.record("inTransaction", TransactionSynchronizationManager.isActualTransactionActive());
+		}
+
+		@AsyncQueueMessage(queue = "mail", priority = 7)
+		public void escalate(String user) {
+			this.calls.record("escalate", user);
 		}
 
 		@AsyncQueueMessage(queue = "mail", name = "receipts.count", maxAttempts = 3)
