@@ -58,7 +58,7 @@ public final class QueueAcl {
 	/**
 	 * The ACL rules for a user of queues whose keys match {@code keyPattern}, to follow <code>ACL SETUSER &lt;name&gt;
 	 * on &gt;&lt;password&gt;</code>:
-	 * <code>resetkeys ~{async-queue:* resetchannels -@all +@connection -@dangerous +bzpopmin ...</code>.
+	 * <code>resetkeys ~{async-queue:* resetchannels -@all +@connection +wait -@dangerous +bzpopmin ...</code>.
 	 * Connection commands ({@code HELLO}, {@code AUTH}, {@code PING}, {@code SELECT}, {@code CLIENT SETNAME},
 	 * {@code WAIT}) are allowed, the dangerous ones among them ({@code CLIENT KILL}, {@code CLIENT LIST}) not.
 	 * @param keyPattern the key pattern, <code>{async-queue:*</code> for the default channels
@@ -66,7 +66,7 @@ public final class QueueAcl {
 	 */
 	public static String rules(String keyPattern) {
 		StringBuilder rules = new StringBuilder("resetkeys ~").append(keyPattern)
-			.append(" resetchannels -@all +@connection -@dangerous");
+			.append(" resetchannels -@all +@connection +wait -@dangerous");
 		for (String command : commands()) {
 			rules.append(" +").append(command);
 		}

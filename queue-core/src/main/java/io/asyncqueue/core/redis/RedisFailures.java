@@ -24,11 +24,12 @@ public final class RedisFailures {
 	private static final String[] TRANSIENT = { "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "LOADING", "READONLY" };
 
 	/**
-	 * How Redis 7.0 words a command or key the ACL denies inside a script, where 7.2 says {@code NOPERM}:
+	 * How Redis 6.2 and 7.0 word a command or key the ACL denies inside a script, where 7.2 says {@code NOPERM}
+	 * (6.2 after "ERR Error running script (call to f_...): @user_script:N:"):
 	 * "ERR The user executing the script can't run this command ..." or "... can't access at least one of the
 	 * keys ...".
 	 */
-	private static final String SCRIPT_DENIED = "ERR The user executing the script can't";
+	private static final String SCRIPT_DENIED = "The user executing the script can't";
 
 	private RedisFailures() {
 	}
@@ -77,7 +78,7 @@ public final class RedisFailures {
 	public static String permanentProblem(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			String message = String.valueOf(cause.getMessage());
-			if (message.startsWith("NOPERM") || message.startsWith(SCRIPT_DENIED)) {
+			if (message.startsWith("NOPERM") || (message.startsWith("ERR") && message.contains(SCRIPT_DENIED))) {
 				return "Redis refused a command of the queue (ACL, permanent): " + message
 						+ "; grant the queue's ACL user the rules of QueueAcl (the README's ACL line); ACL LOG on the "
 						+ "server names the command";

@@ -109,13 +109,16 @@ final class RedisScript {
 	 * run this command or subcommand script: ..., on @user_script:130."): the line's code is added, so that the
 	 * message names the command to grant.
 	 */
+	private static final java.util.regex.Pattern SCRIPT_LINE = java.util.regex.Pattern.compile("@user_script: ?(\\d+)");
+
 	private Throwable located(Throwable failure) {
 		String message = String.valueOf(failure.getMessage());
-		int at = message.lastIndexOf("@user_script:");
-		if (!(failure instanceof RedisCommandExecutionException) || at < 0 || !message.contains("user executing")) {
+		// 7.0: "... on @user_script:130."; 6.2: "...: @user_script:130: @user_script: 130: The user executing ..."
+		java.util.regex.Matcher line = SCRIPT_LINE.matcher(message);
+		if (!(failure instanceof RedisCommandExecutionException) || !line.find() || !message.contains("user executing")) {
 			return failure;
 		}
-		String digits = message.substring(at + "@user_script:".length()).replaceAll("[^0-9].*$", "");
+		String digits = line.group(1);
 		String[] lines = this.source.split("\n", -1);
 		if (digits.isEmpty() || Integer.parseInt(digits) > lines.length) {
 			return failure;
