@@ -116,11 +116,15 @@ final class Results {
 		}
 	}
 
-	void backgroundCpu(double percent) {
+	void backgroundCpu(double percent, double nicePercent) {
 		this.backgroundCpu.add(percent);
+		this.backgroundNiceCpu.add(nicePercent);
 	}
 
 	private final List<Double> backgroundCpu = new ArrayList<>();
+
+	/** CPU taken before each scenario by processes at a lowered priority (nice), measured apart. */
+	private final List<Double> backgroundNiceCpu = new ArrayList<>();
 
 	/** A JSON-safe number: infinity (a saturated latency) becomes the string "Infinity". */
 	private static Object json(Double value, int decimals) {
@@ -240,10 +244,15 @@ final class Results {
 	private Map<String, Object> backgroundCpuSummary() {
 		Map<String, Object> summary = new LinkedHashMap<>();
 		summary.put("median", json(Stats.median(this.backgroundCpu), 1));
-		summary.put("max", json(this.backgroundCpu.stream().mapToDouble(Double::doubleValue).max().isPresent()
-				? this.backgroundCpu.stream().mapToDouble(Double::doubleValue).max().getAsDouble() : null, 1));
+		summary.put("max", json(max(this.backgroundCpu), 1));
 		summary.put("samples", this.backgroundCpu.size());
+		summary.put("niceMedian", json(Stats.median(this.backgroundNiceCpu), 1));
+		summary.put("niceMax", json(max(this.backgroundNiceCpu), 1));
 		return summary;
+	}
+
+	private static Double max(List<Double> values) {
+		return values.stream().mapToDouble(Double::doubleValue).max().stream().boxed().findFirst().orElse(null);
 	}
 
 	String toMarkdown() {
@@ -305,8 +314,9 @@ final class Results {
 				this.machine.get("loadAverageAtStart"), this.machine.get("loadAverageAtEnd")));
 		Map<String, Object> cpu = backgroundCpuSummary();
 		md.append(String.format(Locale.ROOT,
-				"CPU busy with other processes just before each scenario (no adapter running): median %s%%, max %s%%.%n",
-				cpu.get("median"), cpu.get("max")));
+				"CPU busy with other processes just before each scenario (no adapter running): median %s%%, max %s%%; "
+						+ "taken by processes at a lowered priority (nice), apart: median %s%%, max %s%%.%n",
+				cpu.get("median"), cpu.get("max"), cpu.get("niceMedian"), cpu.get("niceMax")));
 		md.append("∞: saturated, the percentile fell on jobs that had not started when the measurement ended.\n");
 		if (this.options.systems.contains("rqueue-nohistory")) {
 			md.append("Rqueue (history off) runs only the scenarios that complete jobs (drain, latency, delayed): job history "
