@@ -3,12 +3,19 @@ package io.asyncqueue.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import org.junit.jupiter.api.Test;
 
 import io.asyncqueue.core.scripts.FetchedJob;
 import io.asyncqueue.core.scripts.Lease;
 import io.asyncqueue.core.scripts.QueueKeys;
+import io.asyncqueue.core.scripts.QueueScripts;
 import io.asyncqueue.core.scripts.SettleRecord;
 import io.asyncqueue.core.scripts.SettleReply;
 
@@ -111,6 +118,33 @@ class BatchScriptsTest extends RedisTestSupport {
 
 	private List<SettleReply> settle(QueueSettings settings, List<SettleRecord> records) {
 		return QueueClient.join(scripts(settings).settleAll(records));
+	}
+
+	@Test
+	void aCallerCanWaitForEarlierSettlesToBeSentAheadOfItsFetch() throws Exception {
+		QueueSettings settings = settings().build();
+		QueueScripts scripts = scripts(settings);
+		push(settings, 2);
+		List<FetchedJob> fetched = fetch(settings, 2);
+		assertThat(scripts.awaitSettlesSent(0)).as("nothing submitted: nothing to wait for").isTrue();
+		// scripts may write, so CLIENT PAUSE WRITE holds the first settle call while the connection stays open
+		redisCommands().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+				new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(5000).add("WRITE"));
+		CompletableFuture<SettleReply> first;
+		CompletableFuture<SettleReply> second;
+		try {
+			first = scripts.settle(SettleRecord.ack(fetched.get(0).id(), fetched.get(0).token(), null));
+			second = scripts.settle(SettleRecord.ack(fetched.get(1).id(), fetched.get(1).token(), null));
+			assertThat(scripts.awaitSettlesSent(TimeUnit.MILLISECONDS.toNanos(300)))
+				.as("the second settle waits behind the first call, unsent").isFalse();
+		}
+		finally {
+			redisCommands().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+					new CommandArgs<>(StringCodec.UTF8).add("UNPAUSE"));
+		}
+		assertThat(scripts.awaitSettlesSent(TimeUnit.SECONDS.toNanos(10))).isTrue();
+		assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(APPLIED);
+		assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(APPLIED);
 	}
 
 }

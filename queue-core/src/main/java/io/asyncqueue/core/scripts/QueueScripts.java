@@ -211,6 +211,16 @@ public final class QueueScripts {
 	}
 
 	/**
+	 * Wait until every settle submitted before this call has been written to the connection, so that a fetch
+	 * sent next reaches Redis after them and finds the global-concurrency slots they free.
+	 * @param timeoutNanos the longest wait
+	 * @return whether they were all written in time
+	 */
+	public boolean awaitSettlesSent(long timeoutNanos) {
+		return this.settles.awaitDispatched(timeoutNanos);
+	}
+
+	/**
 	 * Settle several jobs in one call of their own, as one atomic step (a stop releasing its jobs).
 	 * @param records what to do, applied in order
 	 * @return per record, what was done with it

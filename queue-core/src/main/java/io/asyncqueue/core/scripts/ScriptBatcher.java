@@ -69,6 +69,20 @@ final class ScriptBatcher<T> {
 	/** When the call in flight was sent ({@link System#nanoTime()}). */
 	private volatile long sentAt;
 
+	/** Submissions accepted so far. */
+	private final AtomicLong accepted = new AtomicLong();
+
+	/**
+	 * Submissions handed to the connection so far. Written only by the thread holding {@link #inFlight}, so a
+	 * plain increment of the volatile is safe.
+	 */
+	private volatile long dispatched;
+
+	private final Object dispatchMonitor = new Object();
+
+	/** Threads in {@link #awaitDispatched}: a dispatch notifies only when someone waits. */
+	private volatile int dispatchWaiters;
+
 	/**
 	 * A batcher of one script on one queue.
 	 * @param redis the connector
@@ -148,9 +162,52 @@ final class ScriptBatcher<T> {
 		Pending<T> record = new Pending<>(args, records, chars, new CompletableFuture<>(), followedUp);
 		this.waitingRecords.addAndGet(records);
 		this.waitingChars.addAndGet(chars);
+		this.accepted.incrementAndGet();
 		this.pending.add(record);
 		flush();
 		return record.result;
+	}
+
+	/**
+	 * Wait until every submission accepted before this call has been handed to the connection, so that a
+	 * command the caller sends next on the same connection reaches Redis after them (a connection's
+	 * commands run in the order they were written). A submission waits for the call in flight, so this is
+	 * at most about one round trip; the wait is bounded because a stalled Redis would hold it for ever.
+	 * @param timeoutNanos the longest wait
+	 * @return whether they were all handed on in time
+	 */
+	boolean awaitDispatched(long timeoutNanos) {
+		long target = this.accepted.get();
+		if (this.dispatched >= target) {
+			return true;
+		}
+		long deadline = System.nanoTime() + timeoutNanos;
+		synchronized (this.dispatchMonitor) {
+			this.dispatchWaiters++;
+			try {
+				long left;
+				while (this.dispatched < target && (left = deadline - System.nanoTime()) > 0) {
+					TimeUnit.NANOSECONDS.timedWait(this.dispatchMonitor, left);
+				}
+				return this.dispatched >= target;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			finally {
+				this.dispatchWaiters--;
+			}
+		}
+	}
+
+	private void dispatchedBatch(int submissions) {
+		this.dispatched += submissions;
+		if (this.dispatchWaiters > 0) {
+			synchronized (this.dispatchMonitor) {
+				this.dispatchMonitor.notifyAll();
+			}
+		}
 	}
 
 	private QueueException tooManyWaiting(long waiting) {
@@ -206,6 +263,7 @@ final class ScriptBatcher<T> {
 			catch (Throwable ex) {
 				reply = CompletableFuture.failedFuture(ex);
 			}
+			dispatchedBatch(batch.size());
 			if (reply.isDone()) {
 				// Already over (a command refused while disconnected fails at once): settled here and the loop
 				// goes on, rather than from the callback, which would recurse once per batch on this thread.

@@ -37,6 +37,9 @@ public final class Fetcher implements Runnable {
 
 	private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+	/** The longest a fetch waits for the settles that freed its slots to be sent ahead of it. */
+	private static final long SETTLES_SENT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
 	/** The longest a limit's wait is slept here rather than spent blocked on the marker (a stop waits it out). */
 	private static final long LOCAL_WAIT_MILLIS = 250;
 
@@ -162,6 +165,13 @@ public final class Fetcher implements Runnable {
 		int permits = takeSlots();
 		if (permits == 0) {
 			return;
+		}
+		if (this.settings.globalConcurrency() > 0) {
+			// A slot comes back here as its handler returns, with its settle still on the way: in Redis the job
+			// still counts against the global concurrency, and a fetch sent now would find every slot taken, be
+			// refused and wait for the settle's wake-up (a wasted call and a wake-up per job). Sent behind the
+			// settles on the same connection, the fetch finds their slots free.
+			this.scripts.awaitSettlesSent(SETTLES_SENT_NANOS);
 		}
 		Reply reply;
 		try {
