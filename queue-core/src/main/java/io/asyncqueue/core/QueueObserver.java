@@ -66,6 +66,17 @@ public interface QueueObserver {
 	}
 
 	/**
+	 * A job no handler could be called for (a malformed envelope, a job name this worker does not know, a
+	 * payload that no longer fits the handler's type) was parked in {@code failed}. {@link #failed} follows.
+	 * A handler that throws {@link UnreadableJobException} itself is not reported here: its execution ends
+	 * with {@link #afterHandle} like any other.
+	 * @param job what could be read of the job (its name is whatever Redis held, or {@code null})
+	 * @param reason why it could not be read
+	 */
+	default void unreadable(JobInfo job, UnreadableJobException reason) {
+	}
+
+	/**
 	 * Jobs whose lease expired were recovered by this process.
 	 * @param queue the queue
 	 * @param recovered ids put back to waiting

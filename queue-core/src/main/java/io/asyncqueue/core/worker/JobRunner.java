@@ -328,7 +328,10 @@ public final class JobRunner {
 					if (result == Settler.Result.SETTLED) {
 						logger.warn("Queue '{}': job {} parked in failed: {}", this.settings.name(), execution.id(),
 								ex.getMessage());
-						this.observers.fire((observer) -> observer.failed(info, ex));
+						this.observers.fire((observer) -> {
+							observer.unreadable(info, ex);
+							observer.failed(info, ex);
+						});
 					}
 				});
 	}

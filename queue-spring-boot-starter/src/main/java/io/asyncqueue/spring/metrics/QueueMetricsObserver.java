@@ -97,12 +97,11 @@ public class QueueMetricsObserver implements QueueObserver {
 	}
 
 	@Override
-	public void failed(JobInfo job, Throwable failure) {
-		if (failure instanceof UnreadableJobException) {
-			// its name is whatever Redis held (a job this application does not know, or garbage): as a
-			// tag value it would make one time series per name
-			meters(job.queue(), UNKNOWN_JOB).counter(JobOutcome.FAILED).increment();
-		}
+	public void unreadable(JobInfo job, UnreadableJobException reason) {
+		// no handler ran, so no afterHandle counts it; its name is whatever Redis held (a job this application
+		// does not know, or garbage): as a tag value it would make one time series per name. A handler that
+		// throws UnreadableJobException itself is counted once, under its job, by afterHandle.
+		meters(job.queue(), UNKNOWN_JOB).counter(JobOutcome.FAILED).increment();
 	}
 
 	@Override

@@ -4,11 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.asyncqueue.core.JobContext;
 import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.core.PushResult;
 import io.asyncqueue.core.QueueClient;
+import io.asyncqueue.core.UnreadableJobException;
 import io.asyncqueue.core.scripts.QueueKeys;
+import io.asyncqueue.spring.Job;
 import io.asyncqueue.spring.QueueContainerRegistry;
+import io.asyncqueue.spring.QueueJob;
 import io.asyncqueue.spring.QueueTemplate;
 import io.asyncqueue.spring.TestJobs.AlwaysFailsJob;
 import io.asyncqueue.spring.TestJobs.CreateOrder;
@@ -133,6 +137,36 @@ class QueueMetricsIntegrationTests {
 					.extracting((tag) -> tag.getValue())
 					.allMatch((job) -> job.equals("unknown") || job.equals("CreateOrderJob"));
 			});
+	}
+
+	@Test
+	void aHandlerThatFindsItsPayloadUnreadableIsCountedOnceUnderItsJob() {
+		this.runner.withBean(RejectsPayloadJob.class)
+			.withPropertyValues("async-queue.metrics.queue-depth-interval=0",
+					"async-queue.queues.orders.channel=metrics:rejects")
+			.run((context) -> {
+				QueueTemplate template = context.getBean(QueueTemplate.class);
+				template.push(RejectsPayloadJob.class, "not an order");
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				await().atMost(WAIT)
+					.untilAsserted(() -> assertThat(count(meters, "orders", "RejectsPayloadJob", "failed")).isEqualTo(1));
+				// the failed listener call and afterHandle both follow the settle: give a second count time to show
+				Thread.sleep(300);
+				assertThat(meters.find(QueueMetricsObserver.JOBS).tags("job", "unknown").counters())
+					.as("not counted a second time as an unreadable job").isEmpty();
+				assertThat(count(meters, "orders", "RejectsPayloadJob", "failed")).isEqualTo(1);
+			});
+	}
+
+	/** Reads its payload further itself and gives up on it, as UnreadableJobException's javadoc allows. */
+	@QueueJob(queue = "orders")
+	static class RejectsPayloadJob implements Job<String> {
+
+		@Override
+		public void handle(String payload, JobContext context) {
+			throw new UnreadableJobException("'" + payload + "' is no order", null);
+		}
+
 	}
 
 	@Test
