@@ -255,8 +255,7 @@ public final class QueueWorker {
 					ThreadFactories.platform("async-queue-" + name + "-events-"));
 			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
 					ThreadFactories.platform("async-queue-" + name + "-timer-"));
-			// every execution schedules its handle timeout and cancels it when done: without this, a cancelled
-			// timer stays queued until it would have fired (10 s of jobs by default, a million at 100k jobs/s)
+			// a wake-up replaced by a sooner one is cancelled: without this it would stay queued until it fired
 			scheduler.setRemoveOnCancelPolicy(true);
 			this.timer = scheduler;
 			int reservable = concurrency + settings.prefetch();
@@ -266,13 +265,18 @@ public final class QueueWorker {
 					QueueWorker.this::halt);
 			this.keeper = new LeaseKeeper(settings, this.scripts, this.settler, this.slots);
 			this.runner = new JobRunner(settings, QueueWorker.this.serializer, QueueWorker.this.jobs,
-					QueueWorker.this.interceptors, this.keeper, this.settler, QueueWorker.this.observers, this.timer,
+					QueueWorker.this.interceptors, this.keeper, this.settler, QueueWorker.this.observers,
 					this.handlers, this.slots, QueueWorker.this::isRunning);
 		}
 
 		void start() {
 			long renewEvery = this.keeper.renewIntervalMillis();
 			this.timer.scheduleWithFixedDelay(this.keeper::renew, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+			long timeoutTick = this.runner.timeoutTickMillis();
+			if (timeoutTick > 0) {
+				this.timer.scheduleWithFixedDelay(this.runner::checkTimeouts, timeoutTick, timeoutTick,
+						TimeUnit.MILLISECONDS);
+			}
 			Duration interval = QueueWorker.this.queueLengthInterval;
 			if (interval != null && !interval.isZero()) {
 				QueueOperations operations = new QueueOperations(QueueWorker.this.redis, QueueWorker.this.serializer,

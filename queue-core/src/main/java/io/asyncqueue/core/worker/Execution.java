@@ -40,6 +40,12 @@ public final class Execution {
 
 	private volatile boolean leaseLost;
 
+	/** When the handle timeout falls due ({@link System#nanoTime()}); read once {@link #handleTimeout} is set. */
+	private long deadlineNanos;
+
+	/** The handle timeout being watched, or {@code null} while none is. */
+	private volatile Duration handleTimeout;
+
 	Execution(ReservedJob job, Thread thread) {
 		this.job = job;
 		this.thread = thread;
@@ -102,6 +108,21 @@ public final class Execution {
 			Thread.onSpinWait();
 		}
 		Thread.interrupted();
+	}
+
+	/**
+	 * Watch this execution for a handle timeout from now on.
+	 * @param timeout the handle timeout, not zero
+	 */
+	void watchTimeout(Duration timeout) {
+		this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+		this.handleTimeout = timeout;
+	}
+
+	/** The handle timeout if this execution is running past it, else {@code null}. */
+	Duration overdue(long nowNanos) {
+		Duration timeout = this.handleTimeout;
+		return (timeout != null && nowNanos - this.deadlineNanos >= 0 && isRunning()) ? timeout : null;
 	}
 
 	Duration elapsed() {
