@@ -181,7 +181,7 @@ public final class PostgresServer implements AutoCloseable {
 		}
 	}
 
-	/** {@code 127.0.0.1}. @return the address the server listens on */
+	/** @return the address the server listens on, {@code 127.0.0.1} */
 	public String host() {
 		return LOOPBACK;
 	}

@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -67,6 +69,17 @@ class PostgresServerTest {
 			assertThatIllegalStateException().isThrownBy(() -> server.createDatabase("twice"))
 				.withMessageContaining("database \"twice\" already exists");
 		}
+	}
+
+	@Test
+	void withoutPostgresTestsAreSkippedButFailOnCi() {
+		assertThatThrownBy(() -> PostgresExtension.requireInstalled(false, null)).isInstanceOf(TestAbortedException.class)
+			.hasMessageContaining("install Debian's postgresql package");
+		assertThatThrownBy(() -> PostgresExtension.requireInstalled(false, "true"))
+			.isInstanceOf(AssertionFailedError.class)
+			.hasMessageContaining("install Debian's postgresql package")
+			.hasMessageContaining("CI=true");
+		PostgresExtension.requireInstalled(true, "true");
 	}
 
 	@Test
