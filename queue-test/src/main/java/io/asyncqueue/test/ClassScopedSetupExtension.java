@@ -20,9 +20,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * {@code @Nested} classes use their enclosing class's set-up.
  *
  * @param <A> the annotation
- * @param <S> the set-up
+ * @param <S> the set-up; closed after the class when it is {@link AutoCloseable}
  */
-abstract class ClassScopedSetupExtension<A extends Annotation, S extends AutoCloseable>
+abstract class ClassScopedSetupExtension<A extends Annotation, S>
 		implements ParameterResolver, BeforeAllCallback, AfterAllCallback, TestInstancePreConstructCallback {
 
 	private final Class<A> annotationType;

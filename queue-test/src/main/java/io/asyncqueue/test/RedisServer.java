@@ -411,7 +411,8 @@ public final class RedisServer implements AutoCloseable {
 		return true;
 	}
 
-	private static int freePort() {
+	/** A port of 127.0.0.1 that is free now. */
+	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
 			return socket.getLocalPort();
 		} catch (IOException e) {

@@ -1,7 +1,5 @@
 package io.asyncqueue.spring.transaction;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,6 @@ import io.asyncqueue.spring.transaction.TransactionTestJobs.MailJob;
 import io.asyncqueue.spring.transaction.TransactionTestJobs.Ship;
 import io.asyncqueue.spring.transaction.TransactionTestJobs.ShipJob;
 import io.asyncqueue.test.EmbeddedRedis;
-import org.h2.api.Trigger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,16 +42,16 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Relays built by hand over one H2 database and one real Redis, with a consumer that counts every
- * execution, so that a job pushed twice would show even after the first copy was done and forgotten.
+ * Relays built by hand over one database (which a subclass names) and one real Redis, with a consumer that
+ * counts every execution, so that a job pushed twice would show even after the first copy was done and
+ * forgotten.
  */
 @EmbeddedRedis
 @DirtiesContext
 @SpringBootTest(classes = OutboxRelayIntegrationTests.App.class,
-		properties = { "spring.datasource.url=jdbc:h2:mem:relay;DB_CLOSE_DELAY=-1",
-				"async-queue.queues.tx-orders.channel=tx:relay:orders", "async-queue.queues.tx-mail.channel=tx:relay:mail",
+		properties = { "async-queue.queues.tx-orders.channel=tx:relay:orders", "async-queue.queues.tx-mail.channel=tx:relay:mail",
 				"async-queue.defaults.blocking-timeout=1s" })
-class OutboxRelayIntegrationTests extends TransactionTestSupport {
+abstract class OutboxRelayIntegrationTests extends TransactionTestSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -84,8 +81,14 @@ class OutboxRelayIntegrationTests extends TransactionTestSupport {
 	@AfterEach
 	void stopRelays() {
 		this.relays.forEach(OutboxRelay::stop);
-		this.jdbc.execute("DROP TRIGGER IF EXISTS refuse_delete");
+		allowDeletes();
 	}
+
+	/** Make every delete from the outbox table fail: the database failing between a push and the rows' delete. */
+	abstract void refuseDeletes();
+
+	/** Undo {@link #refuseDeletes()}, if it was done. */
+	abstract void allowDeletes();
 
 	@Test
 	void twoRelaysCompetingPushEachRowOnce() {
@@ -114,14 +117,13 @@ class OutboxRelayIntegrationTests extends TransactionTestSupport {
 	@Test
 	void rowsLeftBehindByARelayThatCouldNotDeleteThemAreNotPushedAgain() {
 		String id = this.transaction.execute((status) -> this.outbox.push(ShipJob.class, new Ship(1)).id());
-		this.jdbc.execute("CREATE TRIGGER refuse_delete BEFORE DELETE ON async_queue_outbox FOR EACH ROW CALL '"
-				+ RefuseDelete.class.getName() + "'");
+		refuseDeletes();
 		OutboxRelay failed = relay();
 		assertThatExceptionOfType(DataAccessException.class).as("the database fails after the push")
 			.isThrownBy(failed::relay);
 		await().atMost(WAIT).until(() -> this.handled.executions.containsKey(id));
 		assertThat(outboxRows()).as("the row is still there").isOne();
-		this.jdbc.execute("DROP TRIGGER refuse_delete");
+		allowDeletes();
 		failed.stop();
 		assertThat(relay().relay()).isOne();
 		assertThat(outboxRows()).isZero();
@@ -165,16 +167,6 @@ class OutboxRelayIntegrationTests extends TransactionTestSupport {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	/** An H2 trigger that fails every delete: the database failing between a push and the row's delete. */
-	public static class RefuseDelete implements Trigger {
-
-		@Override
-		public void fire(Connection connection, Object[] oldRow, Object[] newRow) throws SQLException {
-			throw new SQLException("deletes refused by the test");
-		}
-
 	}
 
 	/** Handles the outbox's ShipJob rows and counts executions by job id. */

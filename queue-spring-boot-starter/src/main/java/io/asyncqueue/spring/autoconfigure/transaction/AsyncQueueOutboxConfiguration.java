@@ -41,13 +41,13 @@ class AsyncQueueOutboxConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "asyncQueueOutboxInitializer")
-	DataSourceScriptDatabaseInitializer asyncQueueOutboxInitializer(DataSource dataSource,
+	OutboxSchemaInitializer asyncQueueOutboxInitializer(DataSource dataSource,
 			AsyncQueueOutboxProperties properties) {
 		DatabaseInitializationSettings settings = new DatabaseInitializationSettings();
 		settings.setSchemaLocations(List.of(SCHEMA));
 		settings.setMode(properties.getInitializeSchema());
 		settings.setContinueOnError(false);
-		return new DataSourceScriptDatabaseInitializer(dataSource, settings);
+		return new OutboxSchemaInitializer(dataSource, settings);
 	}
 
 	@Bean
