@@ -33,7 +33,7 @@ end
 -- one read of the control hash serves the pause switch, every limit and the priorities and groups marks, so a
 -- queue without limits, priorities or groups pays nothing for them
 local control = redis.call('HMGET', CONTROL, 'paused', 'global-concurrency', 'rate-max', 'rate-period',
-  'backoff-until', 'priority-seq', 'group-seq', 'group-concurrency')
+  'backoff-until', 'priority-seq', 'group-seq')
 local prioritized = control[6] and true or false
 local grouped = control[7] and true or false
 
@@ -171,7 +171,7 @@ end
 -- Takes up to n jobs, at most one per ready group per round, in round-robin order: a group that may start
 -- another job goes back to the tail, one whose slots are full is blocked until a settle frees one. A round
 -- that takes nothing re-adds no ready group, so the rounds end.
-local group_limit = tonumber(control[8] or ARGV[11] or 1)
+local group_limit = tonumber(ARGV[11] or 1)
 local function take_groups(n)
   local taken = 0
   while taken < n do
