@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.core.PushRequest;
 import io.asyncqueue.core.PushResult;
+import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.RateLimit;
 import io.asyncqueue.it.WorkerMain.Work;
 
@@ -188,6 +189,40 @@ class FlowControlIT extends ItSupport {
 		assertThat(most).as("other groups ran beside each other").isGreaterThan(1);
 		assertThat(leastStarted).as("jobs the furthest-behind group had started when the first group was done")
 			.isGreaterThanOrEqualTo(perGroup / 2);
+	}
+
+	@Test
+	void aKilledInstancesGroupSlotComesBackWithItsLeaseAndTheGroupKeepsItsOrder() {
+		long leaseMs = 3_000;
+		Map<String, String> options = Map.of("concurrency", "2", "lease-ms", Long.toString(leaseMs),
+				"handle-timeout-ms", "60000", "record-starts", "true");
+		List<WorkerProcess> started = startWorkers(options, "w1", "w2", "w3");
+		// the group's first job runs long on the JVM about to die; the rest of the group must wait for it
+		List<PushRequest> group = new ArrayList<>();
+		group.add(new PushRequest("timed", new Work(0, 10_000), PushOptions.group("a")));
+		for (int n = 1; n <= 4; n++) {
+			group.add(new PushRequest("timed", new Work(n, 20), PushOptions.group("a")));
+		}
+		List<String> ids = this.client.pushAll(this.queue, group).stream().map(PushResult::id).toList();
+		await(() -> !records().started.isEmpty());
+		String running = records().started.get(0).worker();
+		WorkerProcess victim = started.stream().filter((worker) -> worker.id().equals(running)).findFirst().orElseThrow();
+		long killAt = System.currentTimeMillis();
+		victim.kill();
+		awaitDrained(ids.size(), Duration.ofSeconds(120));
+		List<Timed> runs = timed().stream().sorted(Comparator.comparingLong(Timed::startUs)).toList();
+		long backMs = runs.get(0).startUs() / 1000 - killAt;
+		log("killed %s while it ran the first of a group's 5 jobs (lease %s): the job ran again on %s %s after the"
+				+ " kill, then the rest of the group in order on %s; at most %d of the group at once", running,
+				seconds(leaseMs), runs.get(0).worker(), seconds(backMs),
+				runs.subList(1, runs.size()).stream().map(Timed::worker).toList(), mostAtOnce(runs));
+		assertThat(runs).extracting(Timed::jobId).as("the group's order, the recovered job first").isEqualTo(ids);
+		assertThat(runs).extracting(Timed::worker).doesNotContain(running);
+		assertThat(mostAtOnce(runs)).as("jobs of the group at once").isEqualTo(1);
+		// the other consumers, idle since before the push (the group held its later jobs back, so nothing woke
+		// them), learn of the expired lease when they next look: within the blocking timeout
+		assertThat(backMs).as("kill → the group's job running again (ms)")
+			.isLessThanOrEqualTo(Math.max(leaseMs, QueueSettings.DEFAULT_BLOCKING_TIMEOUT.toMillis()) + 5_000);
 	}
 
 	private void pushTimed(int count, long sleepMs) {
