@@ -75,6 +75,10 @@ public final class JobSerializer {
 				// the scripts read it from here when a job goes back to waiting (a due delayed job, a retry)
 				generator.writeNumberProperty("priority", options.priority());
 			}
+			if (options.group() != null) {
+				// the scripts read it from here when a job leaves or re-enters its group's line (settle, recovery)
+				generator.writeStringProperty("group", options.group());
+			}
 			if (!options.headers().isEmpty()) {
 				generator.writeName("headers");
 				generator.writeStartObject();

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a job is pushed: when it becomes due, its priority, unique id, headers and (rarely) its own id. Immutable; each method returns
+ * How a job is pushed: when it becomes due, its priority or group, unique id, headers and (rarely) its own id. Immutable; each method returns
  * a copy.
  *
  * <pre>{@code
@@ -24,7 +24,7 @@ public final class PushOptions {
 	/** The highest priority. */
 	public static final int MAX_PRIORITY = 1000;
 
-	private static final PushOptions NOW = new PushOptions(Duration.ZERO, null, null, Map.of(), null, null, 0);
+	private static final PushOptions NOW = new PushOptions(Duration.ZERO, null, null, Map.of(), null, null, 0, null);
 
 	private final Duration delay;
 
@@ -40,9 +40,12 @@ public final class PushOptions {
 
 	private final int priority;
 
+	private final String group;
+
 	private PushOptions(Duration delay, Instant at, String uniqueId, Map<String, String> headers, PushGuard guard,
-			String jobId, int priority) {
+			String jobId, int priority, String group) {
 		this.priority = priority;
+		this.group = group;
 		this.delay = delay;
 		this.at = at;
 		this.uniqueId = uniqueId;
@@ -87,6 +90,17 @@ public final class PushOptions {
 	}
 
 	/**
+	 * Due now, in a group (see {@link #withGroup(String)}).
+	 * @param group the group key, 1 to 200 characters
+	 * @return the options
+	 * @throws IllegalArgumentException when it is empty or too long
+	 * @since 0.6.0
+	 */
+	public static PushOptions group(String group) {
+		return NOW.withGroup(group);
+	}
+
+	/**
 	 * Due now, unique by the given id.
 	 * @param uniqueId the unique id
 	 * @return the options
@@ -115,7 +129,7 @@ public final class PushOptions {
 		if (delay.isNegative()) {
 			throw new IllegalArgumentException("delay must not be negative, was " + delay);
 		}
-		return new PushOptions(delay, null, this.uniqueId, this.headers, this.guard, this.jobId, this.priority);
+		return new PushOptions(delay, null, this.uniqueId, this.headers, this.guard, this.jobId, this.priority, this.group);
 	}
 
 	/**
@@ -125,7 +139,7 @@ public final class PushOptions {
 	 */
 	public PushOptions withAt(Instant at) {
 		Objects.requireNonNull(at, "at");
-		return new PushOptions(Duration.ZERO, at, this.uniqueId, this.headers, this.guard, this.jobId, this.priority);
+		return new PushOptions(Duration.ZERO, at, this.uniqueId, this.headers, this.guard, this.jobId, this.priority, this.group);
 	}
 
 	/**
@@ -138,7 +152,7 @@ public final class PushOptions {
 		if (uniqueId != null && uniqueId.isEmpty()) {
 			throw new IllegalArgumentException("uniqueId must not be empty");
 		}
-		return new PushOptions(this.delay, this.at, uniqueId, this.headers, this.guard, this.jobId, this.priority);
+		return new PushOptions(this.delay, this.at, uniqueId, this.headers, this.guard, this.jobId, this.priority, this.group);
 	}
 
 	/**
@@ -151,7 +165,7 @@ public final class PushOptions {
 		Map<String, String> headers = new LinkedHashMap<>(this.headers);
 		headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
 		return new PushOptions(this.delay, this.at, this.uniqueId, Map.copyOf(headers), this.guard, this.jobId,
-				this.priority);
+				this.priority, this.group);
 	}
 
 	/**
@@ -162,7 +176,7 @@ public final class PushOptions {
 	 * @see PushGuard
 	 */
 	public PushOptions guard(PushGuard guard) {
-		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, guard, this.jobId, this.priority);
+		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, guard, this.jobId, this.priority, this.group);
 	}
 
 	/**
@@ -180,7 +194,7 @@ public final class PushOptions {
 		if (jobId != null && (jobId.isEmpty() || jobId.length() > 200)) {
 			throw new IllegalArgumentException("jobId must have 1 to 200 characters, was '" + jobId + "'");
 		}
-		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, this.guard, jobId, this.priority);
+		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, this.guard, jobId, this.priority, this.group);
 	}
 
 	/**
@@ -198,7 +212,39 @@ public final class PushOptions {
 			throw new IllegalArgumentException("priority must be between " + MIN_PRIORITY + " and " + MAX_PRIORITY
 					+ " (higher runs first, 0 is the default), was " + priority);
 		}
-		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, this.guard, this.jobId, priority);
+		if (priority != MIN_PRIORITY && this.group != null) {
+			throw new IllegalArgumentException("A job in a group runs in its group's order and cannot have a priority ("
+					+ priority + "): push it with a group or with a priority, not both");
+		}
+		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, this.guard, this.jobId, priority, this.group);
+	}
+
+	/**
+	 * A copy in a group: the jobs of one group key run one at a time across every instance (or
+	 * {@code group-concurrency} at a time), in the order they were pushed, while other groups' jobs proceed;
+	 * fetches take ready groups in turn, so that a group with many jobs cannot hold the others back. A retry
+	 * keeps its group's place (nothing later of the group runs before it); a delayed job joins its group's
+	 * line when it falls due. A job in a group has no priority: its group's order is its order.
+	 * @param group the group key, 1 to 200 characters, or {@code null} for none
+	 * @return the copy
+	 * @throws IllegalArgumentException when it is empty or too long, or the options have a priority
+	 * @since 0.6.0
+	 */
+	public PushOptions withGroup(String group) {
+		if (group != null && (group.isEmpty() || group.length() > 200)) {
+			throw new IllegalArgumentException("group must have 1 to 200 characters, was '" + group + "'");
+		}
+		if (group != null && this.priority != MIN_PRIORITY) {
+			throw new IllegalArgumentException("A job in a group runs in its group's order and cannot have a priority ("
+					+ this.priority + "): push it with a group or with a priority, not both");
+		}
+		return new PushOptions(this.delay, this.at, this.uniqueId, this.headers, this.guard, this.jobId, this.priority,
+				group);
+	}
+
+	/** The group key, or {@code null} for none. */
+	public String group() {
+		return this.group;
 	}
 
 	/** The priority, 0 (the default) for none. */
@@ -247,7 +293,7 @@ public final class PushOptions {
 	@Override
 	public String toString() {
 		return "PushOptions[delay=" + this.delay + ", at=" + this.at + ", uniqueId=" + this.uniqueId + ", headers="
-				+ this.headers + ", guard=" + this.guard + ", jobId=" + this.jobId + ", priority=" + this.priority + "]";
+				+ this.headers + ", guard=" + this.guard + ", jobId=" + this.jobId + ", priority=" + this.priority + ", group=" + this.group + "]";
 	}
 
 }

@@ -196,7 +196,8 @@ public final class QueueClient {
 			}
 			String id = (options.jobId() != null) ? options.jobId() : JobIds.next();
 			records.add(new PushRecord(id, envelope, options.delay().toMillis(),
-					(options.at() != null) ? Math.max(options.at().toEpochMilli(), 1) : 0, options.uniqueId(), options.priority()));
+					(options.at() != null) ? Math.max(options.at().toEpochMilli(), 1) : 0, options.uniqueId(), options.priority(),
+					options.group()));
 		}
 		return records;
 	}

@@ -74,6 +74,9 @@ public final class QueueSettings {
 	/** Default for {@link #globalConcurrency()}: zero, no limit across instances. */
 	public static final int DEFAULT_GLOBAL_CONCURRENCY = 0;
 
+	/** Default for {@link #groupConcurrency()}: one, the jobs of a group run one at a time. */
+	public static final int DEFAULT_GROUP_CONCURRENCY = 1;
+
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
 
 	private final String name;
@@ -121,6 +124,8 @@ public final class QueueSettings {
 
 	private final RateLimit rateLimit;
 
+	private final int groupConcurrency;
+
 	private QueueSettings(Builder builder) {
 		this.name = builder.name;
 		this.channel = (builder.channel != null) ? builder.channel : DEFAULT_CHANNEL_PREFIX + builder.name;
@@ -144,6 +149,7 @@ public final class QueueSettings {
 		this.replicaTimeout = builder.replicaTimeout;
 		this.globalConcurrency = builder.globalConcurrency;
 		this.rateLimit = builder.rateLimit;
+		this.groupConcurrency = builder.groupConcurrency;
 		validate();
 	}
 
@@ -208,6 +214,11 @@ public final class QueueSettings {
 			throw new InvalidQueueSettingException(this.name, "global-concurrency",
 					"must be zero (no limit across instances) or positive, was " + this.globalConcurrency);
 		}
+		if (this.groupConcurrency < 1) {
+			throw new InvalidQueueSettingException(this.name, "group-concurrency",
+					"must be at least 1 (the jobs of one group running at once across every instance), was "
+							+ this.groupConcurrency);
+		}
 		String rateProblem = (this.rateLimit != null) ? this.rateLimit.problem() : null;
 		if (rateProblem != null) {
 			throw new InvalidQueueSettingException(this.name, "rate-limit", rateProblem);
@@ -270,6 +281,7 @@ public final class QueueSettings {
 		builder.replicaTimeout = this.replicaTimeout;
 		builder.globalConcurrency = this.globalConcurrency;
 		builder.rateLimit = this.rateLimit;
+		builder.groupConcurrency = this.groupConcurrency;
 		builder.nonRetryableExceptions.addAll(this.nonRetryableExceptions);
 		return builder;
 	}
@@ -408,6 +420,15 @@ public final class QueueSettings {
 		return this.rateLimit;
 	}
 
+	/**
+	 * How many jobs of one group ({@link PushOptions#group(String)}) may run at once across every instance; they
+	 * start in push order, one at a time by default.
+	 * @since 0.6.0
+	 */
+	public int groupConcurrency() {
+		return this.groupConcurrency;
+	}
+
 	/** Exceptions (and their subclasses) that send a job straight to {@code failed} without a retry. */
 	public Set<Class<? extends Throwable>> nonRetryableExceptions() {
 		return this.nonRetryableExceptions;
@@ -439,7 +460,8 @@ public final class QueueSettings {
 				+ this.maxPayloadSize + ", nonRetryableExceptions=" + this.nonRetryableExceptions
 				+ ", failedRetention=" + this.failedRetention + ", failedMaxSize=" + this.failedMaxSize + ", replicas="
 				+ this.replicas + ", replicaTimeout=" + this.replicaTimeout + ", globalConcurrency="
-				+ this.globalConcurrency + ", rateLimit=" + this.rateLimit + "]";
+				+ this.globalConcurrency + ", rateLimit=" + this.rateLimit + ", groupConcurrency=" + this.groupConcurrency
+				+ "]";
 	}
 
 	/**
@@ -488,6 +510,8 @@ public final class QueueSettings {
 		private int globalConcurrency = DEFAULT_GLOBAL_CONCURRENCY;
 
 		private RateLimit rateLimit;
+
+		private int groupConcurrency = DEFAULT_GROUP_CONCURRENCY;
 
 		private final Set<Class<? extends Throwable>> nonRetryableExceptions = new LinkedHashSet<>();
 
@@ -607,6 +631,16 @@ public final class QueueSettings {
 		 */
 		public Builder rateLimit(RateLimit rateLimit) {
 			this.rateLimit = rateLimit;
+			return this;
+		}
+
+		/**
+		 * How many jobs of one group may run at once across every instance.
+		 * @param groupConcurrency at least 1
+		 * @return this builder
+		 */
+		public Builder groupConcurrency(int groupConcurrency) {
+			this.groupConcurrency = groupConcurrency;
 			return this;
 		}
 

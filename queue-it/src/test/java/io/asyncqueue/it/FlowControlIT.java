@@ -10,8 +10,10 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
+import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.core.PushRequest;
 import io.asyncqueue.core.PushResult;
+import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.RateLimit;
 import io.asyncqueue.it.WorkerMain.Work;
 
@@ -19,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Cluster-wide flow control across 3 worker JVMs: global concurrency (overlap of executions measured by Redis's
- * clock, and a killed instance's slots), and a rate limit (starts per window, by Redis's clock).
+ * clock, and a killed instance's slots), a rate limit (starts per window, by Redis's clock), and groups (overlap
+ * and order within each group, progress of every group).
  */
 class FlowControlIT extends ItSupport {
 
@@ -119,6 +122,107 @@ class FlowControlIT extends ItSupport {
 				+ " of 999 ms (Redis's ms clock)", limit, inTenSeconds, inTenSeconds / 5.0, mostInAWindow);
 		assertThat(mostInAWindow).as("starts in any window of the period").isLessThanOrEqualTo(50);
 		assertThat(inTenSeconds).as("starts in 10 s, at least 90 % of 500").isGreaterThanOrEqualTo(450);
+	}
+
+	@Test
+	void twoHundredGroupsOfTwentyRunOneAtATimeInOrderAndAllProgress() {
+		int groups = 200;
+		int perGroup = 20;
+		startWorkers(Map.of("concurrency", "4", "lease-ms", "600000"), "w1", "w2", "w3");
+		// each group's jobs are pushed in order (job n of every group, then n + 1), in batches of 1 000
+		Map<String, int[]> pushed = new LinkedHashMap<>();
+		List<PushRequest> batch = new ArrayList<>();
+		List<int[]> batchKeys = new ArrayList<>();
+		long begin = System.currentTimeMillis();
+		for (int n = 0; n < perGroup; n++) {
+			for (int g = 0; g < groups; g++) {
+				batch.add(new PushRequest("timed", new Work(n, 2), PushOptions.group("g" + g)));
+				batchKeys.add(new int[] { g, n });
+				if (batch.size() == 1000) {
+					List<PushResult> results = this.client.pushAll(this.queue, batch);
+					for (int i = 0; i < results.size(); i++) {
+						pushed.put(results.get(i).id(), batchKeys.get(i));
+					}
+					batch.clear();
+					batchKeys.clear();
+				}
+			}
+		}
+		assertThat(pushed).hasSize(groups * perGroup);
+		awaitDrained(groups * perGroup, Duration.ofSeconds(300));
+		long tookMs = System.currentTimeMillis() - begin;
+		Map<Integer, List<Timed>> byGroup = new TreeMap<>();
+		for (Timed t : timed()) {
+			byGroup.computeIfAbsent(pushed.get(t.jobId())[0], (g) -> new ArrayList<>()).add(t);
+		}
+		int mostOfAGroup = byGroup.values().stream().mapToInt(FlowControlIT::mostAtOnce).max().orElse(0);
+		List<Integer> outOfOrder = byGroup.entrySet()
+			.stream()
+			.filter((group) -> !group.getValue()
+				.stream()
+				.sorted(Comparator.comparingLong(Timed::startUs))
+				.map((t) -> pushed.get(t.jobId())[1])
+				.toList()
+				.equals(java.util.stream.IntStream.range(0, perGroup).boxed().toList()))
+			.map(Map.Entry::getKey)
+			.toList();
+		// fairness: when the first group has run all its jobs, how far the group furthest behind has come
+		long firstDoneUs = byGroup.values()
+			.stream()
+			.mapToLong((runs) -> runs.stream().mapToLong(Timed::startUs).max().orElseThrow())
+			.min()
+			.orElseThrow();
+		long leastStarted = byGroup.values()
+			.stream()
+			.mapToLong((runs) -> runs.stream().filter((t) -> t.startUs() <= firstDoneUs).count())
+			.min()
+			.orElseThrow();
+		int most = mostAtOnce(timed());
+		log("%d groups × %d jobs of 2 ms over 3 JVMs × concurrency 4: %,d jobs in %s (%,.0f jobs/s); at most %d of"
+				+ " one group and %d in all running at once by Redis's clock; %d groups out of order; when the first"
+				+ " group had started all %d of its jobs, the group furthest behind had started %d; per worker %s",
+				groups, perGroup, groups * perGroup, seconds(tookMs), groups * perGroup * 1000.0 / tookMs, mostOfAGroup,
+				most, outOfOrder.size(), perGroup, leastStarted, perWorker(timed()));
+		assertThat(byGroup).as("every group ran").hasSize(groups);
+		assertThat(mostOfAGroup).as("jobs of one group running at once").isEqualTo(1);
+		assertThat(outOfOrder).as("groups whose jobs started out of push order").isEmpty();
+		assertThat(most).as("other groups ran beside each other").isGreaterThan(1);
+		assertThat(leastStarted).as("jobs the furthest-behind group had started when the first group was done")
+			.isGreaterThanOrEqualTo(perGroup / 2);
+	}
+
+	@Test
+	void aKilledInstancesGroupSlotComesBackWithItsLeaseAndTheGroupKeepsItsOrder() {
+		long leaseMs = 3_000;
+		Map<String, String> options = Map.of("concurrency", "2", "lease-ms", Long.toString(leaseMs),
+				"handle-timeout-ms", "60000", "record-starts", "true");
+		List<WorkerProcess> started = startWorkers(options, "w1", "w2", "w3");
+		// the group's first job runs long on the JVM about to die; the rest of the group must wait for it
+		List<PushRequest> group = new ArrayList<>();
+		group.add(new PushRequest("timed", new Work(0, 10_000), PushOptions.group("a")));
+		for (int n = 1; n <= 4; n++) {
+			group.add(new PushRequest("timed", new Work(n, 20), PushOptions.group("a")));
+		}
+		List<String> ids = this.client.pushAll(this.queue, group).stream().map(PushResult::id).toList();
+		await(() -> !records().started.isEmpty());
+		String running = records().started.get(0).worker();
+		WorkerProcess victim = started.stream().filter((worker) -> worker.id().equals(running)).findFirst().orElseThrow();
+		long killAt = System.currentTimeMillis();
+		victim.kill();
+		awaitDrained(ids.size(), Duration.ofSeconds(120));
+		List<Timed> runs = timed().stream().sorted(Comparator.comparingLong(Timed::startUs)).toList();
+		long backMs = runs.get(0).startUs() / 1000 - killAt;
+		log("killed %s while it ran the first of a group's 5 jobs (lease %s): the job ran again on %s %s after the"
+				+ " kill, then the rest of the group in order on %s; at most %d of the group at once", running,
+				seconds(leaseMs), runs.get(0).worker(), seconds(backMs),
+				runs.subList(1, runs.size()).stream().map(Timed::worker).toList(), mostAtOnce(runs));
+		assertThat(runs).extracting(Timed::jobId).as("the group's order, the recovered job first").isEqualTo(ids);
+		assertThat(runs).extracting(Timed::worker).doesNotContain(running);
+		assertThat(mostAtOnce(runs)).as("jobs of the group at once").isEqualTo(1);
+		// the other consumers, idle since before the push (the group held its later jobs back, so nothing woke
+		// them), learn of the expired lease when they next look: within the blocking timeout
+		assertThat(backMs).as("kill → the group's job running again (ms)")
+			.isLessThanOrEqualTo(Math.max(leaseMs, QueueSettings.DEFAULT_BLOCKING_TIMEOUT.toMillis()) + 5_000);
 	}
 
 	private void pushTimed(int count, long sleepMs) {

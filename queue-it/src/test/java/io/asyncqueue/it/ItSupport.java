@@ -56,7 +56,9 @@ abstract class ItSupport {
 	static final Path OUTPUT = Path.of(System.getProperty("it.output", "target"));
 
 	private static final String STATE = """
-			return { redis.call('HLEN', KEYS[7]), redis.call('LLEN', KEYS[1]), redis.call('ZCARD', KEYS[2]),
+			return { redis.call('HLEN', KEYS[7]),
+			  redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[15])
+			    + tonumber(redis.call('HGET', KEYS[12], 'group-waiting') or 0), redis.call('ZCARD', KEYS[2]),
 			  redis.call('ZCARD', KEYS[3]), redis.call('ZCARD', KEYS[4]), redis.call('ZCARD', KEYS[5]) }
 			""";
 

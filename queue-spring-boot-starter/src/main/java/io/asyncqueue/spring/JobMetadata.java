@@ -13,6 +13,7 @@ import java.util.function.UnaryOperator;
 
 import io.asyncqueue.core.JobDefinition;
 import io.asyncqueue.core.JobHandler;
+import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.core.RetryBackoff;
 import org.jspecify.annotations.Nullable;
 
@@ -49,8 +50,11 @@ public final class JobMetadata {
 
 	private final @Nullable RetryBackoff retryBackoff;
 
+	private final @Nullable PayloadGroupKey group;
+
 	private JobMetadata(Class<?> jobClass, String source, String name, List<String> queues, Type payloadType,
-			@Nullable Integer maxAttempts, @Nullable Duration handleTimeout, @Nullable RetryBackoff retryBackoff) {
+			@Nullable Integer maxAttempts, @Nullable Duration handleTimeout, @Nullable RetryBackoff retryBackoff,
+			@Nullable PayloadGroupKey group) {
 		this.jobClass = jobClass;
 		this.source = source;
 		this.name = name;
@@ -59,6 +63,7 @@ public final class JobMetadata {
 		this.maxAttempts = maxAttempts;
 		this.handleTimeout = handleTimeout;
 		this.retryBackoff = retryBackoff;
+		this.group = group;
 	}
 
 	/**
@@ -94,8 +99,12 @@ public final class JobMetadata {
 		}
 		Declaration declaration = new Declaration(annotation.name(), annotation.queue(), annotation.maxAttempts(),
 				annotation.handleTimeout(), annotation.retryBackoff());
-		return of(userClass, "@QueueJob on " + className, userClass.getSimpleName(), declaration,
+		JobMetadata metadata = of(userClass, "@QueueJob on " + className, userClass.getSimpleName(), declaration,
 				payloadType(userClass), placeholderResolver);
+		PayloadGroupKey group = PayloadGroupKey.parse(metadata.source, placeholderResolver.apply(annotation.group()));
+		return (group != null) ? new JobMetadata(metadata.jobClass, metadata.source, metadata.name, metadata.queues,
+				metadata.payloadType, metadata.maxAttempts, metadata.handleTimeout, metadata.retryBackoff, group)
+				: metadata;
 	}
 
 	/**
@@ -139,7 +148,7 @@ public final class JobMetadata {
 			retryBackoff = (delays.size() == 1) ? RetryBackoff.fixed(delays.get(0)) : RetryBackoff.schedule(delays);
 		}
 		return new JobMetadata(declaringClass, source, name, queues, payloadType, maxAttempts, handleTimeout,
-				retryBackoff);
+				retryBackoff, null);
 	}
 
 	/**
@@ -297,6 +306,19 @@ public final class JobMetadata {
 	/** The job's own retry backoff, or {@code null} for the queue's. */
 	public @Nullable RetryBackoff retryBackoff() {
 		return this.retryBackoff;
+	}
+
+	/**
+	 * The options a job of this class is pushed with: in the group its {@link QueueJob#group()} derives from the
+	 * payload, unless the options name one (or the job derives none).
+	 * @param payload the payload
+	 * @param options the options given
+	 * @return the options to push with
+	 * @throws IllegalArgumentException when the group expression gives no key for this payload
+	 * @since 0.6.0
+	 */
+	public PushOptions options(@Nullable Object payload, PushOptions options) {
+		return (this.group != null) ? this.group.apply(payload, options) : options;
 	}
 
 	@Override

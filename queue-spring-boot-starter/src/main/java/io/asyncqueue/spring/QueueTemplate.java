@@ -246,12 +246,13 @@ public class QueueTemplate {
 	 * Push a job described by its metadata, the way every other push method ends.
 	 * @param job the job
 	 * @param payload the payload, of the job's payload type
-	 * @param options when and how
+	 * @param given when and how (a group derived from the payload is added, see {@link JobMetadata#options})
 	 * @return the job's id, or for a duplicate unique id the id of the job that holds it
 	 * @since 0.2.0
 	 */
-	public PushResult push(JobMetadata job, @Nullable Object payload, PushOptions options) {
+	public PushResult push(JobMetadata job, @Nullable Object payload, PushOptions given) {
 		JobMetadata metadata = job;
+		PushOptions options = metadata.options(payload, given);
 		String queue = queue(metadata);
 		if (this.observationRegistry.isNoop()) {
 			return send(queue, metadata.name(), payload, options);
@@ -297,13 +298,14 @@ public class QueueTemplate {
 	 * Push a job described by its metadata without waiting for Redis.
 	 * @param job the job
 	 * @param payload the payload, of the job's payload type
-	 * @param options when and how
+	 * @param given when and how (a group derived from the payload is added, see {@link JobMetadata#options})
 	 * @return the result, completed exceptionally on failure
 	 * @since 0.2.0
 	 */
-	public CompletableFuture<PushResult> pushAsync(JobMetadata job, @Nullable Object payload, PushOptions options) {
+	public CompletableFuture<PushResult> pushAsync(JobMetadata job, @Nullable Object payload, PushOptions given) {
 		try {
 			JobMetadata metadata = job;
+			PushOptions options = metadata.options(payload, given);
 			String queue = queue(metadata);
 			if (this.observationRegistry.isNoop()) {
 				return sendAsync(queue, List.of(new PushRequest(metadata.name(), payload, options)))
@@ -506,7 +508,7 @@ public class QueueTemplate {
 			Function<? super T, PushOptions> options) {
 		List<PushRequest> requests = new ArrayList<>(payloads.size());
 		for (T payload : payloads) {
-			requests.add(new PushRequest(metadata.name(), payload, options.apply(payload)));
+			requests.add(new PushRequest(metadata.name(), payload, metadata.options(payload, options.apply(payload))));
 		}
 		return requests;
 	}

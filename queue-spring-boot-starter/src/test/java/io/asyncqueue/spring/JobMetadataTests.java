@@ -96,6 +96,13 @@ class JobMetadataTests {
 	}
 
 	@Test
+	void aGroupThatIsNotAnExpressionIsRejectedNamingTheJob() {
+		assertThatExceptionOfType(AsyncQueueConfigurationException.class)
+			.isThrownBy(() -> JobMetadata.of(BadGroupJob.class))
+			.withMessageContaining("@QueueJob on " + BadGroupJob.class.getName() + ": group '#payload.' is not a SpEL expression");
+	}
+
+	@Test
 	void unannotatedClassIsRejected() {
 		assertThatExceptionOfType(AsyncQueueConfigurationException.class)
 			.isThrownBy(() -> JobMetadata.of(Unannotated.class))
@@ -194,6 +201,15 @@ class JobMetadataTests {
 
 		@Override
 		public void handle(String payload, JobContext context) {
+		}
+
+	}
+
+	@QueueJob(group = "#payload.")
+	static class BadGroupJob implements Job<CreateOrder> {
+
+		@Override
+		public void handle(CreateOrder payload, JobContext context) {
 		}
 
 	}

@@ -9,12 +9,14 @@ package io.asyncqueue.core.scripts;
  * @param atMillis when it is due (epoch ms), or 0 to use the delay
  * @param uniqueId its unique id, or {@code null}
  * @param priority its priority, 0 for none
+ * @param group its group key, or {@code null} for none
  * @since 0.2.0
  */
-public record PushRecord(String id, String envelope, long delayMillis, long atMillis, String uniqueId, int priority) {
+public record PushRecord(String id, String envelope, long delayMillis, long atMillis, String uniqueId, int priority,
+		String group) {
 
 	/** How many arguments a record is in the push script's {@code ARGV}. */
-	static final int FIELDS = 6;
+	static final int FIELDS = 7;
 
 	/**
 	 * A job without a priority.
@@ -25,12 +27,13 @@ public record PushRecord(String id, String envelope, long delayMillis, long atMi
 	 * @param uniqueId its unique id, or {@code null}
 	 */
 	public PushRecord(String id, String envelope, long delayMillis, long atMillis, String uniqueId) {
-		this(id, envelope, delayMillis, atMillis, uniqueId, 0);
+		this(id, envelope, delayMillis, atMillis, uniqueId, 0, null);
 	}
 
 	public String[] arguments() {
 		return new String[] { this.id, this.envelope, Long.toString(this.delayMillis), Long.toString(this.atMillis),
-				(this.uniqueId != null) ? this.uniqueId : "", Integer.toString(this.priority) };
+				(this.uniqueId != null) ? this.uniqueId : "", Integer.toString(this.priority),
+				(this.group != null) ? this.group : "" };
 	}
 
 }

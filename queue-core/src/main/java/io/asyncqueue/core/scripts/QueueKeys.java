@@ -30,6 +30,12 @@ import io.asyncqueue.core.JobState;
  * queue's sliding log, at most its {@code max} entries</td></tr>
  * <tr><td>prioritized</td><td>ZSET</td><td>ids of waiting jobs pushed with a priority, highest priority and then earliest
  * queued first (see {@code prelude.lua})</td></tr>
+ * <tr><td>groups</td><td>ZSET</td><td>groups that have jobs waiting: the ones that may start a job in round-robin order,
+ * then the ones whose slots are full (see {@code prelude.lua})</td></tr>
+ * <tr><td>group-running</td><td>HASH</td><td>group → jobs holding one of its slots (running, or a retry waiting out its
+ * delay)</td></tr>
+ * <tr><td>group:&lt;key&gt;</td><td>LIST</td><td>ids of one group's waiting jobs, oldest at the head; not among the
+ * keys passed to the scripts, which derive it (in the queue's slot)</td></tr>
  * </table>
  *
  * @param waiting the waiting list
@@ -47,11 +53,13 @@ import io.asyncqueue.core.JobState;
  * @param fence the token counter
  * @param rate the rate limit's log of recent starts
  * @param prioritized the waiting jobs that have a priority
+ * @param groups the groups that have jobs waiting
+ * @param groupRunning the slots each group's jobs hold
  * @since 0.1.0
  */
 public record QueueKeys(String waiting, String delayed, String reserved, String failed, String timeout,
 		String marker, String jobs, String attempts, String stalls, String errors, String unique,
-		String control, String fence, String rate, String prioritized) {
+		String control, String fence, String rate, String prioritized, String groups, String groupRunning) {
 
 	/**
 	 * The keys of a channel.
@@ -63,7 +71,7 @@ public record QueueKeys(String waiting, String delayed, String reserved, String 
 		return new QueueKeys(prefix + "waiting", prefix + "delayed", prefix + "reserved", prefix + "failed",
 				prefix + "timeout", prefix + "marker", prefix + "jobs", prefix + "attempts", prefix + "stalls",
 				prefix + "errors", prefix + "unique", prefix + "control", prefix + "fence", prefix + "rate",
-				prefix + "prioritized");
+				prefix + "prioritized", prefix + "groups", prefix + "group-running");
 	}
 
 	/**
@@ -80,7 +88,16 @@ public record QueueKeys(String waiting, String delayed, String reserved, String 
 	public List<String> all() {
 		return List.of(this.waiting, this.delayed, this.reserved, this.failed, this.timeout, this.marker, this.jobs,
 				this.attempts, this.stalls, this.errors, this.unique, this.control, this.fence, this.rate,
-				this.prioritized);
+				this.prioritized, this.groups, this.groupRunning);
+	}
+
+	/**
+	 * The list of one group's waiting jobs.
+	 * @param group the group key
+	 * @return its key
+	 */
+	public String group(String group) {
+		return this.jobs.substring(0, this.jobs.length() - "jobs".length()) + "group:" + group;
 	}
 
 	/**

@@ -89,7 +89,10 @@ public final class QueueScripts {
 	/** The retention arguments settle takes before its records. */
 	private final String[] retention;
 
-	/** The configured limits fetch takes: global concurrency, rate max, rate period (ms); 0 for none. */
+	/**
+	 * The configured limits fetch takes: global concurrency, rate max, rate period (ms), 0 for none; group
+	 * concurrency.
+	 */
 	private final String[] limits;
 
 	private final ScriptBatcher<List<PushResult>> pushes;
@@ -122,7 +125,8 @@ public final class QueueScripts {
 		RateLimit rate = settings.rateLimit();
 		this.limits = new String[] { Integer.toString(settings.globalConcurrency()),
 				(rate != null) ? Integer.toString(rate.max()) : "0",
-				(rate != null) ? Long.toString(rate.period().toMillis()) : "0" };
+				(rate != null) ? Long.toString(rate.period().toMillis()) : "0",
+				Integer.toString(settings.groupConcurrency()) };
 		this.pushes = new ScriptBatcher<>(redis, PUSH, this.keyList, new String[0], PUSHES_PER_CALL,
 				PUSH_CHARS_PER_CALL, 2, QueueScripts::pushResults, Runnable::run,
 				new ScriptBatcher.Limits(MAX_WAITING_PUSHES, MAX_WAITING_PUSH_CHARS, "pushes"),
@@ -174,7 +178,8 @@ public final class QueueScripts {
 		return this.<List<Object>>run(FETCH, Integer.toString(count),
 				Long.toString(this.settings.leaseDuration().toMillis()), Integer.toString(this.settings.maxStalls()),
 				(this.settings.stalledJobAction() == StalledJobAction.PARK) ? "park" : "recover", stalledError,
-				this.retention[0], this.retention[1], this.limits[0], this.limits[1], this.limits[2])
+				this.retention[0], this.retention[1], this.limits[0], this.limits[1], this.limits[2],
+				this.limits[3])
 			.thenApply(QueueScripts::fetchReply);
 	}
 

@@ -1,8 +1,10 @@
 -- ARGV: count, leaseMs, maxStalls, stalledAction ('recover' or 'park'), stalledError (JSON),
 -- failedRetentionMs, failedMaxSize (0: keep parked jobs; see park_in),
--- globalConcurrency, rateMax, ratePeriodMs (0: no such limit; fields of the control hash set at run time win).
+-- globalConcurrency, rateMax, ratePeriodMs (0: no such limit; fields of the control hash set at run time win),
+-- groupConcurrency (jobs of one group running at once).
 -- Promotes due delayed jobs, recovers expired leases, then reserves up to count waiting jobs, as many as the
--- queue's limits let start now: the prioritised ones first, highest priority first (see the prelude).
+-- queue's limits let start now: the prioritised ones first, highest priority first (see the prelude), then
+-- plain and grouped jobs in turns, the grouped ones one per ready group in round-robin order.
 -- Returns { {id, attempt, token, envelope, ...}, {recovered ids}, {failed or parked ids}, wakeInMs, limitWakeMs }
 -- where wakeInMs is when something becomes due (-1: nothing scheduled, 0: jobs are waiting,
 -- -2: the queue is paused; resume signals the marker) and limitWakeMs is when the rate limit or a handler's
@@ -28,26 +30,44 @@ local function earliest(key)
   return nil
 end
 
--- one read of the control hash serves the pause switch, every limit and the priorities mark, so a queue
--- without limits or priorities pays nothing for them
+-- one read of the control hash serves the pause switch, every limit and the priorities and groups marks, so a
+-- queue without limits, priorities or groups pays nothing for them
 local control = redis.call('HMGET', CONTROL, 'paused', 'global-concurrency', 'rate-max', 'rate-period',
-  'backoff-until', 'priority-seq')
+  'backoff-until', 'priority-seq', 'group-seq')
 local prioritized = control[6] and true or false
+local grouped = control[7] and true or false
 
--- whether any job is ready to start, prioritised or not
+-- whether a group may start a job: the first of GROUPS is not blocked
+local function group_ready()
+  local first = earliest(GROUPS)
+  return first ~= nil and first < GROUP_BLOCKED
+end
+
+-- whether any job is ready to start, prioritised, plain or grouped
 local function any_waiting()
   return redis.call('LLEN', WAITING) > 0 or (prioritized and redis.call('ZCARD', PRIORITIZED) > 0)
+    or (grouped and group_ready())
 end
 
 local next_due = earliest(DELAYED)
 if next_due and next_due <= now then
   local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 1000)
   call_chunked('ZREM', DELAYED, due)
-  if prioritized then
+  if prioritized or grouped then
     local envelopes = call_chunked('HMGET', JOBS, due)
+    -- a grouped job that was fetched before is a retry that kept its group's slot while it waited: it goes
+    -- to the head of its group's line and gives the slot back, so it runs before the rest of its group
+    local retried = grouped and call_chunked('HMGET', ATTEMPTS, due) or {}
     local plain = {}
     for i, id in ipairs(due) do
-      sort_ready(id, envelopes[i] and priority_in(envelopes[i]) or 0, plain)
+      local priority, group = 0, nil
+      if envelopes[i] then priority, group = job_meta(envelopes[i]) end
+      if group then
+        to_group(id, group, retried[i] and true or false)
+        if retried[i] then release_group_slot(group) end
+      else
+        sort_ready(id, priority, plain)
+      end
     end
     due = plain
   end
@@ -64,14 +84,22 @@ if next_expiry and next_expiry <= now then
     local envelope = redis.call('HGET', JOBS, id)
     if envelope then
       local stalls = redis.call('HINCRBY', STALLS, id, 1)
+      local group = grouped and select(2, job_meta(envelope)) or nil
       if park or stalls > max_stalls then
         redis.call('HSET', ERRORS, id, stalled_error)
         release_unique(id, unique_id_of(envelope))
         park_in(park and TIMEOUT or FAILED, id, now, retention, max_parked)
         failed[#failed + 1] = id
+      elseif group then
+        -- back to the head of its group's line: it still runs before the rest of its group
+        to_group(id, group, true)
+        recovered[#recovered + 1] = id
       else
         to_waiting(id, prioritized and priority_in(envelope) or 0, true)
         recovered[#recovered + 1] = id
+      end
+      if group then
+        release_group_slot(group)
       end
     end
   end
@@ -127,25 +155,86 @@ if count > 0 and global > 0 then
 end
 
 local jobs = {}
-local ids = false
-if count > 0 and prioritized then
-  -- strict priority: the prioritised jobs (1..1000) all run before the unprioritised ones (0) of the list
-  local popped = redis.call('ZPOPMIN', PRIORITIZED, count)
-  if #popped > 0 then
-    ids = {}
-    for i = 1, #popped, 2 do ids[#ids + 1] = popped[i] end
-    if #ids < count then
-      local rest = redis.call('LPOP', WAITING, count - #ids)
-      if rest then
-        for _, id in ipairs(rest) do ids[#ids + 1] = id end
-      end
+local ids = {}
+-- id to group of the jobs taken from a group's line, whose tokens carry the mark settle looks for
+local in_group = {}
+
+local function take_plain(n)
+  if n > 0 then
+    local popped = redis.call('LPOP', WAITING, n)
+    if popped then
+      for _, id in ipairs(popped) do ids[#ids + 1] = id end
     end
   end
 end
-if count > 0 and not ids then
-  ids = redis.call('LPOP', WAITING, count)
+
+-- Takes up to n jobs, at most one per ready group per round, in round-robin order: a group that may start
+-- another job goes back to the tail, one whose slots are full is blocked until a settle frees one. A round
+-- that takes nothing re-adds no ready group, so the rounds end.
+local group_limit = tonumber(ARGV[11] or 1)
+local function take_groups(n)
+  local taken = 0
+  while taken < n do
+    local ready = redis.call('ZRANGEBYSCORE', GROUPS, '-inf', string.format('(%d', GROUP_BLOCKED), 'LIMIT', 0, n - taken)
+    if #ready == 0 then break end
+    call_chunked('ZREM', GROUPS, ready)
+    local back = {}
+    for _, group in ipairs(ready) do
+      local running = tonumber(redis.call('HGET', GROUP_RUNNING, group) or 0)
+      local line = GROUP_PREFIX .. group
+      if running >= group_limit then
+        -- its slots were taken meanwhile (or its limit lowered): blocked until a settle frees one
+        back[#back + 1] = { false, group }
+      else
+        local id = redis.call('LPOP', line)
+        if id then
+          ids[#ids + 1] = id
+          in_group[id] = group
+          taken = taken + 1
+          running = redis.call('HINCRBY', GROUP_RUNNING, group, 1)
+          if redis.call('LLEN', line) > 0 then
+            back[#back + 1] = { running < group_limit, group }
+          end
+        end
+      end
+    end
+    if #back > 0 then
+      local seq = redis.call('HINCRBY', CONTROL, 'group-seq', #back) - #back
+      local entries = {}
+      for i, entry in ipairs(back) do
+        entries[#entries + 1] = entry[1] and (seq + i) or (GROUP_BLOCKED + seq + i)
+        entries[#entries + 1] = entry[2]
+      end
+      call_chunked('ZADD', GROUPS, entries)
+    end
+  end
+  if taken > 0 then
+    redis.call('HINCRBY', CONTROL, 'group-waiting', -taken)
+  end
 end
-if ids then
+
+if count > 0 and prioritized then
+  -- strict priority: the prioritised jobs (1..1000) all run before the unprioritised ones (0) of the list
+  local popped = redis.call('ZPOPMIN', PRIORITIZED, count)
+  for i = 1, #popped, 2 do ids[#ids + 1] = popped[i] end
+end
+if count > #ids and grouped then
+  -- plain and grouped jobs take turns, half a fetch each (the rest when one kind runs short), which goes first
+  -- decided by Redis's clock, so that neither kind can starve the other
+  local first = math.ceil((count - #ids) / 2)
+  if now_us % 2 == 0 then
+    take_groups(first)
+    take_plain(count - #ids)
+    take_groups(count - #ids)
+  else
+    take_plain(first)
+    take_groups(count - #ids)
+    take_plain(count - #ids)
+  end
+elseif count > #ids then
+  take_plain(count - #ids)
+end
+if #ids > 0 then
   -- one command per key for the whole batch: HMGET the envelopes and attempts, HSET the new attempts,
   -- ZADD the leases (an id without an envelope was deleted while waiting: it is skipped)
   local envelopes = call_chunked('HMGET', JOBS, ids)
@@ -160,11 +249,19 @@ if ids then
   local counted, leases = {}, {}
   for i, id in ipairs(ids) do
     local envelope = envelopes[i]
+    if not envelope and in_group[id] then
+      -- deleted while it waited: the slot taken for it is given back
+      release_group_slot(in_group[id])
+    end
     if envelope then
       local attempt, token = 1, first
       if attempts[i] then
         attempt = attempt_of(attempts[i]) + 1
         token = attempt .. fence
+      end
+      if in_group[id] then
+        -- settle finds a grouped job by this mark and only then reads its group: ungrouped settles pay nothing
+        token = token .. 'g'
       end
       jobs[#jobs + 1] = id
       jobs[#jobs + 1] = attempt

@@ -1,14 +1,14 @@
 -- A push that the application's guard (compiled above as user_guard, with its own KEYS and ARGV) decides,
 -- in this one script: the guard's writes and the job land together or not at all.
 -- KEYS: the queue's keys, in the prelude's order, then the guard's keys.
--- ARGV[1] how many KEYS are the queue's; ARGV[2..7] one push record (id, envelope, delayMs, atMs, uniqueId, priority)
--- as push.lua takes it; ARGV[8..] the guard's arguments.
+-- ARGV[1] how many KEYS are the queue's; ARGV[2..8] one push record (id, envelope, delayMs, atMs, uniqueId, priority,
+-- group) as push.lua takes it; ARGV[9..] the guard's arguments.
 -- Returns {'pushed' | 'refused' | 'duplicate' | 'replayed', job id or '', guard reply (absent when nil)}.
 local queue_keys = tonumber(ARGV[1])
 local guard_keys, guard_args = {}, {}
 for i = queue_keys + 1, #KEYS do guard_keys[#guard_keys + 1] = KEYS[i] end
-for i = 8, #ARGV do guard_args[#guard_args + 1] = ARGV[i] end
-local record = {ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]}
+for i = 9, #ARGV do guard_args[#guard_args + 1] = ARGV[i] end
+local record = {ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]}
 local id, uid = record[1], record[5]
 
 -- Refusals that need no guard come first, so that a guard never takes what no job would come for.

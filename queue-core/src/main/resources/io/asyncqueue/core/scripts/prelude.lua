@@ -3,6 +3,7 @@
 local WAITING, DELAYED, RESERVED, FAILED, TIMEOUT = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local MARKER, JOBS, ATTEMPTS, STALLS, ERRORS, UNIQUE = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
 local CONTROL, FENCE, RATE, PRIORITIZED = KEYS[12], KEYS[13], KEYS[14], KEYS[15]
+local GROUPS, GROUP_RUNNING = KEYS[16], KEYS[17]
 
 -- Redis's clock, in milliseconds: producers' and consumers' clocks never matter.
 local function now_ms()
@@ -53,6 +54,64 @@ local function sort_ready(id, priority, plain)
     to_waiting(id, priority, false)
   else
     plain[#plain + 1] = id
+  end
+end
+
+-- Groups: a job pushed with a group key waits in its group's own FIFO list ({channel}:group:<key>), not in
+-- WAITING. GROUPS holds every group that has jobs waiting, scored by a sequence number (the control hash's
+-- 'group-seq', which is also the mark fetch reads to know that the queue has ever had a grouped job): a group
+-- that may start a job scores below GROUP_BLOCKED, in round-robin order (the fetch that takes a group's job
+-- puts the group back at the tail), one whose running jobs fill its group concurrency scores above it.
+-- GROUP_RUNNING counts, per group, the jobs that hold one of its slots: reserved ones, and retries waiting
+-- out their delay (strict order: nothing else of the group runs before the retry). 'group-waiting' in the
+-- control hash counts the jobs in every group's list, for counts.
+local GROUP_BLOCKED = 1125899906842624
+local GROUP_PREFIX = string.sub(JOBS, 1, -5) .. 'group:'
+
+-- The priority and the group of a job, from its envelope (0 and nil when it has none).
+local function job_meta(envelope)
+  local ok, decoded = pcall(cjson.decode, envelope)
+  if ok and type(decoded) == 'table' then
+    local group = decoded['group']
+    if type(group) ~= 'string' then group = nil end
+    return (type(decoded['priority']) == 'number') and decoded['priority'] or 0, group
+  end
+  return 0, nil
+end
+
+local function next_group_seq()
+  return redis.call('HINCRBY', CONTROL, 'group-seq', 1)
+end
+
+-- Puts a job in its group's line (at the tail, or at its head when it was running and keeps its place) and the
+-- group among the ready ones; LT keeps the place of a group already ready and unblocks a blocked one (its slot
+-- is checked again when a fetch takes it).
+local function to_group(id, group, at_head)
+  if at_head then
+    redis.call('LPUSH', GROUP_PREFIX .. group, id)
+  else
+    redis.call('RPUSH', GROUP_PREFIX .. group, id)
+  end
+  redis.call('HINCRBY', CONTROL, 'group-waiting', 1)
+  redis.call('ZADD', GROUPS, 'LT', next_group_seq(), group)
+end
+
+-- A job of the group stops holding a slot (settled, recovered, deleted, its delayed retry fallen due): a
+-- blocked group with jobs waiting becomes ready, at the tail of the round. Returns whether it did.
+local function release_group_slot(group)
+  if redis.call('HINCRBY', GROUP_RUNNING, group, -1) <= 0 then
+    redis.call('HDEL', GROUP_RUNNING, group)
+  end
+  return redis.call('ZADD', GROUPS, 'XX', 'LT', 'CH', next_group_seq(), group) == 1
+end
+
+-- Puts a ready job back where it waits: its group's line, or among the waiting by its priority.
+local function requeue(id, envelope, at_head)
+  local priority, group = job_meta(envelope)
+  if group then
+    to_group(id, group, at_head)
+  else
+    to_waiting(id, priority, at_head)
   end
 end
 

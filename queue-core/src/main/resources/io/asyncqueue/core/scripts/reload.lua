@@ -1,7 +1,7 @@
 -- ARGV: source ('failed' or 'timeout'), id ('' for the oldest ones), limit, offset (with no id: how many of
 -- the oldest to pass over, the ones earlier calls left parked).
--- Moves jobs back to waiting with fresh attempts; a job whose unique id another live job holds stays
--- parked (two live jobs must never share one).
+-- Moves jobs back to waiting (a grouped job to the tail of its group's line) with fresh attempts; a job whose
+-- unique id another live job holds stays parked (two live jobs must never share one).
 -- Returns { moved, {id, uniqueId, holder, ...} left parked, how many ids were looked at }.
 -- The ZREM comes first: a full Redis (maxmemory, noeviction) refuses a script whose first write may grow it.
 local source = (ARGV[1] == 'timeout') and TIMEOUT or FAILED
@@ -31,7 +31,7 @@ for _, id in ipairs(ids) do
       if uid then
         redis.call('HSET', UNIQUE, uid, id)
       end
-      to_waiting(id, priority_in(envelope), false)
+      requeue(id, envelope, false)
       moved = moved + 1
     end
   end

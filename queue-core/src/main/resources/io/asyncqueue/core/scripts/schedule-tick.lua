@@ -8,7 +8,7 @@
 -- ARGV[3] expected: the schedule's last tick as the caller read it ('' for none), or for 'trigger' the request
 -- ARGV[4] the tick claimed (epoch ms), ARGV[5] the tick after it ('' for none), ARGV[6] '1' to push
 -- ARGV[7] ticks this claim passes over without a job of their own (a misfire)
--- ARGV[8..] one push record as push.lua takes it (id, envelope, delayMs, atMs, uniqueId, priority), passed on whole
+-- ARGV[8..] one push record as push.lua takes it (id, envelope, delayMs, atMs, uniqueId, priority, group), passed on whole
 -- Returns {'claimed', job id or ''} | {'stale', what the schedule holds instead} | {'paused'} | {'closed'}
 local SCHEDULE = KEYS[tonumber(ARGV[1]) + 1]
 local action, expected, tick, following, push = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6] == '1'

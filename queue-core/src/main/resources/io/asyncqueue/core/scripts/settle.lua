@@ -11,6 +11,9 @@
 --     release    : straight back to the head of waiting, without counting this attempt (clean shutdown)
 --     rate-limited : like release, and no job of the queue starts for delayMs (a handler hit a downstream limit)
 --     fail       : park in failed with the error
+-- A job taken from a group's line (its token ends in 'g', see fetch.lua) gives its group's slot back, except a
+-- retry that waits out a delay: it keeps the slot, so that no later job of its group runs before it (strict
+-- order); released, requeued and retried jobs go back to the head of their group's line.
 -- A batch is mostly acks, so ownership is read and acks are applied with one command per key for the
 -- whole batch (ZMSCORE, HMGET, ZREM, HDEL) rather than several per job. The reserved ZREM is the first
 -- write: at maxmemory under noeviction Redis refuses only a script whose first write may grow memory, so a
@@ -54,6 +57,22 @@ for n = 1, #ids do
     out[n] = 0
   end
 end
+-- the groups of the settled grouped jobs, read before an ack forgets their envelopes
+local groups = {}
+local grouped = {}
+for n = 1, #ids do
+  if out[n] == 1 and string.sub(owners[n], -1) == 'g' then
+    grouped[#grouped + 1] = n
+  end
+end
+if #grouped > 0 then
+  local grouped_ids = {}
+  for i, n in ipairs(grouped) do grouped_ids[i] = ids[n] end
+  local envelopes = call_chunked('HMGET', JOBS, grouped_ids)
+  for i, n in ipairs(grouped) do
+    if envelopes[i] then groups[n] = select(2, job_meta(envelopes[i])) end
+  end
+end
 if #settled > 0 then
   call_chunked('ZREM', RESERVED, settled)
   -- a fetch found the queue's global concurrency full: the slot freed here goes to one waiting consumer
@@ -62,16 +81,37 @@ if #settled > 0 then
   end
 end
 local done, done_uids = {}, {}
+
+-- A job that runs again goes back to waiting: a grouped one to the head of its group's line, giving its slot
+-- back (it still runs before the rest of its group), another by its priority, at the head or the tail.
+local function back_to_waiting(id, group, at_head)
+  if group then
+    to_group(id, group, true)
+    release_group_slot(group)
+  else
+    -- a job keeps its priority through retries and releases; read from its envelope, since only these rarer
+    -- paths need it
+    to_waiting(id, priority_of(id), at_head)
+  end
+end
+
 for n = 1, #ids do
   local action, id, delay, err, uid = actions[n], ids[n], delays[n], errors[n], uids[n]
+  local group = groups[n]
   if out[n] == 1 then
-    if action == 'ack' or action == 'ack-unique' or action == 'drop' then
-      done[#done + 1] = id
-      done_uids[#done] = uid
-    elseif action == 'fail' then
-      redis.call('HSET', ERRORS, id, err)
-      release_unique(id, uid)
-      park_in(FAILED, id, now, retention, max_parked)
+    if action == 'ack' or action == 'ack-unique' or action == 'drop' or action == 'fail' then
+      if action == 'fail' then
+        redis.call('HSET', ERRORS, id, err)
+        release_unique(id, uid)
+        park_in(FAILED, id, now, retention, max_parked)
+      else
+        done[#done + 1] = id
+        done_uids[#done] = uid
+      end
+      -- done for good: the group's next job may run
+      if group and release_group_slot(group) then
+        wake = true
+      end
     else
       if action ~= 'retry' then
         -- this attempt is given back; the token part goes with the lease
@@ -80,20 +120,19 @@ for n = 1, #ids do
       if err ~= '' then
         redis.call('HSET', ERRORS, id, err)
       end
-      -- a job keeps its priority through retries and releases; read from its envelope, since only these rarer
-      -- paths need it
-      if action == 'release' then
-        to_waiting(id, priority_of(id), true)
-      elseif action == 'rate-limited' then
-        to_waiting(id, priority_of(id), true)
-        local until_ms = now + delay
-        if until_ms > tonumber(redis.call('HGET', CONTROL, 'backoff-until') or 0) then
-          redis.call('HSET', CONTROL, 'backoff-until', until_ms)
+      if action == 'release' or action == 'rate-limited' then
+        back_to_waiting(id, group, true)
+        if action == 'rate-limited' then
+          local until_ms = now + delay
+          if until_ms > tonumber(redis.call('HGET', CONTROL, 'backoff-until') or 0) then
+            redis.call('HSET', CONTROL, 'backoff-until', until_ms)
+          end
         end
       elseif delay > 0 then
+        -- a grouped job keeps its group's slot while it waits (see fetch.lua's promotion)
         redis.call('ZADD', DELAYED, now + delay, id)
       else
-        to_waiting(id, priority_of(id), false)
+        back_to_waiting(id, group, false)
       end
       wake = true
     end

@@ -725,6 +725,12 @@ public class AsyncQueueProperties {
 
 		private final RateLimit rateLimit = new RateLimit();
 
+		/**
+		 * Most jobs of one group (pushed with a group key) running at once across every instance, started in push
+		 * order; unset for 1, one at a time.
+		 */
+		private @Nullable Integer groupConcurrency;
+
 		public @Nullable String getChannel() {
 			return this.channel;
 		}
@@ -899,6 +905,14 @@ public class AsyncQueueProperties {
 
 		public RateLimit getRateLimit() {
 			return this.rateLimit;
+		}
+
+		public @Nullable Integer getGroupConcurrency() {
+			return this.groupConcurrency;
+		}
+
+		public void setGroupConcurrency(@Nullable Integer groupConcurrency) {
+			this.groupConcurrency = groupConcurrency;
 		}
 
 	}

@@ -106,6 +106,10 @@ final class QueueSettingsFactory {
 			set.add("global-concurrency");
 			builder.globalConcurrency(queue.getGlobalConcurrency());
 		}
+		if (queue.getGroupConcurrency() != null) {
+			set.add("group-concurrency");
+			builder.groupConcurrency(queue.getGroupConcurrency());
+		}
 		if (queue.getRateLimit().getMax() != null) {
 			set.add("rate-limit");
 			builder.rateLimit(io.asyncqueue.core.RateLimit.of(queue.getRateLimit().getMax(),
@@ -242,6 +246,9 @@ final class QueueSettingsFactory {
 			case "channel" -> "Give each queue its own " + PREFIX + ".queues.<name>.channel, a key prefix without braces.";
 			case "global-concurrency" -> "Set " + property
 					+ " to 1 or more (the most jobs of the queue running at once across every instance), or remove it.";
+			case "group-concurrency" -> "Set " + property
+					+ " to 1 or more (the most jobs of one group running at once across every instance), or remove it"
+					+ " for 1.";
 			case "rate-limit" -> "Set " + property + ".max to 1 or more and " + property
 					+ ".period to at least 1ms (for example max: 100, period: 1s).";
 			default -> "Change " + property + ": it " + ex.getRequirement() + ".";

@@ -85,6 +85,15 @@ public @interface AsyncQueueMessage {
 	String uniqueId() default "";
 
 	/**
+	 * A SpEL expression over the arguments giving the job's group, such as {@code "#order.customerId()"}: the
+	 * jobs of one group run one at a time across every instance, in call order, see
+	 * {@code PushOptions.withGroup(String)}. Empty for none; a job in a group has no {@link #priority()}.
+	 * @return the expression
+	 * @since 0.6.0
+	 */
+	String group() default "";
+
+	/**
 	 * The most executions of one job, the first included; zero for the queue's {@code max-attempts}.
 	 * @return the attempts
 	 */

@@ -119,11 +119,17 @@ public class AsyncQueueMessageBeanPostProcessor extends AbstractBeanFactoryAware
 					+ " is out of range", "Use a priority from " + PushOptions.MIN_PRIORITY + " (none) to "
 					+ PushOptions.MAX_PRIORITY + "; higher runs first.");
 		}
-		return new AsyncQueueMessageJob(metadata, method, delay, uniqueId(beanName, source, annotation.uniqueId()),
-				priority, this.serializer);
+		if (priority != 0 && !annotation.group().isBlank()) {
+			throw QueueListenerAnnotationBeanPostProcessor.invalid(beanName, source, "priority " + priority
+					+ " and group '" + annotation.group() + "' are both set",
+					"Remove one: a job in a group runs in its group's order and has no priority.");
+		}
+		return new AsyncQueueMessageJob(metadata, method, delay,
+				expression(beanName, source, "uniqueId", annotation.uniqueId()),
+				expression(beanName, source, "group", annotation.group()), priority, this.serializer);
 	}
 
-	private @Nullable Expression uniqueId(String beanName, String source, String expression) {
+	private @Nullable Expression expression(String beanName, String source, String attribute, String expression) {
 		if (expression.isBlank()) {
 			return null;
 		}
@@ -132,8 +138,9 @@ public class AsyncQueueMessageBeanPostProcessor extends AbstractBeanFactoryAware
 		}
 		catch (ParseException ex) {
 			throw QueueListenerAnnotationBeanPostProcessor.invalid(beanName, source,
-					"uniqueId '" + expression + "' is not a SpEL expression: " + ex.getMessage(),
-					"Name an argument, such as uniqueId = \"#order.id()\" (by parameter name) or \"#p0\" (by position).");
+					attribute + " '" + expression + "' is not a SpEL expression: " + ex.getMessage(),
+					"Name an argument, such as " + attribute
+							+ " = \"#order.id()\" (by parameter name) or \"#p0\" (by position).");
 		}
 	}
 

@@ -40,6 +40,8 @@ final class AsyncQueueMessageJob implements JobHandler<JsonNode> {
 
 	private final @Nullable Expression uniqueId;
 
+	private final @Nullable Expression group;
+
 	private final int priority;
 
 	private final Supplier<JobSerializer> serializer;
@@ -47,7 +49,8 @@ final class AsyncQueueMessageJob implements JobHandler<JsonNode> {
 	private @Nullable MethodInvoker invoker;
 
 	AsyncQueueMessageJob(JobMetadata metadata, Method method, @Nullable Duration delay, @Nullable Expression uniqueId,
-			int priority, Supplier<JobSerializer> serializer) {
+			@Nullable Expression group, int priority, Supplier<JobSerializer> serializer) {
+		this.group = group;
 		this.priority = priority;
 		this.metadata = metadata;
 		this.method = method;
@@ -79,16 +82,23 @@ final class AsyncQueueMessageJob implements JobHandler<JsonNode> {
 		if (this.priority != 0) {
 			options = options.withPriority(this.priority);
 		}
-		if (this.uniqueId == null) {
-			return options;
+		if (this.uniqueId != null) {
+			options = options.uniqueId(evaluate(this.uniqueId, "uniqueId", arguments));
 		}
-		Object id = this.uniqueId.getValue(
+		if (this.group != null) {
+			options = options.withGroup(evaluate(this.group, "group", arguments));
+		}
+		return options;
+	}
+
+	private String evaluate(Expression expression, String attribute, @Nullable Object[] arguments) {
+		Object value = expression.getValue(
 				new MethodBasedEvaluationContext(Arrays.asList(arguments), this.method, arguments, parameterNames));
-		if (id == null) {
-			throw new IllegalArgumentException(this.metadata.source() + ": uniqueId expression '"
-					+ this.uniqueId.getExpressionString() + "' gave null for the arguments " + Arrays.toString(arguments));
+		if (value == null) {
+			throw new IllegalArgumentException(this.metadata.source() + ": " + attribute + " expression '"
+					+ expression.getExpressionString() + "' gave null for the arguments " + Arrays.toString(arguments));
 		}
-		return options.uniqueId(id.toString());
+		return value.toString();
 	}
 
 	@Override

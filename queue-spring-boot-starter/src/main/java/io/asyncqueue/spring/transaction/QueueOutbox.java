@@ -125,7 +125,13 @@ public class QueueOutbox {
 		JobMetadata metadata = this.template.metadata(job);
 		List<PushRequest> requests = new ArrayList<>(payloads.size());
 		for (T payload : payloads) {
-			PushOptions chosen = options.apply(payload);
+			PushOptions chosen = metadata.options(payload, options.apply(payload));
+			if (chosen.group() != null) {
+				// the outbox's table has no column for it: relayed without it, the job would lose its group's order
+				throw new IllegalArgumentException("Job '" + metadata.name() + "' is pushed in group '" + chosen.group()
+						+ "', which the outbox does not carry: push it with QueueTemplate, which in a transaction "
+						+ "pushes after the commit");
+			}
 			requests.add(new PushRequest(metadata.name(), payload,
 					(chosen.jobId() != null) ? chosen : chosen.jobId(PushOptions.newJobId())));
 		}

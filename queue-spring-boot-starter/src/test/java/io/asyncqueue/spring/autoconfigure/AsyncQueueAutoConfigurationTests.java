@@ -345,6 +345,25 @@ class AsyncQueueAutoConfigurationTests {
 	}
 
 	@Test
+	void groupConcurrencyCanBeConfigured() {
+		this.runner
+			.withPropertyValues("async-queue.queues.orders.group-concurrency=3", "async-queue.queues.mail.concurrency=2")
+			.run((context) -> {
+				Queues queues = context.getBean(Queues.class);
+				assertThat(queues.get("orders").groupConcurrency()).isEqualTo(3);
+				assertThat(queues.get("mail").groupConcurrency()).as("one at a time")
+					.isEqualTo(QueueSettings.DEFAULT_GROUP_CONCURRENCY);
+			});
+	}
+
+	@Test
+	void failsOnZeroGroupConcurrency() {
+		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.group-concurrency=0"),
+				"async-queue.queues.orders.group-concurrency must be at least 1",
+				"Set async-queue.queues.orders.group-concurrency to 1 or more");
+	}
+
+	@Test
 	void failsOnNegativeGlobalConcurrency() {
 		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.global-concurrency=-1"),
 				"async-queue.queues.orders.global-concurrency must be zero (no limit across instances) or positive",

@@ -13,6 +13,7 @@ import io.asyncqueue.core.PushResult;
 import io.asyncqueue.core.QueueClient;
 import io.asyncqueue.core.QueueException;
 import io.asyncqueue.core.QueueOperations;
+import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.spring.QueueTemplate;
 import io.asyncqueue.spring.TestJobs.CreateOrder;
 import io.asyncqueue.spring.TestJobs.CreateOrderJob;
@@ -72,6 +73,9 @@ class ListenerMethodsIntegrationTests {
 
 	@Autowired
 	private Calls calls;
+
+	@Autowired
+	private RedisConnector redis;
 
 	@Test
 	void listenerMethodRunsJobsPushedByItsName() {
@@ -171,6 +175,16 @@ class ListenerMethodsIntegrationTests {
 		await().atMost(WAIT).untilAsserted(() -> assertThat(this.calls.of("remind")).hasSize(2));
 		assertThat(this.calls.of("remind")).extracting((call) -> call.arguments().get(0))
 			.containsExactlyInAnyOrder("u5", "u6");
+	}
+
+	@Test
+	void groupFromAnArgumentIsPushedWithTheJob() throws Exception {
+		this.receipts.digest("u7");
+		List<String> envelopes = this.redis.commands().hvals("{lm:mail-later}:jobs").toCompletableFuture().get();
+		assertThat(envelopes).filteredOn((envelope) -> envelope.contains("Receipts.digest(String)"))
+			.singleElement()
+			.satisfies((envelope) -> assertThat(envelope).contains("\"group\":\"digest-u7\""));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.calls.of("digest")).hasSize(1));
 	}
 
 	@Test
@@ -364,6 +378,11 @@ class ListenerMethodsIntegrationTests {
 		@AsyncQueueMessage(queue = "mail")
 		public void inTransaction(String text) {
 			this.calls.record("inTransaction", TransactionSynchronizationManager.isActualTransactionActive());
+		}
+
+		@AsyncQueueMessage(queue = "mail-later", delay = "1s", group = "'digest-' + #user")
+		public void digest(String user) {
+			this.calls.record("digest", user);
 		}
 
 		@AsyncQueueMessage(queue = "mail", priority = 7)

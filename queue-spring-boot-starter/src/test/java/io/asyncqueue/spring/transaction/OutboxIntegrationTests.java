@@ -31,6 +31,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
@@ -112,6 +113,15 @@ abstract class OutboxIntegrationTests extends TransactionTestSupport {
 		assertThat(this.serializer.deserialize(hget(QueueKeys.of(ORDERS).jobs(), delayed[0])).headers())
 			.isEqualTo(Map.of("tenant", "t1"));
 		assertThat(hget(QueueKeys.of(ORDERS).unique(), "ship-14")).isEqualTo(ids.get(3));
+	}
+
+	@Test
+	void aGroupedPushIsRefusedRatherThanRelayedWithoutItsGroup() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.transaction.executeWithoutResult(
+					(status) -> this.outbox.push(ShipJob.class, new Ship(7), PushOptions.group("ship-7"))))
+			.withMessageContaining("is pushed in group 'ship-7', which the outbox does not carry");
+		assertThat(outboxRows()).isZero();
 	}
 
 	@Test
