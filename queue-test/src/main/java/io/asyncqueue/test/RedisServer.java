@@ -598,8 +598,8 @@ public final class RedisServer implements AutoCloseable {
 
 		/**
 		 * Whether the server speaks only TLS, with a certificate from a throw-away authority made for it (see
-		 * {@link RedisTls}); default {@code false}. Needs a {@code redis-server} built with TLS (Debian's is; the
-		 * binary bundled in embedded-redis is not) and a process provider, not {@code TESTCONTAINERS}.
+		 * {@link RedisTls}); default {@code false}. Needs a {@code redis-server} built with TLS (Debian's is) and a
+		 * process provider, not {@code TESTCONTAINERS}.
 		 *
 		 * @param tls whether to listen for TLS only
 		 * @return this builder
