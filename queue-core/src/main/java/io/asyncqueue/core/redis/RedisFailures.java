@@ -77,6 +77,13 @@ public final class RedisFailures {
 	 */
 	public static String permanentProblem(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			// a cluster client that could not read the topology keeps each node's refusal as a suppressed exception
+			for (Throwable suppressed : cause.getSuppressed()) {
+				String problem = permanentProblem(suppressed);
+				if (problem != null) {
+					return problem;
+				}
+			}
 			String message = String.valueOf(cause.getMessage());
 			if (message.startsWith("NOPERM") || (message.startsWith("ERR") && message.contains(SCRIPT_DENIED))) {
 				return "Redis refused a command of the queue (ACL, permanent): " + message

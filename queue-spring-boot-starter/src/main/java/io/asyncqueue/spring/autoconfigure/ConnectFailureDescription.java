@@ -4,6 +4,7 @@ import java.security.cert.CertificateException;
 
 import javax.net.ssl.SSLException;
 
+import io.asyncqueue.core.redis.RedisFailures;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +64,12 @@ final class ConnectFailureDescription {
 						+ "problem): " + detail + "; trust its CA with an SSL bundle (spring.data.redis.ssl.bundle)";
 			}
 			return "TLS handshake with Redis at " + redis + " failed: " + detail;
+		}
+		// e.g. an ACL without the cluster commands: each node's NOPERM is a suppressed exception, below a
+		// multi-line "Cannot retrieve cluster partitions"
+		String permanent = RedisFailures.permanentProblem(failure);
+		if (permanent != null) {
+			return "Could not connect to Redis at " + redis + ": " + permanent;
 		}
 		return "Could not connect to Redis at " + redis + ": " + message;
 	}
