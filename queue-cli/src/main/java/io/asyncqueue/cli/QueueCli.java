@@ -1,5 +1,6 @@
 package io.asyncqueue.cli;
 
+import java.io.File;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +10,11 @@ import java.util.concurrent.Callable;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SslOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -27,6 +30,7 @@ import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.RateLimit;
 import io.asyncqueue.core.ReloadResult;
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.redis.RedisFailures;
 import io.asyncqueue.core.schedule.ScheduleOperations;
 import io.asyncqueue.core.schedule.ScheduleState;
 
@@ -56,6 +60,17 @@ public final class QueueCli {
 	@Option(names = "--redis", defaultValue = "${env:ASYNCQUEUE_REDIS_URL:-redis://127.0.0.1:6379}",
 			description = "Redis URI (redis://, rediss://, redis-sentinel://). Default: $ASYNCQUEUE_REDIS_URL or ${DEFAULT-VALUE}")
 	String redis;
+
+	@Option(names = "--tls-ca-cert", paramLabel = "FILE",
+			description = "PEM file of the CA that issued the server's certificate, for rediss:// (default: the JDK's trusted CAs)")
+	File tlsCaCert;
+
+	@Option(names = "--tls-cert", paramLabel = "FILE",
+			description = "PEM file of a client certificate, for a server that requires one (tls-auth-clients yes); with --tls-key")
+	File tlsCert;
+
+	@Option(names = "--tls-key", paramLabel = "FILE", description = "PEM file of the --tls-cert's private key (unencrypted PKCS#8)")
+	File tlsKey;
 
 	@Option(names = "--channel-prefix", defaultValue = QueueSettings.DEFAULT_CHANNEL_PREFIX,
 			description = "Prefix of default channels (a queue's channel is <prefix><name>). Default: ${DEFAULT-VALUE}")
@@ -87,18 +102,52 @@ public final class QueueCli {
 		commandLine.setOut(out);
 		commandLine.setErr(err);
 		commandLine.setExecutionExceptionHandler((ex, cl, parsed) -> {
-			cl.getErr().println("error: " + ex.getMessage());
+			cl.getErr().println("error: " + describe(ex));
 			return 1;
 		});
 		return commandLine.execute(args);
 	}
 
+	/**
+	 * One line that leads with what went wrong: a refusal no retry fixes (ACL, password, certificate) as such,
+	 * else the message with its root cause, which Lettuce leaves causes deep ("Unable to connect to ...").
+	 */
+	static String describe(Exception failure) {
+		String permanent = RedisFailures.permanentProblem(failure);
+		if (permanent != null) {
+			return permanent;
+		}
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root == failure) ? String.valueOf(failure.getMessage()) : failure.getMessage() + ": " + root.getMessage();
+	}
+
 	<T> T withOperations(String queue, OperationsCall<T> call) throws Exception {
 		QueueSettings settings = settings(queue);
-		try (RedisConnector connector = RedisConnector.create(this.redis)) {
+		try (RedisConnector connector = RedisConnector.create(this.redis, tls())) {
 			QueueOperations operations = new QueueOperations(connector, new JobSerializer(), Queues.of(settings));
 			return call.apply(operations, connector);
 		}
+	}
+
+	/** The TLS options given, or {@code null} for Lettuce's defaults. */
+	SslOptions tls() {
+		if ((this.tlsCert == null) != (this.tlsKey == null)) {
+			throw new ParameterException(this.spec.commandLine(), "--tls-cert and --tls-key go together: give both or neither");
+		}
+		if (this.tlsCaCert == null && this.tlsCert == null) {
+			return null;
+		}
+		SslOptions.Builder ssl = SslOptions.builder();
+		if (this.tlsCaCert != null) {
+			ssl.trustManager(this.tlsCaCert);
+		}
+		if (this.tlsCert != null) {
+			ssl.keyManager(this.tlsCert, this.tlsKey, null);
+		}
+		return ssl.build();
 	}
 
 	QueueSettings settings(String queue) {
@@ -158,7 +207,7 @@ public final class QueueCli {
 		private List<String> discover() throws Exception {
 			String prefix = this.cli.channelPrefix;
 			TreeSet<String> names = new TreeSet<>();
-			try (RedisConnector connector = RedisConnector.create(this.cli.redis)) {
+			try (RedisConnector connector = RedisConnector.create(this.cli.redis, this.cli.tls())) {
 				ScanArgs match = ScanArgs.Builder.matches("{" + escape(prefix) + "*}:*").limit(1000);
 				ScanCursor cursor = ScanCursor.INITIAL;
 				do {
@@ -374,7 +423,7 @@ public final class QueueCli {
 
 	<T> T withSchedules(String queue, ScheduleCall<T> call) throws Exception {
 		QueueSettings settings = settings(queue);
-		try (RedisConnector connector = RedisConnector.create(this.redis)) {
+		try (RedisConnector connector = RedisConnector.create(this.redis, tls())) {
 			return call.apply(new ScheduleOperations(connector, Queues.of(settings)));
 		}
 	}

@@ -1,7 +1,5 @@
 package io.asyncqueue.cli;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,12 +193,8 @@ class QueueCliTest {
 	}
 
 	private Result cli(String... args) {
-		StringWriter out = new StringWriter();
-		StringWriter err = new StringWriter();
-		List<String> all = new ArrayList<>(List.of("--redis", this.server.uri()));
-		all.addAll(List.of(args));
-		int status = QueueCli.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-		return new Result(status, out.toString(), err.toString());
+		CliRun run = CliRun.of(this.server.uri(), args);
+		return new Result(run.status(), run.out(), run.err());
 	}
 
 	private static void eventually(java.util.function.BooleanSupplier condition) {

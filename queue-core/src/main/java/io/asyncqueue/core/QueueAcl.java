@@ -41,6 +41,15 @@ public final class QueueAcl {
 	 */
 	public static final List<String> HEARTBEAT_COMMANDS = List.of("set", "del", "zadd", "zrem", "zremrangebyscore");
 
+	/**
+	 * What a Redis Cluster user needs besides: the cluster client's topology refresh asks every node, replicas
+	 * included, for {@code CLUSTER NODES} and {@code INFO}, without which it cannot open a connection, and it asks
+	 * for {@code CLUSTER MYID} (Lettuce 7, seen in the nodes' {@code ACL LOG}). Only these subcommands of
+	 * {@code CLUSTER} are granted; {@code INFO} shows server statistics, no data. Kept true by a test on a real
+	 * cluster.
+	 */
+	public static final List<String> CLUSTER_COMMANDS = List.of("cluster|myid", "cluster|nodes", "info");
+
 	private QueueAcl() {
 	}
 
@@ -65,10 +74,28 @@ public final class QueueAcl {
 	 * @return the rules, space-separated
 	 */
 	public static String rules(String keyPattern) {
+		return rules(keyPattern, false);
+	}
+
+	/**
+	 * The ACL rules of {@link #rules(String)}, and on a Redis Cluster also the {@link #CLUSTER_COMMANDS}:
+	 * <code>... +zscore +cluster|myid +cluster|nodes +info</code>. ACL users are per node: set them on every node, replicas
+	 * included.
+	 * @param keyPattern the key pattern, <code>{async-queue:*</code> for the default channels
+	 * @param cluster whether the queues run on a Redis Cluster
+	 * @return the rules, space-separated
+	 * @since 0.2.0
+	 */
+	public static String rules(String keyPattern, boolean cluster) {
 		StringBuilder rules = new StringBuilder("resetkeys ~").append(keyPattern)
 			.append(" resetchannels -@all +@connection +wait -@dangerous");
 		for (String command : commands()) {
 			rules.append(" +").append(command);
+		}
+		if (cluster) {
+			for (String command : CLUSTER_COMMANDS) {
+				rules.append(" +").append(command);
+			}
 		}
 		return rules.toString();
 	}

@@ -74,6 +74,38 @@ class SchedulerTest extends RedisTestSupport {
 	}
 
 	@Test
+	void aClaimOnADurableQueueWaitsForReplicasLikeAnyPushOfIt() {
+		// this server has no replica: WAIT answers 0 after the timeout
+		QueueSettings settings = settings().replicas(1).replicaTimeout(Duration.ofMillis(50)).build();
+		ScheduleScripts scripts = new ScheduleScripts(redis);
+		long waitsBefore = waits();
+		assertThat(scripts.claim(settings, "s", new Claim(Action.INIT, "", 1000, 2000L, false, 0), record()))
+			.failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withCauseInstanceOf(PushNotReplicatedException.class);
+		assertThat(waits()).as("WAIT sent after the claim").isEqualTo(waitsBefore + 1);
+		// another instance's stale claim wrote nothing, so it waits for nothing
+		assertThat(scripts.claim(settings, "s", new Claim(Action.INIT, "", 1000, 2000L, false, 0), record()).join())
+			.isEqualTo(new ScheduleScripts.ClaimReply("stale", "1000"));
+		assertThat(waits()).isEqualTo(waitsBefore + 1);
+	}
+
+	@Test
+	void aSchedulerOnADurableQueuePushesEachTickOnceWhenItsReplicasLag() {
+		QueueSettings settings = settings().replicas(1).replicaTimeout(Duration.ofMillis(50)).build();
+		start(settings, everySecond(MisfirePolicy.FIRE_ONCE));
+		await().atMost(Duration.ofSeconds(20)).until(() -> jobsByTick(settings).size() >= 3);
+		this.schedulers.forEach(QueueScheduler::stop);
+		assertThat(jobsByTick(settings).values()).as("jobs per tick").allSatisfy((jobs) -> assertThat(jobs).hasSize(1));
+	}
+
+	private static long waits() {
+		String stats = redisCommands().info("commandstats");
+		java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_wait:calls=(\\d+)").matcher(stats);
+		return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+	}
+
+	@Test
 	void afterDowntimeSkipPushesNothingForTheMissedTicks() {
 		QueueSettings settings = startAfterDowntime(MisfirePolicy.SKIP);
 		ScheduleState state = schedules(settings).schedule(this.queue, "heartbeat");

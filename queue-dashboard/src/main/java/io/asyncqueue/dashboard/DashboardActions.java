@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 import io.asyncqueue.core.FlowLimits;
@@ -25,7 +26,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
-import org.springframework.web.util.UriUtils;
+import org.springframework.web.servlet.FlashMap;
+import org.springframework.web.servlet.support.RequestContextUtils;
 
 /**
  * What an operator does from the dashboard: pause and resume, close and open pushes, retry and delete parked
@@ -38,6 +40,9 @@ import org.springframework.web.util.UriUtils;
 @Controller
 @RequestMapping("${async-queue.dashboard.path:/async-queue}/queues/{queue}")
 public class DashboardActions {
+
+	/** The flash attribute that carries what an action did to the page it returns to. */
+	static final String DONE = "done";
 
 	private final QueueOperations operations;
 
@@ -64,7 +69,7 @@ public class DashboardActions {
 
 	@PostMapping("/{switch:pause|resume|close-pushes|open-pushes}")
 	ResponseEntity<Void> toggle(@PathVariable String queue, @PathVariable("switch") String which,
-			HttpServletRequest request) {
+			HttpServletRequest request, HttpServletResponse response) {
 		requireWritable(queue);
 		boolean changed = switch (which) {
 			case "pause" -> this.operations.pause(queue);
@@ -73,13 +78,14 @@ public class DashboardActions {
 			default -> this.operations.openPushes(queue);
 		};
 		String done = which.replace('-', ' ') + (changed ? ": done" : ": already so");
-		return back(links(request).queue(queue), done);
+		return back(request, response, links(request).queue(queue), done);
 	}
 
 	@PostMapping("/{state:failed|timeout}/{action:retry|delete}")
 	ResponseEntity<Void> many(@PathVariable String queue, @PathVariable String state, @PathVariable String action,
 			@RequestParam(name = "id", required = false) @Nullable List<String> ids,
-			@RequestParam(defaultValue = "false") boolean all, HttpServletRequest request) {
+			@RequestParam(defaultValue = "false") boolean all, HttpServletRequest request,
+			HttpServletResponse response) {
 		requireWritable(queue);
 		JobState parked = JobState.valueOf(state.toUpperCase());
 		String done;
@@ -91,24 +97,25 @@ public class DashboardActions {
 			List<String> chosen = (ids != null) ? ids : List.of();
 			done = action.equals("retry") ? describe(retry(queue, chosen)) : delete(queue, chosen) + " deleted";
 		}
-		return back(links(request).parked(queue, state), done);
+		return back(request, response, links(request).parked(queue, state), done);
 	}
 
 	@PostMapping("/jobs/{id}/{action:retry|delete}")
 	ResponseEntity<Void> one(@PathVariable String queue, @PathVariable String id, @PathVariable String action,
-			HttpServletRequest request) {
+			HttpServletRequest request, HttpServletResponse response) {
 		requireWritable(queue);
 		if (action.equals("retry")) {
 			// to the queue: the job may well have run and be gone by the time the page loads
-			return back(links(request).queue(queue), "job " + id + ": " + describe(this.operations.retry(queue, id)));
+			return back(request, response, links(request).queue(queue),
+					"job " + id + ": " + describe(this.operations.retry(queue, id)));
 		}
-		return back(links(request).queue(queue), this.operations.delete(queue, id) ? "job " + id + " deleted"
+		return back(request, response, links(request).queue(queue), this.operations.delete(queue, id) ? "job " + id + " deleted"
 				: "job " + id + " was already gone");
 	}
 
 	@PostMapping("/schedules/{name}/{action:pause|resume|trigger}")
 	ResponseEntity<Void> schedule(@PathVariable String queue, @PathVariable String name, @PathVariable String action,
-			HttpServletRequest request) {
+			HttpServletRequest request, HttpServletResponse response) {
 		requireWritable(queue);
 		if (this.schedules == null || this.schedules.schedule(queue, name) == null) {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND,
@@ -121,7 +128,7 @@ public class DashboardActions {
 			default -> this.schedules.trigger(queue, name) ? "triggered: an instance pushes its job within a second"
 					: "a trigger already waits for an instance";
 		};
-		return back(links(request).queue(queue), "schedule " + name + " " + done);
+		return back(request, response, links(request).queue(queue), "schedule " + name + " " + done);
 	}
 
 	/**
@@ -133,7 +140,7 @@ public class DashboardActions {
 			@RequestParam(name = "global-concurrency", required = false) @Nullable Integer globalConcurrency,
 			@RequestParam(name = "rate-max", required = false) @Nullable Integer rateMax,
 			@RequestParam(name = "rate-period", required = false) @Nullable String ratePeriod,
-			HttpServletRequest request) {
+			HttpServletRequest request, HttpServletResponse response) {
 		requireWritable(queue);
 		if (globalConcurrency == null && rateMax == null) {
 			return invalid(queue, "give global-concurrency or rate-max (0 removes a limit)");
@@ -156,7 +163,7 @@ public class DashboardActions {
 		if (globalConcurrency != null) {
 			limits = this.operations.setGlobalConcurrency(queue, globalConcurrency);
 		}
-		return back(links(request).queue(queue), "limits set at run time: " + describe(limits));
+		return back(request, response, links(request).queue(queue), "limits set at run time: " + describe(limits));
 	}
 
 	private static ResponseEntity<String> invalid(String queue, String reason) {
@@ -167,9 +174,10 @@ public class DashboardActions {
 	}
 
 	@PostMapping("/limits/clear")
-	ResponseEntity<Void> clearLimits(@PathVariable String queue, HttpServletRequest request) {
+	ResponseEntity<Void> clearLimits(@PathVariable String queue, HttpServletRequest request,
+			HttpServletResponse response) {
 		requireWritable(queue);
-		return back(links(request).queue(queue),
+		return back(request, response, links(request).queue(queue),
 				"limits cleared, each instance obeys its configuration: " + describe(this.operations.clearLimits(queue)));
 	}
 
@@ -216,10 +224,17 @@ public class DashboardActions {
 		return new DashboardLinks(request.getContextPath() + this.settings.path());
 	}
 
-	private static ResponseEntity<Void> back(String page, String done) {
-		return ResponseEntity.status(HttpStatus.SEE_OTHER)
-			.header(HttpHeaders.LOCATION, page + "?done=" + UriUtils.encodeQueryParam(done, "UTF-8"))
-			.build();
+	/**
+	 * Back to the page, which says what was done. The message travels as a flash attribute (in the session, for
+	 * the next request of that page only), never in the URL: a crafted link could otherwise make the dashboard
+	 * show any text as the outcome of an action.
+	 */
+	private static ResponseEntity<Void> back(HttpServletRequest request, HttpServletResponse response, String page,
+			String done) {
+		FlashMap flash = RequestContextUtils.getOutputFlashMap(request);
+		flash.put(DONE, done);
+		RequestContextUtils.saveOutputFlashMap(page, request, response);
+		return ResponseEntity.status(HttpStatus.SEE_OTHER).header(HttpHeaders.LOCATION, page).build();
 	}
 
 }

@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.support.RequestContextUtils;
 
 /**
  * The dashboard's pages, rendered on the server: overview, a queue (with its limits and schedules), its parked
@@ -149,7 +150,9 @@ public class DashboardPages {
 		// Spring Security's CsrfToken (parameterName, token), when Spring Security guards the dashboard
 		model.put("csrf", request.getAttribute("_csrf"));
 		model.put("user", (request.getUserPrincipal() != null) ? request.getUserPrincipal().getName() : null);
-		model.put("done", request.getParameter("done"));
+		// what an action just did: a flash attribute of this session, never a request parameter
+		Map<String, ?> flash = RequestContextUtils.getInputFlashMap(request);
+		model.put("done", (flash != null) ? flash.get(DashboardActions.DONE) : null);
 		model.put("api", null);
 		return model;
 	}

@@ -44,8 +44,11 @@ class DashboardActionsTests extends DashboardTestSupport {
 		HttpResponse<String> retried = http.post("/async-queue/queues/orders/failed/retry", OPERATOR,
 				token + "&id=" + ids.get(0) + "&id=" + ids.get(1));
 		assertThat(retried.statusCode()).isEqualTo(303);
-		assertThat(retried.headers().firstValue("Location"))
-			.hasValueSatisfying((location) -> assertThat(location).contains("2%20moved%20back%20to%20waiting"));
+		assertThat(retried.headers().firstValue("Location")).hasValue("/async-queue/queues/orders/failed");
+		// what was done is shown on the page the action returns to, once
+		assertThat(http.get("/async-queue/queues/orders/failed", OPERATOR, "text/html").body())
+			.contains("<p class=\"done\" id=\"done\">2 moved back to waiting</p>");
+		assertThat(http.get("/async-queue/queues/orders/failed", OPERATOR, "text/html").body()).doesNotContain("id=\"done\"");
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.recorder.handled.containsAll(ids.subList(0, 2)));
 		assertThat(failedIds()).contains(ids.get(2), ids.get(3)).doesNotContain(ids.get(0), ids.get(1));
 
@@ -53,6 +56,17 @@ class DashboardActionsTests extends DashboardTestSupport {
 			.isEqualTo(303);
 		assertThat(this.operations.counts("orders").failed()).isZero();
 		assertThat(this.recorder.handled).doesNotContain(ids.get(2), ids.get(3));
+	}
+
+	@Test
+	void aLinkCannotMakeThePageSayAnActionWasDone() throws Exception {
+		DashboardHttp http = new DashboardHttp(this.port);
+		String crafted = "/async-queue/queues/orders?done=" + java.net.URLEncoder.encode("All jobs deleted, call 555-0100",
+				java.nio.charset.StandardCharsets.UTF_8);
+
+		String page = http.get(crafted, OPERATOR, "text/html").body();
+
+		assertThat(page).contains("orders").doesNotContain("All jobs deleted").doesNotContain("id=\"done\"");
 	}
 
 	private List<String> failedIds() {

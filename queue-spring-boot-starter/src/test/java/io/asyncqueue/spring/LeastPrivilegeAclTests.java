@@ -124,7 +124,8 @@ class LeastPrivilegeAclTests {
 		List<String> lines = Files.readAllLines(Path.of("README.md")).stream()
 			.filter((line) -> line.startsWith("ACL SETUSER "))
 			.toList();
-		assertThat(lines).containsExactly("ACL SETUSER queue-app on >secret " + QueueAcl.rules("{async-queue:*"));
+		assertThat(lines).containsExactly("ACL SETUSER queue-app on >secret " + QueueAcl.rules("{async-queue:*"),
+				"ACL SETUSER queue-app on >secret " + QueueAcl.rules("{async-queue:*", true));
 	}
 
 	@Test

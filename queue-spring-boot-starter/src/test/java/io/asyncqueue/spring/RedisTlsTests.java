@@ -1,20 +1,16 @@
 package io.asyncqueue.spring;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.stream.Stream;
 
-import io.asyncqueue.core.QueueException;
+import io.asyncqueue.core.PushResult;
+import io.asyncqueue.core.RedisAccessDeniedException;
 import io.asyncqueue.spring.TestJobs.CreateOrder;
 import io.asyncqueue.spring.TestJobs.CreateOrderJob;
+import io.asyncqueue.spring.TestJobs.Recorder;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueAutoConfiguration;
+import io.asyncqueue.test.RedisServer;
+import io.asyncqueue.test.RedisTls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,119 +21,122 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.util.FileSystemUtils;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.awaitility.Awaitility.await;
 
 /**
- * A certificate problem names itself in the first line of what the caller sees, against a real
- * redis-server that speaks TLS with a certificate made for the test.
+ * The starter over TLS against real redis-servers that speak only TLS, with certificates queue-test makes
+ * for the run: Spring Boot's SSL bundles connect and a job runs end to end, with and without mutual TLS; a
+ * certificate problem names itself in the first line of what the caller sees.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisTlsTests {
 
-	private Path directory;
+	/** Its certificate names {@code localhost} only, so that 127.0.0.1 is a host it does not name. */
+	private RedisServer tls;
 
-	private Process redis;
-
-	private int port;
+	private RedisServer mutualTls;
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, DataRedisAutoConfiguration.class,
 				JacksonAutoConfiguration.class, AsyncQueueAutoConfiguration.class))
-		.withPropertyValues("async-queue.consumer.enabled=false", "async-queue.queues.orders.channel=tls:orders",
-				"spring.data.redis.ssl.enabled=true", "spring.data.redis.connect-timeout=5s");
+		.withBean(Recorder.class)
+		.withBean(CreateOrderJob.class)
+		.withPropertyValues("async-queue.queues.orders.channel=tls:orders", "async-queue.defaults.blocking-timeout=1s",
+				"spring.data.redis.connect-timeout=5s");
 
 	@BeforeAll
-	void startRedisWithTls() throws Exception {
-		this.directory = Files.createTempDirectory("redis-tls");
-		assumeTrue(run("openssl", "version") == 0, "openssl is needed to make the test's certificate");
-		// self-signed, for "localhost" only
-		assumeTrue(run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-				"-addext", "subjectAltName=DNS:localhost", "-keyout", "server.key", "-out", "server.crt") == 0,
-				"openssl could not make a certificate");
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			this.port = socket.getLocalPort();
-		}
-		this.redis = new ProcessBuilder("redis-server", "--port", "0", "--tls-port", String.valueOf(this.port), "--bind",
-				"127.0.0.1", "--tls-cert-file", "server.crt", "--tls-key-file", "server.key", "--tls-ca-cert-file",
-				"server.crt", "--tls-auth-clients", "no", "--save", "", "--appendonly", "no")
-			.directory(this.directory.toFile())
-			.redirectErrorStream(true)
-			.start();
-		BufferedReader output = new BufferedReader(new InputStreamReader(this.redis.getInputStream(), StandardCharsets.UTF_8));
-		StringBuilder seen = new StringBuilder();
-		String line;
-		while ((line = output.readLine()) != null && !line.contains("Ready to accept connections")) {
-			seen.append(line).append('\n');
-		}
-		assumeTrue(line != null, () -> "redis-server without TLS support? It said:\n" + seen);
-		Thread drain = new Thread(() -> {
-			try {
-				while (output.readLine() != null) {
-					// keep the pipe from filling up
-				}
-			}
-			catch (IOException ex) {
-				// the server stopped
-			}
-		}, "redis-tls-output");
-		drain.setDaemon(true);
-		drain.start();
+	void startRedisWithTls() {
+		this.tls = RedisServer.builder().tls(true).tlsHostNames("localhost").build();
+		this.mutualTls = RedisServer.builder().mutualTls(true).build();
 	}
 
 	@AfterAll
-	void stopRedis() throws InterruptedException, IOException {
-		if (this.redis != null) {
-			this.redis.destroy();
-			this.redis.waitFor(10, TimeUnit.SECONDS);
-		}
-		FileSystemUtils.deleteRecursively(this.directory);
+	void stopRedis() {
+		this.tls.close();
+		this.mutualTls.close();
+	}
+
+	@Test
+	void aJobRunsOverTlsWithAnSslBundleThatTrustsTheServersCa() {
+		connectingTo("localhost", this.tls, bundle(this.tls.tls()))
+			.run((context) -> assertRunsAJob(context.getBean(QueueTemplate.class), context.getBean(Recorder.class)));
+	}
+
+	@Test
+	void aJobRunsOverMutualTlsWithAClientCertificateInTheBundle() {
+		connectingTo("127.0.0.1", this.mutualTls, bundle(this.mutualTls.tls(), this.mutualTls.tls()))
+			.run((context) -> assertRunsAJob(context.getBean(QueueTemplate.class), context.getBean(Recorder.class)));
+	}
+
+	@Test
+	void mutualTlsWithoutAClientCertificateSaysSoInTheFirstLine() {
+		assertPushRefused(connectingTo("127.0.0.1", this.mutualTls, bundle(this.mutualTls.tls())),
+				"Redis at rediss://127.0.0.1:" + this.mutualTls.port(),
+				" refused the TLS connection: it requires a client certificate (mutual TLS) and got none: Received fatal "
+						+ "alert: certificate_required; give the SSL bundle a key store");
+	}
+
+	@Test
+	void mutualTlsWithAClientCertificateFromAnotherCaSaysSoInTheFirstLine() {
+		assertPushRefused(connectingTo("127.0.0.1", this.mutualTls, bundle(this.mutualTls.tls(), this.tls.tls())),
+				"Redis at rediss://127.0.0.1:" + this.mutualTls.port(),
+				" refused the TLS connection: it does not accept this application's client certificate (mutual TLS): ");
 	}
 
 	@Test
 	void anUntrustedCertificateSaysSoInTheFirstLine() {
-		this.runner.withPropertyValues("spring.data.redis.host=localhost", "spring.data.redis.port=" + this.port)
-			.run((context) -> assertThatExceptionOfType(QueueException.class)
-				.isThrownBy(() -> context.getBean(QueueTemplate.class).push(CreateOrderJob.class, new CreateOrder("t", 1)))
-				.withMessageStartingWith("Redis at rediss://localhost:" + this.port)
-				.withMessageContaining("presented a TLS certificate this application does not trust (a certificate problem): ")
-				.withMessageContaining("PKIX")
-				.withMessageEndingWith("; trust its CA with an SSL bundle (spring.data.redis.ssl.bundle)"));
+		assertPushRefused(connectingTo("localhost", this.tls, "spring.data.redis.ssl.enabled=true"),
+				"Redis at rediss://localhost:" + this.tls.port(),
+				"presented a TLS certificate this application does not trust (a certificate problem): PKIX",
+				"; trust its CA with an SSL bundle (spring.data.redis.ssl.bundle)");
 	}
 
 	@Test
 	void aCertificateForAnotherHostSaysSoInTheFirstLine() {
-		trustingTheCertificate("127.0.0.1").run((context) -> assertThatExceptionOfType(QueueException.class)
-				.isThrownBy(() -> context.getBean(QueueTemplate.class).push(CreateOrderJob.class, new CreateOrder("t", 2)))
-				.withMessageStartingWith("Redis at rediss://127.0.0.1:" + this.port)
-				.withMessageContaining("presented a TLS certificate that does not match the host name: ")
-				.withMessageContaining("127.0.0.1"));
+		assertPushRefused(connectingTo("127.0.0.1", this.tls, bundle(this.tls.tls())),
+				"Redis at rediss://127.0.0.1:" + this.tls.port(),
+				"presented a TLS certificate that does not match the host name: ", "127.0.0.1");
 	}
 
-	@Test
-	void aTrustedCertificateConnects() {
-		trustingTheCertificate("localhost").run((context) -> context.getBean(QueueTemplate.class).push(CreateOrderJob.class, new CreateOrder("t", 3)));
+	private ApplicationContextRunner connectingTo(String host, RedisServer server, String... properties) {
+		return this.runner
+			.withPropertyValues("spring.data.redis.host=" + host, "spring.data.redis.port=" + server.port())
+			.withPropertyValues(properties);
 	}
 
-	private ApplicationContextRunner trustingTheCertificate(String host) {
-		return this.runner.withPropertyValues("spring.data.redis.host=" + host, "spring.data.redis.port=" + this.port,
-				"spring.ssl.bundle.pem.redis.truststore.certificate=file:" + this.directory.resolve("server.crt"),
-				"spring.data.redis.ssl.bundle=redis");
+	/** An SSL bundle that trusts the server's CA. */
+	private static String[] bundle(RedisTls server) {
+		return new String[] { "spring.ssl.bundle.pem.redis.truststore.certificate=file:" + server.caCertificate(),
+				"spring.data.redis.ssl.bundle=redis" };
 	}
 
-	private int run(String... command) throws IOException, InterruptedException {
-		try {
-			Process process = new ProcessBuilder(List.of(command)).directory(this.directory.toFile())
-				.redirectErrorStream(true)
-				.redirectOutput(Files.createTempFile(this.directory, "openssl", ".log").toFile())
-				.start();
-			return process.waitFor(60, TimeUnit.SECONDS) ? process.exitValue() : -1;
-		}
-		catch (IOException ex) {
-			return -1;
-		}
+	/** An SSL bundle that trusts the server's CA and presents the client certificate of {@code client}. */
+	private static String[] bundle(RedisTls server, RedisTls client) {
+		return Stream.concat(Stream.of(bundle(server)),
+				Stream.of("spring.ssl.bundle.pem.redis.keystore.certificate=file:" + client.clientCertificate(),
+						"spring.ssl.bundle.pem.redis.keystore.private-key=file:" + client.clientPrivateKey()))
+			.toArray(String[]::new);
+	}
+
+	/** A push fails for good, with a one-line message that starts with the server and names the problem. */
+	private static void assertPushRefused(ApplicationContextRunner runner, String start, String... problem) {
+		runner.withPropertyValues("async-queue.consumer.enabled=false")
+			.run((context) -> assertThatExceptionOfType(RedisAccessDeniedException.class)
+				.isThrownBy(() -> context.getBean(QueueTemplate.class).push(CreateOrderJob.class, new CreateOrder("t", 1)))
+				.withMessageStartingWith(start)
+				.withMessageNotContaining("\n")
+				.satisfies((ex) -> assertThat(ex.getMessage()).contains(problem)));
+	}
+
+	private static void assertRunsAJob(QueueTemplate template, Recorder recorder) {
+		PushResult pushed = template.push(CreateOrderJob.class, new CreateOrder("tls", 3));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> recorder.handled.stream().anyMatch((handled) -> handled.jobId().equals(pushed.id())));
+		assertThat(recorder.handled).extracting((handled) -> handled.payload())
+			.containsExactly(new CreateOrder("tls", 3));
 	}
 
 }

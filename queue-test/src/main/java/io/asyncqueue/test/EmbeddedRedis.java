@@ -65,4 +65,23 @@ public @interface EmbeddedRedis {
 	 * @return {@code true} for {@code appendonly yes}; default {@code false}
 	 */
 	boolean appendOnly() default false;
+
+	/**
+	 * Whether the server speaks only TLS, with certificates from a throw-away authority (see
+	 * {@link RedisTls}). Implies a server of the class's own. Besides host and port, the system properties of
+	 * an SSL bundle that trusts the authority are set, with {@code spring.data.redis.ssl.bundle} naming it.
+	 *
+	 * @return {@code true} for a TLS server; default {@code false}
+	 * @since 0.2.0
+	 */
+	boolean tls() default false;
+
+	/**
+	 * Whether the server also requires a client certificate from its authority ({@code tls-auth-clients yes});
+	 * implies {@link #tls()}. The SSL bundle set for Spring Boot presents one.
+	 *
+	 * @return {@code true} for mutual TLS; default {@code false}
+	 * @since 0.2.0
+	 */
+	boolean mutualTls() default false;
 }

@@ -20,29 +20,33 @@ final class ProcessBackend implements Backend {
 	private final String binaryVersion;
 	private final List<String> extraConfig;
 	private final boolean sentinel;
+	private final boolean tls;
 	private Process process;
 	private Path log;
 	private long logOffset;
 
 	ProcessBackend(Binaries.Binary binary) {
-		this(binary, List.of(), false);
+		this(binary, List.of(), false, false);
 	}
 
 	/**
 	 * @param extraConfig redis.conf lines appended after the defaults (e.g. {@code cluster-enabled yes})
 	 * @param sentinel whether to run the binary as a Sentinel ({@code --sentinel}), which needs a writable
 	 *     config file: Sentinel rewrites it with what it learns
+	 * @param tls whether the port is the {@code tls-port} (and the plain port is off); the certificates are
+	 *     in {@code extraConfig}
 	 */
-	ProcessBackend(Binaries.Binary binary, List<String> extraConfig, boolean sentinel) {
+	ProcessBackend(Binaries.Binary binary, List<String> extraConfig, boolean sentinel, boolean tls) {
 		this.binary = binary;
 		this.binaryVersion = Binaries.version(binary.path); // fails early, with output, if it cannot run here
 		this.extraConfig = List.copyOf(extraConfig);
 		this.sentinel = sentinel;
+		this.tls = tls;
 	}
 
-	/** The same binary with more redis.conf lines, or as a Sentinel. */
-	ProcessBackend with(List<String> config, boolean asSentinel) {
-		return new ProcessBackend(binary, config, asSentinel);
+	/** The same binary with more redis.conf lines, as a Sentinel, or speaking TLS. */
+	ProcessBackend with(List<String> config, boolean asSentinel, boolean withTls) {
+		return new ProcessBackend(binary, config, asSentinel, withTls);
 	}
 
 	@Override
@@ -64,7 +68,7 @@ final class ProcessBackend implements Backend {
 	private String config(int port, Path dataDir, boolean appendOnly) {
 		StringBuilder conf = new StringBuilder()
 				.append("# Written by io.asyncqueue.test.RedisServer: a private server for tests\n")
-				.append("port ").append(port).append('\n')
+				.append(tls ? "port 0\ntls-port " : "port ").append(port).append('\n')
 				.append("bind 127.0.0.1\n")
 				.append("protected-mode no\n")
 				.append("save \"\"\n")

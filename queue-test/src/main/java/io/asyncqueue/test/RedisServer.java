@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import javax.net.SocketFactory;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,14 +69,18 @@ public final class RedisServer implements AutoCloseable {
 	private final Duration startupTimeout;
 	private final Path dataDir;
 	private final boolean closeAtJvmExit;
+	private final RedisTls tls;
+	private final SocketFactory sockets;
 	private volatile int port;
 	private volatile String version;
 	private volatile boolean running;
 	private volatile boolean closed;
 
 	private RedisServer(Backend backend, boolean appendOnly, Duration startupTimeout, Path dataDir,
-			boolean closeAtJvmExit) {
+			boolean closeAtJvmExit, RedisTls tls) {
 		this.backend = backend;
+		this.tls = tls;
+		this.sockets = (tls != null) ? tls.socketFactory() : SocketFactory.getDefault();
 		this.appendOnly = appendOnly;
 		this.startupTimeout = startupTimeout;
 		this.dataDir = dataDir;
@@ -123,10 +129,36 @@ public final class RedisServer implements AutoCloseable {
 	/**
 	 * The server's address as a Redis URI.
 	 *
-	 * @return {@code "redis://127.0.0.1:<port>"}
+	 * @return {@code "redis://127.0.0.1:<port>"}, or {@code "rediss://127.0.0.1:<port>"} for a TLS server
 	 */
 	public String uri() {
-		return "redis://" + host() + ":" + port;
+		return (tls != null ? "rediss://" : "redis://") + host() + ":" + port;
+	}
+
+	/**
+	 * Whether the server speaks TLS (and only TLS).
+	 *
+	 * @return {@code true} for a server built with {@link Builder#tls(boolean) tls(true)}
+	 * @since 0.2.0
+	 */
+	public boolean isTls() {
+		return tls != null;
+	}
+
+	/**
+	 * The certificates of a server built with {@link Builder#tls(boolean) tls(true)}: what a client trusts
+	 * and the client certificate it may present.
+	 *
+	 * @return the TLS set-up
+	 * @throws IllegalStateException when the server does not speak TLS
+	 * @since 0.2.0
+	 */
+	public RedisTls tls() {
+		if (tls == null) {
+			throw new IllegalStateException("This Redis server was built without TLS; use RedisServer.builder().tls(true) "
+					+ "or @EmbeddedRedis(tls = true): " + description());
+		}
+		return tls;
 	}
 
 	/**
@@ -270,13 +302,13 @@ public final class RedisServer implements AutoCloseable {
 
 	/** Sends one command over a fresh connection; see {@link Resp#command}. */
 	Object command(String... args) throws IOException {
-		return Resp.command(backend.host(), port, IO_TIMEOUT, args);
+		return Resp.command(sockets, backend.host(), port, IO_TIMEOUT, args);
 	}
 
 	/** Reads one field of {@code INFO <section>}, or {@code null} (also when the server cannot be reached). */
 	String info(String section, String field) {
 		try {
-			return Resp.info(backend.host(), port, IO_TIMEOUT, section, field);
+			return Resp.info(sockets, backend.host(), port, IO_TIMEOUT, section, field);
 		} catch (IOException e) {
 			return null;
 		}
@@ -331,7 +363,7 @@ public final class RedisServer implements AutoCloseable {
 			registerShutdownHook();
 		}
 		try {
-			String reported = Resp.info(backend.host(), targetPort, IO_TIMEOUT, "server", "redis_version");
+			String reported = Resp.info(sockets, backend.host(), targetPort, IO_TIMEOUT, "server", "redis_version");
 			if (reported != null) {
 				version = reported;
 			}
@@ -350,7 +382,7 @@ public final class RedisServer implements AutoCloseable {
 		long deadline = System.nanoTime() + startupTimeout.toNanos();
 		String host = backend.host();
 		while (true) {
-			if (Resp.ping(host, targetPort, IO_TIMEOUT)) {
+			if (Resp.ping(sockets, host, targetPort, IO_TIMEOUT)) {
 				Long pid = reportedPid(host, targetPort);
 				if (pid == null || backend.owns(pid)) {
 					return;
@@ -378,9 +410,9 @@ public final class RedisServer implements AutoCloseable {
 		}
 	}
 
-	private static Long reportedPid(String host, int targetPort) {
+	private Long reportedPid(String host, int targetPort) {
 		try {
-			String pid = Resp.info(host, targetPort, IO_TIMEOUT, "server", "process_id");
+			String pid = Resp.info(sockets, host, targetPort, IO_TIMEOUT, "server", "process_id");
 			return pid == null ? null : Long.valueOf(pid);
 		} catch (IOException | NumberFormatException e) {
 			return null;
@@ -389,7 +421,7 @@ public final class RedisServer implements AutoCloseable {
 
 	private boolean sendShutdown() {
 		try {
-			Resp.command(backend.host(), port, IO_TIMEOUT, "SHUTDOWN", "NOSAVE");
+			Resp.command(sockets, backend.host(), port, IO_TIMEOUT, "SHUTDOWN", "NOSAVE");
 			return true; // no reply is expected, but accept one
 		} catch (Resp.ErrorReply e) {
 			log.debug("SHUTDOWN NOSAVE refused by {}: {}", description(), e.getMessage());
@@ -474,18 +506,19 @@ public final class RedisServer implements AutoCloseable {
 		}
 	}
 
-	private static Backend backendFor(RedisServerProvider requested, List<String> config, boolean sentinel) {
+	private static Backend backendFor(RedisServerProvider requested, List<String> config, boolean sentinel,
+			boolean tls) {
 		RedisServerProvider provider = requested == RedisServerProvider.AUTO ? RedisServerProvider.configured() : requested;
-		if (config.isEmpty() && !sentinel) {
+		if (config.isEmpty() && !sentinel && !tls) {
 			return backendFor(provider);
 		}
 		if (provider == RedisServerProvider.TESTCONTAINERS) {
-			throw new IllegalStateException("Redis Cluster and Sentinel set-ups run redis-server processes; the "
+			throw new IllegalStateException("Redis Cluster, Sentinel and TLS set-ups run redis-server processes; the "
 					+ "TESTCONTAINERS provider cannot start them. Use " + RedisServerProvider.PROVIDER_PROPERTY
 					+ "=path|embedded|auto");
 		}
 		ProcessBackend plain = (ProcessBackend) backendFor(provider);
-		return plain.with(config, sentinel);
+		return plain.with(config, sentinel, tls);
 	}
 
 	private static Backend backendFor(RedisServerProvider provider) {
@@ -555,7 +588,57 @@ public final class RedisServer implements AutoCloseable {
 
 		private boolean sentinel;
 
+		private boolean tls;
+
+		private boolean mutualTls;
+
+		private List<String> tlsHostNames = List.of("localhost", "127.0.0.1");
+
 		private Builder() {
+		}
+
+		/**
+		 * Whether the server speaks only TLS, with a certificate from a throw-away authority made for it (see
+		 * {@link RedisTls}); default {@code false}. Needs a {@code redis-server} built with TLS (Debian's is) and a
+		 * process provider, not {@code TESTCONTAINERS}.
+		 *
+		 * @param tls whether to listen for TLS only
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder tls(boolean tls) {
+			this.tls = tls;
+			return this;
+		}
+
+		/**
+		 * Whether the server refuses clients that present no certificate from its authority
+		 * ({@code tls-auth-clients yes}, mutual TLS); default {@code false}. Implies {@link #tls(boolean) tls(true)}.
+		 *
+		 * @param mutualTls whether a client certificate is required
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder mutualTls(boolean mutualTls) {
+			this.mutualTls = mutualTls;
+			this.tls |= mutualTls;
+			return this;
+		}
+
+		/**
+		 * The host names and IP addresses the server's TLS certificate is issued for; default
+		 * {@code localhost} and {@code 127.0.0.1}. A test of host name verification leaves one out.
+		 *
+		 * @param hostNames DNS names or IP literals, at least one
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder tlsHostNames(String... hostNames) {
+			if (hostNames.length == 0) {
+				throw new IllegalArgumentException("tlsHostNames needs at least one host name or IP address");
+			}
+			this.tlsHostNames = List.of(hostNames);
+			return this;
 		}
 
 		/** Appends a line to the server's redis.conf, e.g. {@code cluster-enabled yes}. */
@@ -641,15 +724,27 @@ public final class RedisServer implements AutoCloseable {
 		 *     server's output
 		 */
 		public RedisServer build() {
-			Backend backend = backendFor(provider, config, sentinel);
 			Path dataDir;
 			try {
 				dataDir = Files.createTempDirectory("asyncqueue-redis-");
 			} catch (IOException e) {
-				backend.dispose();
 				throw new UncheckedIOException("Could not create a temporary directory for redis-server", e);
 			}
-			RedisServer server = new RedisServer(backend, appendOnly, startupTimeout, dataDir, closeAtJvmExit);
+			RedisTls serverTls = null;
+			List<String> lines = config;
+			Backend backend;
+			try {
+				if (tls) {
+					serverTls = RedisTls.create(dataDir.resolve("tls"), tlsHostNames, mutualTls);
+					lines = new ArrayList<>(config);
+					lines.addAll(serverTls.serverConfig());
+				}
+				backend = backendFor(provider, lines, sentinel, tls);
+			} catch (RuntimeException e) {
+				deleteRecursively(dataDir);
+				throw e;
+			}
+			RedisServer server = new RedisServer(backend, appendOnly, startupTimeout, dataDir, closeAtJvmExit, serverTls);
 			try {
 				server.startFirst(port);
 			} catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package io.asyncqueue.test;
 
 import java.lang.reflect.AnnotatedElement;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,14 +25,16 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *   <li><b>Shared server</b> (default): one {@link RedisServer} per test JVM, started lazily, kept in the
  *       root {@link ExtensionContext.Store} so JUnit closes it when the test run ends. The same instance is
  *       returned by {@link #sharedServer()}. It is not flushed between tests.</li>
- *   <li><b>Isolated server</b> ({@code isolated = true} or {@code appendOnly = true}): one server per test
+ *   <li><b>Isolated server</b> ({@code isolated}, {@code appendOnly}, {@code tls} or {@code mutualTls}): one server per test
  *       class, kept in that class's store and closed after its last test. {@code @Nested} classes without
  *       an annotation of their own use their enclosing class's server.</li>
  *   <li>Parameters of type {@link RedisServer} (constructor, {@code @BeforeAll}/{@code @BeforeEach}/...
  *       and test methods) are resolved to the class's server.</li>
  *   <li>Before the test instance is created and before {@code @BeforeAll} methods, the system properties
  *       {@code spring.data.redis.host} and {@code spring.data.redis.port} are set to the server's address;
- *       they are restored after the class. This lets a {@code @SpringBootTest} connect to the server.
+ *       they are restored after the class. This lets a {@code @SpringBootTest} connect to the server. For a
+ *       TLS server the properties of {@link RedisTls#springProperties()} (an SSL bundle trusting its
+ *       certificate authority) are set too.
  *       (A {@code @DynamicPropertySource} method works as well, and is the better choice with isolated
  *       servers because it keeps Spring from reusing a cached context that points at another class's
  *       server.)</li>
@@ -122,13 +125,12 @@ public final class RedisServerExtension
 
 	private void prepareClass(ExtensionContext context) {
 		ExtensionContext classContext = classContext(context);
+		RedisServer server = server(context);
 		classContext.getStore(NAMESPACE).computeIfAbsent(propertiesKey(classContext), key -> {
 			Map<String, String> previous = new HashMap<>();
-			previous.put(SPRING_HOST, System.getProperty(SPRING_HOST));
-			previous.put(SPRING_PORT, System.getProperty(SPRING_PORT));
+			springProperties(server).keySet().forEach(name -> previous.put(name, System.getProperty(name)));
 			return previous;
 		}, Map.class);
-		RedisServer server = server(context);
 		if (!server.isRunning()) {
 			server.startAgain();
 		}
@@ -136,8 +138,18 @@ public final class RedisServerExtension
 	}
 
 	private static void setSystemProperties(RedisServer server) {
-		System.setProperty(SPRING_HOST, server.host());
-		System.setProperty(SPRING_PORT, String.valueOf(server.port()));
+		springProperties(server).forEach(System::setProperty);
+	}
+
+	/** Host and port, and for a TLS server an SSL bundle with its certificates (see {@link RedisTls#springProperties()}). */
+	private static Map<String, String> springProperties(RedisServer server) {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put(SPRING_HOST, server.host());
+		properties.put(SPRING_PORT, String.valueOf(server.port()));
+		if (server.isTls()) {
+			properties.putAll(server.tls().springProperties());
+		}
+		return properties;
 	}
 
 	/** The server for the test class of this context: the class's own, an enclosing class's, or the shared one. */
@@ -147,11 +159,15 @@ public final class RedisServerExtension
 			Optional<EmbeddedRedis> annotation = AnnotationSupport.findAnnotation(c.getRequiredTestClass(), EmbeddedRedis.class);
 			if (annotation.isPresent()) {
 				EmbeddedRedis settings = annotation.get();
-				if (settings.isolated() || settings.appendOnly()) {
+				if (settings.isolated() || settings.appendOnly() || settings.tls() || settings.mutualTls()) {
 					ExtensionContext owner = c;
 					// Keyed by the owner's id: a store lookup also finds values of enclosing contexts.
 					return owner.getStore(NAMESPACE).computeIfAbsent("server:" + owner.getUniqueId(),
-							key -> RedisServer.builder().appendOnly(settings.appendOnly()).build(), RedisServer.class);
+							key -> RedisServer.builder()
+								.appendOnly(settings.appendOnly())
+								.tls(settings.tls())
+								.mutualTls(settings.mutualTls())
+								.build(), RedisServer.class);
 				}
 				break;
 			}

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.SocketFactory;
+
 /**
  * A minimal RESP2 client over a raw socket: one connection per command, no pooling, no library.
  * It exists so this module can check that a server answers (PING), read INFO and ask it to SHUTDOWN
@@ -41,7 +43,13 @@ final class Resp {
 	 * @throws IOException when the server cannot be reached or closes the connection
 	 */
 	static Object command(String host, int port, Duration timeout, String... args) throws IOException {
-		try (Socket socket = new Socket()) {
+		return command(SocketFactory.getDefault(), host, port, timeout, args);
+	}
+
+	/** {@link #command(String, int, Duration, String...)} over sockets of the factory, e.g. TLS ones. */
+	static Object command(SocketFactory sockets, String host, int port, Duration timeout, String... args)
+			throws IOException {
+		try (Socket socket = sockets.createSocket()) {
 			int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
 			socket.connect(new InetSocketAddress(host, port), millis);
 			socket.setSoTimeout(millis);
@@ -54,9 +62,9 @@ final class Resp {
 	}
 
 	/** {@code true} when the server at host:port answers PING with PONG. */
-	static boolean ping(String host, int port, Duration timeout) {
+	static boolean ping(SocketFactory sockets, String host, int port, Duration timeout) {
 		try {
-			return "PONG".equals(command(host, port, timeout, "PING"));
+			return "PONG".equals(command(sockets, host, port, timeout, "PING"));
 		} catch (IOException e) {
 			return false;
 		}
@@ -73,9 +81,9 @@ final class Resp {
 	}
 
 	/** Reads one field (e.g. {@code redis_version}) of {@code INFO <section>}, or {@code null}. */
-	static String info(String host, int port, Duration timeout, String section, String field)
-			throws IOException {
-		Object reply = command(host, port, timeout, "INFO", section);
+	static String info(SocketFactory sockets, String host, int port, Duration timeout, String section,
+			String field) throws IOException {
+		Object reply = command(sockets, host, port, timeout, "INFO", section);
 		if (!(reply instanceof String)) {
 			return null;
 		}

@@ -7,14 +7,12 @@ import java.time.Duration;
 /** Test helper: one command to a server through the module's own raw-socket RESP client. */
 final class Redis {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(2);
-
 	private Redis() {
 	}
 
 	static Object call(RedisServer server, String... command) {
 		try {
-			return Resp.command(server.host(), server.port(), TIMEOUT, command);
+			return server.command(command); // over TLS for a TLS server
 		} catch (IOException e) {
 			throw new UncheckedIOException("Redis command " + String.join(" ", command) + " failed on " + server, e);
 		}

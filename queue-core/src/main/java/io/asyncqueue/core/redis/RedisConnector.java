@@ -14,6 +14,7 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -211,10 +212,22 @@ public abstract class RedisConnector implements AutoCloseable {
 	 * @return the connector
 	 */
 	public static RedisConnector create(String uri) {
+		return create(uri, null);
+	}
+
+	/**
+	 * {@link #create(String)} with TLS settings: the CA to trust and a client certificate for mutual TLS.
+	 * @param uri a {@code rediss://} URI (or {@code redis-sentinel://} with TLS)
+	 * @param ssl the TLS settings, or {@code null} for Lettuce's defaults (the JDK's trusted CAs, no client
+	 * certificate)
+	 * @return the connector
+	 * @since 0.2.0
+	 */
+	public static RedisConnector create(String uri, SslOptions ssl) {
 		ClientResources resources = defaultClientResources();
 		RedisURI redisUri = RedisURI.create(uri);
 		RedisClient client = RedisClient.create(resources, redisUri);
-		client.setOptions(defaultClientOptions());
+		client.setOptions((ssl != null) ? defaultClientOptions().mutate().sslOptions(ssl).build() : defaultClientOptions());
 		return of(client, redisUri, () -> {
 			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 			resources.shutdown(0, 2, TimeUnit.SECONDS);

@@ -70,13 +70,20 @@ public final class RedisFailures {
 	/**
 	 * What is permanently wrong, when a failure is one that no retry fixes: the ACL user may not run a command
 	 * or touch a key ({@code NOPERM}), the credentials are refused ({@code WRONGPASS}, {@code NOAUTH}), or the TLS
-	 * handshake failed on a certificate.
+	 * handshake failed on a certificate, the server's or (with mutual TLS) the client's.
 	 * @param failure the failure
 	 * @return one line that names the refusal first and says what to change, or {@code null} for a failure
 	 * that is not permanent
 	 */
 	public static String permanentProblem(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			// a cluster client that could not read the topology keeps each node's refusal as a suppressed exception
+			for (Throwable suppressed : cause.getSuppressed()) {
+				String problem = permanentProblem(suppressed);
+				if (problem != null) {
+					return problem;
+				}
+			}
 			String message = String.valueOf(cause.getMessage());
 			if (message.startsWith("NOPERM") || (message.startsWith("ERR") && message.contains(SCRIPT_DENIED))) {
 				return "Redis refused a command of the queue (ACL, permanent): " + message
@@ -85,6 +92,11 @@ public final class RedisFailures {
 			}
 			if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")) {
 				return "Redis refused the credentials (permanent): " + message + "; check the user name and password";
+			}
+			if (cause instanceof SSLException && (message.contains("certificate_required")
+					|| message.contains("unknown_ca") || message.contains("bad_certificate"))) {
+				return "Redis refused the TLS client certificate (mutual TLS, permanent): " + message
+						+ "; present a certificate issued by the CA the server trusts (its tls-ca-cert-file)";
 			}
 			if (cause instanceof SSLException && (message.contains("certificat") || message.contains("PKIX")
 					|| message.contains("No subject alternative") || message.contains("No name matching"))) {

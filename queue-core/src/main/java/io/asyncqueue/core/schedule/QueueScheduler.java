@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.PushNotReplicatedException;
 import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.Queues;
@@ -287,7 +288,16 @@ public final class QueueScheduler {
 			.header(Schedule.KIND_HEADER, kind);
 		String envelope = this.serializer.serialize(schedule.jobName(), schedule.payload(), this.clock.instant(), options);
 		PushRecord record = new PushRecord(PushOptions.newJobId(), envelope, 0, 0, null);
-		return join(this.scripts.claim(settings, schedule.name(), claim, record));
+		try {
+			return join(this.scripts.claim(settings, schedule.name(), claim, record));
+		}
+		catch (PushNotReplicatedException ex) {
+			// made on the primary: claiming it again would push a second job; a failover that loses it also loses
+			// the claim, and the tick is then claimed again on the new primary
+			logger.warn("Schedule '{}' of queue '{}' claimed tick {}, but: {}", schedule.name(), schedule.queue(),
+					Instant.ofEpochMilli(claim.tick()), ex.getMessage());
+			return new ClaimReply("claimed", record.id());
+		}
 	}
 
 	private static Long millis(Instant instant) {

@@ -40,9 +40,11 @@ public record Schedule(String name, String queue, String jobName, Object payload
 	 */
 	public Schedule {
 		Objects.requireNonNull(name, "name");
-		if (!name.matches("[A-Za-z0-9._-]+")) {
-			throw new IllegalArgumentException("A schedule's name may hold letters, digits, '-', '_' and '.', not '"
-					+ name + "'");
+		// one path segment of the dashboard's action URLs: an encoded '/' is refused by servers and firewalls, and
+		// '.' or '..' is normalized away
+		if (!name.matches("[A-Za-z0-9._-]+") || name.equals(".") || name.equals("..")) {
+			throw new IllegalArgumentException("A schedule's name may hold letters, digits, '-', '_' and '.' (not only "
+					+ "dots), as it is one segment of the dashboard's URLs, not '" + name + "'");
 		}
 		Objects.requireNonNull(queue, "queue");
 		Objects.requireNonNull(jobName, "jobName");

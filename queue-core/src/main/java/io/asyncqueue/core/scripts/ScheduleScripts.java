@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * The Redis contract of recurring jobs: where a schedule's state lives and the one script that claims a tick
@@ -33,6 +35,9 @@ public final class ScheduleScripts {
 			ScriptOutputType.MULTI);
 
 	private final RedisConnector redis;
+
+	/** Per durable queue ({@code replicas} above 0): the claims' own connection and their {@code WAIT}. */
+	private final Map<String, ReplicaWait> replicaWaits = new ConcurrentHashMap<>();
 
 	/**
 	 * The schedule scripts over one connector.
@@ -62,12 +67,15 @@ public final class ScheduleScripts {
 	}
 
 	/**
-	 * Claim a tick (or run a trigger-now request) and push its job, in one step.
+	 * Claim a tick (or run a trigger-now request) and push its job, in one step. On a queue with durable pushes
+	 * ({@code replicas} above 0) a claim is confirmed like any push of the queue: on a connection of its own, once
+	 * {@code WAIT} says that many replicas have it.
 	 * @param settings the queue the job goes to
 	 * @param name the schedule
 	 * @param claim what to claim
 	 * @param record the job, pushed only when the claim says so
-	 * @return what Redis did
+	 * @return what Redis did; a {@link io.asyncqueue.core.PushNotReplicatedException} when the claim was made
+	 * (and its job pushed) on the primary but too few replicas acknowledged it in time
 	 */
 	public CompletableFuture<ClaimReply> claim(QueueSettings settings, String name, Claim claim, PushRecord record) {
 		List<String> queueKeys = QueueKeys.of(settings.channel()).all();
@@ -84,7 +92,17 @@ public final class ScheduleScripts {
 		args.add(Long.toString(claim.missed()));
 		args.addAll(List.of(record.arguments()));
 		try {
-			return TICK.<List<Object>>run(this.redis.commands(), keys, args.toArray(String[]::new))
+			if (settings.replicas() == 0) {
+				return TICK.<List<Object>>run(this.redis.commands(), keys, args.toArray(String[]::new))
+					.thenApply(ClaimReply::of);
+			}
+			ReplicaWait wait = this.replicaWaits.computeIfAbsent(settings.name(),
+					(queue) -> new ReplicaWait(this.redis, queue, settings.replicas(), settings.replicaTimeout()));
+			RedisClusterAsyncCommands<String, String> own = wait.commands();
+			// only a claim writes: a stale, paused or closed answer has nothing to wait for
+			return TICK.<List<Object>>run(own, keys, args.toArray(String[]::new))
+				.thenCompose((reply) -> ClaimReply.of(reply).claimed()
+						? wait.confirm(own, CompletableFuture.completedFuture(reply)) : CompletableFuture.completedFuture(reply))
 				.thenApply(ClaimReply::of);
 		}
 		catch (RuntimeException ex) {

@@ -65,6 +65,18 @@ class RedisFailuresTest {
 	}
 
 	@Test
+	void aClientCertificateTheServerRefusesIsPermanent() {
+		// the alerts redis-server 7.0 (OpenSSL 3) sends with tls-auth-clients yes, as seen in RedisTlsTests
+		for (String alert : new String[] { "certificate_required", "unknown_ca" }) {
+			assertThat(RedisFailures.exception("x", new RedisConnectionException("Unable to connect",
+					new SSLHandshakeException("Received fatal alert: " + alert))))
+				.isInstanceOf(RedisAccessDeniedException.class)
+				.hasMessageStartingWith("x: Redis refused the TLS client certificate (mutual TLS, permanent): Received fatal alert: "
+						+ alert);
+		}
+	}
+
+	@Test
 	void aWrongCallIsNeither() {
 		assertThat(RedisFailures.exception("x", new RedisCommandExecutionException("ERR wrong number of arguments")))
 			.isExactlyInstanceOf(QueueException.class);

@@ -4,6 +4,7 @@ import java.security.cert.CertificateException;
 
 import javax.net.ssl.SSLException;
 
+import io.asyncqueue.core.redis.RedisFailures;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,12 +46,30 @@ final class ConnectFailureDescription {
 				return "Redis at " + redis + " presented a TLS certificate that does not match the host name: " + detail
 						+ "; connect with a host name the certificate names, or have the certificate name this host";
 			}
+			// alerts the server sent: it wants a client certificate (mutual TLS), or not the one it got
+			if (detail.contains("certificate_required")) {
+				return "Redis at " + redis + " refused the TLS connection: it requires a client certificate (mutual TLS) "
+						+ "and got none: " + detail + "; give the SSL bundle a key store with a certificate the server's CA "
+						+ "issued (spring.ssl.bundle.pem.<bundle>.keystore.certificate and .private-key)";
+			}
+			if (detail.contains("bad_certificate") || detail.contains("unknown_ca")
+					|| detail.contains("unsupported_certificate") || detail.contains("certificate_unknown")) {
+				return "Redis at " + redis + " refused the TLS connection: it does not accept this application's client "
+						+ "certificate (mutual TLS): " + detail + "; present a certificate issued by the CA the server "
+						+ "trusts (its tls-ca-cert-file)";
+			}
 			if (detail.contains("PKIX") || detail.contains("certificat") || root instanceof CertificateException
 					|| root.getClass().getName().startsWith("sun.security")) {
 				return "Redis at " + redis + " presented a TLS certificate this application does not trust (a certificate "
 						+ "problem): " + detail + "; trust its CA with an SSL bundle (spring.data.redis.ssl.bundle)";
 			}
 			return "TLS handshake with Redis at " + redis + " failed: " + detail;
+		}
+		// e.g. an ACL without the cluster commands: each node's NOPERM is a suppressed exception, below a
+		// multi-line "Cannot retrieve cluster partitions"
+		String permanent = RedisFailures.permanentProblem(failure);
+		if (permanent != null) {
+			return "Could not connect to Redis at " + redis + ": " + permanent;
 		}
 		return "Could not connect to Redis at " + redis + ": " + message;
 	}

@@ -137,7 +137,7 @@ public final class ScheduleFactory {
 					declaration.misfire(), threshold);
 		}
 		catch (IllegalArgumentException ex) {
-			throw declaration.invalid("name", ex.getMessage(), "Rename the schedule.");
+			throw declaration.invalidName(ex.getMessage());
 		}
 	}
 
@@ -229,6 +229,15 @@ public final class ScheduleFactory {
 			jobQueues = List.copyOf(jobQueues);
 			Objects.requireNonNull(payloadType, "payloadType");
 			Objects.requireNonNull(misfire, "misfire");
+		}
+
+		/** The name is the property key itself, so the property named is the key's, in the bracket form. */
+		AsyncQueueConfigurationException invalidName(String problem) {
+			String property = this.property ? "async-queue.schedules[" + this.name + "]" : null;
+			String fix = this.name.replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^\\.+$", "schedule");
+			return new AsyncQueueConfigurationException(property, "Schedule '" + this.name + "' (" + this.origin + "): "
+					+ problem, "Rename it" + (this.property ? " (its key under async-queue.schedules)" : " (its name attribute)")
+							+ ", e.g. to '" + fix + "'.");
 		}
 
 		AsyncQueueConfigurationException invalid(String attribute, String problem, String action) {

@@ -194,6 +194,22 @@ class RecurringJobsTests {
 				"Schedule 'bad': fixed-rate 100ms is shorter than a second", "Use 1s or more");
 	}
 
+	@Test
+	void aNameTheDashboardsUrlsCannotCarryStopsStartup() {
+		assertFailure(this.runner.withBean(TestJobs.CreateOrderJob.class)
+			.withPropertyValues("async-queue.queues.orders.concurrency=1",
+					"async-queue.schedules[reports/daily].job=CreateOrderJob",
+					"async-queue.schedules[reports/daily].fixed-rate=1h"),
+				"async-queue.schedules[reports/daily]",
+				"Schedule 'reports/daily' (async-queue.schedules.reports/daily): A schedule's name may hold letters, digits, "
+						+ "'-', '_' and '.' (not only dots), as it is one segment of the dashboard's URLs, not 'reports/daily'",
+				"Rename it (its key under async-queue.schedules), e.g. to 'reports-daily'.");
+		assertFailure(this.runner.withBean(TestJobs.CreateOrderJob.class)
+			.withPropertyValues("async-queue.queues.orders.concurrency=1", "async-queue.schedules[..].job=CreateOrderJob",
+					"async-queue.schedules[..].fixed-rate=1h"),
+				"async-queue.schedules[..]", "not '..'", "e.g. to 'schedule'.");
+	}
+
 	private ApplicationContextRunner schedule(String... settings) {
 		ApplicationContextRunner runner = this.runner.withBean(TestJobs.CreateOrderJob.class)
 			.withPropertyValues("async-queue.queues.orders.concurrency=1", "async-queue.schedules.bad.job=CreateOrderJob");
