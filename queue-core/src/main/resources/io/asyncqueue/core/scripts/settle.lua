@@ -61,7 +61,7 @@ end
 local groups = {}
 local grouped = {}
 for n = 1, #ids do
-  if out[n] == 1 and string.sub(owners[n], -1) == 'g' then
+  if out[n] == 1 and string.byte(owners[n], -1) == 103 then
     grouped[#grouped + 1] = n
   end
 end
