@@ -231,6 +231,9 @@ async function drain(queue) {
   if (warmup === 0) {
     startTimed();
   }
+  // Issue 14: globalConcurrency=N limits the queue's active jobs across all workers (Queue.setGlobalConcurrency)
+  const globalConcurrency = int('globalConcurrency', 0);
+  if (globalConcurrency > 0) await queue.setGlobalConcurrency(globalConcurrency);
   const worker = new Worker(queueName, work(), { connection, concurrency });
   worker.on('completed', () => {
     completed++;
@@ -252,6 +255,42 @@ async function drain(queue) {
   return {
     ...rate(done - startCount, stop - (start || began)), concurrency, complete: finished, warmupJobs: startCount,
     prefillRate, leftWaiting: counts.wait, leftReserved: counts.active,
+    ...(globalConcurrency > 0 ? { globalConcurrency } : {}),
+  };
+}
+
+// ------------------------------------------------------------------ rate limit (issue 14)
+
+// The worker's limiter when rateMax=N ratePeriodMs=M are given: { max, duration } (BullMQ counts the jobs it
+// moves to active in a key that expires `duration` after the first of them, a fixed window).
+const limiter = () => (int('rateMax', 0) > 0 ? { max: int('rateMax'), duration: int('ratePeriodMs', 1000) } : undefined);
+
+// A backlog of `jobs` no-op jobs under the limiter: every handler start is recorded (monotonic clock) for
+// `seconds` from the first, and reported as microseconds from the first; the driver counts them per window.
+async function rateLimit(queue) {
+  const jobs = int('jobs', 4000);
+  for (let n = 0; n < jobs; n += 1000) {
+    await queue.addBulk(bulk(n, Math.min(1000, jobs - n)));
+  }
+  const starts = [];
+  let resolveFirst;
+  const first = new Promise((resolve) => { resolveFirst = resolve; });
+  const worker = new Worker(queueName, async () => {
+    starts.push(performance.now());
+    resolveFirst(true);
+  }, { connection, concurrency: int('concurrency', 8), limiter: limiter() });
+  if (!await Promise.race([first, sleep(60000).then(() => false)])) {
+    throw new Error('no job started within 60 s');
+  }
+  // as long as the Java adapters record (StartLog.recordMillis): the period and 500 ms more
+  await sleep(num('seconds', 30) * 1000 + 500);
+  await worker.close();
+  const sorted = starts.slice().sort((a, b) => a - b);
+  return {
+    rateMax: int('rateMax', 0), ratePeriodMs: int('ratePeriodMs', 1000), seconds: num('seconds', 30),
+    concurrency: int('concurrency', 8), prefilled: jobs,
+    startsUs: sorted.map((t) => Math.floor((t - sorted[0]) * 1000)),
+    leftWaiting: await queue.getWaitingCount(),
   };
 }
 
@@ -382,16 +421,24 @@ async function fill(queue) {
 
 async function idle() {
   const queues = int('queues', 4);
+  const globalConcurrency = int('globalConcurrency', 0);
   const workers = [];
   for (let q = 0; q < queues; q++) {
-    const worker = new Worker(`${queueName}-idle-${q}`, async () => {}, { connection });
+    if (globalConcurrency > 0) {
+      const limited = await openQueue(`${queueName}-idle-${q}`);
+      await limited.setGlobalConcurrency(globalConcurrency);
+      await limited.close();
+    }
+    const worker = new Worker(`${queueName}-idle-${q}`, async () => {}, { connection, limiter: limiter() });
     await worker.waitUntilReady();
     workers.push(worker);
   }
   emit({ event: 'ready' });
   await awaitWord('stop');
   await Promise.all(workers.map((worker) => worker.close()));
-  return { queues, settings: `Worker defaults (drainDelay 5 s, stalledInterval 30 s)${tuned ? ', tuned queue options' : ''}` };
+  const limits = `${globalConcurrency > 0 ? `, global concurrency ${globalConcurrency}` : ''}`
+    + `${limiter() ? `, limiter ${JSON.stringify(limiter())}` : ''}`;
+  return { queues, settings: `Worker defaults (drainDelay 5 s, stalledInterval 30 s)${tuned ? ', tuned queue options' : ''}${limits}` };
 }
 
 // ------------------------------------------------------------------ main
@@ -404,6 +451,7 @@ const scenarios = {
   latency,
   delayed,
   fill,
+  'rate-limit': rateLimit,
 };
 
 let code = 0;

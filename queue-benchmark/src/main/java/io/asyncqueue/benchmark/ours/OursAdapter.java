@@ -10,11 +10,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.asyncqueue.benchmark.Args;
 import io.asyncqueue.benchmark.Pace;
 import io.asyncqueue.benchmark.Protocol;
 import io.asyncqueue.benchmark.Scenarios;
+import io.asyncqueue.benchmark.StartLog;
 import io.asyncqueue.benchmark.Stats;
 import io.asyncqueue.benchmark.DrainClock;
 import io.asyncqueue.benchmark.Work;
@@ -30,6 +32,7 @@ import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.QueueWorker;
 import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.RateLimit;
 import io.asyncqueue.core.redis.RedisConnector;
 
 /**
@@ -71,6 +74,7 @@ public final class OursAdapter {
 				case "delayed" -> adapter.delayed();
 				case "fill" -> adapter.fill();
 				case "idle" -> adapter.idle();
+				case "rate-limit" -> adapter.rateLimit();
 				default -> throw new IllegalArgumentException("unknown scenario " + args.scenario());
 			};
 			Protocol.result(args.scenario(), figures);
@@ -84,17 +88,26 @@ public final class OursAdapter {
 	}
 
 	private QueueSettings settings(String name, int concurrency) {
-		return QueueSettings.builder(name)
+		QueueSettings.Builder builder = QueueSettings.builder(name)
 			.concurrency(concurrency)
 			.fetchBatchSize(32)
 			// unset: the engine's default (as many as the concurrency)
 			.prefetch(this.args.string("prefetch", "").isEmpty() ? null : this.args.integer("prefetch", 0))
 			// 0 (no per-job timer) unless asked: the peers have none either; handleTimeoutMs=10000 is our default
 			.handleTimeout(Duration.ofMillis(this.args.integer("handleTimeoutMs", 0)))
-			.shutdownTimeout(Duration.ofSeconds(5))
-			// 0 (none) unless asked: globalConcurrency=8 measures the cost of the cluster-wide check (issue 14)
-			.globalConcurrency(this.args.integer("globalConcurrency", 0))
-			.build();
+			.shutdownTimeout(Duration.ofSeconds(5));
+		return withLimits(builder).build();
+	}
+
+	/**
+	 * The flow limits of issue 14, none unless asked: {@code globalConcurrency=8} (the cluster-wide slot check)
+	 * and {@code rateMax=100 ratePeriodMs=1000} (the sliding log of starts).
+	 */
+	private QueueSettings.Builder withLimits(QueueSettings.Builder builder) {
+		int rateMax = this.args.integer("rateMax", 0);
+		return builder.globalConcurrency(this.args.integer("globalConcurrency", 0))
+			.rateLimit((rateMax > 0) ? RateLimit.of(rateMax, Duration.ofMillis(this.args.integer("ratePeriodMs", 1000)))
+					: null);
 	}
 
 	private QueueClient client(QueueSettings settings) {
@@ -361,7 +374,7 @@ public final class OursAdapter {
 		int queues = this.args.integer("queues", 4);
 		List<QueueWorker> workers = new ArrayList<>();
 		for (int q = 0; q < queues; q++) {
-			QueueSettings settings = QueueSettings.defaults(this.queue + "-idle-" + q);
+			QueueSettings settings = withLimits(QueueSettings.defaults(this.queue + "-idle-" + q).toBuilder()).build();
 			QueueWorker worker = QueueWorker.builder(settings, this.redis)
 				.serializer(this.serializer)
 				.job(JOB, Map.class, (payload, context) -> {
@@ -380,7 +393,57 @@ public final class OursAdapter {
 		Map<String, Object> figures = new LinkedHashMap<>();
 		figures.put("queues", queues);
 		figures.put("settings", "QueueSettings.defaults (blockingTimeout "
-				+ QueueSettings.DEFAULT_BLOCKING_TIMEOUT.toMillis() + " ms)");
+				+ QueueSettings.DEFAULT_BLOCKING_TIMEOUT.toMillis() + " ms)" + limitsText());
+		return figures;
+	}
+
+	private String limitsText() {
+		QueueSettings limits = withLimits(QueueSettings.builder(this.queue)).build();
+		return ((limits.globalConcurrency() > 0) ? ", globalConcurrency " + limits.globalConcurrency() : "")
+				+ ((limits.rateLimit() != null) ? ", rateLimit " + limits.rateLimit() : "");
+	}
+
+	// ---------------------------------------------------------------- rate limit (issue 14)
+
+	/**
+	 * A backlog of {@code jobs} no-op jobs under the rate limit {@code rateMax} per {@code ratePeriodMs}: every
+	 * handler start is recorded (monotonic clock) for {@code seconds} from the first; the driver counts them per
+	 * window ({@code RateWindows}).
+	 */
+	private Map<String, Object> rateLimit() throws InterruptedException {
+		int jobs = this.args.integer("jobs", 4000);
+		QueueSettings settings = settings(this.queue, this.args.integer("concurrency", 8));
+		QueueClient client = client(settings);
+		for (int n = 0; n < jobs; n += 1000) {
+			client.pushAll(this.queue, batch(n, Math.min(1000, jobs - n), null));
+		}
+		AtomicLongArray starts = new AtomicLongArray(jobs);
+		AtomicInteger started = new AtomicInteger();
+		CountDownLatch first = new CountDownLatch(1);
+		QueueWorker worker = QueueWorker.builder(settings, this.redis)
+			.serializer(this.serializer)
+			.job(JOB, Map.class, (payload, context) -> {
+				long now = System.nanoTime();
+				int i = started.getAndIncrement();
+				if (i < jobs) {
+					starts.set(i, now);
+				}
+				first.countDown();
+			})
+			.build();
+		worker.start();
+		if (!first.await(60, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("no job started within 60 s");
+		}
+		Thread.sleep(StartLog.recordMillis(this.args));
+		worker.stop(Duration.ofSeconds(5));
+		long[] recorded = new long[Math.min(started.get(), jobs)];
+		for (int i = 0; i < recorded.length; i++) {
+			recorded[i] = starts.get(i);
+		}
+		Map<String, Object> figures = StartLog.figures(this.args, recorded);
+		figures.put("leftWaiting", new QueueOperations(this.redis, this.serializer, Queues.of(settings)).counts(this.queue)
+			.waiting());
 		return figures;
 	}
 
