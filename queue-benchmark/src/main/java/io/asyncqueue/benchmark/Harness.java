@@ -60,7 +60,7 @@ public final class Harness {
 	 * limits in their open-source editions, so only they run them.
 	 */
 	static final List<String> FLOW_SCENARIOS = List.of("drain-global-c8", "drain-global-c32", "rate-limit",
-			"idle-rate-limit", "idle-global");
+			"rate-limit-edge", "idle-rate-limit", "idle-global");
 
 	static final List<String> FLOW_SYSTEMS = List.of("ours", "bullmq");
 
@@ -802,6 +802,9 @@ public final class Harness {
 					"Rate limit: most starts in any 1 s window (sliding)", "starts", false),
 			new Figure("rate.maxFixed", "rate-limit", "maxFixedWindow",
 					"Rate limit: most starts in one fixed 1 s window (from the first start)", "starts", false),
+			new Figure("rate.edge.maxSliding", "rate-limit-edge", "maxSlidingWindow",
+					"Rate limit, arrivals around a fixed window's edge: most starts in any 1 s window (sliding)", "starts",
+					false),
 			new Figure("idle.rate.commands", "idle-rate-limit", "commandsPerSecPerQueue",
 					"Idle with a rate limit of 100 per 1 s: Redis commands/s per queue (commandstats)", "cmd/s", false),
 			new Figure("idle.global.commands", "idle-global", "commandsPerSecPerQueue",
@@ -858,6 +861,8 @@ public final class Harness {
 								"pgWindowSeconds=2"),
 						new Scenario("rate-limit", "rate-limit", Kind.SIMPLE, t, "jobs=600", "rateMax=100",
 								"ratePeriodMs=1000", "seconds=3", "concurrency=8"),
+						new Scenario("rate-limit-edge", "rate-limit", Kind.SIMPLE, t, "jobs=400", "rateMax=100",
+								"ratePeriodMs=1000", "seconds=6", "concurrency=8", "pattern=edge", "cycles=2"),
 						new Scenario("idle-rate-limit", "idle", Kind.IDLE, t, "queues=2", "warmupSeconds=0.5",
 								"windowSeconds=2", "rateMax=100", "ratePeriodMs=1000"),
 						new Scenario("idle-global", "idle", Kind.IDLE, t, "queues=2", "warmupSeconds=0.5",
@@ -900,6 +905,9 @@ public final class Harness {
 					// scenario with each limit configured on every queue.
 					new Scenario("rate-limit", "rate-limit", Kind.SIMPLE, t, "jobs=4000", "rateMax=100",
 							"ratePeriodMs=1000", "seconds=30", "concurrency=8"),
+					// the arrivals that find a fixed window's edge: 1 job, 99 at 0.85 s, 100 at 1.05 s, twice
+					new Scenario("rate-limit-edge", "rate-limit", Kind.SIMPLE, t, "jobs=400", "rateMax=100",
+							"ratePeriodMs=1000", "seconds=6", "concurrency=8", "pattern=edge", "cycles=2"),
 					new Scenario("idle-rate-limit", "idle", Kind.IDLE, t, "queues=4", "warmupSeconds=2",
 							"windowSeconds=10", "rateMax=100", "ratePeriodMs=1000"),
 					new Scenario("idle-global", "idle", Kind.IDLE, t, "queues=4", "warmupSeconds=2", "windowSeconds=10",

@@ -71,6 +71,8 @@ final class Results {
 					"global.cost.c32", null, 0.85, true),
 			new Target("rate-window", "rate limit: no 1 s window with more than 100 starts", "rate.maxSliding", null, 100),
 			new Target("rate-share", "rate limit: ≥ 90 % of the limit achieved", "rate.share", null, 90, true),
+			new Target("rate-edge", "rate limit, arrivals around a window's edge: no 1 s window with more than 100 starts",
+					"rate.edge.maxSliding", null, 100),
 			new Target("idle-rate", "idle with a rate limit ≤ 1 Redis command/s per queue", "idle.rate.commands", null,
 					1),
 			new Target("idle-global", "idle with a global concurrency ≤ 1 Redis command/s per queue",

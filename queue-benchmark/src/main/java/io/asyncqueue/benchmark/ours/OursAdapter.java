@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.asyncqueue.benchmark.Args;
@@ -406,20 +407,27 @@ public final class OursAdapter {
 	// ---------------------------------------------------------------- rate limit (issue 14)
 
 	/**
-	 * A backlog of {@code jobs} no-op jobs under the rate limit {@code rateMax} per {@code ratePeriodMs}: every
-	 * handler start is recorded (monotonic clock) for {@code seconds} from the first; the driver counts them per
-	 * window ({@code RateWindows}).
+	 * No-op jobs under the rate limit {@code rateMax} per {@code ratePeriodMs}: a backlog of {@code jobs} pushed
+	 * before the worker starts, or with {@code pattern=edge} the arrivals that find a fixed window's edge
+	 * ({@link StartLog#pushEdges}). Every handler start is recorded (monotonic clock) for {@code seconds} from the
+	 * first; the driver counts them per window ({@code RateWindows}).
 	 */
 	private Map<String, Object> rateLimit() throws InterruptedException {
 		int jobs = this.args.integer("jobs", 4000);
+		boolean edge = StartLog.isEdge(this.args);
 		QueueSettings settings = settings(this.queue, this.args.integer("concurrency", 8));
 		QueueClient client = client(settings);
-		for (int n = 0; n < jobs; n += 1000) {
-			client.pushAll(this.queue, batch(n, Math.min(1000, jobs - n), null));
+		StartLog.Push push = (from, size) -> {
+			for (int n = from; n < from + size; n += 1000) {
+				client.pushAll(this.queue, batch(n, Math.min(1000, from + size - n), null));
+			}
+		};
+		if (!edge) {
+			push.push(0, jobs);
 		}
 		AtomicLongArray starts = new AtomicLongArray(jobs);
 		AtomicInteger started = new AtomicInteger();
-		CountDownLatch first = new CountDownLatch(1);
+		AtomicLong first = new AtomicLong();
 		QueueWorker worker = QueueWorker.builder(settings, this.redis)
 			.serializer(this.serializer)
 			.job(JOB, Map.class, (payload, context) -> {
@@ -428,14 +436,22 @@ public final class OursAdapter {
 				if (i < jobs) {
 					starts.set(i, now);
 				}
-				first.countDown();
+				first.compareAndSet(0, now);
 			})
 			.build();
 		worker.start();
-		if (!first.await(60, TimeUnit.SECONDS)) {
+		if (edge) {
+			StartLog.pushEdges(this.args, push);
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (first.get() == 0 && System.nanoTime() < deadline) {
+			Thread.sleep(1);
+		}
+		if (first.get() == 0) {
 			throw new IllegalStateException("no job started within 60 s");
 		}
-		Thread.sleep(StartLog.recordMillis(this.args));
+		TimeUnit.NANOSECONDS.sleep(first.get() + TimeUnit.MILLISECONDS.toNanos(StartLog.recordMillis(this.args))
+				- System.nanoTime());
 		worker.stop(Duration.ofSeconds(5));
 		long[] recorded = new long[Math.min(started.get(), jobs)];
 		for (int i = 0; i < recorded.length; i++) {
