@@ -231,6 +231,9 @@ async function drain(queue) {
   if (warmup === 0) {
     startTimed();
   }
+  // Issue 14: globalConcurrency=N limits the queue's active jobs across all workers (Queue.setGlobalConcurrency)
+  const globalConcurrency = int('globalConcurrency', 0);
+  if (globalConcurrency > 0) await queue.setGlobalConcurrency(globalConcurrency);
   const worker = new Worker(queueName, work(), { connection, concurrency });
   worker.on('completed', () => {
     completed++;
@@ -252,6 +255,68 @@ async function drain(queue) {
   return {
     ...rate(done - startCount, stop - (start || began)), concurrency, complete: finished, warmupJobs: startCount,
     prefillRate, leftWaiting: counts.wait, leftReserved: counts.active,
+    ...(globalConcurrency > 0 ? { globalConcurrency } : {}),
+  };
+}
+
+// ------------------------------------------------------------------ rate limit (issue 14)
+
+// The worker's limiter when rateMax=N ratePeriodMs=M are given: { max, duration } (BullMQ counts the jobs it
+// moves to active in a key that expires `duration` after the first of them, a fixed window).
+const limiter = () => (int('rateMax', 0) > 0 ? { max: int('rateMax'), duration: int('ratePeriodMs', 1000) } : undefined);
+
+// Arrivals that find a fixed window's edge (pattern=edge), as StartLog.pushEdges: per cycle (3 periods apart) one
+// job, max - 1 at 0.85 of the period, max more at 1.05 periods.
+async function pushEdges(queue) {
+  const max = int('rateMax', 100);
+  const period = int('ratePeriodMs', 1000);
+  const begin = performance.now();
+  let n = 0;
+  for (let cycle = 0; cycle < int('cycles', 2); cycle++) {
+    const base = begin + 3 * cycle * period;
+    for (const [at, size] of [[0, 1], [0.85, max - 1], [1.05, max]]) {
+      await sleep(Math.max(0, base + at * period - performance.now()));
+      await queue.addBulk(bulk(n, size));
+      n += size;
+    }
+  }
+}
+
+// No-op jobs under the limiter: a backlog of `jobs` pushed before the worker starts, or with pattern=edge the
+// arrivals above. Every handler start is recorded (monotonic clock) for `seconds` from the first, and reported
+// as microseconds from the first; the driver counts them per window.
+async function rateLimit(queue) {
+  const jobs = int('jobs', 4000);
+  const edge = args.pattern === 'edge';
+  if (!edge) {
+    for (let n = 0; n < jobs; n += 1000) {
+      await queue.addBulk(bulk(n, Math.min(1000, jobs - n)));
+    }
+  }
+  const starts = [];
+  let resolveFirst;
+  const first = new Promise((resolve) => { resolveFirst = resolve; });
+  const worker = new Worker(queueName, async () => {
+    const now = performance.now();
+    if (starts.length === 0) resolveFirst(now);
+    starts.push(now);
+  }, { connection, concurrency: int('concurrency', 8), limiter: limiter() });
+  await worker.waitUntilReady();
+  const pushing = edge ? pushEdges(queue) : Promise.resolve();
+  const firstAt = await Promise.race([first, sleep(60000).then(() => 0)]);
+  if (!firstAt) {
+    throw new Error('no job started within 60 s');
+  }
+  // as long as the Java adapters record (StartLog.recordMillis): the period and 500 ms more
+  await sleep(firstAt + num('seconds', 30) * 1000 + 500 - performance.now());
+  await pushing;
+  await worker.close();
+  const sorted = starts.slice().sort((a, b) => a - b);
+  return {
+    rateMax: int('rateMax', 0), ratePeriodMs: int('ratePeriodMs', 1000), seconds: num('seconds', 30),
+    concurrency: int('concurrency', 8), pattern: edge ? 'edge' : 'backlog', prefilled: edge ? 0 : jobs,
+    startsUs: sorted.map((t) => Math.floor((t - sorted[0]) * 1000)),
+    leftWaiting: await queue.getWaitingCount(),
   };
 }
 
@@ -382,16 +447,24 @@ async function fill(queue) {
 
 async function idle() {
   const queues = int('queues', 4);
+  const globalConcurrency = int('globalConcurrency', 0);
   const workers = [];
   for (let q = 0; q < queues; q++) {
-    const worker = new Worker(`${queueName}-idle-${q}`, async () => {}, { connection });
+    if (globalConcurrency > 0) {
+      const limited = await openQueue(`${queueName}-idle-${q}`);
+      await limited.setGlobalConcurrency(globalConcurrency);
+      await limited.close();
+    }
+    const worker = new Worker(`${queueName}-idle-${q}`, async () => {}, { connection, limiter: limiter() });
     await worker.waitUntilReady();
     workers.push(worker);
   }
   emit({ event: 'ready' });
   await awaitWord('stop');
   await Promise.all(workers.map((worker) => worker.close()));
-  return { queues, settings: `Worker defaults (drainDelay 5 s, stalledInterval 30 s)${tuned ? ', tuned queue options' : ''}` };
+  const limits = `${globalConcurrency > 0 ? `, global concurrency ${globalConcurrency}` : ''}`
+    + `${limiter() ? `, limiter ${JSON.stringify(limiter())}` : ''}`;
+  return { queues, settings: `Worker defaults (drainDelay 5 s, stalledInterval 30 s)${tuned ? ', tuned queue options' : ''}${limits}` };
 }
 
 // ------------------------------------------------------------------ main
@@ -404,6 +477,7 @@ const scenarios = {
   latency,
   delayed,
   fill,
+  'rate-limit': rateLimit,
 };
 
 let code = 0;

@@ -55,6 +55,20 @@ public final class Harness {
 			List.of("push-single", "push-threads", "push-batch", "fill", "idle"), "rqueue-tuned", WORKER_ONLY_SKIPS,
 			"jobrunr-tuned", WORKER_ONLY_SKIPS);
 
+	/**
+	 * Issue 14's flow-control scenarios (global concurrency, rate limit): only async-queue and BullMQ have these
+	 * limits in their open-source editions, so only they run them.
+	 */
+	static final List<String> FLOW_SCENARIOS = List.of("drain-global-c8", "drain-global-c32", "rate-limit",
+			"rate-limit-edge", "idle-rate-limit", "idle-global");
+
+	static final List<String> FLOW_SYSTEMS = List.of("ours", "bullmq");
+
+	static boolean skips(String system, String scenario) {
+		return SKIPS.getOrDefault(system, List.of()).contains(scenario)
+				|| (FLOW_SCENARIOS.contains(scenario) && !FLOW_SYSTEMS.contains(system));
+	}
+
 	final Options options;
 
 	private volatile AdapterProcess current;
@@ -110,7 +124,7 @@ public final class Harness {
 			for (int run = 1; run <= this.options.runs; run++) {
 				for (SystemSpec system : systems) {
 					for (Scenario scenario : plan) {
-						if (SKIPS.getOrDefault(system.id, List.of()).contains(scenario.id)) {
+						if (skips(system.id, scenario.id)) {
 							continue;
 						}
 						if (system.id.startsWith("rqueue") && scenario.id.equals("push-batch")) {
@@ -188,7 +202,8 @@ public final class Harness {
 			});
 			try {
 				return switch (scenario.kind) {
-					case SIMPLE -> commandsPerJob(stats, cpuPerJob(adapter, adapter.await("result", scenario.timeout)));
+					case SIMPLE -> RateWindows
+						.count(commandsPerJob(stats, cpuPerJob(adapter, adapter.await("result", scenario.timeout))));
 					case FILL -> fill(adapter, scenario, (system.store == Store.POSTGRES) ? this.postgres::dataBytes
 							: probe::dataMemory, (system.store == Store.POSTGRES) ? () -> -1L : () -> (Long) probe.call("DBSIZE"));
 					case IDLE -> (system.store == Store.POSTGRES) ? idlePostgres(adapter, scenario)
@@ -714,8 +729,26 @@ public final class Harness {
 		SIMPLE, FILL, IDLE
 	}
 
-	/** One figure of the report: which scenario, which field, unit and direction. */
-	record Figure(String key, String scenario, String field, String label, String unit, boolean higherIsBetter) {
+	/**
+	 * One figure of the report: which scenario, which field, unit and direction; or, with a {@code numerator} and
+	 * {@code denominator}, the ratio of two figures of the same system in the same run.
+	 */
+	record Figure(String key, String scenario, String field, String label, String unit, boolean higherIsBetter,
+			String numerator, String denominator) {
+
+		Figure(String key, String scenario, String field, String label, String unit, boolean higherIsBetter) {
+			this(key, scenario, field, label, unit, higherIsBetter, null, null);
+		}
+
+		/** {@code numerator / denominator}, per system and run. */
+		static Figure ratio(String key, String numerator, String denominator, String label) {
+			return new Figure(key, "", "", label, "×", true, numerator, denominator);
+		}
+
+		boolean isRatio() {
+			return this.numerator != null;
+		}
+
 	}
 
 	static final List<Figure> FIGURES = List.of(
@@ -725,6 +758,22 @@ public final class Harness {
 			new Figure("drain.c8", "drain-c8", "rate", "Drain 100k pre-pushed no-op jobs, concurrency 8", "jobs/s", true),
 			new Figure("drain.c32", "drain-c32", "rate", "Drain 100k pre-pushed no-op jobs, concurrency 32", "jobs/s",
 					true),
+			new Figure("drain.global.c8", "drain-global-c8", "rate",
+					"Drain no-op jobs, concurrency 8, global concurrency 8", "jobs/s", true),
+			new Figure("drain.global.c32", "drain-global-c32", "rate",
+					"Drain no-op jobs, concurrency 32, global concurrency 32", "jobs/s", true),
+			new Figure("cpu.drainGlobal8.client", "drain-global-c8", "clientCpuUsPerJob",
+					"Drain c8, global concurrency 8: worker process CPU per job", "µs", false),
+			new Figure("cpu.drainGlobal8.redis", "drain-global-c8", "redisCpuUsPerJob",
+					"Drain c8, global concurrency 8: Redis CPU per job", "µs", false),
+			new Figure("cpu.drainGlobal32.client", "drain-global-c32", "clientCpuUsPerJob",
+					"Drain c32, global concurrency 32: worker process CPU per job", "µs", false),
+			new Figure("cpu.drainGlobal32.redis", "drain-global-c32", "redisCpuUsPerJob",
+					"Drain c32, global concurrency 32: Redis CPU per job", "µs", false),
+			Figure.ratio("global.cost.c8", "drain.global.c8", "drain.c8",
+					"Drain c8 with global concurrency 8 / without (same system, same run)"),
+			Figure.ratio("global.cost.c32", "drain.global.c32", "drain.c32",
+					"Drain c32 with global concurrency 32 / without (same system, same run)"),
 			new Figure("drain.cpu1ms", "drain-1ms", "rate", "Drain 1 ms CPU-bound jobs, concurrency 8", "jobs/s", true),
 			new Figure("drain.io20", "drain-io20", "rate",
 					"Drain 20 ms I/O-bound jobs (a sleep), concurrency 200, virtual threads on Java 21+", "jobs/s", true),
@@ -752,7 +801,22 @@ public final class Harness {
 					"Idle: Redis commands/s per queue (commandstats, scripts' commands included; SQL statements for JobRunr)",
 					"cmd/s", false),
 			new Figure("idle.roundTrips", "idle", "roundTripsPerSecPerQueue",
-					"Idle: client round trips/s per queue (MONITOR)", "cmd/s", false));
+					"Idle: client round trips/s per queue (MONITOR)", "cmd/s", false),
+			new Figure("rate.achieved", "rate-limit", "achievedRate",
+					"Rate limit 100 per 1 s, backlog, concurrency 8: starts/s achieved", "starts/s", true),
+			new Figure("rate.share", "rate-limit", "limitSharePercent", "Rate limit: share of the limit achieved", "%",
+					true),
+			new Figure("rate.maxSliding", "rate-limit", "maxSlidingWindow",
+					"Rate limit: most starts in any 1 s window (sliding)", "starts", false),
+			new Figure("rate.maxFixed", "rate-limit", "maxFixedWindow",
+					"Rate limit: most starts in one fixed 1 s window (from the first start)", "starts", false),
+			new Figure("rate.edge.maxSliding", "rate-limit-edge", "maxSlidingWindow",
+					"Rate limit, arrivals around a fixed window's edge: most starts in any 1 s window (sliding)", "starts",
+					false),
+			new Figure("idle.rate.commands", "idle-rate-limit", "commandsPerSecPerQueue",
+					"Idle with a rate limit of 100 per 1 s: Redis commands/s per queue (commandstats)", "cmd/s", false),
+			new Figure("idle.global.commands", "idle-global", "commandsPerSecPerQueue",
+					"Idle with a global concurrency of 8: Redis commands/s per queue (commandstats)", "cmd/s", false));
 
 	static final class Scenario {
 
@@ -787,7 +851,11 @@ public final class Harness {
 						new Scenario("push-batch", "push-batch", Kind.SIMPLE, t, "jobs=5000", "batch=1000", "seconds=2",
 								"warmup=1000"),
 						new Scenario("drain-c8", "drain", Kind.SIMPLE, t, "jobs=2000", "warmup=500", "warmupSeconds=2", "concurrency=8", "seconds=10"),
+						new Scenario("drain-global-c8", "drain", Kind.SIMPLE, t, "jobs=2000", "warmup=500", "warmupSeconds=2",
+								"concurrency=8", "seconds=10", "globalConcurrency=8"),
 						new Scenario("drain-c32", "drain", Kind.SIMPLE, t, "jobs=2000", "warmup=500", "warmupSeconds=2", "concurrency=32", "seconds=10"),
+						new Scenario("drain-global-c32", "drain", Kind.SIMPLE, t, "jobs=2000", "warmup=500",
+								"warmupSeconds=2", "concurrency=32", "seconds=10", "globalConcurrency=32"),
 						new Scenario("drain-1ms", "drain", Kind.SIMPLE, t, "jobs=200", "warmup=100", "warmupSeconds=2",
 								"concurrency=8", "seconds=10", "work=cpu", "workMs=1"),
 						new Scenario("drain-io20", "drain", Kind.SIMPLE, t, "jobs=1000", "warmup=200", "warmupSeconds=2",
@@ -798,7 +866,15 @@ public final class Harness {
 								"maxDelayMs=500", "concurrency=32", "prime=20", "primeSeconds=5", "tailSeconds=2"),
 						new Scenario("fill", "fill", Kind.FILL, t, "jobs=500", "payloadBytes=1024"),
 						new Scenario("idle", "idle", Kind.IDLE, t, "queues=2", "warmupSeconds=0.5", "windowSeconds=2",
-								"pgWindowSeconds=2"));
+								"pgWindowSeconds=2"),
+						new Scenario("rate-limit", "rate-limit", Kind.SIMPLE, t, "jobs=600", "rateMax=100",
+								"ratePeriodMs=1000", "seconds=3", "concurrency=8"),
+						new Scenario("rate-limit-edge", "rate-limit", Kind.SIMPLE, t, "jobs=400", "rateMax=100",
+								"ratePeriodMs=1000", "seconds=6", "concurrency=8", "pattern=edge", "cycles=2"),
+						new Scenario("idle-rate-limit", "idle", Kind.IDLE, t, "queues=2", "warmupSeconds=0.5",
+								"windowSeconds=2", "rateMax=100", "ratePeriodMs=1000"),
+						new Scenario("idle-global", "idle", Kind.IDLE, t, "queues=2", "warmupSeconds=0.5",
+								"windowSeconds=2", "globalConcurrency=8"));
 			}
 			return List.of(
 					new Scenario("push-single", "push-single", Kind.SIMPLE, t, "jobs=20000", "seconds=4", "warmup=2000"),
@@ -811,7 +887,13 @@ public final class Harness {
 					// compiled the hot paths, then 100k timed; the timed phase stops at 20 s (rate = jobs done / time)
 					// for systems slower than 5k/s.
 					new Scenario("drain-c8", "drain", Kind.SIMPLE, t, "jobs=100000", "warmup=300000", "warmupSeconds=20", "concurrency=8", "seconds=20"),
+					// Issue 14: the same drains with a global concurrency equal to the worker's, right after the drain
+					// without it, so that the ratio of the two is measured close together in time.
+					new Scenario("drain-global-c8", "drain", Kind.SIMPLE, t, "jobs=100000", "warmup=300000",
+							"warmupSeconds=20", "concurrency=8", "seconds=20", "globalConcurrency=8"),
 					new Scenario("drain-c32", "drain", Kind.SIMPLE, t, "jobs=100000", "warmup=300000", "warmupSeconds=20", "concurrency=32", "seconds=20"),
+					new Scenario("drain-global-c32", "drain", Kind.SIMPLE, t, "jobs=100000", "warmup=300000",
+							"warmupSeconds=20", "concurrency=32", "seconds=20", "globalConcurrency=32"),
 					// Jobs that do something: 1 ms of CPU each (2 cores: at most ~2 000 jobs/s, what is left is the
 					// queue's own cost per job), and a 20 ms blocking call each (an HTTP or database call) with 200 in
 					// flight (at most 10 000 jobs/s), on virtual threads where the system can use them.
@@ -825,7 +907,19 @@ public final class Harness {
 							"maxDelayMs=2000", "concurrency=32", "prime=500", "primeSeconds=10", "tailSeconds=5"),
 					new Scenario("fill", "fill", Kind.FILL, t, "jobs=20000", "payloadBytes=1024"),
 					new Scenario("idle", "idle", Kind.IDLE, t, "queues=4", "warmupSeconds=2", "windowSeconds=10",
-							"pgWindowSeconds=60"));
+							"pgWindowSeconds=60"),
+					// Issue 14: 30 s of starts under a limit of 100 per second with a backlog that outlasts them
+					// (4 000 jobs for 3 000 starts), counted per window by the driver (RateWindows); then the idle
+					// scenario with each limit configured on every queue.
+					new Scenario("rate-limit", "rate-limit", Kind.SIMPLE, t, "jobs=4000", "rateMax=100",
+							"ratePeriodMs=1000", "seconds=30", "concurrency=8"),
+					// the arrivals that find a fixed window's edge: 1 job, 99 at 0.85 s, 100 at 1.05 s, twice
+					new Scenario("rate-limit-edge", "rate-limit", Kind.SIMPLE, t, "jobs=400", "rateMax=100",
+							"ratePeriodMs=1000", "seconds=6", "concurrency=8", "pattern=edge", "cycles=2"),
+					new Scenario("idle-rate-limit", "idle", Kind.IDLE, t, "queues=4", "warmupSeconds=2",
+							"windowSeconds=10", "rateMax=100", "ratePeriodMs=1000"),
+					new Scenario("idle-global", "idle", Kind.IDLE, t, "queues=4", "warmupSeconds=2", "windowSeconds=10",
+							"globalConcurrency=8"));
 		}
 
 		String summary(JsonNode result) {

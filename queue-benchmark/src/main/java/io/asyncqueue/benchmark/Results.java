@@ -25,8 +25,15 @@ final class Results {
 			"rqueue-tuned", "Rqueue (tuned)", "rqueue-nohistory", "Rqueue (history off)", "jobrunr", "JobRunr",
 			"jobrunr-tuned", "JobRunr (tuned)");
 
-	/** The issue's targets, checked against the medians of the same harness run. */
-	record Target(String id, String text, String figure, String peer, double threshold) {
+	/**
+	 * The issue's targets, checked against the medians of the same harness run: a ratio ours / peer at least the
+	 * threshold, or a figure of ours at most (or, with {@code atLeast}, at least) the threshold.
+	 */
+	record Target(String id, String text, String figure, String peer, double threshold, boolean atLeast) {
+
+		Target(String id, String text, String figure, String peer, double threshold) {
+			this(id, text, figure, peer, threshold, peer != null);
+		}
 
 		boolean isRatio() {
 			return this.peer != null;
@@ -65,7 +72,19 @@ final class Results {
 			new Target("latency-p99", "p99 push → start ≤ 5 ms at 2 000 jobs/s", "latency.p99", null, 5),
 			new Target("delayed-p99", "delayed-job lateness p99 ≤ 50 ms", "delayed.p99", null, 50),
 			new Target("idle", "idle ≤ 1 Redis command/s per queue (commandstats)", "idle.commands", null, 1),
-			new Target("memory", "Redis memory per waiting 1 KiB job ≤ 1.5 KiB (1536 B)", "memory.perJob", null, 1536));
+			new Target("memory", "Redis memory per waiting 1 KiB job ≤ 1.5 KiB (1536 B)", "memory.perJob", null, 1536),
+			new Target("global-cost-c8", "global concurrency costs the drain ≤ 15 % (c8, ratio with / without)",
+					"global.cost.c8", null, 0.85, true),
+			new Target("global-cost-c32", "global concurrency costs the drain ≤ 15 % (c32, ratio with / without)",
+					"global.cost.c32", null, 0.85, true),
+			new Target("rate-window", "rate limit: no 1 s window with more than 100 starts", "rate.maxSliding", null, 100),
+			new Target("rate-share", "rate limit: ≥ 90 % of the limit achieved", "rate.share", null, 90, true),
+			new Target("rate-edge", "rate limit, arrivals around a window's edge: no 1 s window with more than 100 starts",
+					"rate.edge.maxSliding", null, 100),
+			new Target("idle-rate", "idle with a rate limit ≤ 1 Redis command/s per queue", "idle.rate.commands", null,
+					1),
+			new Target("idle-global", "idle with a global concurrency ≤ 1 Redis command/s per queue",
+					"idle.global.commands", null, 1));
 
 	private final Harness.Options options;
 
@@ -120,6 +139,15 @@ final class Results {
 			else if (figure.unit().equals("ms") && result.path("unstarted").asInt(0) > 0) {
 				// saturated: that percentile fell on jobs that had not started when the measurement ended
 				this.values.get(figure.key()).get(system).set(run - 1, Double.POSITIVE_INFINITY);
+			}
+		}
+		for (Figure figure : Harness.FIGURES) {
+			if (figure.isRatio()) {
+				Double numerator = this.values.get(figure.numerator()).get(system).get(run - 1);
+				Double denominator = this.values.get(figure.denominator()).get(system).get(run - 1);
+				if (numerator != null && denominator != null && denominator > 0) {
+					this.values.get(figure.key()).get(system).set(run - 1, numerator / denominator);
+				}
 			}
 		}
 	}
@@ -190,10 +218,11 @@ final class Results {
 		Double value = target.isRatio() ? ratio(target.figure(), target.peer()) : median(target.figure(), "ours");
 		out.put("value", json(value, 3));
 		out.put("threshold", target.threshold());
-		out.put("kind", target.isRatio() ? "ratio ours/" + target.peer() + " at least" : "at most");
+		out.put("kind", (target.isRatio() ? "ratio ours/" + target.peer() + " " : "")
+				+ (target.atLeast() ? "at least" : "at most"));
 		Boolean met = null;
 		if (value != null) {
-			met = target.isRatio() ? value >= target.threshold() : value <= target.threshold();
+			met = target.atLeast() ? value >= target.threshold() : value <= target.threshold();
 		}
 		out.put("met", met);
 		return out;
@@ -343,6 +372,10 @@ final class Results {
 		if (this.options.systems.contains("rqueue")) {
 			md.append("Rqueue has no batch enqueue: its batched-push cell is empty.\n");
 		}
+		if (this.options.systems.stream().anyMatch((s) -> !Harness.FLOW_SYSTEMS.contains(s))) {
+			md.append("The flow-control scenarios of issue 14 (global concurrency, rate limit) run for async-queue and "
+					+ "BullMQ only, the two with these limits in their open-source editions.\n");
+		}
 		if (!this.failures.isEmpty()) {
 			md.append("\nFailures:\n");
 			for (Map<String, Object> failure : this.failures) {
@@ -367,7 +400,9 @@ final class Results {
 		}
 		return switch (unit) {
 			case "jobs/s", "bytes" -> String.format(Locale.ROOT, "%,.0f", value).replace(',', ' ');
-			case "µs" -> String.format(Locale.ROOT, "%.1f", value);
+			case "µs", "%" -> String.format(Locale.ROOT, "%.1f", value);
+			case "starts" -> String.format(Locale.ROOT, "%.0f", value);
+			case "×" -> String.format(Locale.ROOT, "%.2f×", value);
 			case "ms" -> (value >= 100) ? String.format(Locale.ROOT, "%.0f", value)
 					: (value >= 10) ? String.format(Locale.ROOT, "%.1f", value) : String.format(Locale.ROOT, "%.2f", value);
 			default -> String.format(Locale.ROOT, "%.2f", value);

@@ -10,11 +10,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.asyncqueue.benchmark.Args;
 import io.asyncqueue.benchmark.Pace;
 import io.asyncqueue.benchmark.Protocol;
 import io.asyncqueue.benchmark.Scenarios;
+import io.asyncqueue.benchmark.StartLog;
 import io.asyncqueue.benchmark.Stats;
 import io.asyncqueue.benchmark.DrainClock;
 import io.asyncqueue.benchmark.Work;
@@ -30,6 +33,7 @@ import io.asyncqueue.core.QueueOperations;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.QueueWorker;
 import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.RateLimit;
 import io.asyncqueue.core.redis.RedisConnector;
 
 /**
@@ -71,6 +75,7 @@ public final class OursAdapter {
 				case "delayed" -> adapter.delayed();
 				case "fill" -> adapter.fill();
 				case "idle" -> adapter.idle();
+				case "rate-limit" -> adapter.rateLimit();
 				default -> throw new IllegalArgumentException("unknown scenario " + args.scenario());
 			};
 			Protocol.result(args.scenario(), figures);
@@ -84,17 +89,26 @@ public final class OursAdapter {
 	}
 
 	private QueueSettings settings(String name, int concurrency) {
-		return QueueSettings.builder(name)
+		QueueSettings.Builder builder = QueueSettings.builder(name)
 			.concurrency(concurrency)
 			.fetchBatchSize(32)
 			// unset: the engine's default (as many as the concurrency)
 			.prefetch(this.args.string("prefetch", "").isEmpty() ? null : this.args.integer("prefetch", 0))
 			// 0 (no per-job timer) unless asked: the peers have none either; handleTimeoutMs=10000 is our default
 			.handleTimeout(Duration.ofMillis(this.args.integer("handleTimeoutMs", 0)))
-			.shutdownTimeout(Duration.ofSeconds(5))
-			// 0 (none) unless asked: globalConcurrency=8 measures the cost of the cluster-wide check (issue 14)
-			.globalConcurrency(this.args.integer("globalConcurrency", 0))
-			.build();
+			.shutdownTimeout(Duration.ofSeconds(5));
+		return withLimits(builder).build();
+	}
+
+	/**
+	 * The flow limits of issue 14, none unless asked: {@code globalConcurrency=8} (the cluster-wide slot check)
+	 * and {@code rateMax=100 ratePeriodMs=1000} (the sliding log of starts).
+	 */
+	private QueueSettings.Builder withLimits(QueueSettings.Builder builder) {
+		int rateMax = this.args.integer("rateMax", 0);
+		return builder.globalConcurrency(this.args.integer("globalConcurrency", 0))
+			.rateLimit((rateMax > 0) ? RateLimit.of(rateMax, Duration.ofMillis(this.args.integer("ratePeriodMs", 1000)))
+					: null);
 	}
 
 	private QueueClient client(QueueSettings settings) {
@@ -361,7 +375,7 @@ public final class OursAdapter {
 		int queues = this.args.integer("queues", 4);
 		List<QueueWorker> workers = new ArrayList<>();
 		for (int q = 0; q < queues; q++) {
-			QueueSettings settings = QueueSettings.defaults(this.queue + "-idle-" + q);
+			QueueSettings settings = withLimits(QueueSettings.defaults(this.queue + "-idle-" + q).toBuilder()).build();
 			QueueWorker worker = QueueWorker.builder(settings, this.redis)
 				.serializer(this.serializer)
 				.job(JOB, Map.class, (payload, context) -> {
@@ -380,7 +394,72 @@ public final class OursAdapter {
 		Map<String, Object> figures = new LinkedHashMap<>();
 		figures.put("queues", queues);
 		figures.put("settings", "QueueSettings.defaults (blockingTimeout "
-				+ QueueSettings.DEFAULT_BLOCKING_TIMEOUT.toMillis() + " ms)");
+				+ QueueSettings.DEFAULT_BLOCKING_TIMEOUT.toMillis() + " ms)" + limitsText());
+		return figures;
+	}
+
+	private String limitsText() {
+		QueueSettings limits = withLimits(QueueSettings.builder(this.queue)).build();
+		return ((limits.globalConcurrency() > 0) ? ", globalConcurrency " + limits.globalConcurrency() : "")
+				+ ((limits.rateLimit() != null) ? ", rateLimit " + limits.rateLimit() : "");
+	}
+
+	// ---------------------------------------------------------------- rate limit (issue 14)
+
+	/**
+	 * No-op jobs under the rate limit {@code rateMax} per {@code ratePeriodMs}: a backlog of {@code jobs} pushed
+	 * before the worker starts, or with {@code pattern=edge} the arrivals that find a fixed window's edge
+	 * ({@link StartLog#pushEdges}). Every handler start is recorded (monotonic clock) for {@code seconds} from the
+	 * first; the driver counts them per window ({@code RateWindows}).
+	 */
+	private Map<String, Object> rateLimit() throws InterruptedException {
+		int jobs = this.args.integer("jobs", 4000);
+		boolean edge = StartLog.isEdge(this.args);
+		QueueSettings settings = settings(this.queue, this.args.integer("concurrency", 8));
+		QueueClient client = client(settings);
+		StartLog.Push push = (from, size) -> {
+			for (int n = from; n < from + size; n += 1000) {
+				client.pushAll(this.queue, batch(n, Math.min(1000, from + size - n), null));
+			}
+		};
+		if (!edge) {
+			push.push(0, jobs);
+		}
+		AtomicLongArray starts = new AtomicLongArray(jobs);
+		AtomicInteger started = new AtomicInteger();
+		AtomicLong first = new AtomicLong();
+		QueueWorker worker = QueueWorker.builder(settings, this.redis)
+			.serializer(this.serializer)
+			.job(JOB, Map.class, (payload, context) -> {
+				long now = System.nanoTime();
+				int i = started.getAndIncrement();
+				if (i < jobs) {
+					starts.set(i, now);
+				}
+				first.compareAndSet(0, now);
+			})
+			.build();
+		worker.start();
+		if (edge) {
+			StartLog.pushEdges(this.args, push);
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (first.get() == 0 && System.nanoTime() < deadline) {
+			Thread.sleep(1);
+		}
+		if (first.get() == 0) {
+			throw new IllegalStateException("no job started within 60 s");
+		}
+		TimeUnit.NANOSECONDS.sleep(first.get() + TimeUnit.MILLISECONDS.toNanos(StartLog.recordMillis(this.args))
+				- System.nanoTime());
+		worker.stop(Duration.ofSeconds(5));
+		long[] recorded = new long[Math.min(started.get(), jobs)];
+		for (int i = 0; i < recorded.length; i++) {
+			recorded[i] = starts.get(i);
+		}
+		Map<String, Object> figures = StartLog.figures(this.args, recorded);
+		figures.put("leftWaiting", new QueueOperations(this.redis, this.serializer, Queues.of(settings)).counts(this.queue)
+			.waiting());
 		return figures;
 	}
 
