@@ -339,13 +339,15 @@ public final class QueueSettings {
 	 * 0 reserves only what the free handlers can start: the choice for long jobs spread over many
 	 * processes, where a job held here at the end of a backlog waits for a handler while another process
 	 * may be idle. By default as many as {@link #concurrency()}: one job waiting per handler, or 0 on a queue
-	 * with a {@link #globalConcurrency()}, where a job reserved ahead holds one of the queue's global slots.
+	 * with a {@link #globalConcurrency()}, where a job reserved ahead holds one of the queue's global slots, or
+	 * with a {@link #rateLimit()}, which counts a start when the job is reserved: a job reserved ahead would run
+	 * later than it was counted, in a window that may already be full.
 	 */
 	public int prefetch() {
 		if (this.prefetch != null) {
 			return this.prefetch;
 		}
-		return (this.globalConcurrency > 0) ? 0 : this.concurrency;
+		return (this.globalConcurrency > 0 || this.rateLimit != null) ? 0 : this.concurrency;
 	}
 
 	/** How long a fetched job stays reserved without a renewal from its worker before it counts as stalled. */

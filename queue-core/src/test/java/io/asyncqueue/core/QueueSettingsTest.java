@@ -42,6 +42,13 @@ class QueueSettingsTest {
 		assertThat(QueueSettings.builder("orders").concurrency(32).build().toBuilder().concurrency(4).build().prefetch())
 			.as("an unset prefetch follows the concurrency").isEqualTo(4);
 		assertThat(QueueSettings.builder("orders").prefetch(0).build().prefetch()).isZero();
+		assertThat(QueueSettings.builder("orders").concurrency(8).rateLimit(RateLimit.of(100, Duration.ofSeconds(1)))
+			.build()
+			.prefetch()).as("a rate limit counts a start at reservation: nothing is reserved ahead").isZero();
+		assertThat(QueueSettings.builder("orders").concurrency(8).rateLimit(RateLimit.of(100, Duration.ofSeconds(1)))
+			.prefetch(4)
+			.build()
+			.prefetch()).as("unless asked").isEqualTo(4);
 		assertThatExceptionOfType(InvalidQueueSettingException.class)
 			.isThrownBy(() -> QueueSettings.builder("orders").prefetch(-1).build())
 			.withMessageContaining("prefetch");
