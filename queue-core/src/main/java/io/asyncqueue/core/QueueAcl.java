@@ -67,9 +67,11 @@ public final class QueueAcl {
 	/**
 	 * The ACL rules for a user of queues whose keys match {@code keyPattern}, to follow <code>ACL SETUSER &lt;name&gt;
 	 * on &gt;&lt;password&gt;</code>:
-	 * <code>resetkeys ~{async-queue:* resetchannels -@all +@connection +wait -@dangerous +bzpopmin ...</code>.
+	 * <code>resetkeys ~{async-queue:* resetchannels -@all +@connection +wait -@dangerous +client|setname +bzpopmin ...</code>.
 	 * Connection commands ({@code HELLO}, {@code AUTH}, {@code PING}, {@code SELECT}, {@code CLIENT SETNAME},
 	 * {@code WAIT}) are allowed, the dangerous ones among them ({@code CLIENT KILL}, {@code CLIENT LIST}) not.
+	 * {@code CLIENT SETNAME} is named on its own because Redis 6.2 counts all of {@code CLIENT} as dangerous: without
+	 * it a connection with a client name ({@code spring.data.redis.client-name}) fails its handshake there.
 	 * @param keyPattern the key pattern, <code>{async-queue:*</code> for the default channels
 	 * @return the rules, space-separated
 	 */
@@ -88,7 +90,7 @@ public final class QueueAcl {
 	 */
 	public static String rules(String keyPattern, boolean cluster) {
 		StringBuilder rules = new StringBuilder("resetkeys ~").append(keyPattern)
-			.append(" resetchannels -@all +@connection +wait -@dangerous");
+			.append(" resetchannels -@all +@connection +wait -@dangerous +client|setname");
 		for (String command : commands()) {
 			rules.append(" +").append(command);
 		}

@@ -1,6 +1,7 @@
 package io.asyncqueue.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +100,7 @@ class ClusterAclTest {
 			client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
 		}
 		for (RedisServer node : this.cluster.nodes()) {
-			assertThat(admin(node, "ACL", "LOG")).as("refused on " + node.uri()).asList().isEmpty();
+			assertThat(refusals(node)).as("refused on " + node.uri()).isEmpty();
 		}
 		Set<String> beyondStandalone = new TreeSet<>(sent);
 		beyondStandalone.removeAll(CONNECTION);
@@ -116,12 +117,14 @@ class ClusterAclTest {
 			assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> RedisConnector.of(client).close())
 				.satisfies((ex) -> assertThat(RedisFailures.permanentProblem(ex))
 					.startsWith("Redis refused a command of the queue (ACL, permanent): NOPERM this user has no permissions "
-							+ "to run the 'cluster|nodes' command"));
+							+ "to run the " + (redis6() ? "'cluster' command or its subcommand" : "'cluster|nodes' command")));
 		}
 		finally {
 			client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
 		}
-		assertThat(String.valueOf(admin(this.cluster.masters().get(0), "ACL", "LOG"))).contains("cluster|nodes");
+		// Redis 6.2's ACL LOG names the command without its subcommand
+		assertThat(String.valueOf(admin(this.cluster.masters().get(0), "ACL", "LOG")))
+			.contains(redis6() ? "cluster" : "cluster|nodes");
 	}
 
 	@Test
@@ -145,11 +148,40 @@ class ClusterAclTest {
 		return client;
 	}
 
+	private boolean redis6() {
+		return this.cluster.masters().get(0).version().startsWith("6.");
+	}
+
+	/**
+	 * The node's ACL LOG entries, less the one refusal the rules cannot avoid: on Redis 6.2, whose ACL counts all of
+	 * {@code CLIENT} as dangerous and checks before finding the subcommand unknown, Lettuce's {@code CLIENT SETINFO}
+	 * (sent in the handshake, where command listeners do not see it, its reply ignored). Redis 7.0 answers it "unknown
+	 * subcommand", 7.2+ allows it under {@code +@connection}; a rule {@code +client|setinfo} would be refused by 7.0's
+	 * {@code ACL SETUSER}. The CLIENT command the rules do allow, SETNAME, is proven on 6.2 by QueueAclTest.
+	 */
+	private List<Object> refusals(RedisServer node) {
+		List<Object> refusals = new ArrayList<>();
+		for (Object entry : (List<?>) admin(node, "ACL", "LOG")) {
+			List<?> fields = (List<?>) entry;
+			Object object = fields.get(fields.indexOf("object") + 1);
+			boolean setinfo = redis6() && "client".equals(object);
+			if (!setinfo) {
+				refusals.add(entry);
+			}
+		}
+		return refusals;
+	}
+
+	private static String firstArgument(RedisCommand<?, ?, ?> command) {
+		return (command.getArgs() != null) ? command.getArgs().toCommandString().split(" ")[0].toLowerCase(Locale.ROOT)
+				: "";
+	}
+
 	/** The command as ACL rules name it: {@code cluster|nodes} for a subcommand of CLUSTER. */
 	private static String name(RedisCommand<?, ?, ?> command) {
 		String type = command.getType().toString().toLowerCase(Locale.ROOT);
 		if (command.getType() == CommandType.CLUSTER && command.getArgs() != null) {
-			return type + "|" + command.getArgs().toCommandString().split(" ")[0].toLowerCase(Locale.ROOT);
+			return type + "|" + firstArgument(command);
 		}
 		return type;
 	}

@@ -21,6 +21,7 @@ import io.lettuce.core.event.command.CommandStartedEvent;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.ProtocolVersion;
 import org.junit.jupiter.api.Test;
 
 import io.asyncqueue.core.monitor.InstanceHeartbeat;
@@ -78,8 +79,15 @@ class QueueAclTest extends RedisTestSupport {
 						.addValues(("reset on >pw " + QueueAcl.rules("{acl:*") + " ~{async-queue:instances}*").split(" ")));
 		Set<String> sent = ConcurrentHashMap.newKeySet();
 		RedisClient restricted = RedisClient.create(resources,
-				RedisURI.builder().withHost(server.host()).withPort(server.port()).withAuthentication(user, "pw").build());
-		restricted.setOptions(RedisConnector.defaultClientOptions());
+				RedisURI.builder()
+					.withHost(server.host())
+					.withPort(server.port())
+					.withAuthentication(user, "pw")
+					.withClientName("queue-app")
+					.build());
+		// RESP2 names the connection with CLIENT SETNAME (RESP3 within HELLO): Redis 6.2 refuses it unless named on
+		// its own, as it counts all of CLIENT as dangerous
+		restricted.setOptions(RedisConnector.defaultClientOptions().mutate().protocolVersion(ProtocolVersion.RESP2).build());
 		restricted.addListener(new CommandListener() {
 			@Override
 			public void commandStarted(CommandStartedEvent event) {
@@ -88,6 +96,8 @@ class QueueAclTest extends RedisTestSupport {
 		});
 		try (RedisConnector connector = RedisConnector.of(restricted)) {
 			cycle(connector);
+			assertThat(inspection.sync().clientList()).as("the connection's name, set by CLIENT SETNAME")
+				.contains("name=queue-app");
 		}
 		finally {
 			restricted.shutdown(Duration.ZERO, Duration.ofSeconds(1));
