@@ -74,6 +74,12 @@ public final class QueueSettings {
 	/** Default for {@link #globalConcurrency()}: zero, no limit across instances. */
 	public static final int DEFAULT_GLOBAL_CONCURRENCY = 0;
 
+	/** Default for {@link #shards()}: one slot, the keys every version before sharding used. */
+	public static final int DEFAULT_SHARDS = 1;
+
+	/** The most shards of one queue: each costs an idle consumer one fetch per blocking timeout. */
+	public static final int MAX_SHARDS = 256;
+
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
 
 	private final String name;
@@ -121,6 +127,8 @@ public final class QueueSettings {
 
 	private final RateLimit rateLimit;
 
+	private final int shards;
+
 	private QueueSettings(Builder builder) {
 		this.name = builder.name;
 		this.channel = (builder.channel != null) ? builder.channel : DEFAULT_CHANNEL_PREFIX + builder.name;
@@ -144,6 +152,7 @@ public final class QueueSettings {
 		this.replicaTimeout = builder.replicaTimeout;
 		this.globalConcurrency = builder.globalConcurrency;
 		this.rateLimit = builder.rateLimit;
+		this.shards = builder.shards;
 		validate();
 	}
 
@@ -212,6 +221,17 @@ public final class QueueSettings {
 		if (rateProblem != null) {
 			throw new InvalidQueueSettingException(this.name, "rate-limit", rateProblem);
 		}
+		if (this.shards < 1 || this.shards > MAX_SHARDS) {
+			throw new InvalidQueueSettingException(this.name, "shards",
+					"must be between 1 (one Redis slot) and " + MAX_SHARDS + ", was " + this.shards);
+		}
+		if (this.shards > 1 && (this.globalConcurrency > 0 || this.rateLimit != null)) {
+			// each shard's fetch enforces the limits of its own slot: N shards would let N times the limit run
+			throw new InvalidQueueSettingException(this.name, "shards",
+					"cannot be combined with global-concurrency or rate-limit yet: each shard would enforce the limit "
+							+ "on its own, multiplying it by " + this.shards
+							+ "; set shards to 1 or remove global-concurrency and rate-limit");
+		}
 	}
 
 	private void positive(Duration value, String property) {
@@ -270,6 +290,7 @@ public final class QueueSettings {
 		builder.replicaTimeout = this.replicaTimeout;
 		builder.globalConcurrency = this.globalConcurrency;
 		builder.rateLimit = this.rateLimit;
+		builder.shards = this.shards;
 		builder.nonRetryableExceptions.addAll(this.nonRetryableExceptions);
 		return builder;
 	}
@@ -408,6 +429,14 @@ public final class QueueSettings {
 		return this.rateLimit;
 	}
 
+	/**
+	 * How many Redis Cluster hash slots the queue is spread over; 1 keeps it in one slot. Each shard is a
+	 * queue of its own in Redis (see {@code ShardLayout}); clients, workers and operations treat them as one.
+	 */
+	public int shards() {
+		return this.shards;
+	}
+
 	/** Exceptions (and their subclasses) that send a job straight to {@code failed} without a retry. */
 	public Set<Class<? extends Throwable>> nonRetryableExceptions() {
 		return this.nonRetryableExceptions;
@@ -439,7 +468,7 @@ public final class QueueSettings {
 				+ this.maxPayloadSize + ", nonRetryableExceptions=" + this.nonRetryableExceptions
 				+ ", failedRetention=" + this.failedRetention + ", failedMaxSize=" + this.failedMaxSize + ", replicas="
 				+ this.replicas + ", replicaTimeout=" + this.replicaTimeout + ", globalConcurrency="
-				+ this.globalConcurrency + ", rateLimit=" + this.rateLimit + "]";
+				+ this.globalConcurrency + ", rateLimit=" + this.rateLimit + ", shards=" + this.shards + "]";
 	}
 
 	/**
@@ -488,6 +517,8 @@ public final class QueueSettings {
 		private int globalConcurrency = DEFAULT_GLOBAL_CONCURRENCY;
 
 		private RateLimit rateLimit;
+
+		private int shards = DEFAULT_SHARDS;
 
 		private final Set<Class<? extends Throwable>> nonRetryableExceptions = new LinkedHashSet<>();
 
@@ -607,6 +638,16 @@ public final class QueueSettings {
 		 */
 		public Builder rateLimit(RateLimit rateLimit) {
 			this.rateLimit = rateLimit;
+			return this;
+		}
+
+		/**
+		 * How many Redis Cluster hash slots the queue is spread over.
+		 * @param shards 1 (the default) to 256
+		 * @return this builder
+		 */
+		public Builder shards(int shards) {
+			this.shards = shards;
 			return this;
 		}
 
