@@ -106,6 +106,10 @@ final class QueueSettingsFactory {
 			set.add("global-concurrency");
 			builder.globalConcurrency(queue.getGlobalConcurrency());
 		}
+		if (queue.getShards() != null) {
+			set.add("shards");
+			builder.shards(queue.getShards());
+		}
 		if (queue.getRateLimit().getMax() != null) {
 			set.add("rate-limit");
 			builder.rateLimit(io.asyncqueue.core.RateLimit.of(queue.getRateLimit().getMax(),
@@ -244,6 +248,9 @@ final class QueueSettingsFactory {
 					+ " to 1 or more (the most jobs of the queue running at once across every instance), or remove it.";
 			case "rate-limit" -> "Set " + property + ".max to 1 or more and " + property
 					+ ".period to at least 1ms (for example max: 100, period: 1s).";
+			case "shards" -> "Set " + property + " to 1, or remove " + property.substring(0, property.length() - 6)
+					+ "global-concurrency and " + property.substring(0, property.length() - 6)
+					+ "rate-limit: a sharded queue cannot enforce them across its shards yet.";
 			default -> "Change " + property + ": it " + ex.getRequirement() + ".";
 		};
 		if (!onQueue) {
