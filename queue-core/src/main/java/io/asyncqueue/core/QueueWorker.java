@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.scripts.QueueScripts;
 import io.asyncqueue.core.scripts.ShardLayout;
+import io.asyncqueue.core.scripts.ShardPlacement;
 import io.asyncqueue.core.worker.Fetcher;
 import io.asyncqueue.core.worker.HandlerPool;
 import io.asyncqueue.core.worker.JobRunner;
@@ -190,10 +191,31 @@ public final class QueueWorker {
 			logger.info("Queue '{}' consuming on channel '{}' with {} consumer(s), concurrency {}",
 					this.settings.name(), this.settings.channel(), this.settings.consumers(),
 					this.settings.concurrency());
+			if (this.settings.shards() > 1) {
+				logPlacement();
+			}
 		}
 		finally {
 			this.lifecycle.unlock();
 		}
+	}
+
+	/** Where the shards are: a reshard can put two on one master, which only an operator can undo. */
+	private void logPlacement() {
+		ShardPlacement.masters(this.redis, this.settings).thenAccept((placement) -> {
+			if (placement.masters().isEmpty()) {
+				logger.info("Queue '{}' has {} shards in one Redis (not a cluster)", this.settings.name(),
+						this.settings.shards());
+			}
+			else if (placement.isCrowded()) {
+				logger.warn("Queue '{}': shards share masters while {} masters serve the cluster: {}; move one of "
+						+ "the slots of the shards that share a master to another (redis-cli --cluster reshard)",
+						this.settings.name(), placement.clusterMasters(), placement.masters());
+			}
+			else {
+				logger.info("Queue '{}' shards on masters {}", this.settings.name(), placement.masters());
+			}
+		});
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.scripts.ShardLayout;
+import io.asyncqueue.core.scripts.ShardPlacement;
+import io.asyncqueue.core.scripts.ShardPlacement.Placement;
 import io.asyncqueue.test.EmbeddedRedisCluster;
 import io.asyncqueue.test.RedisCluster;
 import io.asyncqueue.test.RedisServer;
@@ -66,6 +69,18 @@ class ShardedClusterTest {
 					Set.of(ShardLayout.channels(settings.channel(), 3).get(1)),
 					Set.of(ShardLayout.channels(settings.channel(), 3).get(2)));
 		}
+	}
+
+	@Test
+	void thePlacementAWorkerLogsNamesEachShardsMaster() {
+		QueueSettings settings = QueueSettings.builder("placed").shards(3).build();
+		Placement placement = ShardPlacement.masters(redis, settings).join();
+		assertThat(placement.clusterMasters()).isEqualTo(3);
+		assertThat(placement.masters().keySet()).containsExactlyElementsOf(ShardLayout.channels(settings.channel(), 3));
+		assertThat(new HashSet<>(placement.masters().values())).hasSize(3);
+		assertThat(placement.isCrowded()).isFalse();
+		assertThat(new Placement(Map.of("a", "m1", "b", "m1", "c", "m2"), 3).isCrowded()).isTrue();
+		assertThat(new Placement(Map.of("a", "m1", "b", "m2", "c", "m1"), 2).isCrowded()).isFalse();
 	}
 
 	@Test

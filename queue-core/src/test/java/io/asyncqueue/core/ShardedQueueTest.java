@@ -143,6 +143,13 @@ class ShardedQueueTest extends RedisTestSupport {
 	}
 
 	@Test
+	void onOneRedisThePlacementIsEmpty() {
+		assertThat(io.asyncqueue.core.scripts.ShardPlacement.masters(redis, settings().shards(3).build())
+			.join()
+			.masters()).isEmpty();
+	}
+
+	@Test
 	void raisingTheShardCountKeepsTheJobsAlreadyPushed() {
 		QueueSettings before = settings().build();
 		List<String> pushed = new ArrayList<>();
