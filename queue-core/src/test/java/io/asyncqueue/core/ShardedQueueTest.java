@@ -150,7 +150,7 @@ class ShardedQueueTest extends RedisTestSupport {
 	}
 
 	@Test
-	void raisingTheShardCountKeepsTheJobsAlreadyPushed() {
+	void shardingAnExistingQueueKeepsTheJobsAlreadyPushed() {
 		QueueSettings before = settings().build();
 		List<String> pushed = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
