@@ -143,6 +143,24 @@ class ShardedQueueTest extends RedisTestSupport {
 	}
 
 	@Test
+	void aShardThatFailsEveryFetchDoesNotStopTheOthers() {
+		QueueSettings settings = settings().shards(3).build();
+		// shard 0 (where the loop starts) answers every fetch with WRONGTYPE, as a shard whose master is gone fails
+		redisCommands().set(keys(settings).waiting(), "not a list");
+		QueueClient client = client(settings);
+		ShardRouter router = new ShardRouter(3);
+		List<String> pushed = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			String id = idIn(router, 1 + i % 2, i);
+			pushed.add(client.push(this.queue, "n", i, PushOptions.now().jobId(id)).id());
+		}
+		Set<String> handled = ConcurrentHashMap.newKeySet();
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> handled.add(context.id())));
+		await().atMost(Duration.ofSeconds(10)).until(() -> handled.containsAll(pushed));
+		redisCommands().del(keys(settings).waiting());
+	}
+
+	@Test
 	void onOneRedisThePlacementIsEmpty() {
 		assertThat(io.asyncqueue.core.scripts.ShardPlacement.masters(redis, settings().shards(3).build())
 			.join()
@@ -212,8 +230,17 @@ class ShardedQueueTest extends RedisTestSupport {
 	}
 
 	private static String idIn(ShardRouter router, int shard) {
+		return idIn(router, shard, 0);
+	}
+
+	/** The {@code nth} job id (from 0) that the router sends to the shard. */
+	private static String idIn(ShardRouter router, int shard, int nth) {
+		int found = 0;
 		for (int i = 0;; i++) {
 			String id = "job-" + i;
+			if (router.shardOf(PushOptions.now().jobId(id)) == shard && found++ < nth) {
+				continue;
+			}
 			if (router.shardOf(PushOptions.now().jobId(id)) == shard) {
 				return id;
 			}

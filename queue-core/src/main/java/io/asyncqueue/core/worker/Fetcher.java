@@ -193,6 +193,7 @@ public final class Fetcher implements Runnable {
 		}
 		catch (RuntimeException ex) {
 			this.slots.release(permits);
+			this.shards.skip();
 			throw ex;
 		}
 		this.slots.release(permits - reply.jobs().size());

@@ -71,6 +71,14 @@ final class ShardSweep {
 	}
 
 	/**
+	 * Move on after a fetch that failed: a shard whose master is down (or refuses) must not keep the loop from
+	 * the others; the loop's back-off paces the retries.
+	 */
+	void skip() {
+		next(false, FetchReply.NOTHING_SCHEDULED);
+	}
+
+	/**
 	 * Move on after a fetch from the current shard.
 	 * @param gotJobs whether it reserved anything
 	 * @param wakeInMillis its reply's wake-up ({@link FetchReply#wakeInMillis()})

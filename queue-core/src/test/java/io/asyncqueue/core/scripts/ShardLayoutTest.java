@@ -6,9 +6,12 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.asyncqueue.core.InvalidQueueSettingException;
 import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.Queues;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ShardLayoutTest {
 
@@ -32,6 +35,15 @@ class ShardLayoutTest {
 				assertThat(ranges).as(name + " in " + shards).hasSize(shards);
 			}
 		}
+	}
+
+	@Test
+	void noOtherQueueMayUseTheChannelOfAShard() {
+		QueueSettings sharded = QueueSettings.builder("orders").shards(3).build();
+		String shard2 = ShardLayout.channels("async-queue:orders", 3).get(2);
+		QueueSettings clash = QueueSettings.builder("other").channel(shard2).build();
+		assertThatExceptionOfType(InvalidQueueSettingException.class).isThrownBy(() -> Queues.of(sharded, clash))
+			.withMessage("Queue 'other': channel must differ from queue 'orders''s channel '" + shard2 + "'");
 	}
 
 	@Test
