@@ -79,6 +79,10 @@ public final class QueueCli {
 	@Option(names = "--channel", description = "The channel of the queue, when it is not <prefix><name>")
 	String channel;
 
+	@Option(names = "--shards", defaultValue = "1",
+			description = "The queue's shards (async-queue.queues.<name>.shards), so that commands act on all of them. Default: ${DEFAULT-VALUE}")
+	int shards;
+
 	@Spec
 	CommandLine.Model.CommandSpec spec;
 
@@ -152,7 +156,7 @@ public final class QueueCli {
 
 	QueueSettings settings(String queue) {
 		String channel = (this.channel != null) ? this.channel : this.channelPrefix + queue;
-		return QueueSettings.builder(queue).channel(channel).build();
+		return QueueSettings.builder(queue).channel(channel).shards(this.shards).build();
 	}
 
 	@FunctionalInterface
@@ -214,7 +218,8 @@ public final class QueueCli {
 					KeyScanCursor<String> page = connector.commands().scan(cursor, match).get();
 					for (String key : page.getKeys()) {
 						int close = key.indexOf("}:");
-						if (key.startsWith("{" + prefix) && close > prefix.length() + 1) {
+						// a shard other than 0 ({prefix<name>~k}) is part of its queue: --shards reaches it
+						if (key.startsWith("{" + prefix) && close > prefix.length() + 1 && key.lastIndexOf('~', close) < 0) {
 							names.add(key.substring(prefix.length() + 1, close));
 						}
 					}

@@ -110,6 +110,22 @@ class QueueCliTest {
 	}
 
 	@Test
+	void withShardsEveryCommandActsOnTheWholeShardedQueue() {
+		QueueSettings sharded = QueueSettings.builder("spread").shards(3).build();
+		QueueClient client = new QueueClient(this.redis, new JobSerializer(), Queues.of(sharded));
+		for (int i = 0; i < 9; i++) {
+			client.push("spread", "create", i);
+		}
+		assertThat(cli("info").out).containsPattern("spread\\s+").doesNotContain("spread~");
+		assertThat(cli("--shards", "3", "info", "spread").out).containsPattern("spread\\s+9\\s+0\\s+0\\s+0\\s+0");
+		assertThat(cli("--shards", "3", "pause", "spread").status()).isZero();
+		assertThat(new QueueOperations(this.redis, new JobSerializer(), Queues.of(sharded)).isPaused("spread")).isTrue();
+		assertThat(cli("--shards", "3", "flush", "spread", "waiting", "--yes").out()).contains("Deleted 9 waiting job(s)");
+		assertThat(cli("--shards", "3", "limits", "spread", "--global-concurrency", "2").err()).contains("has shards: 3");
+		cli("--shards", "3", "resume", "spread");
+	}
+
+	@Test
 	void pauseAndTheProducerGateAreShownByInfo() {
 		cli("pause", "orders");
 		cli("close-pushes", "orders");

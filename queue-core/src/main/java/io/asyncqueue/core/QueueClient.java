@@ -13,6 +13,7 @@ import io.asyncqueue.core.scripts.GuardedPushes;
 import io.asyncqueue.core.scripts.PushRecord;
 import io.asyncqueue.core.scripts.QueueKeys;
 import io.asyncqueue.core.scripts.QueueScripts;
+import io.asyncqueue.core.scripts.ShardLayout;
 
 /**
  * Pushes jobs. Thread-safe; share one instance. Every push is atomic, and a batch is one atomic step
@@ -35,6 +36,9 @@ public final class QueueClient {
 
 	/** Scripts by queue channel: each groups the pushes made while one of its calls is in flight. */
 	private final Map<String, QueueScripts> scripts = new ConcurrentHashMap<>();
+
+	/** Routers by queue name, for sharded queues. */
+	private final Map<String, ShardRouter> routers = new ConcurrentHashMap<>();
 
 	private final GuardedPushes guarded;
 
@@ -119,7 +123,8 @@ public final class QueueClient {
 			QueueSettings settings = this.queues.get(queue);
 			// serialized and checked here, on the caller's thread: a payload that is refused fails alone
 			List<PushRecord> records = records(settings, requests);
-			reply = scripts(settings).push(records);
+			reply = (settings.shards() == 1) ? scripts(settings).push(records)
+					: pushSharded(settings, requests, records);
 		}
 		catch (RuntimeException ex) {
 			reply = CompletableFuture.failedFuture(ex);
@@ -136,6 +141,10 @@ public final class QueueClient {
 		CompletableFuture<PushResult> reply;
 		try {
 			QueueSettings settings = this.queues.get(queue);
+			if (settings.shards() > 1) {
+				throw new IllegalArgumentException("A guarded push needs the queue in one Redis slot, but queue '"
+						+ queue + "' has shards: " + settings.shards() + "; push without a guard, or use an unsharded queue");
+			}
 			QueueScripts queueScripts = scripts(settings);
 			reply = this.guarded.push(settings, queueScripts.keys().all().toArray(String[]::new),
 					records(settings, List.of(request)).get(0).arguments(), request.options().guard());
@@ -168,6 +177,47 @@ public final class QueueClient {
 
 	private QueueScripts scripts(QueueSettings settings) {
 		return this.scripts.computeIfAbsent(settings.channel(), (channel) -> new QueueScripts(this.redis, settings));
+	}
+
+	/**
+	 * A push to a sharded queue: each shard's jobs in one call (atomic per shard), the calls in parallel, the
+	 * results back in the order of the requests. Then one signal on shard 0's marker, where idle consumers block,
+	 * unless every job went to shard 0, whose push script signals it already.
+	 */
+	private CompletableFuture<List<PushResult>> pushSharded(QueueSettings settings, List<PushRequest> requests,
+			List<PushRecord> records) {
+		List<QueueSettings> shards = ShardLayout.shards(settings);
+		ShardRouter router = this.routers.computeIfAbsent(settings.name(), (name) -> new ShardRouter(shards.size()));
+		List<List<Integer>> positions = new ArrayList<>(shards.size());
+		for (int i = 0; i < shards.size(); i++) {
+			positions.add(new ArrayList<>());
+		}
+		for (int i = 0; i < requests.size(); i++) {
+			positions.get(router.shardOf(requests.get(i).options())).add(i);
+		}
+		PushResult[] results = new PushResult[requests.size()];
+		List<CompletableFuture<?>> calls = new ArrayList<>(shards.size());
+		boolean otherShards = false;
+		for (int shard = 0; shard < shards.size(); shard++) {
+			List<Integer> at = positions.get(shard);
+			if (at.isEmpty()) {
+				continue;
+			}
+			otherShards |= shard > 0;
+			calls.add(scripts(shards.get(shard)).push(at.stream().map(records::get).toList()).thenAccept((pushed) -> {
+				for (int i = 0; i < at.size(); i++) {
+					results[at.get(i)] = pushed.get(i);
+				}
+			}));
+		}
+		CompletableFuture<Void> all = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
+		if (otherShards) {
+			// after the pushes, whatever their outcome, and never failing them: a lost signal only delays the
+			// jobs until a consumer's next sweep (one blocking timeout)
+			QueueScripts doorbell = scripts(shards.get(0));
+			all.whenComplete((done, failure) -> doorbell.signal());
+		}
+		return all.thenApply((done) -> List.of(results));
 	}
 
 	private static QueueException pushFailure(String queue, int jobs, Throwable cause) {

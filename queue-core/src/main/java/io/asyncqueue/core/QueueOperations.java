@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,12 +16,16 @@ import io.asyncqueue.core.scripts.ParkedEntry;
 import io.asyncqueue.core.scripts.QueueScripts;
 import io.asyncqueue.core.scripts.ReloadChunk;
 import io.asyncqueue.core.scripts.QueueScripts.Switch;
+import io.asyncqueue.core.scripts.ShardLayout;
 import tools.jackson.databind.JsonNode;
 
 /**
  * What an operator does to a queue: count its jobs by state, page through failed ones, reload,
  * retry, delete and flush (Hyperf's {@code queue:info}, {@code queue:reload} and {@code queue:flush}).
- * Each step is atomic; bulk steps run in chunks so that Redis is never blocked for long.
+ * Each step is atomic; bulk steps run in chunks so that Redis is never blocked for long. On a
+ * {@linkplain QueueSettings#shards() sharded} queue every operation acts on the whole queue, shard by shard:
+ * counts are sums (read one shard after another, so not one snapshot), pages of parked jobs are merged, an id is
+ * looked for in every shard, and a switch is set in every shard.
  *
  * @since 0.1.0
  */
@@ -68,7 +74,14 @@ public final class QueueOperations {
 	 */
 	public CompletableFuture<QueueCounts> countsAsync(String queue) {
 		try {
-			return scripts(queue).counts();
+			List<QueueScripts> shards = shards(queue);
+			if (shards.size() == 1) {
+				return shards.get(0).counts();
+			}
+			return all(shards, QueueScripts::counts).thenApply((counts) -> new QueueCounts(queue,
+					sum(counts, QueueCounts::waiting), sum(counts, QueueCounts::delayed),
+					sum(counts, QueueCounts::reserved), sum(counts, QueueCounts::failed),
+					sum(counts, QueueCounts::timeout)));
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -82,12 +95,15 @@ public final class QueueOperations {
 	 * @return the push time of the head of {@code waiting}, or {@code null} when nothing waits
 	 */
 	public Instant oldestWaitingPushedAt(String queue) {
-		String envelope = QueueClient.join(scripts(queue).oldestWaiting());
-		JsonNode parsed = this.serializer.readTreeOrNull(envelope);
-		if (parsed == null || !parsed.path("pushedAt").isNumber()) {
-			return null;
+		Instant oldest = null;
+		for (String envelope : QueueClient.join(all(shards(queue), QueueScripts::oldestWaiting))) {
+			JsonNode parsed = this.serializer.readTreeOrNull(envelope);
+			if (parsed != null && parsed.path("pushedAt").isNumber()) {
+				Instant pushedAt = Instant.ofEpochMilli(parsed.path("pushedAt").asLong());
+				oldest = (oldest == null || pushedAt.isBefore(oldest)) ? pushedAt : oldest;
+			}
 		}
-		return Instant.ofEpochMilli(parsed.path("pushedAt").asLong());
+		return oldest;
 	}
 
 	/**
@@ -100,8 +116,7 @@ public final class QueueOperations {
 	 */
 	public List<FailedJob> parkedJobs(String queue, JobState state, int offset, int limit) {
 		requireParked(state);
-		List<ParkedEntry> page = QueueClient
-			.join(scripts(queue).parked(state, Math.max(offset, 0), Math.max(limit, 0)));
+		List<ParkedEntry> page = parkedPage(shards(queue), state, Math.max(offset, 0), Math.max(limit, 0));
 		List<FailedJob> jobs = new ArrayList<>(page.size());
 		for (ParkedEntry entry : page) {
 			JsonNode error = this.serializer.readTreeOrNull(entry.error());
@@ -114,6 +129,21 @@ public final class QueueOperations {
 					Instant.ofEpochMilli(entry.parkedAtMillis()), entry.envelope()));
 		}
 		return jobs;
+	}
+
+	/** One shard's page as it is; several shards' first offset+limit each, merged newest first, then cut. */
+	private static List<ParkedEntry> parkedPage(List<QueueScripts> shards, JobState state, int offset, int limit) {
+		if (shards.size() == 1) {
+			return QueueClient.join(shards.get(0).parked(state, offset, limit));
+		}
+		int first = (int) Math.min((long) offset + limit, Integer.MAX_VALUE);
+		return QueueClient.join(all(shards, (shard) -> shard.parked(state, 0, first)))
+			.stream()
+			.flatMap(List::stream)
+			.sorted(java.util.Comparator.comparingLong(ParkedEntry::parkedAtMillis).reversed())
+			.skip(offset)
+			.limit(limit)
+			.toList();
 	}
 
 	/**
@@ -138,12 +168,17 @@ public final class QueueOperations {
 	public ReloadResult reloadAll(String queue, JobState source) {
 		requireParked(source);
 		ReloadResult total = ReloadResult.NONE;
-		ReloadChunk chunk;
-		do {
-			chunk = QueueClient.join(scripts(queue).reload(source, null, CHUNK, total.skipped().size()));
-			total = total.and(chunk.result());
+		for (QueueScripts shard : shards(queue)) {
+			ReloadResult moved = ReloadResult.NONE;
+			ReloadChunk chunk;
+			do {
+				chunk = QueueClient.join(shard.reload(source, null, CHUNK, moved.skipped().size()));
+				moved = moved.and(chunk.result());
+			}
+			while (chunk.examined() > 0);
+			total = total.and(moved);
 		}
-		while (chunk.examined() > 0);
+		wakeConsumers(queue, total.moved());
 		return total;
 	}
 
@@ -157,7 +192,14 @@ public final class QueueOperations {
 	 */
 	public ReloadResult reload(String queue, JobState source, String id) {
 		requireParked(source);
-		return QueueClient.join(scripts(queue).reload(source, id, 1, 0)).result();
+		for (QueueScripts shard : shards(queue)) {
+			ReloadResult result = QueueClient.join(shard.reload(source, id, 1, 0)).result();
+			if (result.moved() > 0 || !result.skipped().isEmpty()) {
+				wakeConsumers(queue, result.moved());
+				return result;
+			}
+		}
+		return ReloadResult.NONE;
 	}
 
 	/**
@@ -182,7 +224,12 @@ public final class QueueOperations {
 	 * @return whether it existed
 	 */
 	public boolean delete(String queue, String id) {
-		return QueueClient.join(scripts(queue).delete(id));
+		for (QueueScripts shard : shards(queue)) {
+			if (QueueClient.join(shard.delete(id))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -194,12 +241,14 @@ public final class QueueOperations {
 	 */
 	public long flush(String queue, JobState state) {
 		long total = 0;
-		long deleted;
-		do {
-			deleted = QueueClient.join(scripts(queue).flush(state, CHUNK));
-			total += deleted;
+		for (QueueScripts shard : shards(queue)) {
+			long deleted;
+			do {
+				deleted = QueueClient.join(shard.flush(state, CHUNK));
+				total += deleted;
+			}
+			while (deleted > 0);
 		}
-		while (deleted > 0);
 		return total;
 	}
 
@@ -247,7 +296,7 @@ public final class QueueOperations {
 	 * @return whether it is paused
 	 */
 	public boolean isPaused(String queue) {
-		return QueueClient.join(scripts(queue).isOn(Switch.PAUSED));
+		return isOn(queue, Switch.PAUSED);
 	}
 
 	/**
@@ -256,7 +305,7 @@ public final class QueueOperations {
 	 * @return whether it is closed for pushes
 	 */
 	public boolean arePushesClosed(String queue) {
-		return QueueClient.join(scripts(queue).isOn(Switch.PUSH_CLOSED));
+		return isOn(queue, Switch.PUSH_CLOSED);
 	}
 
 	/**
@@ -314,7 +363,10 @@ public final class QueueOperations {
 
 	private FlowLimits changeLimits(String queue, Map<String, String> changes) {
 		QueueSettings settings = this.queues.get(queue);
-		QueueScripts.StoredLimits stored = QueueClient.join(scripts(queue).limits(changes));
+		if (settings.shards() > 1) {
+			return shardedLimits(settings, changes);
+		}
+		QueueScripts.StoredLimits stored = QueueClient.join(shards(queue).get(0).limits(changes));
 		boolean globalStored = stored.globalConcurrency() != null;
 		int global = globalStored ? Integer.parseInt(stored.globalConcurrency()) : settings.globalConcurrency();
 		boolean rateStored = stored.rateMax() != null;
@@ -327,13 +379,65 @@ public final class QueueOperations {
 				Duration.ofMillis(stored.backoffMillis()));
 	}
 
-	private boolean control(String queue, Switch which, boolean on) {
-		return QueueClient.join(scripts(queue).control(which, on));
+	/**
+	 * A sharded queue refuses limits (each shard's fetch would enforce them alone, multiplying them by the shard
+	 * count; see {@link QueueSettings#shards()}); clearing them is allowed, and reading sums what runs.
+	 */
+	private FlowLimits shardedLimits(QueueSettings settings, Map<String, String> changes) {
+		boolean limiting = changes.entrySet()
+			.stream()
+			.anyMatch((change) -> !change.getValue().isEmpty() && !change.getValue().equals("0"));
+		if (limiting) {
+			throw new IllegalArgumentException("Queue '" + settings.name() + "' has shards: " + settings.shards()
+					+ ": a global concurrency or rate limit would hold per shard, multiplying it by "
+					+ settings.shards() + "; limit an unsharded queue instead");
+		}
+		List<QueueScripts.StoredLimits> stored = QueueClient.join(all(shards(settings.name()),
+				(shard) -> shard.limits(changes)));
+		long running = stored.stream().mapToLong(QueueScripts.StoredLimits::reserved).sum();
+		long backoff = stored.stream().mapToLong(QueueScripts.StoredLimits::backoffMillis).max().orElse(0);
+		return new FlowLimits(settings.name(), running, 0, false, null, false, Duration.ofMillis(backoff));
 	}
 
-	private QueueScripts scripts(String queue) {
-		QueueSettings settings = this.queues.get(queue);
-		return this.scripts.computeIfAbsent(settings.channel(), (channel) -> new QueueScripts(this.redis, settings));
+	/** A switch is set in every shard; what it was before is shard 0's. */
+	private boolean control(String queue, Switch which, boolean on) {
+		List<Boolean> before = QueueClient.join(all(shards(queue), (shard) -> shard.control(which, on)));
+		return before.get(0);
+	}
+
+	/** On while any shard has it on, so that a switch set half-way (a shard failed) shows and can be undone. */
+	private boolean isOn(String queue, Switch which) {
+		return QueueClient.join(all(shards(queue), (shard) -> shard.isOn(which))).contains(true);
+	}
+
+	/**
+	 * A reload signals its own shard's marker; idle consumers of a sharded queue block on shard 0's, so signal that
+	 * too.
+	 */
+	private void wakeConsumers(String queue, long moved) {
+		List<QueueScripts> shards = shards(queue);
+		if (moved > 0 && shards.size() > 1) {
+			QueueClient.join(shards.get(0).signal());
+		}
+	}
+
+	/** The scripts of every shard of a queue, shard 0 first. */
+	private List<QueueScripts> shards(String queue) {
+		return ShardLayout.shards(this.queues.get(queue))
+			.stream()
+			.map((shard) -> this.scripts.computeIfAbsent(shard.channel(), (channel) -> new QueueScripts(this.redis, shard)))
+			.toList();
+	}
+
+	private static <T> CompletableFuture<List<T>> all(List<QueueScripts> shards,
+			Function<QueueScripts, CompletableFuture<T>> call) {
+		List<CompletableFuture<T>> calls = shards.stream().map(call).toList();
+		return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+			.thenApply((done) -> calls.stream().map(CompletableFuture::join).toList());
+	}
+
+	private static long sum(List<QueueCounts> counts, ToLongFunction<QueueCounts> state) {
+		return counts.stream().mapToLong(state).sum();
 	}
 
 	private static void requireParked(JobState state) {

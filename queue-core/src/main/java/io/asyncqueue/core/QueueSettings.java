@@ -77,6 +77,12 @@ public final class QueueSettings {
 	/** Default for {@link #groupConcurrency()}: one, the jobs of a group run one at a time. */
 	public static final int DEFAULT_GROUP_CONCURRENCY = 1;
 
+	/** Default for {@link #shards()}: one slot, the keys every version before sharding used. */
+	public static final int DEFAULT_SHARDS = 1;
+
+	/** The most shards of one queue: each costs an idle consumer one fetch per blocking timeout. */
+	public static final int MAX_SHARDS = 256;
+
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*");
 
 	private final String name;
@@ -126,6 +132,8 @@ public final class QueueSettings {
 
 	private final int groupConcurrency;
 
+	private final int shards;
+
 	private QueueSettings(Builder builder) {
 		this.name = builder.name;
 		this.channel = (builder.channel != null) ? builder.channel : DEFAULT_CHANNEL_PREFIX + builder.name;
@@ -150,6 +158,7 @@ public final class QueueSettings {
 		this.globalConcurrency = builder.globalConcurrency;
 		this.rateLimit = builder.rateLimit;
 		this.groupConcurrency = builder.groupConcurrency;
+		this.shards = builder.shards;
 		validate();
 	}
 
@@ -223,6 +232,17 @@ public final class QueueSettings {
 		if (rateProblem != null) {
 			throw new InvalidQueueSettingException(this.name, "rate-limit", rateProblem);
 		}
+		if (this.shards < 1 || this.shards > MAX_SHARDS) {
+			throw new InvalidQueueSettingException(this.name, "shards",
+					"must be between 1 (one Redis slot) and " + MAX_SHARDS + ", was " + this.shards);
+		}
+		if (this.shards > 1 && (this.globalConcurrency > 0 || this.rateLimit != null)) {
+			// each shard's fetch enforces the limits of its own slot: N shards would let N times the limit run
+			throw new InvalidQueueSettingException(this.name, "shards",
+					"cannot be combined with global-concurrency or rate-limit yet: each shard would enforce the limit "
+							+ "on its own, multiplying it by " + this.shards
+							+ "; set shards to 1 or remove global-concurrency and rate-limit");
+		}
 	}
 
 	private void positive(Duration value, String property) {
@@ -282,6 +302,7 @@ public final class QueueSettings {
 		builder.globalConcurrency = this.globalConcurrency;
 		builder.rateLimit = this.rateLimit;
 		builder.groupConcurrency = this.groupConcurrency;
+		builder.shards = this.shards;
 		builder.nonRetryableExceptions.addAll(this.nonRetryableExceptions);
 		return builder;
 	}
@@ -431,6 +452,14 @@ public final class QueueSettings {
 		return this.groupConcurrency;
 	}
 
+	/**
+	 * How many Redis Cluster hash slots the queue is spread over; 1 keeps it in one slot. Each shard is a
+	 * queue of its own in Redis (see {@code ShardLayout}); clients, workers and operations treat them as one.
+	 */
+	public int shards() {
+		return this.shards;
+	}
+
 	/** Exceptions (and their subclasses) that send a job straight to {@code failed} without a retry. */
 	public Set<Class<? extends Throwable>> nonRetryableExceptions() {
 		return this.nonRetryableExceptions;
@@ -463,7 +492,7 @@ public final class QueueSettings {
 				+ ", failedRetention=" + this.failedRetention + ", failedMaxSize=" + this.failedMaxSize + ", replicas="
 				+ this.replicas + ", replicaTimeout=" + this.replicaTimeout + ", globalConcurrency="
 				+ this.globalConcurrency + ", rateLimit=" + this.rateLimit + ", groupConcurrency=" + this.groupConcurrency
-				+ "]";
+				+ ", shards=" + this.shards + "]";
 	}
 
 	/**
@@ -514,6 +543,8 @@ public final class QueueSettings {
 		private RateLimit rateLimit;
 
 		private int groupConcurrency = DEFAULT_GROUP_CONCURRENCY;
+
+		private int shards = DEFAULT_SHARDS;
 
 		private final Set<Class<? extends Throwable>> nonRetryableExceptions = new LinkedHashSet<>();
 
@@ -643,6 +674,16 @@ public final class QueueSettings {
 		 */
 		public Builder groupConcurrency(int groupConcurrency) {
 			this.groupConcurrency = groupConcurrency;
+			return this;
+		}
+
+		/**
+		 * How many Redis Cluster hash slots the queue is spread over.
+		 * @param shards 1 (the default) to 256
+		 * @return this builder
+		 */
+		public Builder shards(int shards) {
+			this.shards = shards;
 			return this;
 		}
 

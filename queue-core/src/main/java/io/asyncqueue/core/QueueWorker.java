@@ -16,18 +16,22 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.scripts.QueueScripts;
+import io.asyncqueue.core.scripts.ShardLayout;
+import io.asyncqueue.core.scripts.ShardPlacement;
 import io.asyncqueue.core.worker.Fetcher;
 import io.asyncqueue.core.worker.HandlerPool;
 import io.asyncqueue.core.worker.JobRunner;
 import io.asyncqueue.core.worker.LeaseKeeper;
 import io.asyncqueue.core.worker.ObserverFanOut;
 import io.asyncqueue.core.worker.QueueLengthSampler;
+import io.asyncqueue.core.worker.ReservedJob;
 import io.asyncqueue.core.worker.Settler;
 
 /**
@@ -156,7 +160,7 @@ public final class QueueWorker {
 	/** How many jobs are running in this process now (including ones that ignored an interrupt). */
 	public int activeJobs() {
 		Run current = this.run;
-		return (current != null) ? current.runner.activeJobs() : 0;
+		return (current != null) ? current.activeJobs() : 0;
 	}
 
 	/** Timers waiting on this worker's scheduler (renewal, wake-ups, handle timeouts): for tests. */
@@ -169,7 +173,7 @@ public final class QueueWorker {
 	/** Settles in progress: for tests. */
 	int outstandingSettles() {
 		Run current = this.run;
-		return (current != null) ? current.settler.outstanding() : 0;
+		return (current != null) ? current.shards.stream().mapToInt((shard) -> shard.settler.outstanding()).sum() : 0;
 	}
 
 	/** Start consuming. Does nothing when already running. */
@@ -187,10 +191,31 @@ public final class QueueWorker {
 			logger.info("Queue '{}' consuming on channel '{}' with {} consumer(s), concurrency {}",
 					this.settings.name(), this.settings.channel(), this.settings.consumers(),
 					this.settings.concurrency());
+			if (this.settings.shards() > 1) {
+				logPlacement();
+			}
 		}
 		finally {
 			this.lifecycle.unlock();
 		}
+	}
+
+	/** Where the shards are: a reshard can put two on one master, which only an operator can undo. */
+	private void logPlacement() {
+		ShardPlacement.masters(this.redis, this.settings).thenAccept((placement) -> {
+			if (placement.masters().isEmpty()) {
+				logger.info("Queue '{}' has {} shards in one Redis (not a cluster)", this.settings.name(),
+						this.settings.shards());
+			}
+			else if (placement.isCrowded()) {
+				logger.warn("Queue '{}': shards share masters while {} masters serve the cluster: {}; move one of "
+						+ "the slots of the shards that share a master to another (redis-cli --cluster reshard)",
+						this.settings.name(), placement.clusterMasters(), placement.masters());
+			}
+			else {
+				logger.info("Queue '{}' shards on masters {}", this.settings.name(), placement.masters());
+			}
+		});
 	}
 
 	/**
@@ -232,13 +257,8 @@ public final class QueueWorker {
 
 		private final Semaphore slots;
 
-		private final QueueScripts scripts;
-
-		private final Settler settler;
-
-		private final LeaseKeeper keeper;
-
-		private final JobRunner runner;
+		/** One per shard, shard 0 first; one for an unsharded queue. */
+		private final List<Shard> shards = new ArrayList<>();
 
 		private final List<Fetcher> fetchers = new ArrayList<>();
 
@@ -260,22 +280,25 @@ public final class QueueWorker {
 			this.timer = scheduler;
 			int reservable = concurrency + settings.prefetch();
 			this.slots = new Semaphore(reservable);
-			this.scripts = new QueueScripts(QueueWorker.this.redis, settings, this.events);
-			this.settler = new Settler(settings, this.scripts, this.timer, Math.max(1024, 4 * reservable),
-					QueueWorker.this::halt);
-			this.keeper = new LeaseKeeper(settings, this.scripts, this.settler, this.slots);
-			this.runner = new JobRunner(settings, QueueWorker.this.serializer, QueueWorker.this.jobs,
-					QueueWorker.this.interceptors, this.keeper, this.settler, QueueWorker.this.observers,
-					this.handlers, this.slots, QueueWorker.this::isRunning);
+			// the shards share the handlers and the slots: concurrency and prefetch hold for the whole queue
+			for (QueueSettings shard : ShardLayout.shards(settings)) {
+				this.shards.add(new Shard(shard, reservable));
+			}
+		}
+
+		int activeJobs() {
+			return this.shards.stream().mapToInt((shard) -> shard.runner.activeJobs()).sum();
 		}
 
 		void start() {
-			long renewEvery = this.keeper.renewIntervalMillis();
-			this.timer.scheduleWithFixedDelay(this.keeper::renew, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
-			long timeoutTick = this.runner.timeoutTickMillis();
-			if (timeoutTick > 0) {
-				this.timer.scheduleWithFixedDelay(this.runner::checkTimeouts, timeoutTick, timeoutTick,
-						TimeUnit.MILLISECONDS);
+			for (Shard shard : this.shards) {
+				long renewEvery = shard.keeper.renewIntervalMillis();
+				this.timer.scheduleWithFixedDelay(shard.keeper::renew, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+				long timeoutTick = shard.runner.timeoutTickMillis();
+				if (timeoutTick > 0) {
+					this.timer.scheduleWithFixedDelay(shard.runner::checkTimeouts, timeoutTick, timeoutTick,
+							TimeUnit.MILLISECONDS);
+				}
 			}
 			Duration interval = QueueWorker.this.queueLengthInterval;
 			if (interval != null && !interval.isZero()) {
@@ -287,9 +310,11 @@ public final class QueueWorker {
 						TimeUnit.MILLISECONDS);
 			}
 			for (int i = 1; i <= QueueWorker.this.settings.consumers(); i++) {
-				Fetcher fetcher = new Fetcher(QueueWorker.this.settings, QueueWorker.this.redis, this.scripts,
-						QueueWorker.this.serializer, this.slots, this.runner::dispatch, QueueWorker.this.observers,
-						this.timer, QueueWorker.this::fetching, QueueWorker.this.consumptionProblem);
+				Fetcher fetcher = new Fetcher(QueueWorker.this.settings, QueueWorker.this.redis,
+						this.shards.stream().map((shard) -> shard.scripts).toList(),
+						this.shards.stream().<Consumer<ReservedJob>>map((shard) -> shard.runner::dispatch).toList(),
+						QueueWorker.this.serializer, this.slots, QueueWorker.this.observers, this.timer,
+						QueueWorker.this::fetching, QueueWorker.this.consumptionProblem);
 				Thread thread = new Thread(fetcher, "async-queue-" + QueueWorker.this.settings.name() + "-fetch-" + i);
 				thread.setDaemon(true);
 				this.fetchers.add(fetcher);
@@ -316,13 +341,19 @@ public final class QueueWorker {
 			for (Thread thread : this.fetcherThreads) {
 				joinQuietly(thread, joinDeadline);
 			}
-			this.keeper.releaseReservedAhead(millisUntil(deadline - reserve));
-			while (this.runner.activeJobs() > 0 && System.nanoTime() < deadline - reserve) {
+			for (Shard shard : this.shards) {
+				shard.keeper.releaseReservedAhead(millisUntil(deadline - reserve));
+			}
+			while (activeJobs() > 0 && System.nanoTime() < deadline - reserve) {
 				sleepQuietly(10);
 			}
-			this.runner.releaseRunning(millisUntil(deadline - reserve / 2));
+			for (Shard shard : this.shards) {
+				shard.runner.releaseRunning(millisUntil(deadline - reserve / 2));
+			}
 			// outcomes of finished jobs still on their way, and the listener calls that follow them
-			this.settler.awaitIdle(deadline);
+			for (Shard shard : this.shards) {
+				shard.settler.awaitIdle(deadline);
+			}
 			this.handlers.shutdownNow();
 			this.timer.shutdownNow();
 			this.events.shutdown();
@@ -331,6 +362,29 @@ public final class QueueWorker {
 			for (Runnable task : this.events.shutdownNow()) {
 				task.run();
 			}
+		}
+
+		/** The parts that talk to one shard's keys: every job is settled and renewed in the shard it came from. */
+		private final class Shard {
+
+			private final QueueScripts scripts;
+
+			private final Settler settler;
+
+			private final LeaseKeeper keeper;
+
+			private final JobRunner runner;
+
+			Shard(QueueSettings shard, int reservable) {
+				this.scripts = new QueueScripts(QueueWorker.this.redis, shard, Run.this.events);
+				this.settler = new Settler(shard, this.scripts, Run.this.timer, Math.max(1024, 4 * reservable),
+						QueueWorker.this::halt);
+				this.keeper = new LeaseKeeper(shard, this.scripts, this.settler, Run.this.slots);
+				this.runner = new JobRunner(shard, QueueWorker.this.serializer, QueueWorker.this.jobs,
+						QueueWorker.this.interceptors, this.keeper, this.settler, QueueWorker.this.observers,
+						Run.this.handlers, Run.this.slots, QueueWorker.this::isRunning);
+			}
+
 		}
 
 	}

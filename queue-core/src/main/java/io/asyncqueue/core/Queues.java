@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.asyncqueue.core.scripts.ShardLayout;
+
 /**
  * The declared queues, by name.
  *
@@ -24,10 +26,13 @@ public final class Queues {
 			if (byName.putIfAbsent(queue.name(), queue) != null) {
 				throw new IllegalArgumentException("Queue '" + queue.name() + "' is declared twice");
 			}
-			String other = byChannel.putIfAbsent(queue.channel(), queue.name());
-			if (other != null) {
-				throw new InvalidQueueSettingException(queue.name(), "channel",
-						"must differ from queue '" + other + "''s channel '" + queue.channel() + "'");
+			// a sharded queue's other shards have channels of their own, which no other queue may use either
+			for (String channel : ShardLayout.channels(queue.channel(), queue.shards())) {
+				String other = byChannel.putIfAbsent(channel, queue.name());
+				if (other != null) {
+					throw new InvalidQueueSettingException(queue.name(), "channel",
+							"must differ from queue '" + other + "''s channel '" + channel + "'");
+				}
 			}
 		}
 		this.byName = Map.copyOf(byName);

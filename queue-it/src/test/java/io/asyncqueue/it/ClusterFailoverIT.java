@@ -123,12 +123,30 @@ class ClusterFailoverIT {
 		assertThat(figures.resumeMillis()).as("longest time without a confirmed push").isLessThan(10_000);
 	}
 
-	private FailoverLoad.Figures run(boolean crash) throws Exception {
-		QueueSettings settings = QueueSettings.builder(QUEUE)
+	@Test
+	void killNineOfTheMasterOfAShardedQueuesShardZero() throws Exception {
+		// shard 0 is the queue's own slot, so masterOfQueue() names it: the shard whose marker idle consumers block on
+		FailoverLoad.Figures figures = run(settings().shards(3).build(), true);
+		record(16, "Cluster (3 masters + 3 replicas) `kill -9` of the master of shard 0 of a queue with `shards: 3` "
+				+ "under load, then restarted", figures);
+		assertThat(figures.confirmed()).isGreaterThanOrEqualTo(2 * PUSHES_EACH_SIDE);
+		assertThat(figures.otherFailures()).as("pushes that failed with another type than RedisUnavailableException")
+			.isZero();
+		assertThat(figures.resumeMillis()).as("longest time without a confirmed push").isLessThan(15_000);
+	}
+
+	private static QueueSettings.Builder settings() {
+		return QueueSettings.builder(QUEUE)
 			.concurrency(4)
 			.leaseDuration(Duration.ofSeconds(3))
-			.retryBackoff(RetryBackoff.fixed(Duration.ZERO))
-			.build();
+			.retryBackoff(RetryBackoff.fixed(Duration.ZERO));
+	}
+
+	private FailoverLoad.Figures run(boolean crash) throws Exception {
+		return run(settings().build(), crash);
+	}
+
+	private FailoverLoad.Figures run(QueueSettings settings, boolean crash) throws Exception {
 		try (FailoverLoad load = new FailoverLoad(this.redis, settings)) {
 			load.failoverAfter(PUSHES_EACH_SIDE);
 			int master = masterOfQueue();

@@ -8,7 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import io.asyncqueue.core.JobState;
 import io.asyncqueue.core.Queues;
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.scripts.QueueKeys;
+import io.asyncqueue.core.scripts.ShardLayout;
 
 /**
  * Reads one job of a queue with everything Redis keeps about it: eight reads sent together, none of which
@@ -42,7 +44,16 @@ public final class JobInspector {
 	 * @return the job as it is now
 	 */
 	public CompletableFuture<JobSnapshot> find(String queue, String id) {
-		QueueKeys keys = QueueKeys.of(this.queues.get(queue).channel());
+		// a sharded queue's job is in one of its shards: look in each in turn
+		CompletableFuture<JobSnapshot> found = CompletableFuture.completedFuture(null);
+		for (QueueSettings shard : ShardLayout.shards(this.queues.get(queue))) {
+			found = found.thenCompose((job) -> (job != null) ? CompletableFuture.completedFuture(job)
+					: find(QueueKeys.of(shard.channel()), id));
+		}
+		return found;
+	}
+
+	private CompletableFuture<JobSnapshot> find(QueueKeys keys, String id) {
 		var commands = this.redis.commands();
 		CompletableFuture<String> envelope = commands.hget(keys.jobs(), id).toCompletableFuture();
 		CompletableFuture<String> attempts = commands.hget(keys.attempts(), id).toCompletableFuture();

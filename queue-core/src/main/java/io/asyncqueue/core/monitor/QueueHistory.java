@@ -3,13 +3,16 @@ package io.asyncqueue.core.monitor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.lettuce.core.KeyValue;
 
+import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.Queues;
+import io.asyncqueue.core.scripts.ShardLayout;
 import io.asyncqueue.core.redis.RedisConnector;
 
 /**
@@ -95,21 +98,45 @@ public final class QueueHistory {
 		List<CompletableFuture<HistoryPoint>> hours = new ArrayList<>(24);
 		for (long hour = last - 23; hour <= last; hour++) {
 			Instant start = Instant.ofEpochMilli(hour * 60 * MINUTE_MILLIS);
-			hours.add(this.redis.commands()
-				.hmget(key(queue, hour), KINDS)
-				.toCompletableFuture()
-				.thenApply((totals) -> new HistoryPoint(start, count(totals, 0), count(totals, 1), count(totals, 2))));
+			long at = hour;
+			List<CompletableFuture<List<KeyValue<String, String>>>> shards = channels(queue).stream()
+				.map((channel) -> this.redis.commands().hmget(keyOf(channel, at), KINDS).toCompletableFuture())
+				.toList();
+			hours.add(CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new)).thenApply((read) -> {
+				long[] totals = new long[KINDS.length];
+				for (CompletableFuture<List<KeyValue<String, String>>> shard : shards) {
+					for (int kind = 0; kind < KINDS.length; kind++) {
+						totals[kind] += count(shard.join(), kind);
+					}
+				}
+				return new HistoryPoint(start, totals[0], totals[1], totals[2]);
+			}));
 		}
 		return CompletableFuture.allOf(hours.toArray(CompletableFuture[]::new))
 			.thenApply((done) -> hours.stream().map(CompletableFuture::join).toList());
 	}
 
+	/** An hour's counters, summed over the shards of a sharded queue. */
 	private CompletableFuture<Map<String, String>> hash(String queue, long hour) {
-		return this.redis.commands().hgetall(key(queue, hour)).toCompletableFuture();
+		List<CompletableFuture<Map<String, String>>> shards = channels(queue).stream()
+			.map((channel) -> this.redis.commands().hgetall(keyOf(channel, hour)).toCompletableFuture())
+			.toList();
+		if (shards.size() == 1) {
+			return shards.get(0);
+		}
+		return CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new)).thenApply((read) -> {
+			Map<String, String> sum = new HashMap<>();
+			for (CompletableFuture<Map<String, String>> shard : shards) {
+				shard.join().forEach((field, value) -> sum.merge(field, value,
+						(a, b) -> Long.toString(Long.parseLong(a) + Long.parseLong(b))));
+			}
+			return sum;
+		});
 	}
 
-	private String key(String queue, long hour) {
-		return keyOf(this.queues.get(queue).channel(), hour);
+	private List<String> channels(String queue) {
+		QueueSettings settings = this.queues.get(queue);
+		return ShardLayout.channels(settings.channel(), settings.shards());
 	}
 
 	/**

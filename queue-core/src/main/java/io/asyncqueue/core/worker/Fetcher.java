@@ -49,13 +49,13 @@ public final class Fetcher implements Runnable {
 
 	private final QueueScripts scripts;
 
+	private final ShardSweep shards;
+
 	private final String marker;
 
 	private final String stalledError;
 
 	private final Semaphore slots;
-
-	private final Consumer<ReservedJob> dispatch;
 
 	private final ObserverFanOut observers;
 
@@ -90,16 +90,38 @@ public final class Fetcher implements Runnable {
 			Semaphore slots,
 			Consumer<ReservedJob> dispatch, ObserverFanOut listeners, ScheduledExecutorService timer,
 			BooleanSupplier running, AtomicReference<String> problem) {
+		this(settings, redis, List.of(scripts), List.of(dispatch), serializer, slots, listeners, timer, running,
+				problem);
+	}
+
+	/**
+	 * A fetch loop of a sharded queue: one loop and one blocking connection for every shard (see
+	 * {@link ShardSweep}).
+	 * @param settings the queue
+	 * @param redis the connector, for the loop's own blocking connection
+	 * @param shards each shard's scripts, shard 0 first: idle loops block on its marker
+	 * @param dispatches where each shard's reserved jobs go, in the same order
+	 * @param serializer writes the error of jobs that stalled too often
+	 * @param slots one permit per job this process may hold reserved; the loop takes one per job it reserves
+	 * @param listeners hear of stalled jobs this loop recovered
+	 * @param timer signals the marker when the next delayed job or lease falls due
+	 * @param running whether to go on
+	 * @param problem where the loop says why it cannot fetch, and clears it once it can
+	 */
+	public Fetcher(QueueSettings settings, RedisConnector redis, List<QueueScripts> shards,
+			List<Consumer<ReservedJob>> dispatches, JobSerializer serializer, Semaphore slots,
+			ObserverFanOut listeners, ScheduledExecutorService timer, BooleanSupplier running,
+			AtomicReference<String> problem) {
 		this.settings = settings;
 		this.redis = redis;
-		this.scripts = scripts;
-		this.marker = scripts.keys().marker();
+		this.shards = new ShardSweep(shards, dispatches);
+		this.scripts = this.shards.doorbell();
+		this.marker = this.scripts.keys().marker();
 		this.stalledError = serializer.toJson(Map.of("reason",
 				"stalled: the lease expired (worker died, hung or lost Redis) more than " + settings.maxStalls()
 						+ " time(s)",
 				"exception", "stalled"));
 		this.slots = slots;
-		this.dispatch = dispatch;
 		this.observers = listeners;
 		this.timer = timer;
 		this.running = running;
@@ -166,19 +188,23 @@ public final class Fetcher implements Runnable {
 		if (permits == 0) {
 			return;
 		}
+		QueueScripts shard = this.shards.scripts();
+		Consumer<ReservedJob> dispatch = this.shards.dispatch();
 		if (this.settings.globalConcurrency() > 0) {
 			// A slot comes back here as its handler returns, with its settle still on the way: in Redis the job
 			// still counts against the global concurrency, and a fetch sent now would find every slot taken, be
 			// refused and wait for the settle's wake-up (a wasted call and a wake-up per job). Sent behind the
-			// settles on the same connection, the fetch finds their slots free.
-			this.scripts.awaitSettlesSent(SETTLES_SENT_NANOS);
+			// settles on the same connection, the fetch finds their slots free. (A sharded queue has no global
+			// limit: its one shard is the queue.)
+			shard.awaitSettlesSent(SETTLES_SENT_NANOS);
 		}
 		Reply reply;
 		try {
-			reply = fetch(permits);
+			reply = fetch(shard, permits);
 		}
 		catch (RuntimeException ex) {
 			this.slots.release(permits);
+			this.shards.skip();
 			throw ex;
 		}
 		this.slots.release(permits - reply.jobs().size());
@@ -189,7 +215,18 @@ public final class Fetcher implements Runnable {
 			this.observers.fire((observer) -> observer.stalled(this.settings.name(), reply.recovered(), reply.failed()));
 		}
 		for (ReservedJob job : reply.jobs()) {
-			this.dispatch.accept(job);
+			dispatch.accept(job);
+		}
+		if (this.shards.isSharded()) {
+			boolean ring = this.shards.shouldRing(!reply.jobs().isEmpty(), reply.wakeInMillis());
+			long block = this.shards.next(!reply.jobs().isEmpty(), reply.wakeInMillis());
+			if (block != ShardSweep.GO_ON) {
+				awaitSignal(block);
+			}
+			else if (ring) {
+				this.scripts.signal();
+			}
+			return;
 		}
 		long limitWake = reply.limitWakeInMillis();
 		if (reply.jobs().isEmpty() && limitWake > 0 && limitWake <= LOCAL_WAIT_MILLIS
@@ -273,9 +310,9 @@ public final class Fetcher implements Runnable {
 		}
 	}
 
-	private Reply fetch(int count) {
+	private Reply fetch(QueueScripts shard, int count) {
 		long requestedAt = System.nanoTime();
-		FetchReply reply = RedisFailures.join(this.scripts.fetch(count, this.stalledError));
+		FetchReply reply = RedisFailures.join(shard.fetch(count, this.stalledError));
 		List<ReservedJob> jobs = new ArrayList<>(reply.jobs().size());
 		for (FetchedJob job : reply.jobs()) {
 			jobs.add(ReservedJob.of(job, requestedAt));

@@ -723,6 +723,13 @@ public class AsyncQueueProperties {
 		 */
 		private @Nullable Integer globalConcurrency;
 
+		/**
+		 * How many Redis Cluster hash slots this queue is spread over, placed on distinct masters (1 to 256);
+		 * unset for one slot. Pushes, consumers and operations treat the shards as one queue. Cannot be combined
+		 * with global-concurrency or rate-limit yet.
+		 */
+		private @Nullable Integer shards;
+
 		private final RateLimit rateLimit = new RateLimit();
 
 		/**
@@ -901,6 +908,14 @@ public class AsyncQueueProperties {
 
 		public void setGlobalConcurrency(@Nullable Integer globalConcurrency) {
 			this.globalConcurrency = globalConcurrency;
+		}
+
+		public @Nullable Integer getShards() {
+			return this.shards;
+		}
+
+		public void setShards(@Nullable Integer shards) {
+			this.shards = shards;
 		}
 
 		public RateLimit getRateLimit() {

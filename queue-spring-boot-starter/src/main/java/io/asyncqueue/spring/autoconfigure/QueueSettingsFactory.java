@@ -110,6 +110,10 @@ final class QueueSettingsFactory {
 			set.add("group-concurrency");
 			builder.groupConcurrency(queue.getGroupConcurrency());
 		}
+		if (queue.getShards() != null) {
+			set.add("shards");
+			builder.shards(queue.getShards());
+		}
 		if (queue.getRateLimit().getMax() != null) {
 			set.add("rate-limit");
 			builder.rateLimit(io.asyncqueue.core.RateLimit.of(queue.getRateLimit().getMax(),
@@ -251,6 +255,9 @@ final class QueueSettingsFactory {
 					+ " for 1.";
 			case "rate-limit" -> "Set " + property + ".max to 1 or more and " + property
 					+ ".period to at least 1ms (for example max: 100, period: 1s).";
+			case "shards" -> "Set " + property + " to 1, or remove " + property.substring(0, property.length() - 6)
+					+ "global-concurrency and " + property.substring(0, property.length() - 6)
+					+ "rate-limit: a sharded queue cannot enforce them across its shards yet.";
 			default -> "Change " + property + ": it " + ex.getRequirement() + ".";
 		};
 		if (!onQueue) {

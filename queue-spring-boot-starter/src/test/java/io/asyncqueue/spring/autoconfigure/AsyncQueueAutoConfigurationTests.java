@@ -371,6 +371,25 @@ class AsyncQueueAutoConfigurationTests {
 	}
 
 	@Test
+	void shardsCanBeConfiguredPerQueue() {
+		this.runner.withPropertyValues("async-queue.queues.orders.shards=3", "async-queue.queues.mail.concurrency=2")
+			.run((context) -> {
+				Queues queues = context.getBean(Queues.class);
+				assertThat(queues.get("orders").shards()).isEqualTo(3);
+				assertThat(queues.get("mail").shards()).isEqualTo(QueueSettings.DEFAULT_SHARDS);
+			});
+	}
+
+	@Test
+	void failsOnAShardedQueueWithAGlobalLimit() {
+		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.shards=3",
+				"async-queue.queues.orders.global-concurrency=5"),
+				"async-queue.queues.orders.shards cannot be combined with global-concurrency or rate-limit yet",
+				"Set async-queue.queues.orders.shards to 1, or remove async-queue.queues.orders.global-concurrency and "
+						+ "async-queue.queues.orders.rate-limit");
+	}
+
+	@Test
 	void failsOnARateLimitWithoutStarts() {
 		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.rate-limit.max=0"),
 				"async-queue.queues.orders.rate-limit max must be at least 1, was 0",
