@@ -101,10 +101,21 @@ public final class JobMetadata {
 				annotation.handleTimeout(), annotation.retryBackoff());
 		JobMetadata metadata = of(userClass, "@QueueJob on " + className, userClass.getSimpleName(), declaration,
 				payloadType(userClass), placeholderResolver);
-		PayloadGroupKey group = PayloadGroupKey.parse(metadata.source, placeholderResolver.apply(annotation.group()));
-		return (group != null) ? new JobMetadata(metadata.jobClass, metadata.source, metadata.name, metadata.queues,
-				metadata.payloadType, metadata.maxAttempts, metadata.handleTimeout, metadata.retryBackoff, group)
-				: metadata;
+		return metadata.withGroup(annotation.group(), placeholderResolver);
+	}
+
+	/**
+	 * This job with the group of each push derived from its payload, as {@link QueueJob#group()} declares it.
+	 * @param expression a SpEL expression over {@code #payload}; blank for none
+	 * @param placeholderResolver resolves {@code ${...}} placeholders in the expression
+	 * @return the metadata, this one when the expression is blank
+	 * @throws AsyncQueueConfigurationException when the expression does not parse
+	 * @since 0.6.0
+	 */
+	public JobMetadata withGroup(String expression, UnaryOperator<String> placeholderResolver) {
+		PayloadGroupKey group = PayloadGroupKey.parse(this.source, placeholderResolver.apply(expression));
+		return (group != null) ? new JobMetadata(this.jobClass, this.source, this.name, this.queues, this.payloadType,
+				this.maxAttempts, this.handleTimeout, this.retryBackoff, group) : this;
 	}
 
 	/**

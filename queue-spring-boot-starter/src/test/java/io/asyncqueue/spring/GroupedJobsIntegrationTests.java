@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.asyncqueue.core.JobContext;
 import io.asyncqueue.core.PushOptions;
+import io.asyncqueue.spring.listener.QueueListener;
 import io.asyncqueue.test.EmbeddedRedis;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * A job whose {@code @QueueJob(group = ...)} derives its group from the payload, against a real Redis: with
- * handlers to spare, one customer's jobs still run one at a time and in push order.
+ * A job whose {@code @QueueJob(group = ...)} (or {@code @QueueListener(group = ...)}) derives its group from the
+ * payload, against a real Redis: with handlers to spare, one customer's jobs still run one at a time and in push
+ * order.
  */
 @EmbeddedRedis
 @DirtiesContext
@@ -39,6 +41,9 @@ class GroupedJobsIntegrationTests {
 
 	@Autowired
 	private CustomerJob job;
+
+	@Autowired
+	private CustomerListener listener;
 
 	@Test
 	void aCustomersJobsRunOneAtATimeInPushOrder() {
@@ -53,6 +58,19 @@ class GroupedJobsIntegrationTests {
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.job.done.get() == 18);
 		assertThat(this.job.overlaps).as("two jobs of one customer at once").hasValue(0);
 		assertThat(this.job.ran).hasSize(3)
+			.allSatisfy((customer, order) -> assertThat(order).containsExactly(0, 1, 2, 3, 4, 5));
+	}
+
+	@Test
+	void aListenerMethodsGroupComesFromItsPayloadToo() {
+		for (int n = 0; n < 6; n++) {
+			for (String customer : List.of("c1", "c2", "c3")) {
+				this.queueTemplate.push("customer-listener", new CustomerOrder(customer, n));
+			}
+		}
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.listener.done.get() == 18);
+		assertThat(this.listener.overlaps).as("two jobs of one customer at once").hasValue(0);
+		assertThat(this.listener.ran).hasSize(3)
 			.allSatisfy((customer, order) -> assertThat(order).containsExactly(0, 1, 2, 3, 4, 5));
 	}
 
@@ -76,7 +94,21 @@ class GroupedJobsIntegrationTests {
 	}
 
 	@QueueJob(queue = "customers", group = "#payload.customer()")
-	static class CustomerJob implements Job<CustomerOrder> {
+	static class CustomerJob extends OneAtATime implements Job<CustomerOrder> {
+
+	}
+
+	static class CustomerListener extends OneAtATime {
+
+		@QueueListener(queue = "customers", name = "customer-listener", group = "#payload.customer()")
+		void on(CustomerOrder order, JobContext context) throws InterruptedException {
+			handle(order, context);
+		}
+
+	}
+
+	/** Records what ran, in which order, and whether two jobs of one customer ever overlapped. */
+	abstract static class OneAtATime {
 
 		final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
 
@@ -86,7 +118,6 @@ class GroupedJobsIntegrationTests {
 
 		final AtomicInteger done = new AtomicInteger();
 
-		@Override
 		public void handle(CustomerOrder order, JobContext context) throws InterruptedException {
 			if (this.running.computeIfAbsent(order.customer(), (c) -> new AtomicInteger()).incrementAndGet() > 1) {
 				this.overlaps.incrementAndGet();
@@ -101,7 +132,7 @@ class GroupedJobsIntegrationTests {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Import(CustomerJob.class)
+	@Import({ CustomerJob.class, CustomerListener.class })
 	static class App {
 
 	}

@@ -74,4 +74,15 @@ public @interface QueueListener {
 	 */
 	String[] retryBackoff() default {};
 
+	/**
+	 * The group of each pushed job, derived from its payload by a SpEL expression over {@code #payload}, such as
+	 * {@code "#payload.customerId()"}: the jobs of one group run one at a time across every instance (or the
+	 * queue's {@code group-concurrency}), in push order. Empty for none; a push whose {@code PushOptions} name a
+	 * group keeps it.
+	 * @return the expression
+	 * @since 0.6.0
+	 * @see io.asyncqueue.spring.QueueJob#group()
+	 */
+	String group() default "";
+
 }

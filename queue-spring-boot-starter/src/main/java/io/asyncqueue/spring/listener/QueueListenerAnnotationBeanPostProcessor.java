@@ -94,7 +94,8 @@ public class QueueListenerAnnotationBeanPostProcessor implements BeanPostProcess
 		JobMetadata.Declaration declaration = new JobMetadata.Declaration(annotation.name(), annotation.queue(),
 				annotation.maxAttempts(), annotation.handleTimeout(), annotation.retryBackoff());
 		JobMetadata metadata = JobMetadata.of(type, source, type.getSimpleName() + "." + method.getName(), declaration,
-				payloadType, this.placeholderResolver);
+				payloadType, this.placeholderResolver)
+			.withGroup(annotation.group(), this.placeholderResolver);
 		MethodInvoker invoker = new MethodInvoker(bean, method);
 		boolean withContext = method.getParameterCount() == 2;
 		JobHandler<Object> handler = withContext ? (payload, context) -> invoker.invoke(payload, context)
