@@ -3,6 +3,7 @@ package io.asyncqueue.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -380,23 +381,54 @@ public final class QueueOperations {
 	}
 
 	/**
-	 * A sharded queue refuses limits (each shard's fetch would enforce them alone, multiplying them by the shard
-	 * count; see {@link QueueSettings#shards()}); clearing them is allowed, and reading sums what runs.
+	 * A sharded queue's limits are split among its shards as its configured ones are ({@link ShardLayout#share}):
+	 * each shard stores its share and its fetch enforces it, so the shares add up to the limit set. Reading sums
+	 * the shards' shares and what runs in them.
 	 */
 	private FlowLimits shardedLimits(QueueSettings settings, Map<String, String> changes) {
-		boolean limiting = changes.entrySet()
-			.stream()
-			.anyMatch((change) -> !change.getValue().isEmpty() && !change.getValue().equals("0"));
-		if (limiting) {
-			throw new IllegalArgumentException("Queue '" + settings.name() + "' has shards: " + settings.shards()
-					+ ": a global concurrency or rate limit would hold per shard, multiplying it by "
-					+ settings.shards() + "; limit an unsharded queue instead");
+		int count = settings.shards();
+		for (String field : List.of("global-concurrency", "rate-max")) {
+			String value = changes.get(field);
+			if (value != null && !value.isEmpty() && !value.equals("0") && Integer.parseInt(value) < count) {
+				throw new IllegalArgumentException("Queue '" + settings.name() + "' has shards: " + count + ": its "
+						+ ((field.equals("rate-max")) ? "rate limit's max" : "global concurrency") + " is split among them"
+						+ " and each needs at least 1, so it must be " + count + " or more (or 0 for none), was " + value);
+			}
 		}
-		List<QueueScripts.StoredLimits> stored = QueueClient.join(all(shards(settings.name()),
-				(shard) -> shard.limits(changes)));
+		List<QueueScripts> shards = shards(settings.name());
+		List<CompletableFuture<QueueScripts.StoredLimits>> calls = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			Map<String, String> share = new HashMap<>(changes);
+			for (String field : List.of("global-concurrency", "rate-max")) {
+				String value = changes.get(field);
+				if (value != null && !value.isEmpty()) {
+					share.put(field, Integer.toString(ShardLayout.share(Integer.parseInt(value), count, i)));
+				}
+			}
+			calls.add(shards.get(i).limits(share));
+		}
+		List<QueueScripts.StoredLimits> stored = QueueClient.join(CompletableFuture
+			.allOf(calls.toArray(CompletableFuture[]::new))
+			.thenApply((done) -> calls.stream().map(CompletableFuture::join).toList()));
 		long running = stored.stream().mapToLong(QueueScripts.StoredLimits::reserved).sum();
 		long backoff = stored.stream().mapToLong(QueueScripts.StoredLimits::backoffMillis).max().orElse(0);
-		return new FlowLimits(settings.name(), running, 0, false, null, false, Duration.ofMillis(backoff));
+		boolean globalStored = stored.get(0).globalConcurrency() != null;
+		int global = globalStored
+				? stored.stream().mapToInt((shard) -> parseOrZero(shard.globalConcurrency())).sum()
+				: settings.globalConcurrency();
+		boolean rateStored = stored.get(0).rateMax() != null;
+		RateLimit rate = settings.rateLimit();
+		if (rateStored) {
+			int max = stored.stream().mapToInt((shard) -> parseOrZero(shard.rateMax())).sum();
+			rate = (max > 0) ? RateLimit.of(max, Duration.ofMillis(Long.parseLong(stored.get(0).ratePeriodMillis())))
+					: null;
+		}
+		return new FlowLimits(settings.name(), running, global, globalStored, rate, rateStored,
+				Duration.ofMillis(backoff));
+	}
+
+	private static int parseOrZero(String value) {
+		return (value != null) ? Integer.parseInt(value) : 0;
 	}
 
 	/** A switch is set in every shard; what it was before is shard 0's. */

@@ -236,12 +236,16 @@ public final class QueueSettings {
 			throw new InvalidQueueSettingException(this.name, "shards",
 					"must be between 1 (one Redis slot) and " + MAX_SHARDS + ", was " + this.shards);
 		}
-		if (this.shards > 1 && (this.globalConcurrency > 0 || this.rateLimit != null)) {
-			// each shard's fetch enforces the limits of its own slot: N shards would let N times the limit run
-			throw new InvalidQueueSettingException(this.name, "shards",
-					"cannot be combined with global-concurrency or rate-limit yet: each shard would enforce the limit "
-							+ "on its own, multiplying it by " + this.shards
-							+ "; set shards to 1 or remove global-concurrency and rate-limit");
+		// a sharded queue's limits are split among its shards (ShardLayout), each needing at least one
+		if (this.shards > 1 && this.globalConcurrency > 0 && this.globalConcurrency < this.shards) {
+			throw new InvalidQueueSettingException(this.name, "global-concurrency",
+					"is split among the queue's " + this.shards + " shards, each needing at least 1, so must be "
+							+ this.shards + " or more (or 0 for no limit), was " + this.globalConcurrency);
+		}
+		if (this.shards > 1 && this.rateLimit != null && this.rateLimit.max() < this.shards) {
+			throw new InvalidQueueSettingException(this.name, "rate-limit",
+					"max is split among the queue's " + this.shards + " shards, each needing at least 1, so must be "
+							+ this.shards + " or more, was " + this.rateLimit.max());
 		}
 	}
 
@@ -455,6 +459,8 @@ public final class QueueSettings {
 	/**
 	 * How many Redis Cluster hash slots the queue is spread over; 1 keeps it in one slot. Each shard is a
 	 * queue of its own in Redis (see {@code ShardLayout}); clients, workers and operations treat them as one.
+	 * The {@link #globalConcurrency()} and {@link #rateLimit()} are split among the shards, each enforcing its
+	 * share, so that they hold for the whole queue; each must then be at least the shard count.
 	 */
 	public int shards() {
 		return this.shards;

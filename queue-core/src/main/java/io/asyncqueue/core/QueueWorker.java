@@ -284,6 +284,30 @@ public final class QueueWorker {
 			for (QueueSettings shard : ShardLayout.shards(settings)) {
 				this.shards.add(new Shard(shard, reservable));
 			}
+			if (this.shards.size() > 1) {
+				connectShards();
+			}
+		}
+
+		/**
+		 * Each shard enforces its share of the queue's limits in its own slot; what one shard's scripts cannot
+		 * reach, the worker passes on: a slot freed in shard i rings shard 0's marker, where idle fetch loops
+		 * block (settle.lua can signal only its own slot's), and a handler's back-off reaches every other shard.
+		 */
+		private void connectShards() {
+			QueueScripts doorbell = this.shards.get(0).scripts;
+			for (Shard shard : this.shards) {
+				if (shard.scripts != doorbell) {
+					shard.scripts.onSlotFreed(doorbell::signal);
+				}
+				shard.settler.onQueueBackOff((millis) -> {
+					for (Shard other : this.shards) {
+						if (other != shard) {
+							other.scripts.limits(Map.of("backoff-for", Long.toString(millis)));
+						}
+					}
+				});
+			}
 		}
 
 		int activeJobs() {

@@ -233,25 +233,107 @@ class ShardedQueueTest extends RedisTestSupport {
 	}
 
 	@Test
-	void aShardedQueueRefusesLimitsAndGuardsThatWouldNotHoldAcrossShards() {
+	void aShardedQueuesLimitsAreSplitAmongItsShardsAndAddUpToTheQueues() {
+		QueueSettings configured = settings().shards(3).globalConcurrency(5)
+			.rateLimit(RateLimit.of(7, Duration.ofSeconds(2)))
+			.build();
+		assertThat(ShardLayout.shards(configured)).extracting(QueueSettings::globalConcurrency).containsExactly(2, 2, 1);
+		assertThat(ShardLayout.shards(configured)).extracting((shard) -> shard.rateLimit().max()).containsExactly(3, 2, 2);
+		assertThat(ShardLayout.shards(configured)).allSatisfy(
+				(shard) -> assertThat(shard.rateLimit().period()).isEqualTo(Duration.ofSeconds(2)));
 		assertThatExceptionOfType(InvalidQueueSettingException.class)
-			.isThrownBy(() -> settings().shards(3).globalConcurrency(5).build())
-			.withMessageStartingWith("Queue '" + this.queue + "': shards cannot be combined with global-concurrency "
-					+ "or rate-limit yet")
-			.withMessageContaining("set shards to 1 or remove global-concurrency and rate-limit");
+			.isThrownBy(() -> settings().shards(3).globalConcurrency(2).build())
+			.withMessageStartingWith("Queue '" + this.queue + "': global-concurrency is split among the queue's 3 shards, "
+					+ "each needing at least 1, so must be 3 or more (or 0 for no limit), was 2");
 		assertThatExceptionOfType(InvalidQueueSettingException.class)
-			.isThrownBy(() -> settings().shards(3).rateLimit(RateLimit.of(10, Duration.ofSeconds(1))).build());
+			.isThrownBy(() -> settings().shards(3).rateLimit(RateLimit.of(2, Duration.ofSeconds(1))).build())
+			.withMessageContaining("rate-limit max is split among the queue's 3 shards");
+
 		QueueSettings settings = settings().shards(3).build();
+		QueueOperations operations = operations(settings);
+		FlowLimits set = operations.setGlobalConcurrency(this.queue, 4);
+		assertThat(set.globalConcurrency()).isEqualTo(4);
+		assertThat(set.globalConcurrencySetAtRunTime()).isTrue();
+		assertThat(stored(settings, "global-concurrency")).containsExactly("2", "1", "1");
+		FlowLimits rate = operations.setRateLimit(this.queue, RateLimit.of(10, Duration.ofSeconds(1)));
+		assertThat(rate.rateLimit()).isEqualTo(RateLimit.of(10, Duration.ofSeconds(1)));
+		assertThat(stored(settings, "rate-max")).containsExactly("4", "3", "3");
 		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> operations(settings).setGlobalConcurrency(this.queue, 4))
-			.withMessageContaining("has shards: 3");
-		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> operations(settings).setRateLimit(this.queue, RateLimit.of(10, Duration.ofSeconds(1))));
-		assertThat(operations(settings).clearLimits(this.queue).globalConcurrency()).isZero();
+			.isThrownBy(() -> operations.setGlobalConcurrency(this.queue, 2))
+			.withMessageContaining("has shards: 3")
+			.withMessageContaining("must be 3 or more (or 0 for none), was 2");
+		assertThat(operations.setGlobalConcurrency(this.queue, 0).globalConcurrency()).isZero();
+		FlowLimits cleared = operations.clearLimits(this.queue);
+		assertThat(cleared.globalConcurrency()).isZero();
+		assertThat(cleared.rateLimit()).isNull();
+		assertThat(stored(settings, "global-concurrency")).containsOnlyNulls();
+	}
+
+	@Test
+	void aGlobalConcurrencyHoldsAcrossShardsAndASlotFreedInAnyShardWakesTheConsumers() {
+		// every job in shards 1 and 2, none in shard 0, where idle fetch loops block: only the ring a freed slot
+		// sends to shard 0's marker wakes them before their 30 s blocking timeout
+		QueueSettings settings = settings().shards(3).globalConcurrency(3).concurrency(4).consumers(2)
+			.blockingTimeout(Duration.ofSeconds(30))
+			.build();
+		ShardRouter router = new ShardRouter(3);
+		QueueClient client = client(settings);
+		int pushed = 0;
+		for (int n = 0; pushed < 24; n++) {
+			PushOptions options = PushOptions.now().jobId("job-" + n);
+			if (router.shardOf(options) != 0) {
+				client.push(this.queue, "n", n, options);
+				pushed++;
+			}
+		}
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger most = new AtomicInteger();
+		AtomicInteger done = new AtomicInteger();
+		JobHandler<Integer> handler = (n, context) -> {
+			most.accumulateAndGet(running.incrementAndGet(), Math::max);
+			Thread.sleep(20);
+			running.decrementAndGet();
+			done.incrementAndGet();
+		};
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, handler));
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, handler));
+		await().atMost(Duration.ofSeconds(15)).until(() -> done.get() == 24);
+		assertThat(most.get()).as("jobs at once; shard 0's share of 1 stays unused").isLessThanOrEqualTo(2);
+	}
+
+	@Test
+	void aHandlersBackOffHoldsEveryShardBack() {
+		QueueSettings settings = settings().shards(3).build();
+		AtomicInteger calls = new AtomicInteger();
+		client(settings).push(this.queue, "n", 1);
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> {
+			if (calls.incrementAndGet() == 1) {
+				context.rateLimited(Duration.ofSeconds(30));
+			}
+		}));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> stored(settings, "backoff-until").stream().allMatch(java.util.Objects::nonNull));
+		assertThat(operations(settings).limits(this.queue).backoffLeft()).isGreaterThan(Duration.ofSeconds(20));
+		for (int n = 2; n < 8; n++) {
+			client(settings).push(this.queue, "n", n);
+		}
+		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> calls.get() == 1);
+	}
+
+	@Test
+	void aShardedQueueRefusesAGuardWhoseKeysLiveInOneSlot() {
+		QueueSettings settings = settings().shards(3).build();
 		assertThatExceptionOfType(QueueException.class)
 			.isThrownBy(() -> client(settings).push(this.queue, "n", 1,
 					PushOptions.guardedBy(PushGuard.script("return true").keys(client(settings).guardKey(this.queue, "stock")))))
 			.withMessageContaining("has shards: 3");
+	}
+
+	private static List<String> stored(QueueSettings settings, String field) {
+		return ShardLayout.channels(settings.channel(), settings.shards())
+			.stream()
+			.map((channel) -> redisCommands().hget(QueueKeys.of(channel).control(), field))
+			.toList();
 	}
 
 	/** Commands clients sent: scripts and blocking pops (INFO counts the commands a script runs too). */

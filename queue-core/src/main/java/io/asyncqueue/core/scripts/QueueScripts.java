@@ -99,6 +99,8 @@ public final class QueueScripts {
 
 	private final ScriptBatcher<SettleReply> settles;
 
+	private volatile Runnable slotFreed;
+
 	/**
 	 * The scripts of one queue, with settle follow-ups completed on Lettuce's I/O thread.
 	 * @param redis the connector
@@ -232,7 +234,27 @@ public final class QueueScripts {
 	 */
 	public CompletableFuture<List<SettleReply>> settleAll(List<SettleRecord> records) {
 		return this.<List<Object>>run(SETTLE, SettleRecord.arguments(this.retention, records))
-			.thenApply((reply) -> reply.stream().map(SettleReply::of).toList());
+			.thenApply((reply) -> {
+				slotFreed(reply, records.size());
+				return reply.stream().limit(records.size()).map(SettleReply::of).toList();
+			});
+	}
+
+	/**
+	 * Run {@code action} whenever a settle frees a slot that a consumer found full (the queue's global
+	 * concurrency): a shard of a sharded queue rings shard 0's marker with it, where the queue's consumers block.
+	 * @param action must not block; runs on the thread completing the settle
+	 */
+	public void onSlotFreed(Runnable action) {
+		this.slotFreed = action;
+		this.settles.onReply(this::slotFreed);
+	}
+
+	private void slotFreed(List<Object> reply, int records) {
+		Runnable action = this.slotFreed;
+		if (action != null && reply.size() > records) {
+			action.run();
+		}
 	}
 
 	/**

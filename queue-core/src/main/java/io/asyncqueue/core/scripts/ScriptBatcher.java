@@ -9,8 +9,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.asyncqueue.core.QueueException;
 import io.asyncqueue.core.redis.RedisConnector;
@@ -48,7 +51,11 @@ final class ScriptBatcher<T> {
 
 	private final long maxChars;
 
+	private static final Logger logger = LoggerFactory.getLogger(ScriptBatcher.class);
+
 	private final int replyElements;
+
+	private volatile BiConsumer<List<Object>, Integer> onReply;
 
 	private final ReplyReader<T> reader;
 
@@ -285,6 +292,15 @@ final class ScriptBatcher<T> {
 		}
 	}
 
+	/**
+	 * Also hand every call's whole reply, with the number of records it carried, to {@code hook}, on the thread that
+	 * completes the call: for what a script says about the call beyond its records (settle's trailing element).
+	 * @param hook must not block
+	 */
+	void onReply(BiConsumer<List<Object>, Integer> hook) {
+		this.onReply = hook;
+	}
+
 	private void completeAll(List<Pending<T>> batch, CompletableFuture<List<Object>> reply) {
 		List<Object> values = null;
 		Throwable failure = null;
@@ -293,6 +309,15 @@ final class ScriptBatcher<T> {
 		}
 		catch (Throwable ex) {
 			failure = rootCause(ex);
+		}
+		BiConsumer<List<Object>, Integer> hook = this.onReply;
+		if (hook != null && values != null) {
+			try {
+				hook.accept(values, batch.stream().mapToInt((record) -> record.records).sum());
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A script reply's hook failed", ex);
+			}
 		}
 		complete(batch, values, failure, false);
 		if (batch.stream().anyMatch(Pending::followedUp)) {

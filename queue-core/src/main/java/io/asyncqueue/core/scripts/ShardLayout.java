@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.asyncqueue.core.QueueSettings;
+import io.asyncqueue.core.RateLimit;
 import io.lettuce.core.cluster.SlotHash;
 
 /**
@@ -52,20 +53,46 @@ public final class ShardLayout {
 	}
 
 	/**
-	 * The settings of every shard of a queue, shard 0 first: the queue's own, with the shard's channel and
-	 * {@code shards: 1}, so that each shard is an ordinary queue for {@link QueueScripts}.
+	 * The settings of every shard of a queue, shard 0 first: the queue's own, with the shard's channel,
+	 * {@code shards: 1} and its {@linkplain #share share} of the global concurrency and of the rate limit's max,
+	 * so that each shard is an ordinary queue for {@link QueueScripts} and the shards' limits add up to the
+	 * queue's.
 	 * @param settings the queue
 	 * @return one per shard; {@code [settings]} for an unsharded queue
 	 */
 	public static List<QueueSettings> shards(QueueSettings settings) {
-		if (settings.shards() == 1) {
+		int count = settings.shards();
+		if (count == 1) {
 			return List.of(settings);
 		}
-		List<QueueSettings> shards = new ArrayList<>(settings.shards());
-		for (String channel : channels(settings.channel(), settings.shards())) {
-			shards.add(settings.toBuilder().channel(channel).shards(1).build());
+		List<String> channels = channels(settings.channel(), count);
+		List<QueueSettings> shards = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			QueueSettings.Builder shard = settings.toBuilder().channel(channels.get(i)).shards(1);
+			if (settings.globalConcurrency() > 0) {
+				shard.globalConcurrency(share(settings.globalConcurrency(), count, i));
+			}
+			RateLimit rate = settings.rateLimit();
+			if (rate != null) {
+				shard.rateLimit(RateLimit.of(share(rate.max(), count, i), rate.period()));
+			}
+			shards.add(shard.build());
 		}
 		return List.copyOf(shards);
+	}
+
+	/**
+	 * A shard's share of a limit of the whole queue: the limit divided as evenly as it goes, the first
+	 * {@code limit % shards} shards taking one more, so that the shares add up to the limit. Each shard's fetch
+	 * enforces its share in its own slot (a Lua script touches one slot), so the queue never exceeds the limit;
+	 * the price is that a shard with nothing waiting leaves its share unused.
+	 * @param limit the queue's limit, at least {@code shards}
+	 * @param shards the shard count
+	 * @param index the shard, 0..shards-1
+	 * @return the shard's share, at least 1
+	 */
+	public static int share(int limit, int shards, int index) {
+		return limit / shards + ((index < limit % shards) ? 1 : 0);
 	}
 
 	/**

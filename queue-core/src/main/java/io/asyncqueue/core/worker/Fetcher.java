@@ -194,8 +194,8 @@ public final class Fetcher implements Runnable {
 			// A slot comes back here as its handler returns, with its settle still on the way: in Redis the job
 			// still counts against the global concurrency, and a fetch sent now would find every slot taken, be
 			// refused and wait for the settle's wake-up (a wasted call and a wake-up per job). Sent behind the
-			// settles on the same connection, the fetch finds their slots free. (A sharded queue has no global
-			// limit: its one shard is the queue.)
+			// settles on the same connection, the fetch finds their slots free. (On a sharded queue, the settles
+			// of the shard it fetches from: each shard holds its share of the limit.)
 			shard.awaitSettlesSent(SETTLES_SENT_NANOS);
 		}
 		Reply reply;

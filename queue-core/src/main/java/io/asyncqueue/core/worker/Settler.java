@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ import io.asyncqueue.core.scripts.SettleReply;
 public final class Settler {
 
 	private static final Logger logger = LoggerFactory.getLogger(Settler.class);
+
+	private volatile LongConsumer queueBackOff;
 
 	/** What is known of a settle once it is over. */
 	public enum Result {
@@ -103,6 +106,15 @@ public final class Settler {
 		this.refusedForGood = refusedForGood;
 	}
 
+	/**
+	 * Also tell {@code backOff} of every back-off a handler asked for ({@code JobContext.rateLimited}) once its
+	 * job's shard holds it: a sharded queue's other shards are held back with it, so that it holds for the queue.
+	 * @param backOff takes the back-off in milliseconds; must not block
+	 */
+	public void onQueueBackOff(LongConsumer backOff) {
+		this.queueBackOff = backOff;
+	}
+
 	/** The most settles in progress at once. */
 	int maxOutstanding() {
 		return this.maxOutstanding;
@@ -125,13 +137,24 @@ public final class Settler {
 	 * @param then work to run once the result is known, counted as outstanding until it returns
 	 */
 	void settle(String action, Execution execution, long delayMillis, String error, boolean waitForCapacity,
-			java.util.function.Consumer<Result> then) {
+			Consumer<Result> then) {
+		LongConsumer backOff = this.queueBackOff;
+		Consumer<Result> next = then;
+		if (backOff != null && action.equals("rate-limited")) {
+			next = (result) -> {
+				if (result == Result.SETTLED) {
+					backOff.accept(delayMillis);
+				}
+				then.accept(result);
+			};
+		}
+		Consumer<Result> after = next;
 		enter(waitForCapacity);
 		SettleRecord record = record(action, execution, delayMillis, error);
 		CompletableFuture<Result> result = new CompletableFuture<>();
 		result.whenComplete((settled, failure) -> {
 			try {
-				then.accept((settled != null) ? settled : Result.UNCONFIRMED);
+				after.accept((settled != null) ? settled : Result.UNCONFIRMED);
 			}
 			finally {
 				leave();

@@ -1,12 +1,19 @@
 -- ARGV: field, value pairs of the limits stored at run time ('global-concurrency', 'rate-max', 'rate-period'),
 -- possibly none; an empty value removes the field, so that each instance's configuration applies again.
+-- 'backoff-for', ms holds every start back for that long, as a handler's back-off in settle.lua does (a sharded
+-- queue's other shards are told of one this way); it never shortens a back-off and signals nothing.
 -- Every instance obeys them at its next fetch. A change signals the marker: a raised limit may let a waiting
 -- job start now, and the consumer it wakes passes the signal on while slots remain.
 -- Returns { reserved jobs (what a global concurrency counts), global-concurrency, rate-max, rate-period,
 -- ms left of a handler's back-off (0: none) }, a limit false when none is stored.
 local changed = false
 for i = 1, #ARGV, 2 do
-  if ARGV[i + 1] == '' then
+  if ARGV[i] == 'backoff-for' then
+    local until_ms = now_ms() + tonumber(ARGV[i + 1])
+    if until_ms > tonumber(redis.call('HGET', CONTROL, 'backoff-until') or 0) then
+      redis.call('HSET', CONTROL, 'backoff-until', until_ms)
+    end
+  elseif ARGV[i + 1] == '' then
     changed = (redis.call('HDEL', CONTROL, ARGV[i]) == 1) or changed
   else
     redis.call('HSET', CONTROL, ARGV[i], ARGV[i + 1])

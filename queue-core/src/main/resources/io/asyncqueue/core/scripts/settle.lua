@@ -1,6 +1,8 @@
 -- ARGV: failedRetentionMs, failedMaxSize (0: keep failed jobs; see park_in), then one record per job.
 -- Returns per record 1 when its job was settled, 0 when the caller no longer owns it (its lease expired and
--- the job was recovered), 2 when the job is gone (settled by an earlier try whose reply was lost, or deleted).
+-- the job was recovered), 2 when the job is gone (settled by an earlier try whose reply was lost, or deleted);
+-- then one more element, 1, when a settled job freed a slot a consumer had found full (global concurrency), so
+-- that a sharded queue's caller rings the marker its consumers block on (shard 0's, in another slot).
 -- Records:
 --   ack, id, token                                   the job is done, forget it (the common case, kept short)
 --   action, id, token, delayMs, error JSON, uniqueId for every other action:
@@ -41,7 +43,7 @@ end
 local leased = call_chunked('ZMSCORE', RESERVED, ids)
 local owners = call_chunked('HMGET', ATTEMPTS, ids)
 local out = {}
-local wake = false
+local wake, slot_wanted = false, false
 local settled = {}
 local seen = {}
 for n = 1, #ids do
@@ -77,7 +79,7 @@ if #settled > 0 then
   call_chunked('ZREM', RESERVED, settled)
   -- a fetch found the queue's global concurrency full: the slot freed here goes to one waiting consumer
   if redis.call('HDEL', CONTROL, 'slot-wanted') == 1 then
-    wake = true
+    wake, slot_wanted = true, true
   end
 end
 local done, done_uids = {}, {}
@@ -168,5 +170,8 @@ for _, kind in ipairs({'p', 'f', 'r'}) do
       redis.call('EXPIRE', history, 90000)
     end
   end
+end
+if slot_wanted then
+  out[#ids + 1] = 1
 end
 return out

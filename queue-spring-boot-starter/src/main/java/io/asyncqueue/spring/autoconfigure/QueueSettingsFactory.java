@@ -240,6 +240,12 @@ final class QueueSettingsFactory {
 	}
 
 	private static String action(String property, String setting, InvalidQueueSettingException ex, boolean onQueue) {
+		if (ex.getRequirement().contains("split among the queue's")) {
+			String shards = property.substring(0, property.lastIndexOf('.') + 1) + "shards";
+			String limit = setting.equals("rate-limit") ? property + ".max" : property;
+			return "Set " + limit + " to at least the queue's shard count (each shard enforces its share of it), "
+					+ "or lower " + shards + ".";
+		}
 		String action = switch (setting) {
 			case "concurrency" -> "Set " + property + " to 1 or more; 1 runs the queue's jobs one at a time.";
 			case "consumers" -> "Set " + property + " to 1 or more.";
@@ -255,9 +261,8 @@ final class QueueSettingsFactory {
 					+ " for 1.";
 			case "rate-limit" -> "Set " + property + ".max to 1 or more and " + property
 					+ ".period to at least 1ms (for example max: 100, period: 1s).";
-			case "shards" -> "Set " + property + " to 1, or remove " + property.substring(0, property.length() - 6)
-					+ "global-concurrency and " + property.substring(0, property.length() - 6)
-					+ "rate-limit: a sharded queue cannot enforce them across its shards yet.";
+			case "shards" -> "Set " + property + " between 1 (one Redis slot, the default) and "
+					+ QueueSettings.MAX_SHARDS + ".";
 			default -> "Change " + property + ": it " + ex.getRequirement() + ".";
 		};
 		if (!onQueue) {

@@ -381,12 +381,25 @@ class AsyncQueueAutoConfigurationTests {
 	}
 
 	@Test
-	void failsOnAShardedQueueWithAGlobalLimit() {
+	void aShardedQueueSplitsItsLimitsAmongItsShards() {
+		this.runner
+			.withPropertyValues("async-queue.queues.orders.shards=3", "async-queue.queues.orders.global-concurrency=5",
+					"async-queue.queues.orders.rate-limit.max=3")
+			.run((context) -> assertThat(context.getBean(Queues.class).get("orders").globalConcurrency()).isEqualTo(5));
+	}
+
+	@Test
+	void failsOnAShardedQueueWhoseLimitCannotGiveEveryShardOne() {
 		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.shards=3",
-				"async-queue.queues.orders.global-concurrency=5"),
-				"async-queue.queues.orders.shards cannot be combined with global-concurrency or rate-limit yet",
-				"Set async-queue.queues.orders.shards to 1, or remove async-queue.queues.orders.global-concurrency and "
-						+ "async-queue.queues.orders.rate-limit");
+				"async-queue.queues.orders.global-concurrency=2"),
+				"async-queue.queues.orders.global-concurrency is split among the queue's 3 shards, each needing at least "
+						+ "1, so must be 3 or more (or 0 for no limit), was 2",
+				"Set async-queue.queues.orders.global-concurrency to at least the queue's shard count (each shard "
+						+ "enforces its share of it), or lower async-queue.queues.orders.shards.");
+		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.shards=4",
+				"async-queue.queues.orders.rate-limit.max=3"),
+				"async-queue.queues.orders.rate-limit max is split among the queue's 4 shards",
+				"Set async-queue.queues.orders.rate-limit.max to at least the queue's shard count");
 	}
 
 	@Test
