@@ -52,8 +52,10 @@ class FlowControlTest extends RedisTestSupport {
 		QueueSettings settings = settings().globalConcurrency(2).leaseDuration(Duration.ofMillis(500)).build();
 		QueueScripts scripts = scripts(settings);
 		client(settings).pushAll(this.queue, IntStream.range(0, 5).mapToObj((n) -> PushRequest.of("n", n)).toList());
-		List<FetchedJob> held = QueueClient.join(scripts.fetch(10, STALLED)).jobs();
+		FetchReply filled = QueueClient.join(scripts.fetch(10, STALLED));
+		List<FetchedJob> held = filled.jobs();
 		assertThat(held).as("no more than the global concurrency, however many are asked for").hasSize(2);
+		assertThat(filled.wakeInMillis()).as("a backlog: the caller looks again as its jobs free their slots").isZero();
 		redisCommands().del(scripts.keys().marker());
 		FetchReply full = QueueClient.join(scripts.fetch(10, STALLED));
 		assertThat(full.jobs()).isEmpty();

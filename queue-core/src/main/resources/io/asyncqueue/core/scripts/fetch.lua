@@ -299,6 +299,12 @@ if #ids > 0 then
       signal()
       return { jobs, recovered, failed, 0, -1 }
     end
+    if not rate_capped and #ids > 0 then
+      -- this fetch filled the global concurrency: its caller's jobs free their slots as they finish, so it
+      -- looks again then, gathering the slots freed together into one fetch (a backlog, 0), instead of taking
+      -- whatever is free at the moment; the mark above still lets a settle wake another instance's consumer
+      return { jobs, recovered, failed, 0, -1 }
+    end
   end
 end
 
