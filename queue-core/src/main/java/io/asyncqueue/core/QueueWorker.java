@@ -291,14 +291,15 @@ public final class QueueWorker {
 
 		/**
 		 * Each shard enforces its share of the queue's limits in its own slot; what one shard's scripts cannot
-		 * reach, the worker passes on: a slot freed in shard i rings shard 0's marker, where idle fetch loops
-		 * block (settle.lua can signal only its own slot's), and a handler's back-off reaches every other shard.
+		 * reach, the worker passes on: a settle in shard i that signals its marker (a job back to waiting, a slot
+		 * freed) rings shard 0's too, where idle fetch loops block (settle.lua can signal only its own slot's), and
+		 * a handler's back-off reaches every other shard.
 		 */
 		private void connectShards() {
 			QueueScripts doorbell = this.shards.get(0).scripts;
 			for (Shard shard : this.shards) {
 				if (shard.scripts != doorbell) {
-					shard.scripts.onSlotFreed(doorbell::signal);
+					shard.scripts.onSignal(doorbell::signal);
 				}
 				shard.settler.onQueueBackOff((millis) -> {
 					for (Shard other : this.shards) {

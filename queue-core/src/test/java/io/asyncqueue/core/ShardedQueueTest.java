@@ -302,6 +302,40 @@ class ShardedQueueTest extends RedisTestSupport {
 	}
 
 	@Test
+	void aJobThatRunsAgainInAnotherShardWakesTheIdleConsumersAtOnce() throws Exception {
+		// jobs in shards 1 and 2 only, where nobody blocks: a retry, a requeue or a thrown failure puts its job
+		// back to waiting there, and only the ring sent to shard 0's marker wakes the consumer before its 30 s
+		// blocking timeout
+		QueueSettings settings = settings().shards(3).retryBackoff(RetryBackoff.fixed(Duration.ZERO))
+			.blockingTimeout(Duration.ofSeconds(30))
+			.build();
+		Map<String, List<Long>> starts = new ConcurrentHashMap<>();
+		start(QueueWorker.builder(settings, redis).job("n", String.class, (how, context) -> {
+			List<Long> mine = starts.computeIfAbsent(context.id(), (id) -> new CopyOnWriteArrayList<>());
+			mine.add(System.nanoTime());
+			if (mine.size() == 1) {
+				switch (how) {
+					case "retry" -> context.retry(Duration.ZERO);
+					case "requeue" -> context.requeue(Duration.ZERO);
+					default -> throw new IllegalStateException("fails once");
+				}
+			}
+		}));
+		Thread.sleep(500);
+		ShardRouter router = new ShardRouter(3);
+		int n = 0;
+		for (String how : List.of("retry", "requeue", "throw")) {
+			for (int shard = 1; shard < 3; shard++) {
+				String id = idIn(router, shard, n++);
+				client(settings).push(this.queue, "n", how, PushOptions.now().jobId(id));
+				await().atMost(Duration.ofSeconds(10)).until(() -> starts.getOrDefault(id, List.of()).size() == 2);
+				List<Long> mine = starts.get(id);
+				assertThat(mine.get(1) - mine.get(0)).as(how + " in shard " + shard).isLessThan(5_000_000_000L);
+			}
+		}
+	}
+
+	@Test
 	void aHandlersBackOffHoldsEveryShardBack() {
 		QueueSettings settings = settings().shards(3).build();
 		AtomicInteger calls = new AtomicInteger();

@@ -99,7 +99,7 @@ public final class QueueScripts {
 
 	private final ScriptBatcher<SettleReply> settles;
 
-	private volatile Runnable slotFreed;
+	private volatile Runnable signalled;
 
 	/**
 	 * The scripts of one queue, with settle follow-ups completed on Lettuce's I/O thread.
@@ -235,23 +235,24 @@ public final class QueueScripts {
 	public CompletableFuture<List<SettleReply>> settleAll(List<SettleRecord> records) {
 		return this.<List<Object>>run(SETTLE, SettleRecord.arguments(this.retention, records))
 			.thenApply((reply) -> {
-				slotFreed(reply, records.size());
+				signalled(reply, records.size());
 				return reply.stream().limit(records.size()).map(SettleReply::of).toList();
 			});
 	}
 
 	/**
-	 * Run {@code action} whenever a settle frees a slot that a consumer found full (the queue's global
-	 * concurrency): a shard of a sharded queue rings shard 0's marker with it, where the queue's consumers block.
+	 * Run {@code action} whenever a settle signals the queue's marker: it put a job back to waiting (or delayed),
+	 * gave a group's slot back, or freed a slot that a consumer found full (the queue's global concurrency). A
+	 * shard of a sharded queue rings shard 0's marker with it, where the queue's consumers block.
 	 * @param action must not block; runs on the thread completing the settle
 	 */
-	public void onSlotFreed(Runnable action) {
-		this.slotFreed = action;
-		this.settles.onReply(this::slotFreed);
+	public void onSignal(Runnable action) {
+		this.signalled = action;
+		this.settles.onReply(this::signalled);
 	}
 
-	private void slotFreed(List<Object> reply, int records) {
-		Runnable action = this.slotFreed;
+	private void signalled(List<Object> reply, int records) {
+		Runnable action = this.signalled;
 		if (action != null && reply.size() > records) {
 			action.run();
 		}

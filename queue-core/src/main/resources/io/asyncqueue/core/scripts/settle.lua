@@ -1,8 +1,9 @@
 -- ARGV: failedRetentionMs, failedMaxSize (0: keep failed jobs; see park_in), then one record per job.
 -- Returns per record 1 when its job was settled, 0 when the caller no longer owns it (its lease expired and
 -- the job was recovered), 2 when the job is gone (settled by an earlier try whose reply was lost, or deleted);
--- then one more element, 1, when a settled job freed a slot a consumer had found full (global concurrency), so
--- that a sharded queue's caller rings the marker its consumers block on (shard 0's, in another slot).
+-- then one more element, 1, when this call signalled the queue's marker (a job back to waiting or delayed, a
+-- group's slot given back, a slot freed that a consumer had found full), so that a sharded queue's caller rings
+-- the marker its consumers block on too (shard 0's, in another slot).
 -- Records:
 --   ack, id, token                                   the job is done, forget it (the common case, kept short)
 --   action, id, token, delayMs, error JSON, uniqueId for every other action:
@@ -43,7 +44,7 @@ end
 local leased = call_chunked('ZMSCORE', RESERVED, ids)
 local owners = call_chunked('HMGET', ATTEMPTS, ids)
 local out = {}
-local wake, slot_wanted = false, false
+local wake = false
 local settled = {}
 local seen = {}
 for n = 1, #ids do
@@ -79,7 +80,7 @@ if #settled > 0 then
   call_chunked('ZREM', RESERVED, settled)
   -- a fetch found the queue's global concurrency full: the slot freed here goes to one waiting consumer
   if redis.call('HDEL', CONTROL, 'slot-wanted') == 1 then
-    wake, slot_wanted = true, true
+    wake = true
   end
 end
 local done, done_uids = {}, {}
@@ -171,7 +172,7 @@ for _, kind in ipairs({'p', 'f', 'r'}) do
     end
   end
 end
-if slot_wanted then
+if wake then
   out[#ids + 1] = 1
 end
 return out
