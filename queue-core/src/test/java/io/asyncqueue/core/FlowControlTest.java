@@ -130,16 +130,18 @@ class FlowControlTest extends RedisTestSupport {
 		RateLimit limit = RateLimit.of(40, Duration.ofMillis(500));
 		QueueSettings settings = settings().rateLimit(limit).build();
 		client(settings).pushAll(this.queue, IntStream.range(0, 100).mapToObj((n) -> PushRequest.of("n", n)).toList());
-		// fetches from three threads at once: a start happened somewhere between a fetch's call and its reply
+		// fetches from three threads at once: a start happened somewhere between a fetch's call and its reply.
+		// Both are read from Redis's clock, the one the log keeps its starts by: the JVM's monotonic clock and the
+		// host's wall clock drift apart when the host's time is stepped or slewed (seen once on a CI host).
 		List<long[]> starts = new CopyOnWriteArrayList<>();
 		List<Thread> threads = new ArrayList<>();
 		for (int t = 0; t < 3; t++) {
 			QueueScripts scripts = scripts(settings);
 			Thread thread = new Thread(() -> {
 				while (starts.size() < 100) {
-					long calledAt = System.nanoTime();
+					long calledAt = redisNanos();
 					int got = QueueClient.join(scripts.fetch(10, STALLED)).jobs().size();
-					long answeredAt = System.nanoTime();
+					long answeredAt = redisNanos();
 					for (int i = 0; i < got; i++) {
 						starts.add(new long[] { calledAt, answeredAt });
 					}
@@ -238,6 +240,12 @@ class FlowControlTest extends RedisTestSupport {
 		assertThat(settings().globalConcurrency(3).build().prefetch()).isZero();
 		assertThat(settings().globalConcurrency(3).prefetch(2).build().prefetch()).isEqualTo(2);
 		assertThat(settings().build().prefetch()).isEqualTo(QueueSettings.DEFAULT_CONCURRENCY);
+	}
+
+	/** Redis's clock ({@code TIME}), in ns. */
+	private static long redisNanos() {
+		List<String> time = redisCommands().time();
+		return Long.parseLong(time.get(0)) * 1_000_000_000L + Long.parseLong(time.get(1)) * 1_000L;
 	}
 
 	private static void sleep(long millis) {
