@@ -554,8 +554,12 @@ public final class QueueCli {
 		Integer globalConcurrency;
 
 		@Option(names = "--rate-limit", paramLabel = "MAX/PERIOD",
-				description = "Most job starts in any window of the period, such as 50/1s or 1000/1m; 0 for no limit")
+				description = "Most job starts in any window of the period, such as 50/1s or 1000/1m; 0 removes it")
 		String rateLimit;
+
+		@Option(names = "--group-concurrency", paramLabel = "N",
+				description = "Most jobs of one group running at once across every instance; 1 or more")
+		Integer groupConcurrency;
 
 		@Option(names = "--clear", description = "Remove the limits stored in Redis: each instance's configuration applies again")
 		boolean clear;
@@ -567,11 +571,11 @@ public final class QueueCli {
 				if (this.clear) {
 					operations.clearLimits(this.queue);
 				}
-				if (this.globalConcurrency != null) {
-					operations.setGlobalConcurrency(this.queue, this.globalConcurrency);
-				}
-				if (this.rateLimit != null) {
-					operations.setRateLimit(this.queue, rate);
+				if (this.globalConcurrency != null || this.rateLimit != null || this.groupConcurrency != null) {
+					// one change: every value is checked before any is stored
+					Integer rateMax = (this.rateLimit != null) ? ((rate != null) ? rate.max() : 0) : null;
+					operations.setLimits(this.queue, this.globalConcurrency, rateMax,
+							(rate != null) ? rate.period() : null, this.groupConcurrency);
 				}
 				return operations.limits(this.queue);
 			});
@@ -583,14 +587,20 @@ public final class QueueCli {
 			out().println("  rate limit: " + (limits.rateLimitSetAtRunTime()
 					? ((limits.rateLimit() != null) ? limits.rateLimit().toString() : "none") + " (stored in Redis)"
 					: "not stored in Redis (each instance's configuration applies)"));
+			out().println("  group concurrency: " + (limits.groupConcurrencySetAtRunTime()
+					? limits.groupConcurrency() + " per group (stored in Redis)"
+					: "not stored in Redis (each instance's configuration applies)"));
 			if (!limits.backoffLeft().isZero()) {
 				out().println("  backed off by a handler for another " + limits.backoffLeft().toMillis() + "ms");
 			}
 			return 0;
 		}
 
-		/** {@code 50/1s}: a count, a slash and a period in ms, s, m or h; a count of 0 for no limit. */
+		/** {@code 50/1s}: a count, a slash and a period in ms, s, m or h; {@code 0} (or a count of 0) for no limit. */
 		static RateLimit parseRateLimit(String value) {
+			if (value.trim().equals("0")) {
+				return null;
+			}
 			java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d+)/(\\d+)(ms|s|m|h)")
 				.matcher(value.trim());
 			if (!matcher.matches()) {

@@ -142,8 +142,17 @@ class QueueCliTest {
 		assertThat(set.out()).contains("global concurrency: 0 of 2 (stored in Redis)")
 			.contains("rate limit: 50 per 10s (stored in Redis)");
 		assertThat(this.operations.limits("orders").globalConcurrency()).isEqualTo(2);
+		Result groups = cli("limits", "orders", "--group-concurrency", "3");
+		assertThat(groups.out()).contains("group concurrency: 3 per group (stored in Redis)");
+		assertThat(this.operations.limits("orders").groupConcurrency()).isEqualTo(3);
+		assertThat(cli("limits", "orders", "--group-concurrency", "0").err())
+			.contains("Group concurrency must be 1 or more, was 0");
+		Result noRate = cli("limits", "orders", "--rate-limit", "0");
+		assertThat(noRate.status()).isZero();
+		assertThat(noRate.out()).contains("rate limit: none (stored in Redis)");
 		Result cleared = cli("limits", "orders", "--clear");
-		assertThat(cleared.out()).contains("global concurrency: not stored in Redis");
+		assertThat(cleared.out()).contains("global concurrency: not stored in Redis")
+			.contains("group concurrency: not stored in Redis");
 		assertThat(this.operations.limits("orders").globalConcurrencySetAtRunTime()).isFalse();
 		Result bad = cli("limits", "orders", "--rate-limit", "fifty");
 		assertThat(bad.status()).isNotZero();

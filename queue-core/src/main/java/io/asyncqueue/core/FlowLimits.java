@@ -14,10 +14,29 @@ import java.time.Duration;
  * @param rateLimitSetAtRunTime whether {@link #rateLimit()} is stored in Redis rather than configured
  * @param backoffLeft how long a handler's {@link JobContext#rateLimited(Duration)} still holds every start
  * back, {@link Duration#ZERO} when none does
+ * @param groupConcurrency the most jobs of one group running at once across every instance
+ * @param groupConcurrencySetAtRunTime whether {@link #groupConcurrency()} is stored in Redis rather than configured
  * @since 0.3.0
  */
 public record FlowLimits(String queue, long running, int globalConcurrency, boolean globalConcurrencySetAtRunTime,
-		RateLimit rateLimit, boolean rateLimitSetAtRunTime, Duration backoffLeft) {
+		RateLimit rateLimit, boolean rateLimitSetAtRunTime, Duration backoffLeft, int groupConcurrency,
+		boolean groupConcurrencySetAtRunTime) {
+
+	/**
+	 * The limits of a queue whose group concurrency is the default, 1, as configured.
+	 * @param queue the queue
+	 * @param running jobs reserved now across every instance
+	 * @param globalConcurrency the most jobs running at once across every instance, zero for no limit
+	 * @param globalConcurrencySetAtRunTime whether the global concurrency is stored in Redis
+	 * @param rateLimit the rate limit, or {@code null} for none
+	 * @param rateLimitSetAtRunTime whether the rate limit is stored in Redis
+	 * @param backoffLeft how long a handler's back-off still holds every start back
+	 */
+	public FlowLimits(String queue, long running, int globalConcurrency, boolean globalConcurrencySetAtRunTime,
+			RateLimit rateLimit, boolean rateLimitSetAtRunTime, Duration backoffLeft) {
+		this(queue, running, globalConcurrency, globalConcurrencySetAtRunTime, rateLimit, rateLimitSetAtRunTime,
+				backoffLeft, 1, false);
+	}
 
 	/** How many more jobs may start now under the global concurrency, or -1 when there is no such limit. */
 	public long freeSlots() {

@@ -327,11 +327,7 @@ public final class QueueOperations {
 	 * @return the limits now
 	 */
 	public FlowLimits setGlobalConcurrency(String queue, int globalConcurrency) {
-		if (globalConcurrency < 0) {
-			throw new IllegalArgumentException("Global concurrency must be zero (no limit) or positive, was "
-					+ globalConcurrency);
-		}
-		return changeLimits(queue, Map.of("global-concurrency", Integer.toString(globalConcurrency)));
+		return setLimits(queue, globalConcurrency, null, null, null);
 	}
 
 	/**
@@ -342,15 +338,77 @@ public final class QueueOperations {
 	 * @return the limits now
 	 */
 	public FlowLimits setRateLimit(String queue, RateLimit rateLimit) {
-		if (rateLimit == null) {
-			return changeLimits(queue, Map.of("rate-max", "0", "rate-period", "0"));
-		}
-		String problem = rateLimit.problem();
+		String problem = (rateLimit != null) ? rateLimit.problem() : null;
 		if (problem != null) {
 			throw new IllegalArgumentException("Invalid rate limit: " + problem);
 		}
-		return changeLimits(queue, Map.of("rate-max", Integer.toString(rateLimit.max()), "rate-period",
-				Long.toString(rateLimit.period().toMillis())));
+		return (rateLimit != null) ? setLimits(queue, null, rateLimit.max(), rateLimit.period(), null)
+				: setLimits(queue, null, 0, null, null);
+	}
+
+	/**
+	 * Set how many jobs of one group may run at once, for every instance, from their next fetch on, until
+	 * {@link #clearLimits(String)}; it overrides their configuration and survives their restarts. Groups held
+	 * back at the old limit are looked at again at once. On a sharded queue every shard takes the same value
+	 * (a group's jobs live in one shard).
+	 * @param queue the queue
+	 * @param groupConcurrency the most jobs of one group running at once, 1 or more
+	 * @return the limits now
+	 */
+	public FlowLimits setGroupConcurrency(String queue, int groupConcurrency) {
+		return setLimits(queue, null, null, null, groupConcurrency);
+	}
+
+	/**
+	 * Set several of the queue's limits for every instance at once, as the setters of each do. Every value given
+	 * is checked before any is stored, so a change that is refused stores nothing.
+	 * @param queue the queue
+	 * @param globalConcurrency the most jobs running at once across every instance, 0 for no limit, {@code null}
+	 * to leave it
+	 * @param rateLimitMax the most starts in any window of {@code rateLimitPeriod}, 0 for no rate limit,
+	 * {@code null} to leave it
+	 * @param rateLimitPeriod the rate limit's window, {@code null} for one second
+	 * @param groupConcurrency the most jobs of one group running at once (1 or more), {@code null} to leave it
+	 * @return the limits now
+	 * @throws IllegalArgumentException naming the value refused and why; nothing is stored then
+	 */
+	public FlowLimits setLimits(String queue, Integer globalConcurrency, Integer rateLimitMax,
+			Duration rateLimitPeriod, Integer groupConcurrency) {
+		Map<String, String> changes = new HashMap<>();
+		if (globalConcurrency != null) {
+			if (globalConcurrency < 0) {
+				throw new IllegalArgumentException("Global concurrency must be zero (no limit) or positive, was "
+						+ globalConcurrency);
+			}
+			changes.put("global-concurrency", Integer.toString(globalConcurrency));
+		}
+		if (rateLimitMax != null) {
+			if (rateLimitMax < 0) {
+				throw new IllegalArgumentException("Invalid rate limit: max must be at least 1 (or 0 for no limit), was "
+						+ rateLimitMax);
+			}
+			if (rateLimitMax == 0) {
+				changes.put("rate-max", "0");
+				changes.put("rate-period", "0");
+			}
+			else {
+				RateLimit rate = RateLimit.of(rateLimitMax,
+						(rateLimitPeriod != null) ? rateLimitPeriod : Duration.ofSeconds(1));
+				String problem = rate.problem();
+				if (problem != null) {
+					throw new IllegalArgumentException("Invalid rate limit: " + problem);
+				}
+				changes.put("rate-max", Integer.toString(rate.max()));
+				changes.put("rate-period", Long.toString(rate.period().toMillis()));
+			}
+		}
+		if (groupConcurrency != null) {
+			if (groupConcurrency < 1) {
+				throw new IllegalArgumentException("Group concurrency must be 1 or more, was " + groupConcurrency);
+			}
+			changes.put("group-concurrency", Integer.toString(groupConcurrency));
+		}
+		return changeLimits(queue, changes);
 	}
 
 	/**
@@ -359,7 +417,8 @@ public final class QueueOperations {
 	 * @return the limits now
 	 */
 	public FlowLimits clearLimits(String queue) {
-		return changeLimits(queue, Map.of("global-concurrency", "", "rate-max", "", "rate-period", ""));
+		return changeLimits(queue,
+				Map.of("global-concurrency", "", "rate-max", "", "rate-period", "", "group-concurrency", ""));
 	}
 
 	private FlowLimits changeLimits(String queue, Map<String, String> changes) {
@@ -377,7 +436,8 @@ public final class QueueOperations {
 			rate = (max > 0) ? RateLimit.of(max, Duration.ofMillis(Long.parseLong(stored.ratePeriodMillis()))) : null;
 		}
 		return new FlowLimits(queue, stored.reserved(), global, globalStored, rate, rateStored,
-				Duration.ofMillis(stored.backoffMillis()));
+				Duration.ofMillis(stored.backoffMillis()), groupConcurrency(settings, stored),
+				stored.groupConcurrency() != null);
 	}
 
 	/**
@@ -424,7 +484,13 @@ public final class QueueOperations {
 					: null;
 		}
 		return new FlowLimits(settings.name(), running, global, globalStored, rate, rateStored,
-				Duration.ofMillis(backoff));
+				Duration.ofMillis(backoff), groupConcurrency(settings, stored.get(0)),
+				stored.get(0).groupConcurrency() != null);
+	}
+
+	private static int groupConcurrency(QueueSettings settings, QueueScripts.StoredLimits stored) {
+		return (stored.groupConcurrency() != null) ? Integer.parseInt(stored.groupConcurrency())
+				: settings.groupConcurrency();
 	}
 
 	private static int parseOrZero(String value) {

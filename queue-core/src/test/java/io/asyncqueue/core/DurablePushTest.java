@@ -46,6 +46,31 @@ class DurablePushTest {
 	}
 
 	@Test
+	void aGuardedPushIsConfirmedOnlyOnceTheReplicaHasItAndARefusedOneWaitsForNothing() {
+		QueueClient client = client(QueueSettings.builder("guarded").replicas(1).replicaTimeout(Duration.ofMillis(100)).build());
+		String stock = client.guardKey("guarded", "stock");
+		PushGuard takeOne = PushGuard.script(GuardedPushTest.TAKE_ONE).keys(stock);
+		setOnPrimary(stock, "1");
+		PushResult pushed = client.push("guarded", "work", 1, PushOptions.guardedBy(takeOne));
+		assertThat(pushed.created()).isTrue();
+		assertThat(keysOn(sentinel.servers().get(1))).as("the replica has the job when the push returns")
+			.anyMatch((key) -> key.contains(pushed.id()));
+		RedisServer replica = sentinel.servers().get(1);
+		replica.stop();
+		try {
+			assertThat(client.push("guarded", "work", 2, PushOptions.guardedBy(takeOne)).created())
+				.as("refused by its guard: nothing written, nothing to wait for").isFalse();
+			setOnPrimary(stock, "5");
+			assertThatExceptionOfType(PushNotReplicatedException.class)
+				.isThrownBy(() -> client.push("guarded", "work", 3, PushOptions.guardedBy(takeOne)))
+				.withMessageStartingWith("Push to queue 'guarded' written on the primary but acknowledged by 0 of 1");
+		}
+		finally {
+			replica.startAgain();
+		}
+	}
+
+	@Test
 	void aPushThatNoReplicaAcknowledgesFailsWithTheReason() {
 		QueueClient client = client(QueueSettings.builder("unreplicated").replicas(1).replicaTimeout(Duration.ofMillis(100)).build());
 		client.push("unreplicated", "work", 0);
@@ -78,6 +103,16 @@ class DurablePushTest {
 
 	private static QueueClient client(QueueSettings settings) {
 		return new QueueClient(redis, new JobSerializer(), Queues.of(settings));
+	}
+
+	private static void setOnPrimary(String key, String value) {
+		RedisClient client = RedisClient.create(sentinel.servers().get(0).uri());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			connection.sync().set(key, value);
+		}
+		finally {
+			client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+		}
 	}
 
 	private static List<String> keysOn(RedisServer server) {

@@ -69,6 +69,46 @@ class GroupsTest extends RedisTestSupport {
 	}
 
 	@Test
+	void aGroupConcurrencySetAtRunTimeHoldsFromTheNextFetchAndReleasesTheGroupsItHeldBack() {
+		QueueSettings settings = use(settings().build());
+		QueueOperations operations = operations(settings);
+		for (int i = 1; i <= 5; i++) {
+			push("a" + i, "a");
+		}
+		assertThat(ids(fetch(10))).as("the configured 1").containsExactly("a1");
+		assertThat(ids(fetch(10))).as("group a is held back").isEmpty();
+		FlowLimits raised = operations.setGroupConcurrency(this.queue, 3);
+		assertThat(raised.groupConcurrency()).isEqualTo(3);
+		assertThat(raised.groupConcurrencySetAtRunTime()).isTrue();
+		assertThat(ids(fetch(10))).as("raised: the held-back group runs two more at once, in order")
+			.containsExactly("a2", "a3");
+		assertThat(ids(fetch(10))).isEmpty();
+		operations.setGroupConcurrency(this.queue, 1);
+		assertThat(operations.limits(this.queue).groupConcurrency()).isEqualTo(1);
+		FlowLimits cleared = operations.clearLimits(this.queue);
+		assertThat(cleared.groupConcurrency()).as("the configuration again").isEqualTo(1);
+		assertThat(cleared.groupConcurrencySetAtRunTime()).isFalse();
+		assertThatIllegalArgumentException().isThrownBy(() -> operations.setGroupConcurrency(this.queue, 0))
+			.withMessage("Group concurrency must be 1 or more, was 0");
+	}
+
+	@Test
+	void aGroupConcurrencySetAtRunTimeThatIsLowerHoldsTheGroupBackUntilItsRunningJobsFinish() {
+		QueueSettings settings = use(settings().groupConcurrency(3).build());
+		for (int i = 1; i <= 5; i++) {
+			push("a" + i, "a");
+		}
+		List<FetchedJob> running = fetch(2);
+		assertThat(ids(running)).containsExactly("a1", "a2");
+		operations(settings).setGroupConcurrency(this.queue, 1);
+		assertThat(ids(fetch(10))).as("2 running, the limit now 1").isEmpty();
+		ack(running.get(0));
+		assertThat(ids(fetch(10))).as("still 1 running").isEmpty();
+		ack(running.get(1));
+		assertThat(ids(fetch(10))).containsExactly("a3");
+	}
+
+	@Test
 	void readyGroupsAreServedInTurnSoAHotGroupCannotStarveTheOthers() {
 		use(settings().groupConcurrency(1000).build());
 		for (int i = 1; i <= 50; i++) {

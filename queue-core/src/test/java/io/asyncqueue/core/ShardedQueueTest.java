@@ -263,7 +263,12 @@ class ShardedQueueTest extends RedisTestSupport {
 			.withMessageContaining("has shards: 3")
 			.withMessageContaining("must be 3 or more (or 0 for none), was 2");
 		assertThat(operations.setGlobalConcurrency(this.queue, 0).globalConcurrency()).isZero();
+		FlowLimits groups = operations.setGroupConcurrency(this.queue, 2);
+		assertThat(groups.groupConcurrency()).as("per group, and a group lives in one shard: not split").isEqualTo(2);
+		assertThat(stored(settings, "group-concurrency")).containsExactly("2", "2", "2");
 		FlowLimits cleared = operations.clearLimits(this.queue);
+		assertThat(cleared.groupConcurrency()).isEqualTo(1);
+		assertThat(stored(settings, "group-concurrency")).containsOnlyNulls();
 		assertThat(cleared.globalConcurrency()).isZero();
 		assertThat(cleared.rateLimit()).isNull();
 		assertThat(stored(settings, "global-concurrency")).containsOnlyNulls();
@@ -333,6 +338,41 @@ class ShardedQueueTest extends RedisTestSupport {
 				assertThat(mine.get(1) - mine.get(0)).as(how + " in shard " + shard).isLessThan(5_000_000_000L);
 			}
 		}
+	}
+
+	@Test
+	void aRateLimitedShardedQueueLooksAgainWhenItsWindowLetsTheNextStartsThrough() {
+		// 18 jobs at 6 per 500 ms (2 per shard): the windows open every 500 ms; a loop that waited for its 30 s
+		// blocking timeout after the first window would not finish in time
+		QueueSettings settings = settings().shards(3).rateLimit(RateLimit.of(6, Duration.ofMillis(500)))
+			.blockingTimeout(Duration.ofSeconds(30))
+			.build();
+		QueueClient client = client(settings);
+		for (int n = 0; n < 18; n++) {
+			client.push(this.queue, "n", n);
+		}
+		AtomicInteger done = new AtomicInteger();
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> done.incrementAndGet()));
+		await().atMost(Duration.ofSeconds(12)).until(() -> done.get() == 18);
+	}
+
+	@Test
+	void aShardedQueueLooksAgainWhenAHandlersBackOffEnds() {
+		QueueSettings settings = settings().shards(3).blockingTimeout(Duration.ofSeconds(30)).build();
+		AtomicInteger calls = new AtomicInteger();
+		AtomicInteger done = new AtomicInteger();
+		QueueClient client = client(settings);
+		for (int n = 0; n < 6; n++) {
+			client.push(this.queue, "n", n);
+		}
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> {
+			if (calls.incrementAndGet() == 1) {
+				context.rateLimited(Duration.ofMillis(500));
+				return;
+			}
+			done.incrementAndGet();
+		}));
+		await().atMost(Duration.ofSeconds(12)).until(() -> done.get() == 6);
 	}
 
 	@Test

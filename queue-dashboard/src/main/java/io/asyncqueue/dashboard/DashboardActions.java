@@ -140,28 +140,21 @@ public class DashboardActions {
 			@RequestParam(name = "global-concurrency", required = false) @Nullable Integer globalConcurrency,
 			@RequestParam(name = "rate-max", required = false) @Nullable Integer rateMax,
 			@RequestParam(name = "rate-period", required = false) @Nullable String ratePeriod,
+			@RequestParam(name = "group-concurrency", required = false) @Nullable Integer groupConcurrency,
 			HttpServletRequest request, HttpServletResponse response) {
 		requireWritable(queue);
-		if (globalConcurrency == null && rateMax == null) {
-			return invalid(queue, "give global-concurrency or rate-max (0 removes a limit)");
+		if (globalConcurrency == null && rateMax == null && groupConcurrency == null) {
+			return invalid(queue, "give global-concurrency or rate-max (0 removes a limit), or group-concurrency");
 		}
-		if (globalConcurrency != null && globalConcurrency < 0) {
-			return invalid(queue, "global-concurrency must be zero (no limit) or positive, was " + globalConcurrency);
-		}
-		FlowLimits limits = null;
+		FlowLimits limits;
 		try {
-			// the rate limit first: it is checked before anything is stored, so a bad one leaves both unchanged
-			if (rateMax != null) {
-				Duration period = (ratePeriod != null && !ratePeriod.isBlank())
-						? DurationStyle.detectAndParse(ratePeriod.trim()) : Duration.ofSeconds(1);
-				limits = this.operations.setRateLimit(queue, (rateMax != 0) ? RateLimit.of(rateMax, period) : null);
-			}
+			// every value is checked before any is stored: a refused form changes nothing
+			Duration period = (ratePeriod != null && !ratePeriod.isBlank())
+					? DurationStyle.detectAndParse(ratePeriod.trim()) : null;
+			limits = this.operations.setLimits(queue, globalConcurrency, rateMax, period, groupConcurrency);
 		}
 		catch (IllegalArgumentException ex) {
 			return invalid(queue, ex.getMessage());
-		}
-		if (globalConcurrency != null) {
-			limits = this.operations.setGlobalConcurrency(queue, globalConcurrency);
 		}
 		return back(request, response, links(request).queue(queue), "limits set at run time: " + describe(limits));
 	}
@@ -170,7 +163,7 @@ public class DashboardActions {
 		return ResponseEntity.badRequest()
 			.contentType(MediaType.TEXT_PLAIN)
 			.body("Limits of queue '" + queue + "' not changed: " + reason
-					+ ". Use a whole number for global-concurrency and rate-max, a duration such as 1s or 500ms for the period.");
+					+ ". Use a whole number for global-concurrency, rate-max and group-concurrency, a duration such as 1s or 500ms for the period.");
 	}
 
 	@PostMapping("/limits/clear")
@@ -187,7 +180,7 @@ public class DashboardActions {
 		}
 		RateLimit rate = limits.rateLimit();
 		return "global-concurrency " + ((limits.globalConcurrency() > 0) ? limits.globalConcurrency() : "none")
-				+ ", rate-limit " + ((rate != null) ? rate : "none");
+				+ ", rate-limit " + ((rate != null) ? rate : "none") + ", group-concurrency " + limits.groupConcurrency();
 	}
 
 	private ReloadResult retry(String queue, List<String> ids) {

@@ -16,8 +16,10 @@ import io.asyncqueue.core.RateLimit;
  * @param rateMax the rate limit's most starts per period, zero for none (prefills the form)
  * @param ratePeriod the rate limit's period, such as {@code 1s}, empty for none (prefills the form)
  * @param anySetAtRunTime whether any limit is stored in Redis, so that clearing them changes something
+ * @param groupConcurrency the group concurrency in force (prefills the form)
  */
-record LimitRows(List<Row> rows, int globalConcurrency, int rateMax, String ratePeriod, boolean anySetAtRunTime) {
+record LimitRows(List<Row> rows, int globalConcurrency, int rateMax, String ratePeriod, boolean anySetAtRunTime,
+		int groupConcurrency) {
 
 	private static final String STORED = "set at run time (in Redis, for every instance)";
 
@@ -36,9 +38,13 @@ record LimitRows(List<Row> rows, int globalConcurrency, int rateMax, String rate
 				limits.rateLimitSetAtRunTime() ? STORED : CONFIGURED);
 		Row backoff = new Row("handler back-off", limits.backoffLeft().isZero() ? "none"
 				: "every start held back for " + format(limits.backoffLeft()) + " more", "a handler's rateLimited(…)");
-		return new LimitRows(List.of(global, rateRow, backoff), Math.max(limits.globalConcurrency(), 0),
+		Row groups = new Row("group-concurrency", limits.groupConcurrency() + " per group",
+				limits.groupConcurrencySetAtRunTime() ? STORED : CONFIGURED);
+		return new LimitRows(List.of(global, rateRow, groups, backoff), Math.max(limits.globalConcurrency(), 0),
 				(rate != null) ? rate.max() : 0, (rate != null) ? format(rate.period()) : "",
-				limits.globalConcurrencySetAtRunTime() || limits.rateLimitSetAtRunTime());
+				limits.globalConcurrencySetAtRunTime() || limits.rateLimitSetAtRunTime()
+						|| limits.groupConcurrencySetAtRunTime(),
+				limits.groupConcurrency());
 	}
 
 	/** A duration as an operator writes it: {@code 1s}, {@code 250ms}, {@code 2m}. */

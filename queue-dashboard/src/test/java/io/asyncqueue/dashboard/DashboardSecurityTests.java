@@ -103,10 +103,12 @@ class DashboardSecurityTests extends DashboardTestSupport {
 		assertThat(pause.statusCode()).isEqualTo(303);
 		assertThat(this.schedules.schedule("orders", "yearly-report").paused()).isTrue();
 		HttpResponse<String> limits = this.http.post("/async-queue/queues/emails/limits", OPERATOR,
-				token + "&global-concurrency=7&rate-max=20&rate-period=2s");
+				token + "&global-concurrency=7&rate-max=20&rate-period=2s&group-concurrency=2");
 		assertThat(limits.statusCode()).isEqualTo(303);
 		FlowLimits stored = this.operations.limits("emails");
 		assertThat(stored.globalConcurrency()).isEqualTo(7);
+		assertThat(stored.groupConcurrency()).isEqualTo(2);
+		assertThat(stored.groupConcurrencySetAtRunTime()).isTrue();
 		assertThat(stored.rateLimit()).isEqualTo(RateLimit.of(20, Duration.ofSeconds(2)));
 		assertThat(stored.rateLimitSetAtRunTime()).isTrue();
 		assertThat(this.http.post("/async-queue/queues/emails/limits/clear", OPERATOR, token).statusCode())
@@ -127,6 +129,12 @@ class DashboardSecurityTests extends DashboardTestSupport {
 		HttpResponse<String> badPeriod = this.http.post("/async-queue/queues/emails/limits", OPERATOR,
 				token + "&rate-max=5&rate-period=2x");
 		assertThat(badPeriod.statusCode()).isEqualTo(400);
+		HttpResponse<String> noGroups = this.http.post("/async-queue/queues/emails/limits", OPERATOR,
+				token + "&global-concurrency=9&group-concurrency=0");
+		assertThat(noGroups.statusCode()).isEqualTo(400);
+		assertThat(noGroups.body()).contains("Group concurrency must be 1 or more, was 0");
+		assertThat(this.operations.limits("emails").globalConcurrencySetAtRunTime())
+			.as("a refused form stores none of its values").isFalse();
 		assertThat(badPeriod.body()).contains("2x");
 		FlowLimits unchanged = this.operations.limits("emails");
 		assertThat(unchanged.rateLimitSetAtRunTime()).isFalse();

@@ -15,6 +15,7 @@ import io.asyncqueue.core.QueueException;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisFailures;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * Runs {@linkplain PushGuard guarded} pushes: one script made of the guard, as a Lua function with its own
@@ -43,6 +44,9 @@ public final class GuardedPushes {
 
 	private final Map<String, RedisScript> scripts = new ConcurrentHashMap<>();
 
+	/** Durable pushes' own connections, per queue with {@code replicas}: a guarded push is confirmed as others are. */
+	private final Map<String, ReplicaWait> replicaWaits = new ConcurrentHashMap<>();
+
 	/**
 	 * Guarded pushes over one connector.
 	 * @param redis the connector
@@ -67,13 +71,36 @@ public final class GuardedPushes {
 		for (int i = 0; i < guard.args().size(); i++) {
 			args[1 + record.length + i] = guard.args().get(i);
 		}
-		CompletableFuture<List<Object>> reply = script(guard).run(this.redis.commands(), keys, args);
+		CompletableFuture<List<Object>> reply;
+		try {
+			reply = run(settings, script(guard), keys, args);
+		}
+		catch (RuntimeException ex) {
+			reply = CompletableFuture.failedFuture(ex);
+		}
 		return reply.handle((values, failure) -> {
 			if (failure != null) {
 				throw translate(settings.name(), guard, RedisFailures.unwrap(failure));
 			}
 			return result(values);
 		});
+	}
+
+	/**
+	 * On a queue with {@code replicas}, the push goes on the queue's durable-push connection and is confirmed only
+	 * once the replicas have it; a guard that refused it wrote nothing, so there is nothing to wait for.
+	 */
+	private CompletableFuture<List<Object>> run(QueueSettings settings, RedisScript script, String[] keys,
+			String[] args) {
+		if (settings.replicas() == 0) {
+			return script.run(this.redis.commands(), keys, args);
+		}
+		ReplicaWait wait = this.replicaWaits.computeIfAbsent(settings.name(),
+				(queue) -> new ReplicaWait(this.redis, queue, settings.replicas(), settings.replicaTimeout()));
+		RedisClusterAsyncCommands<String, String> own = wait.commands();
+		return script.<List<Object>>run(own, keys, args)
+			.thenCompose((reply) -> (refused(reply)) ? CompletableFuture.completedFuture(reply)
+					: wait.confirm(own, CompletableFuture.completedFuture(reply)));
 	}
 
 	private static String[] keys(QueueSettings settings, String[] queueKeys, PushGuard guard) {
@@ -103,6 +130,11 @@ public final class GuardedPushes {
 			}
 		}
 		return script;
+	}
+
+	/** A refused or duplicate push wrote no job. */
+	private static boolean refused(List<Object> values) {
+		return "refused".equals(values.get(0)) || "duplicate".equals(values.get(0));
 	}
 
 	private static PushResult result(List<Object> values) {

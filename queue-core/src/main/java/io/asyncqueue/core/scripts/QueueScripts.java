@@ -376,7 +376,7 @@ public final class QueueScripts {
 	 * Store limits every instance obeys at its next fetch, overriding their configuration, and read the
 	 * queue's limits and their use.
 	 * @param changes limit field to value ({@code global-concurrency}, {@code rate-max}, {@code rate-period} in
-	 * ms); an empty value removes the stored limit, so that each instance's configuration applies again; none to
+	 * ms, {@code group-concurrency}); an empty value removes the stored limit, so that each instance's configuration applies again; none to
 	 * only read
 	 * @return what is stored now and how much is used, as {@link StoredLimits}
 	 */
@@ -387,7 +387,7 @@ public final class QueueScripts {
 			.toArray(String[]::new);
 		return this.<List<Object>>run(LIMITS, args)
 			.thenApply((reply) -> new StoredLimits((Long) reply.get(0), (String) reply.get(1), (String) reply.get(2),
-					(String) reply.get(3), (Long) reply.get(4)));
+					(String) reply.get(3), (Long) reply.get(4), (reply.size() > 5) ? (String) reply.get(5) : null));
 	}
 
 	/**
@@ -398,9 +398,10 @@ public final class QueueScripts {
 	 * @param rateMax the stored rate limit's maximum, or {@code null}
 	 * @param ratePeriodMillis the stored rate limit's period in ms, or {@code null}
 	 * @param backoffMillis ms left of a handler's back-off, 0 when none
+	 * @param groupConcurrency the stored group concurrency, or {@code null}
 	 */
 	public record StoredLimits(long reserved, String globalConcurrency, String rateMax, String ratePeriodMillis,
-			long backoffMillis) {
+			long backoffMillis, String groupConcurrency) {
 	}
 
 	/** Wake one consumer blocked on the queue's marker. */

@@ -218,8 +218,15 @@ public final class Fetcher implements Runnable {
 			dispatch.accept(job);
 		}
 		if (this.shards.isSharded()) {
-			boolean ring = this.shards.shouldRing(!reply.jobs().isEmpty(), reply.wakeInMillis());
-			long block = this.shards.next(!reply.jobs().isEmpty(), reply.wakeInMillis());
+			// a shard that its rate limit or a handler's back-off holds back says when it lets the next job start:
+			// that is its wake-up, or the sweep would block until the blocking timeout with jobs waiting
+			long wake = (reply.wakeInMillis() == 0) ? 0 : earliest(reply.wakeInMillis(), reply.limitWakeInMillis());
+			if (!reply.jobs().isEmpty() && reply.limitWakeInMillis() > 0) {
+				// as below: some consumer, blocked or not, must look again when the next start is allowed
+				scheduleWake(reply.limitWakeInMillis());
+			}
+			boolean ring = this.shards.shouldRing(!reply.jobs().isEmpty(), wake);
+			long block = this.shards.next(!reply.jobs().isEmpty(), wake);
 			if (block != ShardSweep.GO_ON) {
 				awaitSignal(block);
 			}

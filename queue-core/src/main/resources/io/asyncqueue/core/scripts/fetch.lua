@@ -1,7 +1,7 @@
 -- ARGV: count, leaseMs, maxStalls, stalledAction ('recover' or 'park'), stalledError (JSON),
 -- failedRetentionMs, failedMaxSize (0: keep parked jobs; see park_in),
 -- globalConcurrency, rateMax, ratePeriodMs (0: no such limit; fields of the control hash set at run time win),
--- groupConcurrency (jobs of one group running at once).
+-- groupConcurrency (jobs of one group running at once; the control hash's 'group-concurrency' set at run time wins).
 -- Promotes due delayed jobs, recovers expired leases, then reserves up to count waiting jobs, as many as the
 -- queue's limits let start now: the prioritised ones first, highest priority first (see the prelude), then
 -- plain and grouped jobs in turns, the grouped ones one per ready group in round-robin order.
@@ -33,7 +33,7 @@ end
 -- one read of the control hash serves the pause switch, every limit and the priorities and groups marks, so a
 -- queue without limits, priorities or groups pays nothing for them
 local control = redis.call('HMGET', CONTROL, 'paused', 'global-concurrency', 'rate-max', 'rate-period',
-  'backoff-until', 'priority-seq', 'group-seq')
+  'backoff-until', 'priority-seq', 'group-seq', 'group-concurrency')
 local prioritized = control[6] and true or false
 local grouped = control[7] and true or false
 
@@ -171,7 +171,7 @@ end
 -- Takes up to n jobs, at most one per ready group per round, in round-robin order: a group that may start
 -- another job goes back to the tail, one whose slots are full is blocked until a settle frees one. A round
 -- that takes nothing re-adds no ready group, so the rounds end.
-local group_limit = tonumber(ARGV[11] or 1)
+local group_limit = tonumber(control[8] or ARGV[11] or 1)
 local function take_groups(n)
   local taken = 0
   while taken < n do

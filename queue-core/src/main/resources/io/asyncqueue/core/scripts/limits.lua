@@ -1,12 +1,14 @@
--- ARGV: field, value pairs of the limits stored at run time ('global-concurrency', 'rate-max', 'rate-period'),
--- possibly none; an empty value removes the field, so that each instance's configuration applies again.
+-- ARGV: field, value pairs of the limits stored at run time ('global-concurrency', 'rate-max', 'rate-period',
+-- 'group-concurrency'), possibly none; an empty value removes the field, so that each instance's configuration applies again.
 -- 'backoff-for', ms holds every start back for that long, as a handler's back-off in settle.lua does (a sharded
 -- queue's other shards are told of one this way); it never shortens a back-off and signals nothing.
 -- Every instance obeys them at its next fetch. A change signals the marker: a raised limit may let a waiting
 -- job start now, and the consumer it wakes passes the signal on while slots remain.
+-- A changed group concurrency puts every blocked group back among the ready ones (at the tail of the round), as
+-- a freed slot does: a raised limit lets them start more now, and a fetch blocks again those still at the limit.
 -- Returns { reserved jobs (what a global concurrency counts), global-concurrency, rate-max, rate-period,
--- ms left of a handler's back-off (0: none) }, a limit false when none is stored.
-local changed = false
+-- ms left of a handler's back-off (0: none), group-concurrency }, a limit false when none is stored.
+local changed, groups_changed = false, false
 for i = 1, #ARGV, 2 do
   if ARGV[i] == 'backoff-for' then
     local until_ms = now_ms() + tonumber(ARGV[i + 1])
@@ -14,18 +16,34 @@ for i = 1, #ARGV, 2 do
       redis.call('HSET', CONTROL, 'backoff-until', until_ms)
     end
   elseif ARGV[i + 1] == '' then
-    changed = (redis.call('HDEL', CONTROL, ARGV[i]) == 1) or changed
+    local removed = redis.call('HDEL', CONTROL, ARGV[i]) == 1
+    changed = removed or changed
+    groups_changed = (removed and ARGV[i] == 'group-concurrency') or groups_changed
   else
     redis.call('HSET', CONTROL, ARGV[i], ARGV[i + 1])
     changed = true
+    groups_changed = ARGV[i] == 'group-concurrency' or groups_changed
+  end
+end
+if groups_changed then
+  local blocked = redis.call('ZRANGEBYSCORE', GROUPS, GROUP_BLOCKED, '+inf')
+  if #blocked > 0 then
+    local seq = redis.call('HINCRBY', CONTROL, 'group-seq', #blocked) - #blocked
+    local entries = {}
+    for i, group in ipairs(blocked) do
+      entries[#entries + 1] = seq + i
+      entries[#entries + 1] = group
+    end
+    call_chunked('ZADD', GROUPS, entries)
   end
 end
 if changed then
   signal()
 end
-local stored = redis.call('HMGET', CONTROL, 'global-concurrency', 'rate-max', 'rate-period', 'backoff-until')
+local stored = redis.call('HMGET', CONTROL, 'global-concurrency', 'rate-max', 'rate-period', 'backoff-until',
+  'group-concurrency')
 local backoff = 0
 if stored[4] then
   backoff = math.max(tonumber(stored[4]) - now_ms(), 0)
 end
-return { redis.call('ZCARD', RESERVED), stored[1], stored[2], stored[3], backoff }
+return { redis.call('ZCARD', RESERVED), stored[1], stored[2], stored[3], backoff, stored[5] }

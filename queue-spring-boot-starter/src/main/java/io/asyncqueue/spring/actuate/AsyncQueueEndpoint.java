@@ -53,7 +53,9 @@ import org.springframework.boot.convert.DurationStyle;
  * <li>{@code POST /actuator/asyncqueue/{queue}} with a JSON body {@code {"action": ...}}: {@code reload}
  * ({@code "state": "failed"} or {@code "timeout"}, all or {@code "id"}), {@code retry} ({@code "id"}),
  * {@code delete} ({@code "id"}), {@code flush} ({@code "state"}), {@code pause}, {@code resume},
- * {@code close-pushes}, {@code open-pushes}; {@code pause-schedule}, {@code resume-schedule} and
+ * {@code close-pushes}, {@code open-pushes}; {@code set-limits} ({@code "globalConcurrency"},
+ * {@code "rateLimitMax"}, {@code "rateLimitPeriod"}, {@code "groupConcurrency"}) and {@code clear-limits};
+ * {@code pause-schedule}, {@code resume-schedule} and
  * {@code trigger-schedule} ({@code "id"}: the schedule's name).</li>
  * </ul>
  *
@@ -164,12 +166,14 @@ public class AsyncQueueEndpoint {
 	 * limit)
 	 * @param rateLimitMax for {@code set-limits}, the most starts per {@code rateLimitPeriod} (0: no limit)
 	 * @param rateLimitPeriod for {@code set-limits}, the rate limit's window, such as {@code 1s} (default 1s)
+	 * @param groupConcurrency for {@code set-limits}, the most jobs of one group running at once across every
+	 * instance (1 or more)
 	 * @return what was done
 	 */
 	@WriteOperation
 	public OperationResultDescriptor operate(@Selector String queue, String action, @Nullable String id,
 			@Nullable String state, @Nullable Integer globalConcurrency, @Nullable Integer rateLimitMax,
-			@Nullable String rateLimitPeriod) {
+			@Nullable String rateLimitPeriod, @Nullable Integer groupConcurrency) {
 		if (!this.operations.queues().contains(queue)) {
 			throw new InvalidEndpointRequestException("Unknown queue '" + queue + "'; declared queues are "
 					+ this.operations.queues().all().stream().map(QueueSettings::name).toList(), "Unknown queue");
@@ -199,7 +203,7 @@ public class AsyncQueueEndpoint {
 			case CLOSE_PUSHES -> control(queue, Action.CLOSE_PUSHES, this.operations.closePushes(queue));
 			case OPEN_PUSHES -> control(queue, Action.OPEN_PUSHES, this.operations.openPushes(queue));
 			case SET_LIMITS -> OperationResultDescriptor.limits(queue, Action.SET_LIMITS,
-					setLimits(queue, globalConcurrency, rateLimitMax, rateLimitPeriod));
+					setLimits(queue, globalConcurrency, rateLimitMax, rateLimitPeriod, groupConcurrency));
 			case CLEAR_LIMITS -> OperationResultDescriptor.limits(queue, Action.CLEAR_LIMITS,
 					this.operations.clearLimits(queue));
 			case PAUSE_SCHEDULE, RESUME_SCHEDULE, TRIGGER_SCHEDULE -> schedule(queue, Action.of(action), id);
@@ -226,24 +230,14 @@ public class AsyncQueueEndpoint {
 	}
 
 	private FlowLimits setLimits(String queue, @Nullable Integer globalConcurrency, @Nullable Integer rateLimitMax,
-			@Nullable String rateLimitPeriod) {
-		if (globalConcurrency == null && rateLimitMax == null) {
-			throw new InvalidEndpointRequestException(
-					"Action 'set-limits' needs \"globalConcurrency\" or \"rateLimitMax\" (0 removes a limit)",
-					"Missing limit");
+			@Nullable String rateLimitPeriod, @Nullable Integer groupConcurrency) {
+		if (globalConcurrency == null && rateLimitMax == null && groupConcurrency == null) {
+			throw new InvalidEndpointRequestException("Action 'set-limits' needs \"globalConcurrency\", \"rateLimitMax\" "
+					+ "(0 removes either) or \"groupConcurrency\" (1 or more)", "Missing limit");
 		}
 		try {
-			FlowLimits limits = null;
-			if (globalConcurrency != null) {
-				limits = this.operations.setGlobalConcurrency(queue, globalConcurrency);
-			}
-			if (rateLimitMax != null) {
-				Duration period = (rateLimitPeriod != null) ? DurationStyle.detectAndParse(rateLimitPeriod)
-						: Duration.ofSeconds(1);
-				limits = this.operations.setRateLimit(queue,
-						(rateLimitMax > 0) ? RateLimit.of(rateLimitMax, period) : null);
-			}
-			return Objects.requireNonNull(limits);
+			Duration period = (rateLimitPeriod != null) ? DurationStyle.detectAndParse(rateLimitPeriod) : null;
+			return this.operations.setLimits(queue, globalConcurrency, rateLimitMax, period, groupConcurrency);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid limit");
@@ -409,12 +403,14 @@ public class AsyncQueueEndpoint {
 	 * @param rateLimitMax the most job starts per {@code rateLimitPeriod}, or {@code null} for no limit
 	 * @param rateLimitPeriod the rate limit's window, or {@code null}
 	 * @param setAtRunTime which limits are stored in Redis (set from the endpoint or the CLI) rather than taken
-	 * from this instance's configuration: {@code global-concurrency}, {@code rate-limit}
+	 * from this instance's configuration: {@code global-concurrency}, {@code rate-limit}, {@code group-concurrency}
 	 * @param backoffLeft how long a handler's {@code rateLimited} still holds every start back, or {@code null}
+	 * @param groupConcurrency the most jobs of one group running at once across every instance
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record LimitsDescriptor(long running, @Nullable Integer globalConcurrency, @Nullable Integer rateLimitMax,
-			@Nullable String rateLimitPeriod, List<String> setAtRunTime, @Nullable String backoffLeft) {
+			@Nullable String rateLimitPeriod, List<String> setAtRunTime, @Nullable String backoffLeft,
+			int groupConcurrency) {
 
 		static LimitsDescriptor of(FlowLimits limits) {
 			List<String> stored = new ArrayList<>();
@@ -424,12 +420,16 @@ public class AsyncQueueEndpoint {
 			if (limits.rateLimitSetAtRunTime()) {
 				stored.add("rate-limit");
 			}
+			if (limits.groupConcurrencySetAtRunTime()) {
+				stored.add("group-concurrency");
+			}
 			RateLimit rate = limits.rateLimit();
 			return new LimitsDescriptor(limits.running(),
 					(limits.globalConcurrency() > 0) ? limits.globalConcurrency() : null,
 					(rate != null) ? rate.max() : null,
 					(rate != null) ? SettingsDescriptor.duration(rate.period()) : null, stored,
-					limits.backoffLeft().isZero() ? null : SettingsDescriptor.duration(limits.backoffLeft()));
+					limits.backoffLeft().isZero() ? null : SettingsDescriptor.duration(limits.backoffLeft()),
+					limits.groupConcurrency());
 		}
 
 	}

@@ -724,9 +724,10 @@ public class AsyncQueueProperties {
 		private @Nullable Integer globalConcurrency;
 
 		/**
-		 * How many Redis Cluster hash slots this queue is spread over, placed on distinct masters (1 to 256);
-		 * unset for one slot. Pushes, consumers and operations treat the shards as one queue. Cannot be combined
-		 * with global-concurrency or rate-limit yet.
+		 * How many Redis Cluster hash slots this queue is spread over, each in a slot range of its own (evenly on
+		 * M masters when N is a multiple of M, until a reshard moves a slot), 1 to 256; unset for one slot. Pushes,
+		 * consumers and operations treat the shards as one queue. Its global-concurrency and rate-limit are split
+		 * among the shards; each must be at least the shard count.
 		 */
 		private @Nullable Integer shards;
 
@@ -734,7 +735,7 @@ public class AsyncQueueProperties {
 
 		/**
 		 * Most jobs of one group (pushed with a group key) running at once across every instance, started in push
-		 * order; unset for 1, one at a time.
+		 * order; unset for 1, one at a time. A value set at run time from the endpoint or the CLI overrides it.
 		 */
 		private @Nullable Integer groupConcurrency;
 

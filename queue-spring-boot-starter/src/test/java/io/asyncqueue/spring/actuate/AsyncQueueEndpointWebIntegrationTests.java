@@ -257,7 +257,21 @@ class AsyncQueueEndpointWebIntegrationTests {
 		assertThat(health.path("rateLimit").asString()).isEqualTo("50 per 10s");
 		assertThat(post(this.operator, "orders", "{\"action\":\"set-limits\",\"globalConcurrency\":-1}").status())
 			.isEqualTo(400);
+		Response negativeRate = post(this.operator, "orders",
+				"{\"action\":\"set-limits\",\"globalConcurrency\":5,\"rateLimitMax\":-5}");
+		assertThat(negativeRate.status()).as("refused, not read as 'no limit'").isEqualTo(400);
+		JsonNode unchanged = get(this.consumer, "/actuator/asyncqueue/orders").body().path("limits");
+		assertThat(unchanged.path("globalConcurrency").asInt()).as("a refused change stores nothing").isEqualTo(3);
+		assertThat(unchanged.path("rateLimitMax").asInt()).isEqualTo(50);
+		assertThat(onConsumer.path("groupConcurrency").asInt()).as("configured").isEqualTo(1);
+		post(this.operator, "orders", "{\"action\":\"set-limits\",\"groupConcurrency\":4}");
+		JsonNode groups = get(this.consumer, "/actuator/asyncqueue/orders").body().path("limits");
+		assertThat(groups.path("groupConcurrency").asInt()).isEqualTo(4);
+		assertThat(groups.path("setAtRunTime").valueStream().map(JsonNode::asString)).contains("group-concurrency");
+		Response zeroGroups = post(this.operator, "orders", "{\"action\":\"set-limits\",\"groupConcurrency\":0}");
+		assertThat(zeroGroups.status()).isEqualTo(400);
 		JsonNode cleared = post(this.operator, "orders", "{\"action\":\"clear-limits\"}").body().path("limits");
+		assertThat(cleared.path("groupConcurrency").asInt()).isEqualTo(1);
 		assertThat(cleared.has("globalConcurrency")).as("this instance configures none").isFalse();
 		assertThat(cleared.path("setAtRunTime").isEmpty()).isTrue();
 		assertThat(get(this.consumer, "/actuator/asyncqueue").body().path("queues").path("orders").path("limits")

@@ -111,18 +111,18 @@ class RecurringJobsTests {
 				assertThat(report.nextTick()).isEqualTo(report.lastTick().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1)));
 				assertThat(gauge(registry, ScheduleMetrics.NEXT_TICK)).isEqualTo(report.nextTick().getEpochSecond());
 
-				OperationResultDescriptor paused = endpoint.operate("orders", "pause-schedule", "report", null, null, null, null);
+				OperationResultDescriptor paused = endpoint.operate("orders", "pause-schedule", "report", null, null, null, null, null);
 				assertThat(paused.changed()).isTrue();
 				assertThat(paused.paused()).isTrue();
-				assertThat(endpoint.operate("orders", "trigger-schedule", "report", null, null, null, null).changed()).isTrue();
+				assertThat(endpoint.operate("orders", "trigger-schedule", "report", null, null, null, null, null).changed()).isTrue();
 				TestJobs.Recorder recorder = context.getBean(TestJobs.Recorder.class);
 				await().atMost(WAIT).until(() -> !recorder.of("CreateOrderJob").isEmpty());
 				assertThat(recorder.of("CreateOrderJob").get(0).payload()).isEqualTo(new CreateOrder("report", 1));
 				await().atMost(WAIT).until(() -> gauge(registry, ScheduleMetrics.PAUSED) == 1
 						&& registry.get(ScheduleMetrics.JOBS).tag("kind", "trigger").functionCounter().count() == 1);
-				assertThat(endpoint.operate("orders", "resume-schedule", "report", null, null, null, null).paused()).isFalse();
+				assertThat(endpoint.operate("orders", "resume-schedule", "report", null, null, null, null, null).paused()).isFalse();
 				assertThatExceptionOfType(InvalidEndpointRequestException.class)
-					.isThrownBy(() -> endpoint.operate("orders", "pause-schedule", "nightly", null, null, null, null))
+					.isThrownBy(() -> endpoint.operate("orders", "pause-schedule", "nightly", null, null, null, null, null))
 					.withMessage("Unknown schedule 'nightly' on queue 'orders'; its schedules are [report]");
 			});
 	}
