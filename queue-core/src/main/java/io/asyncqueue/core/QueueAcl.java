@@ -21,8 +21,8 @@ public final class QueueAcl {
 	 * Commands the scripts run: a push, a fetch, a settle, a lease renewal and every operation. Kept equal to
 	 * the scripts by a test.
 	 */
-	public static final List<String> SCRIPT_COMMANDS = List.of("exists", "expire", "hdel", "hexists", "hget", "hincrby", "hmget",
-			"hset", "hsetnx", "incr", "lindex", "llen", "lpop", "lpush", "lrem", "rpush", "time", "zadd", "zcard",
+	public static final List<String> SCRIPT_COMMANDS = List.of("exists", "expire", "hdel", "hexists", "hget", "hincrby", "hlen", "hmget",
+			"hset", "hsetnx", "incr", "lindex", "llen", "lpop", "lpush", "lrem", "rpush", "time", "zadd", "zcard", "zcount",
 			"zmscore", "zpopmin", "zrange", "zrangebyscore", "zrem", "zremrangebyscore", "zrevrange", "zscore");
 
 	/**
@@ -42,6 +42,29 @@ public final class QueueAcl {
 	public static final List<String> HEARTBEAT_COMMANDS = List.of("set", "del", "zadd", "zrem", "zremrangebyscore");
 
 	/**
+	 * Commands recurring jobs send besides their tick script ({@code schedule.QueueScheduler},
+	 * {@code ScheduleOperations}): the queue's index of schedules and each schedule's state hash, in the queue's
+	 * keys.
+	 */
+	public static final List<String> SCHEDULE_COMMANDS = List.of("sadd", "smembers", "sismember", "hgetall", "hset",
+			"hdel", "hsetnx");
+
+	/**
+	 * Commands the dashboard's reads send ({@code monitor.QueueHistory}, {@code JobInspector}, {@code Instances}):
+	 * the history hashes, a job's fields and the instances' heartbeats.
+	 */
+	public static final List<String> MONITOR_COMMANDS = List.of("time", "hgetall", "hmget", "hget", "zscore",
+			"zrangebyscore", "mget");
+
+	/**
+	 * Commands the starter's transactional outbox sends: the relay's lease (a script of {@code GET},
+	 * {@code PEXPIRE}, {@code SET} and {@code DEL}) and its marks of pushed rows ({@code SET}, {@code MGET},
+	 * {@code DEL}), under <code>{async-queue:outbox}</code>, inside the default key pattern; a user with another
+	 * pattern adds the outbox's {@code key-prefix}.
+	 */
+	public static final List<String> OUTBOX_COMMANDS = List.of("get", "pexpire", "set", "del", "mget");
+
+	/**
 	 * What a Redis Cluster user needs besides: the cluster client's topology refresh asks every node, replicas
 	 * included, for {@code CLUSTER NODES} and {@code INFO}, without which it cannot open a connection, and it asks
 	 * for {@code CLUSTER MYID} (Lettuce 7, seen in the nodes' {@code ACL LOG}). Only these subcommands of
@@ -54,13 +77,17 @@ public final class QueueAcl {
 	}
 
 	/**
-	 * Every command a queue needs beyond the connection commands, sorted.
+	 * Every command a queue needs beyond the connection commands, sorted: its scripts, its consumers, heartbeats,
+	 * recurring jobs, the dashboard's reads and the transactional outbox.
 	 * @return the commands, lower case
 	 */
 	public static List<String> commands() {
 		TreeSet<String> all = new TreeSet<>(SCRIPT_COMMANDS);
 		all.addAll(DIRECT_COMMANDS);
 		all.addAll(HEARTBEAT_COMMANDS);
+		all.addAll(SCHEDULE_COMMANDS);
+		all.addAll(MONITOR_COMMANDS);
+		all.addAll(OUTBOX_COMMANDS);
 		return List.copyOf(all);
 	}
 

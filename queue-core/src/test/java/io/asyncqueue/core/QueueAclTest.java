@@ -25,7 +25,16 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import org.junit.jupiter.api.Test;
 
 import io.asyncqueue.core.monitor.InstanceHeartbeat;
+import io.asyncqueue.core.monitor.InstanceInfo;
+import io.asyncqueue.core.monitor.Instances;
+import io.asyncqueue.core.monitor.JobInspector;
+import io.asyncqueue.core.monitor.QueueHistory;
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.schedule.MisfirePolicy;
+import io.asyncqueue.core.schedule.QueueScheduler;
+import io.asyncqueue.core.schedule.Schedule;
+import io.asyncqueue.core.schedule.ScheduleOperations;
+import io.asyncqueue.core.schedule.Ticks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -107,6 +116,8 @@ class QueueAclTest extends RedisTestSupport {
 		beyondConnection.removeAll(CONNECTION);
 		Set<String> declared = new TreeSet<>(QueueAcl.DIRECT_COMMANDS);
 		declared.addAll(QueueAcl.HEARTBEAT_COMMANDS);
+		declared.addAll(QueueAcl.SCHEDULE_COMMANDS);
+		declared.addAll(QueueAcl.MONITOR_COMMANDS);
 		assertThat(beyondConnection).as("commands sent outside the scripts").isEqualTo(declared);
 	}
 
@@ -176,12 +187,40 @@ class QueueAclTest extends RedisTestSupport {
 		try {
 			await().atMost(Duration.ofSeconds(15)).until(() -> inspection.sync().exists(key) == 1
 					&& inspection.sync().zscore("{async-queue:instances}", heartbeat.id()) != null);
+			// the dashboard's instances page
+			assertThat(new Instances(connector).live().join()).extracting(InstanceInfo::id).contains(heartbeat.id());
 		}
 		finally {
 			heartbeat.close();
 		}
 		await().atMost(Duration.ofSeconds(15)).until(() -> inspection.sync().exists(key) == 0
 				&& inspection.sync().zscore("{async-queue:instances}", heartbeat.id()) == null);
+
+		// a recurring job: registered, ticked (its script), listed, paused, resumed and triggered by operators
+		Schedule beat = new Schedule("beat", name, "ok", 9, Ticks.fixedRate(Duration.ofSeconds(1)), "every 1s",
+				MisfirePolicy.SKIP, Duration.ofSeconds(3));
+		QueueScheduler scheduler = new QueueScheduler(connector, this.serializer, queues, List.of(beat));
+		scheduler.start();
+		try {
+			ScheduleOperations schedules = new ScheduleOperations(connector, queues);
+			await().atMost(Duration.ofSeconds(15)).until(() -> schedules.schedule(name, "beat") != null
+					&& schedules.schedule(name, "beat").pushes() > 0);
+			assertThat(schedules.schedules(name)).hasSize(1);
+			assertThat(schedules.pause(name, "beat")).isTrue();
+			assertThat(schedules.resume(name, "beat")).isTrue();
+			assertThat(schedules.trigger(name, "beat")).isTrue();
+		}
+		finally {
+			scheduler.stop();
+		}
+
+		// the dashboard's reads: history and a job's page
+		QueueHistory history = new QueueHistory(connector, queues);
+		long minute = history.currentMinute().join();
+		assertThat(history.lastHour(name, minute).join()).isNotEmpty();
+		assertThat(history.lastDay(name, minute).join()).isNotEmpty();
+		String job = client.push(name, "ok", 10, PushOptions.delay(Duration.ofHours(1))).id();
+		assertThat(new JobInspector(connector, queues).find(name, job).join()).isNotNull();
 	}
 
 }
