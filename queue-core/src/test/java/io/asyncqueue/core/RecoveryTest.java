@@ -58,17 +58,42 @@ class RecoveryTest extends RedisTestSupport {
 	@Test
 	void jobThatStallsTooOftenIsParkedInFailedAsStalled() throws Exception {
 		QueueSettings settings = settings().leaseDuration(Duration.ofMillis(300)).maxStalls(1).build();
-		String id = pushAll(settings, 1).get(0);
-		abandon(settings, 1);
-		Thread.sleep(400);
-		assertThat(abandon(settings, 1)).containsExactly(id);
-		Thread.sleep(400);
+		String id = lostTwice(settings);
 		RecordingObserver events = new RecordingObserver();
 		start(QueueWorker.builder(settings, redis).observer(events).job("n", Integer.class, (n, context) -> {
 		}));
 		await().atMost(Duration.ofSeconds(10)).until(() -> operations(settings).counts(this.queue).failed() == 1);
 		assertThat(events.stalledOut).containsExactly(id);
 		assertThat(operations(settings).failedJobs(this.queue, 0, 1).get(0).reason()).startsWith("stalled");
+	}
+
+	@Test
+	void aJobWhoseLastAttemptStalledIsParkedNotRunOnceMore() throws Exception {
+		// max-attempts counts reservations: attempt 2 of 2 lost with its lease leaves none to run
+		QueueSettings settings = settings().leaseDuration(Duration.ofMillis(300)).maxAttempts(2).build();
+		String id = lostTwice(settings);
+		RecordingObserver events = new RecordingObserver();
+		List<Integer> ran = new CopyOnWriteArrayList<>();
+		start(QueueWorker.builder(settings, redis).observer(events).job("n", Integer.class,
+				(n, context) -> ran.add(context.attempt())));
+		await().atMost(Duration.ofSeconds(10)).until(() -> operations(settings).counts(this.queue).failed() == 1);
+		assertThat(ran).as("not run as attempt 3 of 2").isEmpty();
+		FailedJob parked = operations(settings).failedJobs(this.queue, 0, 1).get(0);
+		assertThat(parked.id()).isEqualTo(id);
+		assertThat(parked.reason()).startsWith("stalled: its 2 attempt(s) of max-attempts are used up");
+		assertThat(parked.exceptionClass()).isEqualTo("stalled");
+		await().atMost(Duration.ofSeconds(5)).until(() -> !events.failed.isEmpty());
+		assertThat(events.failed.get(0)).hasMessageStartingWith("stalled: its 2 attempt(s)");
+	}
+
+	/** One job pushed, reserved by a worker that dies, recovered, reserved and lost again: two attempts used. */
+	private String lostTwice(QueueSettings settings) throws InterruptedException {
+		String id = pushAll(settings, 1).get(0);
+		abandon(settings, 1);
+		Thread.sleep(400);
+		assertThat(abandon(settings, 1)).as("recovered and reserved again").containsExactly(id);
+		Thread.sleep(400);
+		return id;
 	}
 
 	@Test

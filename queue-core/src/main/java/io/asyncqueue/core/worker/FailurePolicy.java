@@ -61,6 +61,21 @@ final class FailurePolicy {
 	}
 
 	/**
+	 * The error kept with a job parked because its attempts were used up by stalls, in the shape fetch gives a
+	 * job that stalled too often: no stack trace (nothing ran), the exception named {@code stalled}.
+	 * @param cause what happened
+	 * @param attempt the attempt that would have run
+	 * @return its JSON
+	 */
+	String stalledJson(Throwable cause, int attempt) {
+		Map<String, Object> error = new LinkedHashMap<>();
+		error.put("reason", cause.getMessage());
+		error.put("exception", "stalled");
+		error.put("attempt", attempt);
+		return this.serializer.toJson(error);
+	}
+
+	/**
 	 * The trace as Java prints it, cut at {@value #STACK_TRACE_CHARS} characters: enough to find the failing
 	 * line on the dashboard, and a bound on what each failed or retrying job adds to Redis.
 	 */

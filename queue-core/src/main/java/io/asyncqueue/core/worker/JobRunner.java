@@ -23,6 +23,7 @@ import io.asyncqueue.core.JobInterceptor;
 import io.asyncqueue.core.JobOutcome;
 import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.JobTimeoutException;
+import io.asyncqueue.core.QueueException;
 import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.RetryRequestedException;
 import io.asyncqueue.core.UnreadableJobException;
@@ -177,6 +178,12 @@ public final class JobRunner {
 				definition.maxAttempts(this.settings), envelope.pushedAt(), envelope.headers(), envelope.priority());
 		execution.info(info);
 		execution.definition(definition);
+		if (info.attempt() > info.maxAttempts()) {
+			// its last attempt was reserved and then lost with its lease (a worker that died or hung): max-attempts
+			// counts reservations, so it is parked, not run once more
+			parkAttemptsUsed(execution, info);
+			return;
+		}
 		this.observers.fire((observer) -> observer.beforeHandle(info));
 		HandlerContext context = new HandlerContext(info, envelope.uniqueId());
 		Duration handleTimeout = definition.handleTimeout(this.settings);
@@ -355,6 +362,21 @@ public final class JobRunner {
 						});
 					}
 				});
+	}
+
+	private void parkAttemptsUsed(Execution execution, JobInfo info) {
+		if (!execution.complete()) {
+			return;
+		}
+		QueueException cause = new QueueException("stalled: its " + info.maxAttempts() + " attempt(s) of max-attempts are "
+				+ "used up, the last lost with its lease (the worker died, hung or lost Redis), so it is not run again");
+		this.settler.settle("fail", execution, 0, this.failures.stalledJson(cause, info.attempt()), true, (result) -> {
+			if (result == Settler.Result.SETTLED) {
+				logger.warn("Queue '{}': job {} ({}) parked in failed: {}", this.settings.name(), info.id(),
+						info.jobName(), cause.getMessage());
+				this.observers.fire((observer) -> observer.failed(info, cause));
+			}
+		});
 	}
 
 	/**
