@@ -21,7 +21,10 @@ import io.asyncqueue.core.RedisUnavailableException;
 public final class RedisFailures {
 
 	/** Redis's own error codes for "not now": a retry succeeds once the failover or restart is over. */
-	private static final String[] TRANSIENT = { "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "LOADING", "READONLY" };
+	private static final String[] TRANSIENT = { "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "LOADING", "READONLY",
+			// min-replicas-to-write: a master that lost its replicas refuses writes until one is back or another
+			// master takes over
+			"NOREPLICAS" };
 
 	/**
 	 * How Redis 6.2 and 7.0 word a command or key the ACL denies inside a script, where 7.2 says {@code NOPERM}

@@ -36,7 +36,8 @@ class RedisFailuresTest {
 				new RedisCommandExecutionException("CLUSTERDOWN The cluster is down"),
 				new RedisCommandExecutionException("TRYAGAIN Multiple keys request during rehashing of slot"),
 				new RedisCommandExecutionException("READONLY You can't write against a read only replica."),
-				new RedisCommandExecutionException("LOADING Redis is loading the dataset in memory") }) {
+				new RedisCommandExecutionException("LOADING Redis is loading the dataset in memory"),
+				new RedisCommandExecutionException("NOREPLICAS Not enough good replicas to write.") }) {
 			assertThat(RedisFailures.exception("x", new CompletionException(failure))).as(failure.toString())
 				.isInstanceOf(RedisUnavailableException.class);
 		}
