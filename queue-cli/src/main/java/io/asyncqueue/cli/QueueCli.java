@@ -589,7 +589,9 @@ public final class QueueCli {
 					: "not stored in Redis (each instance's configuration applies)"));
 			out().println("  group concurrency: " + (limits.groupConcurrencySetAtRunTime()
 					? limits.groupConcurrency() + " per group (stored in Redis)"
-					: "not stored in Redis (each instance's configuration applies)"));
+					: "not stored in Redis (each instance's configuration applies)") + "; "
+					+ limits.groups().running() + " group(s) running, " + limits.groups().heldBack()
+					+ " held back at the limit");
 			if (!limits.backoffLeft().isZero()) {
 				out().println("  backed off by a handler for another " + limits.backoffLeft().toMillis() + "ms");
 			}

@@ -143,7 +143,8 @@ class QueueCliTest {
 			.contains("rate limit: 50 per 10s (stored in Redis)");
 		assertThat(this.operations.limits("orders").globalConcurrency()).isEqualTo(2);
 		Result groups = cli("limits", "orders", "--group-concurrency", "3");
-		assertThat(groups.out()).contains("group concurrency: 3 per group (stored in Redis)");
+		assertThat(groups.out()).contains("group concurrency: 3 per group (stored in Redis); 0 group(s) running, 0 held "
+				+ "back at the limit");
 		assertThat(this.operations.limits("orders").groupConcurrency()).isEqualTo(3);
 		assertThat(cli("limits", "orders", "--group-concurrency", "0").err())
 			.contains("Group concurrency must be 1 or more, was 0");

@@ -14,13 +14,11 @@ import java.time.Duration;
  * @param rateLimitSetAtRunTime whether {@link #rateLimit()} is stored in Redis rather than configured
  * @param backoffLeft how long a handler's {@link JobContext#rateLimited(Duration)} still holds every start
  * back, {@link Duration#ZERO} when none does
- * @param groupConcurrency the most jobs of one group running at once across every instance
- * @param groupConcurrencySetAtRunTime whether {@link #groupConcurrency()} is stored in Redis rather than configured
+ * @param groups the group concurrency and its use
  * @since 0.3.0
  */
 public record FlowLimits(String queue, long running, int globalConcurrency, boolean globalConcurrencySetAtRunTime,
-		RateLimit rateLimit, boolean rateLimitSetAtRunTime, Duration backoffLeft, int groupConcurrency,
-		boolean groupConcurrencySetAtRunTime) {
+		RateLimit rateLimit, boolean rateLimitSetAtRunTime, Duration backoffLeft, Groups groups) {
 
 	/**
 	 * The limits of a queue whose group concurrency is the default, 1, as configured.
@@ -35,7 +33,28 @@ public record FlowLimits(String queue, long running, int globalConcurrency, bool
 	public FlowLimits(String queue, long running, int globalConcurrency, boolean globalConcurrencySetAtRunTime,
 			RateLimit rateLimit, boolean rateLimitSetAtRunTime, Duration backoffLeft) {
 		this(queue, running, globalConcurrency, globalConcurrencySetAtRunTime, rateLimit, rateLimitSetAtRunTime,
-				backoffLeft, 1, false);
+				backoffLeft, new Groups(1, false, 0, 0));
+	}
+
+	/** The most jobs of one group running at once across every instance. */
+	public int groupConcurrency() {
+		return this.groups.concurrency();
+	}
+
+	/** Whether {@link #groupConcurrency()} is stored in Redis (set at run time) rather than configured. */
+	public boolean groupConcurrencySetAtRunTime() {
+		return this.groups.concurrencySetAtRunTime();
+	}
+
+	/**
+	 * A queue's group concurrency and its use across every instance.
+	 *
+	 * @param concurrency the most jobs of one group running at once
+	 * @param concurrencySetAtRunTime whether it is stored in Redis rather than configured
+	 * @param running groups holding at least one of their slots (a running job, or a retry waiting out its delay)
+	 * @param heldBack groups with jobs waiting that their running jobs hold back at the limit
+	 */
+	public record Groups(int concurrency, boolean concurrencySetAtRunTime, long running, long heldBack) {
 	}
 
 	/** How many more jobs may start now under the global concurrency, or -1 when there is no such limit. */

@@ -436,8 +436,8 @@ public final class QueueOperations {
 			rate = (max > 0) ? RateLimit.of(max, Duration.ofMillis(Long.parseLong(stored.ratePeriodMillis()))) : null;
 		}
 		return new FlowLimits(queue, stored.reserved(), global, globalStored, rate, rateStored,
-				Duration.ofMillis(stored.backoffMillis()), groupConcurrency(settings, stored),
-				stored.groupConcurrency() != null);
+				Duration.ofMillis(stored.backoffMillis()), new FlowLimits.Groups(groupConcurrency(settings, stored),
+						stored.groupConcurrency() != null, stored.groupsRunning(), stored.groupsHeldBack()));
 	}
 
 	/**
@@ -484,8 +484,10 @@ public final class QueueOperations {
 					: null;
 		}
 		return new FlowLimits(settings.name(), running, global, globalStored, rate, rateStored,
-				Duration.ofMillis(backoff), groupConcurrency(settings, stored.get(0)),
-				stored.get(0).groupConcurrency() != null);
+				Duration.ofMillis(backoff), new FlowLimits.Groups(groupConcurrency(settings, stored.get(0)),
+						stored.get(0).groupConcurrency() != null,
+						stored.stream().mapToLong(QueueScripts.StoredLimits::groupsRunning).sum(),
+						stored.stream().mapToLong(QueueScripts.StoredLimits::groupsHeldBack).sum()));
 	}
 
 	private static int groupConcurrency(QueueSettings settings, QueueScripts.StoredLimits stored) {

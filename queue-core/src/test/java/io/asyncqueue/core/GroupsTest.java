@@ -77,12 +77,15 @@ class GroupsTest extends RedisTestSupport {
 		}
 		assertThat(ids(fetch(10))).as("the configured 1").containsExactly("a1");
 		assertThat(ids(fetch(10))).as("group a is held back").isEmpty();
+		assertThat(operations.limits(this.queue).groups()).as("one group running, held back at its limit")
+			.isEqualTo(new FlowLimits.Groups(1, false, 1, 1));
 		FlowLimits raised = operations.setGroupConcurrency(this.queue, 3);
 		assertThat(raised.groupConcurrency()).isEqualTo(3);
 		assertThat(raised.groupConcurrencySetAtRunTime()).isTrue();
 		assertThat(ids(fetch(10))).as("raised: the held-back group runs two more at once, in order")
 			.containsExactly("a2", "a3");
 		assertThat(ids(fetch(10))).isEmpty();
+		assertThat(operations.limits(this.queue).groups()).isEqualTo(new FlowLimits.Groups(3, true, 1, 1));
 		operations.setGroupConcurrency(this.queue, 1);
 		assertThat(operations.limits(this.queue).groupConcurrency()).isEqualTo(1);
 		FlowLimits cleared = operations.clearLimits(this.queue);

@@ -208,10 +208,10 @@ class QueueScriptsContractTest extends RedisTestSupport {
 		QueueClient.join(scripts.fetch(1, STALLED));
 		redisCommands().del(keys.marker());
 		assertThat(QueueClient.join(scripts.limits(java.util.Map.of("global-concurrency", "2"))))
-			.isEqualTo(new QueueScripts.StoredLimits(1, "2", null, null, 0, null));
+			.isEqualTo(new QueueScripts.StoredLimits(1, "2", null, null, 0, null, 0, 0));
 		assertThat(redisCommands().zcard(keys.marker())).as("a changed limit wakes a consumer").isEqualTo(1);
 		assertThat(QueueClient.join(scripts.limits(java.util.Map.of("global-concurrency", ""))))
-			.isEqualTo(new QueueScripts.StoredLimits(1, null, null, null, 0, null));
+			.isEqualTo(new QueueScripts.StoredLimits(1, null, null, null, 0, null, 0, 0));
 	}
 
 	private static void push(QueueScripts scripts, String... ids) {

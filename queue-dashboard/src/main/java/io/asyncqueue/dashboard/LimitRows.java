@@ -38,7 +38,8 @@ record LimitRows(List<Row> rows, int globalConcurrency, int rateMax, String rate
 				limits.rateLimitSetAtRunTime() ? STORED : CONFIGURED);
 		Row backoff = new Row("handler back-off", limits.backoffLeft().isZero() ? "none"
 				: "every start held back for " + format(limits.backoffLeft()) + " more", "a handler's rateLimited(…)");
-		Row groups = new Row("group-concurrency", limits.groupConcurrency() + " per group",
+		Row groups = new Row("group-concurrency", limits.groupConcurrency() + " per group ("
+				+ limits.groups().running() + " groups running, " + limits.groups().heldBack() + " held back at it)",
 				limits.groupConcurrencySetAtRunTime() ? STORED : CONFIGURED);
 		return new LimitRows(List.of(global, rateRow, groups, backoff), Math.max(limits.globalConcurrency(), 0),
 				(rate != null) ? rate.max() : 0, (rate != null) ? format(rate.period()) : "",

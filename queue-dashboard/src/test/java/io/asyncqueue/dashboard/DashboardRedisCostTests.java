@@ -103,8 +103,9 @@ class DashboardRedisCostTests {
 		long perQueuePage = total(queuePage);
 		System.out.printf("Redis commands of a queue page with 2 schedules: %d %s%n", perQueuePage, queuePage);
 		// the queue's row, hour and day as on the overview (35) and TIME; its limits: the limits script (EVALSHA
-		// running one HMGET and one ZCARD); its schedules: one SMEMBERS and one HGETALL per schedule
-		assertThat(perQueuePage).isEqualTo((8 + 1 + 2 + 24) + 1 + 3 + 1 + 2);
+		// running one HMGET, one ZCARD, and the groups' HLEN and ZCOUNT); its schedules: one SMEMBERS and one
+		// HGETALL per schedule
+		assertThat(perQueuePage).isEqualTo((8 + 1 + 2 + 24) + 1 + 5 + 1 + 2);
 	}
 
 	private static Map<String, Long> measure(Call call) throws Exception {

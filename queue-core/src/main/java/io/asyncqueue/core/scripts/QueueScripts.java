@@ -387,7 +387,8 @@ public final class QueueScripts {
 			.toArray(String[]::new);
 		return this.<List<Object>>run(LIMITS, args)
 			.thenApply((reply) -> new StoredLimits((Long) reply.get(0), (String) reply.get(1), (String) reply.get(2),
-					(String) reply.get(3), (Long) reply.get(4), (reply.size() > 5) ? (String) reply.get(5) : null));
+					(String) reply.get(3), (Long) reply.get(4), (String) reply.get(5), (Long) reply.get(6),
+					(Long) reply.get(7)));
 	}
 
 	/**
@@ -399,9 +400,11 @@ public final class QueueScripts {
 	 * @param ratePeriodMillis the stored rate limit's period in ms, or {@code null}
 	 * @param backoffMillis ms left of a handler's back-off, 0 when none
 	 * @param groupConcurrency the stored group concurrency, or {@code null}
+	 * @param groupsRunning groups holding at least one of their slots
+	 * @param groupsHeldBack groups with jobs waiting, held back because their running jobs fill their slots
 	 */
 	public record StoredLimits(long reserved, String globalConcurrency, String rateMax, String ratePeriodMillis,
-			long backoffMillis, String groupConcurrency) {
+			long backoffMillis, String groupConcurrency, long groupsRunning, long groupsHeldBack) {
 	}
 
 	/** Wake one consumer blocked on the queue's marker. */

@@ -7,7 +7,9 @@
 -- A changed group concurrency puts every blocked group back among the ready ones (at the tail of the round), as
 -- a freed slot does: a raised limit lets them start more now, and a fetch blocks again those still at the limit.
 -- Returns { reserved jobs (what a global concurrency counts), global-concurrency, rate-max, rate-period,
--- ms left of a handler's back-off (0: none), group-concurrency }, a limit false when none is stored.
+-- ms left of a handler's back-off (0: none), group-concurrency, groups holding a slot (running jobs or a retry
+-- waiting out its delay), groups with jobs waiting held back at their group concurrency }, a limit false when
+-- none is stored.
 local changed, groups_changed = false, false
 for i = 1, #ARGV, 2 do
   if ARGV[i] == 'backoff-for' then
@@ -46,4 +48,5 @@ local backoff = 0
 if stored[4] then
   backoff = math.max(tonumber(stored[4]) - now_ms(), 0)
 end
-return { redis.call('ZCARD', RESERVED), stored[1], stored[2], stored[3], backoff, stored[5] }
+return { redis.call('ZCARD', RESERVED), stored[1], stored[2], stored[3], backoff, stored[5],
+  redis.call('HLEN', GROUP_RUNNING), redis.call('ZCOUNT', GROUPS, GROUP_BLOCKED, '+inf') }

@@ -406,11 +406,14 @@ public class AsyncQueueEndpoint {
 	 * from this instance's configuration: {@code global-concurrency}, {@code rate-limit}, {@code group-concurrency}
 	 * @param backoffLeft how long a handler's {@code rateLimited} still holds every start back, or {@code null}
 	 * @param groupConcurrency the most jobs of one group running at once across every instance
+	 * @param groupsRunning groups holding at least one of their slots (a running job, or a retry waiting out its
+	 * delay)
+	 * @param groupsHeldBack groups with jobs waiting that their running jobs hold back at {@code groupConcurrency}
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record LimitsDescriptor(long running, @Nullable Integer globalConcurrency, @Nullable Integer rateLimitMax,
 			@Nullable String rateLimitPeriod, List<String> setAtRunTime, @Nullable String backoffLeft,
-			int groupConcurrency) {
+			int groupConcurrency, long groupsRunning, long groupsHeldBack) {
 
 		static LimitsDescriptor of(FlowLimits limits) {
 			List<String> stored = new ArrayList<>();
@@ -429,7 +432,7 @@ public class AsyncQueueEndpoint {
 					(rate != null) ? rate.max() : null,
 					(rate != null) ? SettingsDescriptor.duration(rate.period()) : null, stored,
 					limits.backoffLeft().isZero() ? null : SettingsDescriptor.duration(limits.backoffLeft()),
-					limits.groupConcurrency());
+					limits.groupConcurrency(), limits.groups().running(), limits.groups().heldBack());
 		}
 
 	}

@@ -267,6 +267,8 @@ class AsyncQueueEndpointWebIntegrationTests {
 		post(this.operator, "orders", "{\"action\":\"set-limits\",\"groupConcurrency\":4}");
 		JsonNode groups = get(this.consumer, "/actuator/asyncqueue/orders").body().path("limits");
 		assertThat(groups.path("groupConcurrency").asInt()).isEqualTo(4);
+		assertThat(groups.path("groupsRunning").isNumber()).isTrue();
+		assertThat(groups.path("groupsHeldBack").isNumber()).isTrue();
 		assertThat(groups.path("setAtRunTime").valueStream().map(JsonNode::asString)).contains("group-concurrency");
 		Response zeroGroups = post(this.operator, "orders", "{\"action\":\"set-limits\",\"groupConcurrency\":0}");
 		assertThat(zeroGroups.status()).isEqualTo(400);
