@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Scenario 12, recurring jobs: 3 worker JVMs run the same 1-second schedule with no leader. For 20 s every
+ * Scenario 14, recurring jobs: 3 worker JVMs run the same 1-second schedule with no leader. For 20 s every
  * tick is pushed exactly once; one JVM is killed with SIGKILL and the ticks go on; then all are killed, and
  * after a downtime longer than the misfire threshold they come back, first with {@code fire-once} (one job
  * for all the missed ticks), then after another downtime with {@code skip} (none). Ticks are counted by the

@@ -39,12 +39,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code OrderRepository}, {@code OrderService}) come from {@link #WORLD}; a block that declares one of them
  * uses its own. The usual packages are imported for every block: {@code java.time}, {@code java.util},
  * {@code java.util.concurrent}, {@code io.asyncqueue.core}, {@code io.asyncqueue.core.redis},
- * {@code io.asyncqueue.spring}, {@code io.asyncqueue.spring.event} and Spring's stereotypes.
+ * {@code io.asyncqueue.spring}, {@code io.asyncqueue.spring.event}, {@code io.asyncqueue.test}, Spring's stereotypes,
+ * and the few JUnit, Spring test, Lettuce and JDBC types queue-test's README uses.
  */
 class ReadmeCodeBlocksTests {
 
 	static final List<String> READMES = List.of("README.md", "queue-core/README.md",
-			"queue-spring-boot-starter/README.md", "sample-app/README.md", "queue-cli/README.md");
+			"queue-spring-boot-starter/README.md", "sample-app/README.md", "queue-cli/README.md", "queue-test/README.md");
 
 	private static final Pattern MARKER = Pattern.compile("<!--\\s*readme-java:\\s*([a-z]+).*-->");
 
@@ -61,6 +62,19 @@ class ReadmeCodeBlocksTests {
 			import io.asyncqueue.spring.event.*;
 			import org.springframework.context.event.EventListener;
 			import org.springframework.stereotype.*;
+			import io.asyncqueue.test.*;
+			import io.lettuce.core.RedisClient;
+			import io.lettuce.core.RedisURI;
+			import io.lettuce.core.cluster.RedisClusterClient;
+			import java.sql.Connection;
+			import java.sql.DriverManager;
+			import java.sql.SQLException;
+			import org.junit.jupiter.api.Test;
+			import org.springframework.beans.factory.annotation.Autowired;
+			import org.springframework.boot.test.context.SpringBootTest;
+			import org.springframework.data.redis.core.StringRedisTemplate;
+			import org.springframework.test.context.DynamicPropertyRegistry;
+			import org.springframework.test.context.DynamicPropertySource;
 			import readme.world.*;
 			""";
 
