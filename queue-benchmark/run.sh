@@ -21,12 +21,17 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 systems="ours,ours-no-timeout,bullmq,bullmq-tuned,rqueue,rqueue-tuned,rqueue-nohistory,jobrunr,jobrunr-tuned"
 args=("$@")
+redis_port=""
+postgres_bin=""
 for ((i = 0; i < ${#args[@]}; i++)); do
   if [[ "${args[$i]}" == "--systems" ]]; then systems="${args[$((i + 1))]}"; fi
+  if [[ "${args[$i]}" == "--redis-port" ]]; then redis_port="${args[$((i + 1))]}"; fi
+  if [[ "${args[$i]}" == "--postgres-bin" ]]; then postgres_bin="${args[$((i + 1))]}"; fi
 done
 
 REDIS_SERVER="${REDIS_SERVER:-$(command -v redis-server || echo /usr/bin/redis-server)}"
-[[ -x "$REDIS_SERVER" ]] || { echo "redis-server not found (set REDIS_SERVER)" >&2; exit 1; }
+# with --redis-port the driver uses a server already running and starts none
+[[ -n "$redis_port" || -x "$REDIS_SERVER" ]] || { echo "redis-server not found (set REDIS_SERVER)" >&2; exit 1; }
 
 echo "== building queue-core and queue-benchmark"
 (cd "$root" && ./mvnw -q -B -pl queue-benchmark -am -DskipTests package)
@@ -39,7 +44,9 @@ fi
 if [[ ",$systems," == *",jobrunr"* ]]; then
   echo "== building the JobRunr peer (Spring Boot 4, its own JVM, on PostgreSQL)"
   (cd "$root" && ./mvnw -q -B -f queue-benchmark/peers/jobrunr/pom.xml -DskipTests package)
-  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [[ -n "$postgres_bin" ]]; then
+    [[ -x "$postgres_bin/initdb" ]] || { echo "no initdb in --postgres-bin $postgres_bin" >&2; exit 1; }
+  elif ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
       echo "== installing PostgreSQL from Debian's packages (its programs only: the harness starts its own cluster)"
       # No system cluster, no service: Debian's package would otherwise create and start 'main' on port 5432.

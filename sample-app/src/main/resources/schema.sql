@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS items (
     name   VARCHAR(200)   NOT NULL,
     price  DECIMAL(12, 2) NOT NULL,
     -- Units left for the limit-queue path (seed 000), which checks and decrements them in the database.
-    -- The flash sale's own stock lives in Redis (seckill:{item}:stock), where the Lua script takes it.
+    -- The flash sale's own stock lives in Redis ({async-queue:orders}:guard:seckill:<item>:stock), where the Lua script takes it.
     stock  INTEGER        NOT NULL
 );
 

@@ -93,7 +93,16 @@ public final class Harness {
 	Path run() {
 		Instant began = Instant.now();
 		Path logs = this.options.out.resolve("logs");
-		List<Scenario> plan = Scenario.plan(this.options.quick).stream()
+		List<Scenario> all = Scenario.plan(this.options.quick);
+		if (this.options.scenarios != null) {
+			List<String> known = all.stream().map((s) -> s.id).toList();
+			List<String> unknown = this.options.scenarios.stream().filter((id) -> !known.contains(id)).toList();
+			if (!unknown.isEmpty()) {
+				throw new IllegalArgumentException("Unknown scenario(s) " + unknown + " in --scenarios; the scenarios are "
+						+ String.join(",", known));
+			}
+		}
+		List<Scenario> plan = all.stream()
 			.filter((s) -> this.options.scenarios == null || this.options.scenarios.contains(s.id))
 			.toList();
 		List<SystemSpec> systems = this.options.systems.stream().map((id) -> SystemSpec.of(id, this.options)).toList();

@@ -3,7 +3,9 @@ package io.asyncqueue.cli;
 import java.io.File;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
@@ -33,6 +35,7 @@ import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisFailures;
 import io.asyncqueue.core.schedule.ScheduleOperations;
 import io.asyncqueue.core.schedule.ScheduleState;
+import io.asyncqueue.core.scripts.QueueKeys;
 
 /**
  * Operate queues from a shell, without an application running: Hyperf's {@code queue:info},
@@ -210,6 +213,12 @@ public final class QueueCli {
 
 		private List<String> discover() throws Exception {
 			String prefix = this.cli.channelPrefix;
+			// a queue is a prefix with one of a queue's own keys: the instances' heartbeats and the outbox relay
+			// keep keys under the same prefix ({async-queue:instances}, {async-queue:outbox}) and are no queues
+			Set<String> queueParts = new HashSet<>();
+			for (String key : QueueKeys.of("").all()) {
+				queueParts.add(key.substring(key.indexOf(':') + 1));
+			}
 			TreeSet<String> names = new TreeSet<>();
 			try (RedisConnector connector = RedisConnector.create(this.cli.redis, this.cli.tls())) {
 				ScanArgs match = ScanArgs.Builder.matches("{" + escape(prefix) + "*}:*").limit(1000);
@@ -219,7 +228,8 @@ public final class QueueCli {
 					for (String key : page.getKeys()) {
 						int close = key.indexOf("}:");
 						// a shard other than 0 ({prefix<name>~k}) is part of its queue: --shards reaches it
-						if (key.startsWith("{" + prefix) && close > prefix.length() + 1 && key.lastIndexOf('~', close) < 0) {
+						if (key.startsWith("{" + prefix) && close > prefix.length() + 1 && key.lastIndexOf('~', close) < 0
+								&& queueParts.contains(key.substring(close + 2))) {
 							names.add(key.substring(prefix.length() + 1, close));
 						}
 					}
@@ -567,6 +577,10 @@ public final class QueueCli {
 		@Override
 		public Integer call() throws Exception {
 			RateLimit rate = (this.rateLimit != null) ? parseRateLimit(this.rateLimit) : null;
+			if (this.clear && (this.globalConcurrency != null || this.rateLimit != null || this.groupConcurrency != null)) {
+				throw new CommandLine.ParameterException(this.spec.commandLine(),
+						"--clear removes every limit stored in Redis: give it alone, then set limits in a second call");
+			}
 			FlowLimits limits = this.cli.withOperations(this.queue, (operations, connector) -> {
 				if (this.clear) {
 					operations.clearLimits(this.queue);

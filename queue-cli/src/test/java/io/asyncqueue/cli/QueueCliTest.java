@@ -66,9 +66,15 @@ class QueueCliTest {
 		QueueClient client = new QueueClient(this.redis, new JobSerializer(), Queues.of(this.mail, this.orders));
 		client.push("orders", "create", 1);
 		client.push("orders", "create", 2, PushOptions.delay(Duration.ofHours(1)));
+		// keys under the same prefix that are no queue: an instance's heartbeat, the outbox relay's lease
+		this.redis.commands().set("{async-queue:instances}:host-1", "{}").toCompletableFuture().join();
+		this.redis.commands().set("{async-queue:outbox}:relay-lease", "x").toCompletableFuture().join();
 		Result result = cli("info");
+		this.redis.commands().del("{async-queue:instances}:host-1").toCompletableFuture().join();
+		this.redis.commands().del("{async-queue:outbox}:relay-lease").toCompletableFuture().join();
 		assertThat(result.status).isZero();
-		assertThat(result.out).contains("QUEUE").containsPattern("orders\\s+1\\s+1\\s+0\\s+0\\s+0\\s+consuming");
+		assertThat(result.out).contains("QUEUE").containsPattern("orders\\s+1\\s+1\\s+0\\s+0\\s+0\\s+consuming")
+			.doesNotContain("instances").doesNotContain("outbox");
 	}
 
 	@Test
@@ -151,6 +157,10 @@ class QueueCliTest {
 		Result noRate = cli("limits", "orders", "--rate-limit", "0");
 		assertThat(noRate.status()).isZero();
 		assertThat(noRate.out()).contains("rate limit: none (stored in Redis)");
+		Result clearAndSet = cli("limits", "orders", "--clear", "--global-concurrency", "-1");
+		assertThat(clearAndSet.status()).as("a usage error").isEqualTo(2);
+		assertThat(clearAndSet.err()).contains("--clear removes every limit stored in Redis: give it alone");
+		assertThat(this.operations.limits("orders").groupConcurrencySetAtRunTime()).as("nothing cleared").isTrue();
 		Result cleared = cli("limits", "orders", "--clear");
 		assertThat(cleared.out()).contains("global concurrency: not stored in Redis")
 			.contains("group concurrency: not stored in Redis");

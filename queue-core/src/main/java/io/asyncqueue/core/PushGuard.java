@@ -13,7 +13,9 @@ import java.util.Objects;
  * {@linkplain #keys(String...) keys} and {@linkplain #args(String...) arguments} given here, never the
  * queue's). It returns {@code true, reply} to push the job or {@code false, reply} to refuse it; the
  * optional reply (a string, a number, or a table of them, converted as Redis converts any script reply)
- * reaches the caller as {@link PushResult#guardReply()} either way.
+ * reaches the caller as {@link PushResult#guardReply()} either way, but for a replay: the same push sent again
+ * after a dropped connection finds its job already pushed, the guard does not run again, and the result is
+ * accepted with a {@code null} reply (the first run's reply was lost with the connection).
  *
  * <pre>{@code
  * PushGuard takeOne = PushGuard.script("""

@@ -17,7 +17,7 @@ import io.asyncqueue.core.scripts.ShardLayout;
 
 /**
  * Pushes jobs. Thread-safe; share one instance. Every push is atomic, and a batch is one atomic step
- * for all its jobs. Pushes made at the same time by several threads travel together: while one push
+ * for all its jobs (on a {@linkplain QueueSettings#shards() sharded} queue, one per shard its jobs go to). Pushes made at the same time by several threads travel together: while one push
  * call to a queue is in flight, the others queue up, in order, and go in the next call (a push to an
  * idle client goes at once), so many producers cost Redis few round trips. A push is accepted when its
  * call returns (an asynchronous one when its future completes): until then, for instance, a
@@ -95,7 +95,8 @@ public final class QueueClient {
 	}
 
 	/**
-	 * Push several jobs in one round trip and one atomic step.
+	 * Push several jobs in one round trip and one atomic step (on a sharded queue, one call per shard its jobs go
+	 * to, sent together, each atomic).
 	 * @param queue the queue
 	 * @param requests the jobs
 	 * @return one result per request, in order

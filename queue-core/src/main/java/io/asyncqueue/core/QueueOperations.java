@@ -60,7 +60,7 @@ public final class QueueOperations {
 	}
 
 	/**
-	 * The number of jobs in each state, as one snapshot.
+	 * The number of jobs in each state, as one snapshot (on a sharded queue, sums of one snapshot per shard).
 	 * @param queue the queue
 	 * @return the counts
 	 */

@@ -600,7 +600,8 @@ public final class QueueSettings {
 
 		/**
 		 * Most jobs reserved ahead of free handlers while the queue has a backlog.
-		 * @param prefetch the number, or {@code null} for the default: the concurrency
+		 * @param prefetch the number, or {@code null} for the default: the concurrency, or 0 on a queue with a
+		 * global concurrency or a rate limit (a job reserved ahead counts against them)
 		 * @return this builder
 		 */
 		public Builder prefetch(Integer prefetch) {

@@ -146,11 +146,19 @@ public class DashboardActions {
 		if (globalConcurrency == null && rateMax == null && groupConcurrency == null) {
 			return invalid(queue, "give global-concurrency or rate-max (0 removes a limit), or group-concurrency");
 		}
+		boolean periodGiven = ratePeriod != null && !ratePeriod.isBlank();
+		if (rateMax == null && periodGiven) {
+			return invalid(queue, "a rate-period needs its rate-max (give both, or the max alone to keep the period)");
+		}
 		FlowLimits limits;
 		try {
 			// every value is checked before any is stored: a refused form changes nothing
-			Duration period = (ratePeriod != null && !ratePeriod.isBlank())
-					? DurationStyle.detectAndParse(ratePeriod.trim()) : null;
+			Duration period = periodGiven ? DurationStyle.detectAndParse(ratePeriod.trim()) : null;
+			if (period == null && rateMax != null && rateMax > 0) {
+				// the field left empty keeps the period of the rate limit in force (1s when there is none)
+				RateLimit current = this.operations.limits(queue).rateLimit();
+				period = (current != null) ? current.period() : null;
+			}
 			limits = this.operations.setLimits(queue, globalConcurrency, rateMax, period, groupConcurrency);
 		}
 		catch (IllegalArgumentException ex) {

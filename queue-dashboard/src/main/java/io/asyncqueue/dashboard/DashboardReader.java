@@ -29,7 +29,8 @@ import io.asyncqueue.core.scripts.QueueKeys;
 /**
  * Everything the dashboard shows, read from Redis with a bounded number of commands: per queue, one counts
  * script, one {@code HMGET} of its switches and two {@code HGETALL}s of its history (plus 24 {@code HMGET}s
- * when the day is asked for). Commands of one read are sent together and awaited once. A queue's page also
+ * when the day is asked for). Commands of one read are sent together, after one {@code TIME} that dates them, and
+ * awaited once: two round trips. A queue's page also
  * reads its limits (one script) and its schedules (one {@code SMEMBERS}, one {@code HGETALL} per schedule).
  *
  * @since 0.2.0

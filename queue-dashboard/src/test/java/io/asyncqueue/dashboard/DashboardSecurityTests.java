@@ -109,6 +109,12 @@ class DashboardSecurityTests extends DashboardTestSupport {
 		assertThat(stored.globalConcurrency()).isEqualTo(7);
 		assertThat(stored.groupConcurrency()).isEqualTo(2);
 		assertThat(stored.groupConcurrencySetAtRunTime()).isTrue();
+		assertThat(this.http.post("/async-queue/queues/emails/limits", OPERATOR, token + "&rate-max=30").statusCode())
+			.isEqualTo(303);
+		assertThat(this.operations.limits("emails").rateLimit()).as("the empty period field keeps the period")
+			.isEqualTo(RateLimit.of(30, Duration.ofSeconds(2)));
+		assertThat(this.http.post("/async-queue/queues/emails/limits", OPERATOR, token + "&rate-period=5s").statusCode())
+			.as("a period without its max").isEqualTo(400);
 		assertThat(stored.rateLimit()).isEqualTo(RateLimit.of(20, Duration.ofSeconds(2)));
 		assertThat(stored.rateLimitSetAtRunTime()).isTrue();
 		assertThat(this.http.post("/async-queue/queues/emails/limits/clear", OPERATOR, token).statusCode())

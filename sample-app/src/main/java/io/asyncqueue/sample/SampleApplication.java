@@ -15,7 +15,8 @@ import io.asyncqueue.sample.demo.DemoRunner;
  * per user and takes a unit of stock; on success a {@code CreateOrderJob} is pushed to the {@code orders}
  * queue and the answer is {@code 202 queued} at once. The job writes the order to SQL exactly once.</li>
  * <li>{@code POST /limit-queue/{item}?user=…}: seed 000's variant, a queue with concurrency 1 whose job
- * checks and decrements the stock in the database; correct only while it runs in one instance.</li>
+ * checks and decrements the stock in the database; {@code global-concurrency: 1} keeps it one at a time across
+ * every instance.</li>
  * </ul>
  *
  * <p>Run it with {@code ./mvnw -pl sample-app -am spring-boot:test-run}: without a configured Redis the

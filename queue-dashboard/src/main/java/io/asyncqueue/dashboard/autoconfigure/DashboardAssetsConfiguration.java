@@ -14,7 +14,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Serves the dashboard's script and style, and uPlot from its WebJar, under the dashboard's own path, so that
- * they are guarded like its pages and need no WebJars setup in the application.
+ * they sit with its pages and need no WebJars setup in the application. They are static files with nothing of the
+ * queues in them: the sign-in page needs them, so the dashboard's security lets them through unsigned.
  */
 @Configuration(proxyBeanMethods = false)
 class DashboardAssetsConfiguration {

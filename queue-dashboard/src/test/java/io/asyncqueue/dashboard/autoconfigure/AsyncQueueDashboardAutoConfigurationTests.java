@@ -13,6 +13,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -51,8 +52,17 @@ class AsyncQueueDashboardAutoConfigurationTests {
 
 	@Test
 	void withoutSpringSecurityWritesRefuseToStart() {
-		this.withoutSecurity
-			.withPropertyValues("async-queue.dashboard.enabled=true", "async-queue.dashboard.writes-enabled=true")
+		writesRefuseToStart(this.withoutSecurity);
+	}
+
+	@Test
+	void withSpringSecuritysWebModuleButNotItsConfigurationWritesRefuseToStartToo() {
+		// nothing could build the dashboard's filter chain: it would take writes with no sign-in
+		writesRefuseToStart(this.runner.withClassLoader(new FilteredClassLoader(HttpSecurity.class)));
+	}
+
+	private static void writesRefuseToStart(WebApplicationContextRunner runner) {
+		runner.withPropertyValues("async-queue.dashboard.enabled=true", "async-queue.dashboard.writes-enabled=true")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()

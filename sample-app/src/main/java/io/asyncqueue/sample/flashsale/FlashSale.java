@@ -76,7 +76,7 @@ public class FlashSale {
 		PushResult pushed;
 		try {
 			pushed = gateAndPush(item, user);
-			if ("not_on_sale".equals(verdict(pushed).get(0))) {
+			if (verdict(pushed) != null && "not_on_sale".equals(verdict(pushed).get(0))) {
 				// Redis has no stock for a catalog item: it was down at startup, or flushed since
 				this.catalog.putOnSale(item);
 				pushed = gateAndPush(item, user);
@@ -87,6 +87,11 @@ public class FlashSale {
 			return Purchase.of(Outcome.UNAVAILABLE, itemId, user);
 		}
 		List<?> verdict = verdict(pushed);
+		if (verdict == null) {
+			// a replay: the same push reached Redis twice after a dropped connection, and the first run, whose reply
+			// was lost, took the unit and queued the order; the gate did not run again, so the stock left is unknown
+			return new Purchase(Outcome.QUEUED, itemId, user, pushed.id(), null, null);
+		}
 		long number = ((Number) verdict.get(1)).longValue();
 		return switch ((String) verdict.get(0)) {
 			case "reserved" -> {
