@@ -1,5 +1,7 @@
 package io.asyncqueue.spring.autoconfigure;
 
+import java.time.Duration;
+
 import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.QueueClient;
 import io.asyncqueue.core.QueueOperations;
@@ -34,11 +36,29 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(RedisClient.class)
 class AsyncQueueConfiguration {
 
+	/**
+	 * A misspelt key fails startup here, whichever of the beans below the application defines itself (its own
+	 * {@code Queues} included).
+	 */
+	AsyncQueueConfiguration(Environment environment, AsyncQueueProperties properties) {
+		UnknownPropertyCheck.check(environment);
+		checkInterval("async-queue.queue-length-interval", properties.getQueueLengthInterval());
+		checkInterval("async-queue.metrics.queue-depth-interval", properties.getMetrics().getQueueDepthInterval());
+	}
+
+	/** A sampling interval: 0 is off; a negative one was read as off, and one under 10 ms polls Redis constantly. */
+	private static void checkInterval(String property, Duration interval) {
+		if (interval.isNegative() || (!interval.isZero() && interval.toMillis() < 10)) {
+			throw new AsyncQueueConfigurationException(property,
+					property + " must be 0 (off) or at least 10ms, was " + interval + ".",
+					"Set " + property + " to how often each queue's counts are read, such as 10s, or to 0 to turn it "
+							+ "off.");
+		}
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
-	Queues asyncQueueQueues(AsyncQueueProperties properties, ObjectProvider<QueueSettingsCustomizer> customizers,
-			Environment environment) {
-		UnknownPropertyCheck.check(environment);
+	Queues asyncQueueQueues(AsyncQueueProperties properties, ObjectProvider<QueueSettingsCustomizer> customizers) {
 		return new QueueSettingsFactory(properties, customizers.orderedStream().toList()).createQueues();
 	}
 

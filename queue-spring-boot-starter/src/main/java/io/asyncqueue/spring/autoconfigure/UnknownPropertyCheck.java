@@ -18,7 +18,6 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
-import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 import org.springframework.core.ResolvableType;
@@ -42,7 +41,19 @@ final class UnknownPropertyCheck {
 	private static final Map<String, String> OTHER_OWNERS = Map.of("transactionmode", "transaction-mode", "outbox",
 			"outbox", "dashboard", "dashboard");
 
-	private static final String OUTBOX_PROPERTIES = "io.asyncqueue.spring.autoconfigure.transaction.AsyncQueueOutboxProperties";
+	/**
+	 * The other namespaces the starters bind, each checked against its own properties class when that class can be
+	 * loaded (the outbox needs spring-jdbc, the dashboard its module, the health settings the actuator), with the
+	 * keys Spring Boot itself reads there.
+	 */
+	private static final List<Group> GROUPS = List.of(
+			new Group(PREFIX + ".outbox", "io.asyncqueue.spring.autoconfigure.transaction.AsyncQueueOutboxProperties",
+					List.of()),
+			new Group(PREFIX + ".dashboard", "io.asyncqueue.dashboard.autoconfigure.AsyncQueueDashboardProperties",
+					List.of()),
+			// management.health.<name>.enabled is Spring Boot's switch of the indicator
+			new Group("management.health.asyncqueue",
+					"io.asyncqueue.spring.autoconfigure.actuate.AsyncQueueHealthIndicatorProperties", List.of("enabled")));
 
 	private UnknownPropertyCheck() {
 	}
@@ -71,7 +82,9 @@ final class UnknownPropertyCheck {
 			}
 			// any other binding failure is reported by the binding of the properties bean itself
 		}
-		checkOutbox(binder);
+		for (Group group : GROUPS) {
+			checkGroup(binder, group);
+		}
 	}
 
 	private static boolean ownedByOthers(ConfigurationPropertyName name) {
@@ -83,45 +96,56 @@ final class UnknownPropertyCheck {
 				|| first.equals("dashboard");
 	}
 
-	/** The outbox's keys, against the outbox's own properties class, when the transaction support is there. */
-	private static void checkOutbox(Binder binder) {
-		Class<?> outbox;
+	/** A namespace's keys, against its own properties class, when that class is there. */
+	private static void checkGroup(Binder binder, Group group) {
+		Class<?> type;
 		try {
-			outbox = ClassUtils.forName(OUTBOX_PROPERTIES, UnknownPropertyCheck.class.getClassLoader());
-			BeanUtils.getPropertyDescriptors(outbox);
+			type = ClassUtils.forName(group.type(), UnknownPropertyCheck.class.getClassLoader());
+			BeanUtils.getPropertyDescriptors(type);
 		}
 		catch (ClassNotFoundException | LinkageError ex) {
-			return; // without spring-jdbc there is no outbox to configure
+			return; // its module, or what it needs, is not on the classpath: nothing there is configured
 		}
+		ConfigurationPropertyName prefix = ConfigurationPropertyName.of(group.prefix());
 		try {
-			binder.bind(PREFIX + ".outbox", Bindable.of(outbox), new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+			binder.bind(group.prefix(), Bindable.of(type), new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
 		}
 		catch (BindException ex) {
 			if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
-				ConfigurationProperty first = unbound.getUnboundProperties()
+				unbound.getUnboundProperties()
 					.stream()
-					.min(Comparator.comparing((property) -> property.getName().toString()))
-					.orElseThrow();
-				ConfigurationPropertyName name = ConfigurationPropertyName.of(PREFIX + ".outbox")
-					.append(first.getName().subName(2));
-				throw unknownElement(name, PREFIX + ".outbox", PREFIX + ".outbox", name.getElement(2, Form.ORIGINAL),
-						properties(outbox), Map.of());
+					.map((property) -> prefix.append(property.getName().subName(prefix.getNumberOfElements())))
+					.filter((name) -> !(name.getNumberOfElements() == prefix.getNumberOfElements() + 1
+							&& group.bootKeys().contains(name.getElement(prefix.getNumberOfElements(), Form.UNIFORM))))
+					.min(Comparator.comparing(ConfigurationPropertyName::toString))
+					.ifPresent((first) -> {
+						throw unknown(first, group.prefix(), type, Map.of());
+					});
 			}
 		}
 	}
 
 	static AsyncQueueConfigurationException unknown(ConfigurationPropertyName name) {
-		Class<?> type = AsyncQueueProperties.class;
-		StringBuilder parent = new StringBuilder(PREFIX);
-		String what = "async-queue";
-		int index = 1;
+		return unknown(name, PREFIX, AsyncQueueProperties.class, OTHER_OWNERS);
+	}
+
+	/**
+	 * The error for an unknown key under {@code prefix}, whose properties class is {@code root}: it names the
+	 * nearest real key of the group the unknown element sits in.
+	 */
+	private static AsyncQueueConfigurationException unknown(ConfigurationPropertyName name, String prefix,
+			Class<?> root, Map<String, String> others) {
+		Class<?> type = root;
+		StringBuilder parent = new StringBuilder(prefix);
+		String what = prefix;
+		int index = ConfigurationPropertyName.of(prefix).getNumberOfElements();
 		while (index < name.getNumberOfElements()) {
 			String element = name.getElement(index, Form.UNIFORM);
 			Map<String, PropertyDescriptor> properties = properties(type);
 			PropertyDescriptor property = properties.get(element);
 			if (property == null) {
 				return unknownElement(name, parent.toString(), what, name.getElement(index, Form.ORIGINAL),
-						properties, (type == AsyncQueueProperties.class) ? OTHER_OWNERS : Map.of());
+						properties, (type == root) ? others : Map.of());
 			}
 			String dashed = DataObjectPropertyName.toDashedForm(property.getName());
 			parent.append('.').append(dashed);
@@ -134,7 +158,7 @@ final class UnknownPropertyCheck {
 				index += 2;
 				continue;
 			}
-			if (propertyType.toClass().getEnclosingClass() != AsyncQueueProperties.class) {
+			if (propertyType.toClass().getEnclosingClass() != root) {
 				break; // a value (a number, a duration, a list), not a group of settings
 			}
 			what = parent.toString();
@@ -212,6 +236,15 @@ final class UnknownPropertyCheck {
 			current = swap;
 		}
 		return previous[b.length()];
+	}
+
+	/**
+	 * A namespace bound by a properties class of its own.
+	 * @param prefix the namespace
+	 * @param type the properties class's name
+	 * @param bootKeys keys directly under the prefix that Spring Boot reads, not the class
+	 */
+	private record Group(String prefix, String type, List<String> bootKeys) {
 	}
 
 }

@@ -410,6 +410,16 @@ class AsyncQueueAutoConfigurationTests {
 	}
 
 	@Test
+	void failsOnASamplingIntervalThatIsNegativeOrPollsConstantly() {
+		assertFailure(this.runner.withPropertyValues("async-queue.queue-length-interval=-1s"),
+				"async-queue.queue-length-interval must be 0 (off) or at least 10ms, was PT-1S",
+				"Set async-queue.queue-length-interval to how often");
+		assertFailure(this.runner.withPropertyValues("async-queue.metrics.queue-depth-interval=1ms"),
+				"async-queue.metrics.queue-depth-interval must be 0 (off) or at least 10ms, was PT0.001S",
+				"Set async-queue.metrics.queue-depth-interval to how often");
+	}
+
+	@Test
 	void failsOnZeroConcurrency() {
 		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.concurrency=0"),
 				"async-queue.queues.orders.concurrency must be at least 1, was 0",

@@ -2,6 +2,7 @@ package io.asyncqueue.spring.autoconfigure;
 
 import java.util.Map;
 
+import io.asyncqueue.core.QueueSettings;
 import io.asyncqueue.core.Queues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -67,6 +68,27 @@ class UnknownPropertyCheckTests {
 		assertUnknown(this.runner.withPropertyValues("async-queue.outbox.relay-intervall=2s"),
 				"'relay-intervall' is not a setting of async-queue.outbox; did you mean 'relay-interval'?",
 				"Rename it to async-queue.outbox.relay-interval");
+	}
+
+	@Test
+	void theHealthIndicatorsKeysAreCheckedTooButBootsOwnSwitch() {
+		this.runner.withPropertyValues("management.health.asyncqueue.enabled=true",
+				"management.health.asyncqueue.max-failed=3", "management.health.asyncqueue.queues.orders.max-failed=1")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertUnknown(this.runner.withPropertyValues("management.health.asyncqueue.max-faild=3"),
+				"'max-faild' is not a setting of management.health.asyncqueue; did you mean 'max-failed'?",
+				"Rename it to management.health.asyncqueue.max-failed");
+		assertUnknown(this.runner.withPropertyValues("management.health.asyncqueue.queues.orders.max-waiting-ag=1m"),
+				"'max-waiting-ag' is not a setting of queue 'orders'; did you mean 'max-waiting-age'?",
+				"Rename it to management.health.asyncqueue.queues.orders.max-waiting-age");
+	}
+
+	@Test
+	void misspeltKeysAreRefusedWhenTheApplicationDeclaresItsOwnQueues() {
+		assertUnknown(this.runner.withBean(Queues.class, () -> Queues.of(QueueSettings.builder("orders").build()))
+			.withPropertyValues("async-queue.consumer.heartbeat-intervall=5s"),
+				"'heartbeat-intervall' is not a setting of async-queue.consumer; did you mean 'heartbeat-interval'?",
+				"Rename it to async-queue.consumer.heartbeat-interval");
 	}
 
 	@Test
