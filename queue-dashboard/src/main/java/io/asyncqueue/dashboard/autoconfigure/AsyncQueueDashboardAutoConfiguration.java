@@ -52,6 +52,14 @@ public final class AsyncQueueDashboardAutoConfiguration {
 					"async-queue.dashboard.path must start with a slash and not end with one, was '" + path + "'",
 					"Set async-queue.dashboard.path to a path such as /async-queue");
 		}
+		String role = properties.getRole();
+		if (role == null || role.isBlank() || role.startsWith("ROLE_")) {
+			// Spring Security adds the ROLE_ prefix itself and refuses one given; a blank role is one nobody has
+			throw new AsyncQueueConfigurationException("async-queue.dashboard.role",
+					"async-queue.dashboard.role must be a role name without the ROLE_ prefix, was '" + role + "'",
+					"Set async-queue.dashboard.role to a role such as ASYNC_QUEUE (users need the authority "
+							+ "ROLE_ASYNC_QUEUE)");
+		}
 		if (properties.getRefreshInterval().toMillis() < 100) {
 			throw new AsyncQueueConfigurationException("async-queue.dashboard.refresh-interval",
 					"async-queue.dashboard.refresh-interval must be at least 100ms, was "

@@ -101,6 +101,21 @@ class AsyncQueueDashboardAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void aRoleWithItsPrefixOrNoneFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("async-queue.dashboard.enabled=true", "async-queue.dashboard.role=ROLE_ADMIN")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("async-queue.dashboard.role must be a role name without the ROLE_ prefix"));
+	}
+
+	@Test
+	void aMisspeltDashboardKeyFailsStartupNamingTheNearestOne() {
+		this.runner.withPropertyValues("async-queue.dashboard.enable=true")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(AsyncQueueConfigurationException.class)
+				.hasMessageContaining("'enable' is not a setting of async-queue.dashboard; did you mean 'enabled'?"));
+	}
+
 	private static Throwable rootCause(Throwable failure) {
 		Throwable cause = failure;
 		while (cause.getCause() != null) {

@@ -138,6 +138,30 @@ class AsyncQueueHealthContributorAutoConfigurationTests {
 				.hasMessageContaining("queue 'nowhere', which is not declared"));
 	}
 
+	@Test
+	void aThresholdStatusTheHealthAggregationDoesNotKnowStopsTheApplication() {
+		this.runner.withPropertyValues("management.health.asyncqueue.threshold-status=OUT_OF_SERIVCE")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(AsyncQueueConfigurationException.class)
+				.hasMessageContaining("management.health.asyncqueue.threshold-status is 'OUT_OF_SERIVCE'"));
+		this.runner.withPropertyValues("management.health.asyncqueue.threshold-status=degraded",
+				"management.endpoint.health.status.order=down,degraded,up")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(AsyncQueueHealthIndicator.class));
+	}
+
+	@Test
+	void negativeThresholdsStopTheApplication() {
+		this.runner.withPropertyValues("management.health.asyncqueue.max-failed=-1")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("management.health.asyncqueue.max-failed must be zero or more, was -1"));
+		this.runner.withPropertyValues("management.health.asyncqueue.queues.orders.max-waiting-age=-5m")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("management.health.asyncqueue.queues.orders.max-waiting-age must be positive"));
+	}
+
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> queue(Health health, String name) {
 		return (Map<String, Object>) ((Map<String, Object>) health.getDetails().get("queues")).get(name);
