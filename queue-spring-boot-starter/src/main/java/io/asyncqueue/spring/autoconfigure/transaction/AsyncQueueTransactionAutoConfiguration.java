@@ -1,7 +1,10 @@
 package io.asyncqueue.spring.autoconfigure.transaction;
 
+import javax.sql.DataSource;
+
 import io.asyncqueue.core.JobSerializer;
 import io.asyncqueue.core.QueueClient;
+import io.asyncqueue.spring.AsyncQueueConfigurationException;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueAutoConfiguration;
 import io.asyncqueue.spring.transaction.AfterCommitPushDeferral;
 import io.asyncqueue.spring.transaction.PushDeferral;
@@ -12,8 +15,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -80,6 +86,41 @@ public final class AsyncQueueTransactionAutoConfiguration {
 			return (mode == TransactionMode.AFTER_COMMIT)
 					? ConditionOutcome.match("async-queue.transaction-mode is after-commit")
 					: ConditionOutcome.noMatch("async-queue.transaction-mode is " + mode);
+		}
+
+	}
+
+	/**
+	 * {@code async-queue.outbox.enabled} with no outbox to give: no single DataSource, or no spring-jdbc. Ignoring it
+	 * would leave the application pushing straight to Redis while its configuration says otherwise.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "async-queue.outbox.enabled")
+	@Conditional(OutboxUnusable.class)
+	static class OutboxWithoutDatabaseConfiguration {
+
+		OutboxWithoutDatabaseConfiguration() {
+			throw new AsyncQueueConfigurationException("async-queue.outbox.enabled",
+					"async-queue.outbox.enabled is true but the application has no single DataSource with spring-jdbc: "
+							+ "the outbox keeps its rows in the application's database",
+					"Add spring-boot-starter-jdbc and one DataSource (or mark one @Primary), or set "
+							+ "async-queue.outbox.enabled=false");
+		}
+
+	}
+
+	/** Matches unless the outbox has what it needs: spring-jdbc and one DataSource. */
+	static class OutboxUnusable extends NoneNestedConditions {
+
+		OutboxUnusable() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnClass(name = { "org.springframework.jdbc.core.JdbcTemplate",
+				"org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer" })
+		@ConditionalOnSingleCandidate(DataSource.class)
+		static class Usable {
+
 		}
 
 	}

@@ -114,21 +114,26 @@ class AsyncQueueTransactionAutoConfigurationTests {
 	}
 
 	@Test
-	void outboxIsSkippedWithoutADataSource() {
-		this.runner.withPropertyValues("async-queue.outbox.enabled=true").run((context) -> {
-			assertThat(context).hasNotFailed().hasSingleBean(AfterCommitPushDeferral.class);
-			assertThat(context).doesNotHaveBean(QueueOutbox.class).doesNotHaveBean(OutboxRelay.class);
-		});
+	void anOutboxEnabledWithoutADataSourceFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("async-queue.outbox.enabled=true")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("async-queue.outbox.enabled is true but the application has no single DataSource"));
 	}
 
 	@Test
-	void outboxIsSkippedWhenSpringJdbcIsNotOnClasspath() {
-		this.runner.withPropertyValues("async-queue.outbox.enabled=true")
+	void anOutboxEnabledWithoutSpringJdbcFailsStartupToo() {
+		this.withDatabase.withPropertyValues("async-queue.outbox.enabled=true")
 			.withClassLoader(new FilteredClassLoader(JdbcTemplate.class))
-			.run((context) -> {
-				assertThat(context).hasNotFailed().hasSingleBean(AfterCommitPushDeferral.class);
-				assertThat(context).doesNotHaveBean(QueueOutbox.class);
-			});
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("async-queue.outbox.enabled is true but the application has no single DataSource"));
+	}
+
+	@Test
+	void withoutTheOutboxNoDataSourceIsNeeded() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(AfterCommitPushDeferral.class)
+			.doesNotHaveBean(QueueOutbox.class));
 	}
 
 	@Test
