@@ -71,6 +71,9 @@ final class LettuceClientFactory {
 	 */
 	LettuceClientFactory(DataRedisConnectionDetails connectionDetails, DataRedisProperties properties,
 			AsyncQueueProperties.Cluster clusterRefresh) {
+		// checked here, at startup: the cluster client is made only at the first connection to a cluster
+		requirePositive("async-queue.cluster.refresh-period", clusterRefresh.getRefreshPeriod(), "5s");
+		requirePositive("async-queue.cluster.adaptive-refresh-timeout", clusterRefresh.getAdaptiveRefreshTimeout(), "1s");
 		this.clusterRefresh = clusterRefresh;
 		this.properties = properties;
 		this.sslBundle = connectionDetails.getSslBundle();
@@ -248,6 +251,13 @@ final class LettuceClientFactory {
 			}
 		}
 		return builder;
+	}
+
+	private static void requirePositive(String property, Duration value, String example) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new AsyncQueueConfigurationException(property, property + " must be positive, was " + value + ".",
+					"Set " + property + " to a duration such as " + example + ".");
+		}
 	}
 
 }

@@ -420,6 +420,16 @@ class AsyncQueueAutoConfigurationTests {
 	}
 
 	@Test
+	void failsOnAClusterRefreshThatIsNotPositiveAtStartupNotAtTheFirstClusterConnection() {
+		assertFailure(this.runner.withPropertyValues("async-queue.cluster.refresh-period=-1s"),
+				"async-queue.cluster.refresh-period must be positive, was PT-1S",
+				"Set async-queue.cluster.refresh-period to a duration such as 5s");
+		assertFailure(this.runner.withPropertyValues("async-queue.cluster.adaptive-refresh-timeout=0s"),
+				"async-queue.cluster.adaptive-refresh-timeout must be positive, was PT0S",
+				"Set async-queue.cluster.adaptive-refresh-timeout to a duration such as 1s");
+	}
+
+	@Test
 	void failsOnZeroConcurrency() {
 		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.concurrency=0"),
 				"async-queue.queues.orders.concurrency must be at least 1, was 0",
