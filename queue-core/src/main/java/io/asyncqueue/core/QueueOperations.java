@@ -367,7 +367,7 @@ public final class QueueOperations {
 	 * to leave it
 	 * @param rateLimitMax the most starts in any window of {@code rateLimitPeriod}, 0 for no rate limit,
 	 * {@code null} to leave it
-	 * @param rateLimitPeriod the rate limit's window, {@code null} for one second
+	 * @param rateLimitPeriod the rate limit's window, {@code null} for one second; only with {@code rateLimitMax}
 	 * @param groupConcurrency the most jobs of one group running at once (1 or more), {@code null} to leave it
 	 * @return the limits now
 	 * @throws IllegalArgumentException naming the value refused and why; nothing is stored then
@@ -381,6 +381,10 @@ public final class QueueOperations {
 						+ globalConcurrency);
 			}
 			changes.put("global-concurrency", Integer.toString(globalConcurrency));
+		}
+		if (rateLimitMax == null && rateLimitPeriod != null) {
+			throw new IllegalArgumentException("Invalid rate limit: a period (" + rateLimitPeriod + ") needs its max; give "
+					+ "both");
 		}
 		if (rateLimitMax != null) {
 			if (rateLimitMax < 0) {

@@ -80,10 +80,10 @@ class RecoveryTest extends RedisTestSupport {
 		assertThat(ran).as("not run as attempt 3 of 2").isEmpty();
 		FailedJob parked = operations(settings).failedJobs(this.queue, 0, 1).get(0);
 		assertThat(parked.id()).isEqualTo(id);
-		assertThat(parked.reason()).startsWith("stalled: its 2 attempt(s) of max-attempts are used up");
+		assertThat(parked.reason()).startsWith("attempts used up: attempt 3 exceeds max-attempts 2");
 		assertThat(parked.exceptionClass()).isEqualTo("stalled");
 		await().atMost(Duration.ofSeconds(5)).until(() -> !events.failed.isEmpty());
-		assertThat(events.failed.get(0)).hasMessageStartingWith("stalled: its 2 attempt(s)");
+		assertThat(events.failed.get(0)).hasMessageStartingWith("attempts used up: attempt 3");
 	}
 
 	/** One job pushed, reserved by a worker that dies, recovered, reserved and lost again: two attempts used. */

@@ -183,7 +183,8 @@ public final class RedisFailures {
 
 	/**
 	 * Whether a call failed before it was written to the connection, so that Redis certainly did not run it:
-	 * the client refused it while disconnected, or the connection was closed or could not be opened.
+	 * the client refused it while disconnected, or the connection was closed or could not be opened; or Redis
+	 * refused it with {@code NOREPLICAS}, which comes at a script's first write, before anything was written.
 	 * A timeout or a connection lost while the call was in flight is not such a failure: Redis may have run it.
 	 * @param failure the failure
 	 * @return whether the call never reached Redis
@@ -192,7 +193,7 @@ public final class RedisFailures {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			String message = String.valueOf(cause.getMessage());
 			if (message.contains("Commands are rejected") || message.contains("Connection is closed")
-					|| message.startsWith("Unable to connect")) {
+					|| message.startsWith("Unable to connect") || message.startsWith("NOREPLICAS")) {
 				return true;
 			}
 			if (cause.getCause() == cause) {

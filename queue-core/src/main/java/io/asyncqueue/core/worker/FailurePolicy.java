@@ -61,8 +61,8 @@ final class FailurePolicy {
 	}
 
 	/**
-	 * The error kept with a job parked because its attempts were used up by stalls, in the shape fetch gives a
-	 * job that stalled too often: no stack trace (nothing ran), the exception named {@code stalled}.
+	 * The error kept with a job parked because its attempts were used up before it could run, in the shape fetch
+	 * gives a job that stalled too often: no stack trace (nothing ran), the exception named {@code stalled}.
 	 * @param cause what happened
 	 * @param attempt the attempt that would have run
 	 * @return its JSON

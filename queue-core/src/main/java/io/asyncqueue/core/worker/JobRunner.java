@@ -179,8 +179,8 @@ public final class JobRunner {
 		execution.info(info);
 		execution.definition(definition);
 		if (info.attempt() > info.maxAttempts()) {
-			// its last attempt was reserved and then lost with its lease (a worker that died or hung): max-attempts
-			// counts reservations, so it is parked, not run once more
+			// an earlier attempt was reserved and then lost with its lease (a worker that died, hung or lost Redis),
+			// or max-attempts was lowered meanwhile: max-attempts counts reservations, so it is parked, not run
 			parkAttemptsUsed(execution, info);
 			return;
 		}
@@ -368,8 +368,9 @@ public final class JobRunner {
 		if (!execution.complete()) {
 			return;
 		}
-		QueueException cause = new QueueException("stalled: its " + info.maxAttempts() + " attempt(s) of max-attempts are "
-				+ "used up, the last lost with its lease (the worker died, hung or lost Redis), so it is not run again");
+		QueueException cause = new QueueException("attempts used up: attempt " + info.attempt() + " exceeds max-attempts "
+				+ info.maxAttempts() + " (an earlier attempt was lost with its lease, or max-attempts was lowered), so it "
+				+ "is not run");
 		this.settler.settle("fail", execution, 0, this.failures.stalledJson(cause, info.attempt()), true, (result) -> {
 			if (result == Settler.Result.SETTLED) {
 				logger.warn("Queue '{}': job {} ({}) parked in failed: {}", this.settings.name(), info.id(),

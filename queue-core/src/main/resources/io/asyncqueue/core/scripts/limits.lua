@@ -4,8 +4,9 @@
 -- queue's other shards are told of one this way); it never shortens a back-off and signals nothing.
 -- Every instance obeys them at its next fetch. A change signals the marker: a raised limit may let a waiting
 -- job start now, and the consumer it wakes passes the signal on while slots remain.
--- A changed group concurrency puts every blocked group back among the ready ones (at the tail of the round), as
--- a freed slot does: a raised limit lets them start more now, and a fetch blocks again those still at the limit.
+-- A changed group concurrency puts blocked groups back among the ready ones (at the tail of the round), as a freed
+-- slot does: a raised limit lets them start more now, and a fetch blocks again those still at the limit. At most
+-- 1000 per change, so that one change never holds Redis long; the others come back as their running jobs finish.
 -- Returns { reserved jobs (what a global concurrency counts), global-concurrency, rate-max, rate-period,
 -- ms left of a handler's back-off (0: none), group-concurrency, groups holding a slot (running jobs or a retry
 -- waiting out its delay), groups with jobs waiting held back at their group concurrency }, a limit false when
@@ -28,7 +29,7 @@ for i = 1, #ARGV, 2 do
   end
 end
 if groups_changed then
-  local blocked = redis.call('ZRANGEBYSCORE', GROUPS, GROUP_BLOCKED, '+inf')
+  local blocked = redis.call('ZRANGEBYSCORE', GROUPS, GROUP_BLOCKED, '+inf', 'LIMIT', 0, 1000)
   if #blocked > 0 then
     local seq = redis.call('HINCRBY', CONTROL, 'group-seq', #blocked) - #blocked
     local entries = {}

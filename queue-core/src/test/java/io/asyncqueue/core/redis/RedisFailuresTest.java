@@ -47,6 +47,9 @@ class RedisFailuresTest {
 		assertThat(((RedisUnavailableException) RedisFailures.exception("x",
 				new RedisCommandTimeoutException("Command timed out"))).mayHaveBeenWritten())
 			.isTrue();
+		assertThat(((RedisUnavailableException) RedisFailures.exception("x",
+				new RedisCommandExecutionException("NOREPLICAS Not enough good replicas to write."))).mayHaveBeenWritten())
+			.as("refused at the script's first write").isFalse();
 	}
 
 	@Test

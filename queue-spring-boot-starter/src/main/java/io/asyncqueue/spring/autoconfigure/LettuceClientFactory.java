@@ -72,8 +72,20 @@ final class LettuceClientFactory {
 	LettuceClientFactory(DataRedisConnectionDetails connectionDetails, DataRedisProperties properties,
 			AsyncQueueProperties.Cluster clusterRefresh) {
 		// checked here, at startup: the cluster client is made only at the first connection to a cluster
-		requirePositive("async-queue.cluster.refresh-period", clusterRefresh.getRefreshPeriod(), "5s");
-		requirePositive("async-queue.cluster.adaptive-refresh-timeout", clusterRefresh.getAdaptiveRefreshTimeout(), "1s");
+		Duration period = clusterRefresh.getRefreshPeriod();
+		if (period != null && period.isNegative()) {
+			throw new AsyncQueueConfigurationException("async-queue.cluster.refresh-period",
+					"async-queue.cluster.refresh-period must be zero (no periodic refresh) or positive, was " + period + ".",
+					"Set async-queue.cluster.refresh-period to a duration such as 5s, or 0 for none.");
+		}
+		Duration timeout = clusterRefresh.getAdaptiveRefreshTimeout();
+		if (clusterRefresh.isAdaptiveRefresh() && (timeout == null || timeout.isNegative() || timeout.isZero())) {
+			throw new AsyncQueueConfigurationException("async-queue.cluster.adaptive-refresh-timeout",
+					"async-queue.cluster.adaptive-refresh-timeout must be positive while adaptive-refresh is on, was "
+							+ timeout + ".",
+					"Set async-queue.cluster.adaptive-refresh-timeout to a duration such as 1s, or turn "
+							+ "async-queue.cluster.adaptive-refresh off.");
+		}
 		this.clusterRefresh = clusterRefresh;
 		this.properties = properties;
 		this.sslBundle = connectionDetails.getSslBundle();
@@ -251,13 +263,6 @@ final class LettuceClientFactory {
 			}
 		}
 		return builder;
-	}
-
-	private static void requirePositive(String property, Duration value, String example) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			throw new AsyncQueueConfigurationException(property, property + " must be positive, was " + value + ".",
-					"Set " + property + " to a duration such as " + example + ".");
-		}
 	}
 
 }

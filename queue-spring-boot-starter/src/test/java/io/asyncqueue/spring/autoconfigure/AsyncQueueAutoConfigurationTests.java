@@ -422,11 +422,14 @@ class AsyncQueueAutoConfigurationTests {
 	@Test
 	void failsOnAClusterRefreshThatIsNotPositiveAtStartupNotAtTheFirstClusterConnection() {
 		assertFailure(this.runner.withPropertyValues("async-queue.cluster.refresh-period=-1s"),
-				"async-queue.cluster.refresh-period must be positive, was PT-1S",
-				"Set async-queue.cluster.refresh-period to a duration such as 5s");
+				"async-queue.cluster.refresh-period must be zero (no periodic refresh) or positive, was PT-1S",
+				"Set async-queue.cluster.refresh-period to a duration such as 5s, or 0 for none");
 		assertFailure(this.runner.withPropertyValues("async-queue.cluster.adaptive-refresh-timeout=0s"),
-				"async-queue.cluster.adaptive-refresh-timeout must be positive, was PT0S",
+				"async-queue.cluster.adaptive-refresh-timeout must be positive while adaptive-refresh is on, was PT0S",
 				"Set async-queue.cluster.adaptive-refresh-timeout to a duration such as 1s");
+		this.runner.withPropertyValues("async-queue.cluster.refresh-period=0", "async-queue.cluster.adaptive-refresh=false",
+				"async-queue.cluster.adaptive-refresh-timeout=0s")
+			.run((context) -> assertThat(context).as("0: no periodic refresh, as documented").hasNotFailed());
 	}
 
 	@Test
