@@ -349,7 +349,8 @@ public final class QueueOperations {
 	/**
 	 * Set how many jobs of one group may run at once, for every instance, from their next fetch on, until
 	 * {@link #clearLimits(String)}; it overrides their configuration and survives their restarts. Groups held
-	 * back at the old limit are looked at again at once. On a sharded queue every shard takes the same value
+	 * back at the old limit are looked at again at once (up to 1000 per change, the others as their running jobs
+	 * finish). On a sharded queue every shard takes the same value
 	 * (a group's jobs live in one shard).
 	 * @param queue the queue
 	 * @param groupConcurrency the most jobs of one group running at once, 1 or more
