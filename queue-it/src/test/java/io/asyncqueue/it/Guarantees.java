@@ -2,9 +2,12 @@ package io.asyncqueue.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Stream;
@@ -39,28 +42,37 @@ final class Guarantees {
 		Path rows = output.resolve("guarantees");
 		try {
 			Files.createDirectories(rows);
-			Files.writeString(rows.resolve(number + ".row"), row + "\n", StandardCharsets.UTF_8);
-			List<String> lines;
-			try (Stream<Path> files = Files.list(rows)) {
-				lines = files.filter((file) -> file.getFileName().toString().endsWith(".row"))
-					.sorted()
-					.map(Guarantees::read)
-					.toList();
+			// scenario classes run in two JVMs at once: the lock keeps one from rewriting the table with a list of
+			// rows taken before the other's row was written
+			try (FileChannel lock = FileChannel.open(rows.resolve(".lock"), StandardOpenOption.CREATE,
+					StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+				writeTable(output, rows, number, row);
 			}
-			StringBuilder table = new StringBuilder();
-			table.append("# Guarantees measured by queue-it\n\n");
-			table.append("Run on ").append(LocalDate.now()).append(", ")
-				.append(Runtime.getRuntime().availableProcessors()).append(" CPU(s), Java ")
-				.append(System.getProperty("java.version")).append(", ").append(ItSupport.redisDescription())
-				.append(". Reproduce all with `").append(COMMAND).append("`.\n\n");
-			table.append("| # | scenario | jobs | lost | duplicated | recovery time | reproduce |\n");
-			table.append("| --- | --- | --- | --- | --- | --- | --- |\n");
-			lines.forEach((line) -> table.append(line.strip()).append('\n'));
-			Files.writeString(output.resolve("guarantees.md"), table.toString(), StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	private static void writeTable(Path output, Path rows, int number, String row) throws IOException {
+		Files.writeString(rows.resolve(number + ".row"), row + "\n", StandardCharsets.UTF_8);
+		List<String> lines;
+		try (Stream<Path> files = Files.list(rows)) {
+			lines = files.filter((file) -> file.getFileName().toString().endsWith(".row"))
+				.sorted()
+				.map(Guarantees::read)
+				.toList();
+		}
+		StringBuilder table = new StringBuilder();
+		table.append("# Guarantees measured by queue-it\n\n");
+		table.append("Run on ").append(LocalDate.now()).append(", ")
+			.append(Runtime.getRuntime().availableProcessors()).append(" CPU(s), Java ")
+			.append(System.getProperty("java.version")).append(", ").append(ItSupport.redisDescription())
+			.append(". Reproduce all with `").append(COMMAND).append("`.\n\n");
+		table.append("| # | scenario | jobs | lost | duplicated | recovery time | reproduce |\n");
+		table.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+		lines.forEach((line) -> table.append(line.strip()).append('\n'));
+		Files.writeString(output.resolve("guarantees.md"), table.toString(), StandardCharsets.UTF_8);
 	}
 
 	private static String read(Path file) {
