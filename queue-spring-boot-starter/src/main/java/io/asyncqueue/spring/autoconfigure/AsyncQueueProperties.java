@@ -263,7 +263,8 @@ public class AsyncQueueProperties {
 		private @Nullable Duration initial;
 
 		/**
-		 * Growth factor of the delay after each failure, at least 1.
+		 * Growth factor of the delay after each failure, at least 1. Like max and jitter, it fails startup when set
+		 * without initial, where it would have no effect.
 		 */
 		private double multiplier = 2.0;
 
@@ -277,6 +278,9 @@ public class AsyncQueueProperties {
 		 * not retry together.
 		 */
 		private double jitter = 0.1;
+
+		/** The parts other than initial that were bound, which have no effect without it. */
+		private final List<String> partsSet = new ArrayList<>(3);
 
 		public @Nullable Duration getInitial() {
 			return this.initial;
@@ -292,6 +296,7 @@ public class AsyncQueueProperties {
 
 		public void setMultiplier(double multiplier) {
 			this.multiplier = multiplier;
+			this.partsSet.add("multiplier");
 		}
 
 		public Duration getMax() {
@@ -300,6 +305,7 @@ public class AsyncQueueProperties {
 
 		public void setMax(Duration max) {
 			this.max = max;
+			this.partsSet.add("max");
 		}
 
 		public double getJitter() {
@@ -308,6 +314,15 @@ public class AsyncQueueProperties {
 
 		public void setJitter(double jitter) {
 			this.jitter = jitter;
+			this.partsSet.add("jitter");
+		}
+
+		/**
+		 * The parts other than {@code initial} that the configuration set, in the order they were bound.
+		 * @return their names, such as {@code multiplier}
+		 */
+		List<String> partsSet() {
+			return this.partsSet;
 		}
 
 	}
@@ -945,9 +960,12 @@ public class AsyncQueueProperties {
 		private @Nullable Integer max;
 
 		/**
-		 * Window the maximum applies to.
+		 * Window the maximum applies to. Fails startup when set without max, where it would have no effect.
 		 */
 		private Duration period = Duration.ofSeconds(1);
+
+		/** Whether the period was bound: without max it has no effect. */
+		private boolean periodSet;
 
 		public @Nullable Integer getMax() {
 			return this.max;
@@ -963,6 +981,15 @@ public class AsyncQueueProperties {
 
 		public void setPeriod(Duration period) {
 			this.period = period;
+			this.periodSet = true;
+		}
+
+		/**
+		 * Whether the configuration set the period.
+		 * @return whether it did
+		 */
+		boolean periodWasSet() {
+			return this.periodSet;
 		}
 
 	}

@@ -114,6 +114,14 @@ final class QueueSettingsFactory {
 			set.add("shards");
 			builder.shards(queue.getShards());
 		}
+		if (queue.getRateLimit().getMax() == null && queue.getRateLimit().periodWasSet()) {
+			String property = queueProperty(name) + ".rate-limit";
+			throw new AsyncQueueConfigurationException(property + ".period",
+					property + ".period is set but " + property + ".max is not: the period has no effect, as the rate "
+							+ "limit is on only with max.",
+					"Set " + property + ".max (the most job starts in any window of the period, for example 100), or "
+							+ "remove " + property + ".period.");
+		}
 		if (queue.getRateLimit().getMax() != null) {
 			set.add("rate-limit");
 			builder.rateLimit(io.asyncqueue.core.RateLimit.of(queue.getRateLimit().getMax(),
@@ -131,6 +139,8 @@ final class QueueSettingsFactory {
 	}
 
 	private RetryBackoff retryBackoff(String name, Queue queue, Defaults defaults) {
+		withoutInitial(property(name, true, "exponential-backoff"), queue.getExponentialBackoff());
+		withoutInitial(property(name, false, "exponential-backoff"), defaults.getExponentialBackoff());
 		if (queue.getExponentialBackoff().getInitial() != null) {
 			return exponential(property(name, true, "exponential-backoff"), queue.getExponentialBackoff());
 		}
@@ -141,6 +151,19 @@ final class QueueSettingsFactory {
 			return exponential(property(name, false, "exponential-backoff"), defaults.getExponentialBackoff());
 		}
 		return schedule(property(name, false, "retry-backoff"), defaults.getRetryBackoff(), false);
+	}
+
+	/** Parts of an exponential backoff set without its initial delay would be ignored: refuse them. */
+	private static void withoutInitial(String property, ExponentialBackoff backoff) {
+		if (backoff.getInitial() != null || backoff.partsSet().isEmpty()) {
+			return;
+		}
+		String part = property + "." + backoff.partsSet().get(0);
+		throw new AsyncQueueConfigurationException(part,
+				part + " is set but " + property + ".initial is not: it has no effect, as the exponential backoff is on "
+						+ "only with initial (the delay after the first failure).",
+				"Set " + property + ".initial (for example 1s) to turn the exponential backoff on, or remove " + part
+						+ ".");
 	}
 
 	private static RetryBackoff schedule(String property, @Nullable List<Duration> delays, boolean onQueue) {

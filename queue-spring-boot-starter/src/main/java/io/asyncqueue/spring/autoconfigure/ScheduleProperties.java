@@ -21,7 +21,8 @@ public class ScheduleProperties {
 	private @Nullable String cron;
 
 	/**
-	 * Time zone of the cron expression. UTC when unset, so that every instance agrees whatever its own zone.
+	 * Time zone of the cron expression. UTC when unset, so that every instance agrees whatever its own zone. Refused
+	 * beside fixed-rate, where it would have no effect.
 	 */
 	private @Nullable String zone;
 

@@ -117,6 +117,11 @@ public final class ScheduleFactory {
 			spec = "cron " + declaration.cron().trim() + " " + zone;
 		}
 		else {
+			if (declaration.zone() != null && !declaration.zone().isBlank()) {
+				throw declaration.invalid("zone", "is set on a fixed-rate schedule, where it has no effect (a fixed rate "
+						+ "ticks at multiples of its interval since the epoch, whatever the zone)",
+						"Remove zone, or use cron (a zone applies to a cron expression).");
+			}
 			if (declaration.fixedRate().compareTo(Duration.ofSeconds(1)) < 0) {
 				throw declaration.invalid("fixed-rate",
 						print(declaration.fixedRate()) + " is shorter than a second",

@@ -101,7 +101,10 @@ class AsyncQueueAutoConfigurationTests {
 			for (JsonNode property : root.path("properties")) {
 				String name = property.path("name").asString();
 				JsonNode value = property.get("defaultValue");
-				if (name.startsWith("async-queue.defaults.") && value != null) {
+				// the exponential backoff's parts act only beside its initial delay (unset by default), and set
+				// without it they fail startup: they are not part of the default queue
+				if (name.startsWith("async-queue.defaults.") && value != null
+						&& !name.startsWith("async-queue.defaults.exponential-backoff.")) {
 					documented.put(name, value.isArray() ? String.join(",", value.valueStream().map(JsonNode::asString).toList())
 							: value.asString());
 				}
@@ -407,6 +410,33 @@ class AsyncQueueAutoConfigurationTests {
 		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.rate-limit.max=0"),
 				"async-queue.queues.orders.rate-limit max must be at least 1, was 0",
 				"Set async-queue.queues.orders.rate-limit.max to 1 or more");
+	}
+
+	@Test
+	void failsOnARateLimitPeriodWithoutItsMaxRatherThanIgnoringIt() {
+		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.rate-limit.period=10s"),
+				"async-queue.queues.orders.rate-limit.period is set but async-queue.queues.orders.rate-limit.max is not",
+				"Set async-queue.queues.orders.rate-limit.max (the most job starts in any window of the period, for "
+						+ "example 100), or remove async-queue.queues.orders.rate-limit.period.");
+	}
+
+	@Test
+	void failsOnExponentialBackoffPartsWithoutTheInitialDelayRatherThanIgnoringThem() {
+		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.exponential-backoff.multiplier=3"),
+				"async-queue.queues.orders.exponential-backoff.multiplier is set but "
+						+ "async-queue.queues.orders.exponential-backoff.initial is not: it has no effect",
+				"Set async-queue.queues.orders.exponential-backoff.initial (for example 1s) to turn the exponential "
+						+ "backoff on, or remove async-queue.queues.orders.exponential-backoff.multiplier.");
+		assertFailure(this.runner.withPropertyValues("async-queue.queues.orders.concurrency=2",
+				"async-queue.defaults.exponential-backoff.max=1m"),
+				"async-queue.defaults.exponential-backoff.max is set but async-queue.defaults.exponential-backoff.initial "
+						+ "is not",
+				"Set async-queue.defaults.exponential-backoff.initial");
+		// with initial, every part counts
+		this.runner.withPropertyValues("async-queue.queues.orders.exponential-backoff.initial=1s",
+				"async-queue.queues.orders.exponential-backoff.multiplier=3",
+				"async-queue.queues.orders.exponential-backoff.jitter=0")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test

@@ -189,6 +189,13 @@ class RecurringJobsTests {
 	}
 
 	@Test
+	void aZoneOnAFixedRateScheduleStopsStartupRatherThanBeingIgnored() {
+		assertFailure(schedule("fixed-rate=1m", "zone=Europe/Paris"), "async-queue.schedules.bad.zone",
+				"Schedule 'bad': zone is set on a fixed-rate schedule, where it has no effect",
+				"Remove zone, or use cron");
+	}
+
+	@Test
 	void tooShortFixedRateStopsStartup() {
 		assertFailure(schedule("fixed-rate=100ms"), "async-queue.schedules.bad.fixed-rate",
 				"Schedule 'bad': fixed-rate 100ms is shorter than a second", "Use 1s or more");
