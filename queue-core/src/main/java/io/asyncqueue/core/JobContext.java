@@ -61,7 +61,8 @@ public interface JobContext {
 	 * waiting without using an attempt, and no job of this queue starts, in any instance, for {@code backoff}
 	 * (a longer back-off already in force is kept). Like BullMQ's manual rate limit; the handler returns
 	 * normally after calling it. Jobs that instances already hold reserved ahead of their handlers
-	 * ({@link QueueSettings#prefetch()}) are not recalled: a queue whose handlers back off should not prefetch.
+	 * ({@link QueueSettings#prefetch()}) are not recalled: a queue whose handlers back off should not prefetch (an
+	 * unset prefetch goes back to the concurrency at the next fetch the back-off holds back).
 	 * @param backoff how long the whole queue waits, at least 1 ms
 	 * @since 0.3.0
 	 */

@@ -366,13 +366,25 @@ public final class QueueSettings {
 	 * may be idle. By default as many as {@link #concurrency()}: one job waiting per handler, or 0 on a queue
 	 * with a {@link #globalConcurrency()}, where a job reserved ahead holds one of the queue's global slots, or
 	 * with a {@link #rateLimit()}, which counts a start when the job is reserved: a job reserved ahead would run
-	 * later than it was counted, in a window that may already be full.
+	 * later than it was counted, in a window that may already be full. Left unset on a queue without those
+	 * limits, this is where the prefetch starts: the worker raises it while jobs finish faster than a fetch round
+	 * trip (see {@link #prefetchAdapts()}).
 	 */
 	public int prefetch() {
 		if (this.prefetch != null) {
 			return this.prefetch;
 		}
 		return (this.globalConcurrency > 0 || this.rateLimit != null) ? 0 : this.concurrency;
+	}
+
+	/**
+	 * Whether a worker adapts the prefetch to its jobs: when none was set and the queue has no global concurrency or
+	 * rate limit. It then reserves ahead as many jobs as its handlers finish during one fetch round trip, from
+	 * {@link #prefetch()} (the concurrency) up to twice {@link #fetchBatchSize()} in all: jobs that take longer than a
+	 * round trip keep the default, jobs of a few microseconds no longer leave the handlers idle at every fetch.
+	 */
+	public boolean prefetchAdapts() {
+		return this.prefetch == null && this.globalConcurrency == 0 && this.rateLimit == null;
 	}
 
 	/** How long a fetched job stays reserved without a renewal from its worker before it counts as stalled. */

@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +29,7 @@ import io.asyncqueue.core.worker.HandlerPool;
 import io.asyncqueue.core.worker.JobRunner;
 import io.asyncqueue.core.worker.LeaseKeeper;
 import io.asyncqueue.core.worker.ObserverFanOut;
+import io.asyncqueue.core.worker.PrefetchWindow;
 import io.asyncqueue.core.worker.QueueLengthSampler;
 import io.asyncqueue.core.worker.ReservedJob;
 import io.asyncqueue.core.worker.Settler;
@@ -41,7 +41,8 @@ import io.asyncqueue.core.worker.Settler;
  * <p>An idle fetch loop blocks on the queue's marker key (BZPOPMIN), which every push signals, so a new
  * job starts within milliseconds without polling; the wait is cut short when a delayed job falls due
  * or a lease expires. While more jobs are waiting, up to {@link QueueSettings#prefetch()} jobs beyond the
- * free handlers are reserved ahead, so that a handler starts its next job without a fetch round trip; a job
+ * free handlers are reserved ahead (adapted to the jobs when it is not set: {@link QueueSettings#prefetchAdapts()}),
+ * so that a handler starts its next job without a fetch round trip; a job
  * reserved ahead waits at most half a lease for a handler, then goes back to waiting unstarted. Running jobs'
  * leases are renewed every third of the lease; a job running past its handle timeout is interrupted and
  * counted as a failed attempt. {@link #stop()} stops fetching at once, lets running jobs finish for up to the
@@ -255,7 +256,7 @@ public final class QueueWorker {
 
 		private final ScheduledExecutorService timer;
 
-		private final Semaphore slots;
+		private final PrefetchWindow window;
 
 		/** One per shard, shard 0 first; one for an unsharded queue. */
 		private final List<Shard> shards = new ArrayList<>();
@@ -278,8 +279,8 @@ public final class QueueWorker {
 			// a wake-up replaced by a sooner one is cancelled: without this it would stay queued until it fired
 			scheduler.setRemoveOnCancelPolicy(true);
 			this.timer = scheduler;
-			int reservable = concurrency + settings.prefetch();
-			this.slots = new Semaphore(reservable);
+			this.window = new PrefetchWindow(settings);
+			int reservable = this.window.maxReserved();
 			// the shards share the handlers and the slots: concurrency and prefetch hold for the whole queue
 			for (QueueSettings shard : ShardLayout.shards(settings)) {
 				this.shards.add(new Shard(shard, reservable));
@@ -338,7 +339,7 @@ public final class QueueWorker {
 				Fetcher fetcher = new Fetcher(QueueWorker.this.settings, QueueWorker.this.redis,
 						this.shards.stream().map((shard) -> shard.scripts).toList(),
 						this.shards.stream().<Consumer<ReservedJob>>map((shard) -> shard.runner::dispatch).toList(),
-						QueueWorker.this.serializer, this.slots, QueueWorker.this.observers, this.timer,
+						QueueWorker.this.serializer, this.window, QueueWorker.this.observers, this.timer,
 						QueueWorker.this::fetching, QueueWorker.this.consumptionProblem);
 				Thread thread = new Thread(fetcher, "async-queue-" + QueueWorker.this.settings.name() + "-fetch-" + i);
 				thread.setDaemon(true);
@@ -404,10 +405,10 @@ public final class QueueWorker {
 				this.scripts = new QueueScripts(QueueWorker.this.redis, shard, Run.this.events);
 				this.settler = new Settler(shard, this.scripts, Run.this.timer, Math.max(1024, 4 * reservable),
 						QueueWorker.this::halt);
-				this.keeper = new LeaseKeeper(shard, this.scripts, this.settler, Run.this.slots);
+				this.keeper = new LeaseKeeper(shard, this.scripts, this.settler, Run.this.window.slots());
 				this.runner = new JobRunner(shard, QueueWorker.this.serializer, QueueWorker.this.jobs,
 						QueueWorker.this.interceptors, this.keeper, this.settler, QueueWorker.this.observers,
-						Run.this.handlers, Run.this.slots, QueueWorker.this::isRunning);
+						Run.this.handlers, Run.this.window, QueueWorker.this::isRunning);
 			}
 
 		}

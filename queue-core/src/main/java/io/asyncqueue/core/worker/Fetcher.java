@@ -57,6 +57,8 @@ public final class Fetcher implements Runnable {
 
 	private final Semaphore slots;
 
+	private final PrefetchWindow window;
+
 	private final ObserverFanOut observers;
 
 	private final ScheduledExecutorService timer;
@@ -79,7 +81,8 @@ public final class Fetcher implements Runnable {
 	 * @param redis the connector, for the loop's own blocking connection
 	 * @param scripts the queue's scripts
 	 * @param serializer writes the error of jobs that stalled too often
-	 * @param slots one permit per job this process may hold reserved; the loop takes one per job it reserves
+	 * @param window the permits of the jobs this process may hold reserved (the loop takes one per job it
+	 * reserves) and the prefetch, which each fetch's round trip may move
 	 * @param dispatch where reserved jobs go
 	 * @param listeners hear of stalled jobs this loop recovered
 	 * @param timer signals the marker when the next delayed job or lease falls due
@@ -87,10 +90,10 @@ public final class Fetcher implements Runnable {
 	 * @param problem where the loop says why it cannot fetch, and clears it once it can
 	 */
 	public Fetcher(QueueSettings settings, RedisConnector redis, QueueScripts scripts, JobSerializer serializer,
-			Semaphore slots,
+			PrefetchWindow window,
 			Consumer<ReservedJob> dispatch, ObserverFanOut listeners, ScheduledExecutorService timer,
 			BooleanSupplier running, AtomicReference<String> problem) {
-		this(settings, redis, List.of(scripts), List.of(dispatch), serializer, slots, listeners, timer, running,
+		this(settings, redis, List.of(scripts), List.of(dispatch), serializer, window, listeners, timer, running,
 				problem);
 	}
 
@@ -102,14 +105,15 @@ public final class Fetcher implements Runnable {
 	 * @param shards each shard's scripts, shard 0 first: idle loops block on its marker
 	 * @param dispatches where each shard's reserved jobs go, in the same order
 	 * @param serializer writes the error of jobs that stalled too often
-	 * @param slots one permit per job this process may hold reserved; the loop takes one per job it reserves
+	 * @param window the permits of the jobs this process may hold reserved (the loop takes one per job it
+	 * reserves) and the prefetch, which each fetch's round trip may move
 	 * @param listeners hear of stalled jobs this loop recovered
 	 * @param timer signals the marker when the next delayed job or lease falls due
 	 * @param running whether to go on
 	 * @param problem where the loop says why it cannot fetch, and clears it once it can
 	 */
 	public Fetcher(QueueSettings settings, RedisConnector redis, List<QueueScripts> shards,
-			List<Consumer<ReservedJob>> dispatches, JobSerializer serializer, Semaphore slots,
+			List<Consumer<ReservedJob>> dispatches, JobSerializer serializer, PrefetchWindow window,
 			ObserverFanOut listeners, ScheduledExecutorService timer, BooleanSupplier running,
 			AtomicReference<String> problem) {
 		this.settings = settings;
@@ -121,7 +125,8 @@ public final class Fetcher implements Runnable {
 				"stalled: the lease expired (worker died, hung or lost Redis) more than " + settings.maxStalls()
 						+ " time(s)",
 				"exception", "stalled"));
-		this.slots = slots;
+		this.window = window;
+		this.slots = window.slots();
 		this.observers = listeners;
 		this.timer = timer;
 		this.running = running;
@@ -254,7 +259,7 @@ public final class Fetcher implements Runnable {
 
 	/** Slots for the next fetch: 0 if none came free in a while. */
 	private int takeSlots() throws InterruptedException {
-		int prefetch = this.settings.prefetch();
+		int prefetch = this.window.prefetch();
 		int batch = Math.min(this.settings.fetchBatchSize(), this.settings.concurrency() + prefetch);
 		int permits;
 		if (this.backlog || prefetch == 0) {
@@ -320,6 +325,15 @@ public final class Fetcher implements Runnable {
 	private Reply fetch(QueueScripts shard, int count) {
 		long requestedAt = System.nanoTime();
 		FetchReply reply = RedisFailures.join(shard.fetch(count, this.stalledError));
+		if (reply.wakeInMillis() == 0 || reply.limitWakeInMillis() > 0) {
+			// A round trip with jobs left waiting is one the handlers may have to wait out. One that left jobs
+			// waiting and reserved fewer than asked was held back by a limit (a global concurrency or rate limit set
+			// at run time, a handler's back-off, groups at their concurrency): jobs reserved ahead would hold its
+			// slots or run later than they were counted, so the window goes back to its default.
+			boolean heldBack = reply.limitWakeInMillis() > 0
+					|| (reply.wakeInMillis() == 0 && reply.jobs().size() < count);
+			this.window.fetched(System.nanoTime() - requestedAt, heldBack);
+		}
 		List<ReservedJob> jobs = new ArrayList<>(reply.jobs().size());
 		for (FetchedJob job : reply.jobs()) {
 			jobs.add(ReservedJob.of(job, requestedAt));

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -55,7 +54,7 @@ public final class JobRunner {
 
 	private final Executor handlers;
 
-	private final Semaphore slots;
+	private final PrefetchWindow window;
 
 	private final BooleanSupplier running;
 
@@ -73,12 +72,13 @@ public final class JobRunner {
 	 * @param settler writes outcomes
 	 * @param listeners hear of every execution
 	 * @param handlers the handler threads
-	 * @param slots the permits of reserved jobs: one is given back as each job's handler returns
+	 * @param window the permits of reserved jobs: one is given back as each job's handler returns, with the time
+	 * it took
 	 * @param running whether the worker is still running: nothing starts once it is not
 	 */
 	public JobRunner(QueueSettings settings, JobSerializer serializer, Map<String, JobDefinition<?>> jobs,
 			List<JobInterceptor> interceptors, LeaseKeeper keeper, Settler settler, ObserverFanOut listeners,
-			Executor handlers, Semaphore slots, BooleanSupplier running) {
+			Executor handlers, PrefetchWindow window, BooleanSupplier running) {
 		this.settings = settings;
 		this.serializer = serializer;
 		this.jobs = jobs;
@@ -87,7 +87,7 @@ public final class JobRunner {
 		this.settler = settler;
 		this.observers = listeners;
 		this.handlers = handlers;
-		this.slots = slots;
+		this.window = window;
 		this.running = running;
 		this.failures = new FailurePolicy(settings, serializer);
 	}
@@ -115,6 +115,7 @@ public final class JobRunner {
 		// counted before the checks, so that a stop waiting for active jobs cannot miss one starting now
 		this.active.incrementAndGet();
 		boolean claimed = false;
+		long start = 0;
 		try {
 			if (!this.running.getAsBoolean()) {
 				// fetched just before the stop began: nothing starts after a stop, it goes straight back
@@ -123,13 +124,14 @@ public final class JobRunner {
 			}
 			claimed = this.keeper.claim(job);
 			if (claimed) {
+				start = System.nanoTime();
 				run(job);
 			}
 		}
 		finally {
 			this.active.decrementAndGet();
 			if (claimed) {
-				this.slots.release();
+				this.window.jobDone(System.nanoTime() - start);
 			}
 		}
 	}

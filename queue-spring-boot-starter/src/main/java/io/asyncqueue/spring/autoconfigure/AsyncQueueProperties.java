@@ -375,9 +375,12 @@ public class AsyncQueueProperties {
 		 * Most jobs beyond concurrency one process holds reserved, waiting for a handler, while the
 		 * queue has a backlog, so that a handler starts its next job without a round trip. Only taken
 		 * while more jobs wait in Redis: a job pushed to a quiet queue is never held behind busy handlers.
-		 * 0 reserves only what free handlers start (for long jobs over many instances). Defaults to the
-		 * concurrency: one job waiting per handler. A reserved job waits at most half its lease for a
-		 * handler, then goes back to waiting unstarted.
+		 * 0 reserves only what free handlers start (for long jobs over many instances). Unset, it starts at
+		 * the concurrency (one job waiting per handler) and adapts: each process reserves ahead what its
+		 * handlers finish during one fetch round trip, up to twice fetch-batch-size in all, so that jobs of a
+		 * few microseconds do not leave handlers idle at every fetch (not on a queue with a global concurrency
+		 * or a rate limit, where it defaults to 0). A set value is fixed. A reserved job waits at most half its
+		 * lease for a handler, then goes back to waiting unstarted.
 		 */
 		private @Nullable Integer prefetch;
 
@@ -663,9 +666,12 @@ public class AsyncQueueProperties {
 		 * Most jobs beyond concurrency one process holds reserved, waiting for a handler, while the
 		 * queue has a backlog, so that a handler starts its next job without a round trip. Only taken
 		 * while more jobs wait in Redis: a job pushed to a quiet queue is never held behind busy handlers.
-		 * 0 reserves only what free handlers start (for long jobs over many instances). Defaults to the
-		 * concurrency: one job waiting per handler. A reserved job waits at most half its lease for a
-		 * handler, then goes back to waiting unstarted.
+		 * 0 reserves only what free handlers start (for long jobs over many instances). Unset, it starts at
+		 * the concurrency (one job waiting per handler) and adapts: each process reserves ahead what its
+		 * handlers finish during one fetch round trip, up to twice fetch-batch-size in all, so that jobs of a
+		 * few microseconds do not leave handlers idle at every fetch (not on a queue with a global concurrency
+		 * or a rate limit, where it defaults to 0). A set value is fixed. A reserved job waits at most half its
+		 * lease for a handler, then goes back to waiting unstarted.
 		 */
 		private @Nullable Integer prefetch;
 

@@ -1,0 +1,139 @@
+package io.asyncqueue.core.worker;
+
+import java.util.concurrent.Semaphore;
+
+import io.asyncqueue.core.QueueSettings;
+
+/**
+ * The slots of one worker's reserved jobs (one permit per job it may hold reserved, running or waiting for a
+ * handler) and how many of them may be reserved ahead, beyond the concurrency: the prefetch.
+ *
+ * <p>A prefetch set in the queue's settings is fixed. Left unset on a queue without limits, it adapts: enough
+ * jobs to keep every handler busy through one fetch round trip at the pace its handlers finish jobs, never
+ * fewer than the default (the concurrency) and never more than {@link #ceiling(QueueSettings)}. Jobs that take
+ * longer than a round trip (most real jobs: a millisecond is several round trips' worth of work here) keep it at
+ * the default; jobs of a few microseconds raise it, so that one fetch reserves a full batch while the handlers
+ * still have one to run instead of going idle for every round trip. A fetch that a limit held back (a rate limit
+ * or a global concurrency set at run time, a handler's back-off, groups at their concurrency) puts it back to the
+ * default, since a job reserved ahead there holds a slot or was counted before it starts.
+ */
+public final class PrefetchWindow {
+
+	/** Weight of the newest sample in the moving averages: 1/8. */
+	private static final int SMOOTHING_SHIFT = 3;
+
+	private final Semaphore slots;
+
+	private final int concurrency;
+
+	private final int floor;
+
+	private final int ceiling;
+
+	private final boolean adapts;
+
+	/** Moving average of a handler's time per job, in nanoseconds; 0 until the first job. */
+	private volatile long serviceNanos;
+
+	/** Moving average of a fetch's round trip, in nanoseconds; 0 until the first fetch. Guarded by this. */
+	private long roundTripNanos;
+
+	private volatile int prefetch;
+
+	/** Permits the window shrank by that are still out with jobs: taken back as they return. Guarded by this. */
+	private int debt;
+
+	/**
+	 * The window of a queue's worker.
+	 * @param settings the queue
+	 */
+	public PrefetchWindow(QueueSettings settings) {
+		this.concurrency = settings.concurrency();
+		this.floor = settings.prefetch();
+		this.adapts = settings.prefetchAdapts();
+		this.ceiling = this.adapts ? ceiling(settings) : this.floor;
+		this.prefetch = this.floor;
+		this.slots = new Semaphore(this.concurrency + this.floor);
+	}
+
+	/**
+	 * The most an adapting prefetch grows to: twice a fetch batch in all (so that one batch can be fetched while
+	 * the handlers still have another), or the default where that is more.
+	 * @param settings the queue
+	 * @return the prefetch's ceiling
+	 */
+	public static int ceiling(QueueSettings settings) {
+		return Math.max(settings.prefetch(), 2 * settings.fetchBatchSize() - settings.concurrency());
+	}
+
+	/**
+	 * One permit per job this process may hold reserved; a fetch takes one per job it reserves.
+	 * @return the permits
+	 */
+	public Semaphore slots() {
+		return this.slots;
+	}
+
+	/** The prefetch now. */
+	public int prefetch() {
+		return this.prefetch;
+	}
+
+	/** The most jobs this process holds reserved at once, at the ceiling. */
+	public int maxReserved() {
+		return this.concurrency + this.ceiling;
+	}
+
+	/**
+	 * A handler is done with a job: its slot is free again.
+	 * @param nanos how long the handler took
+	 */
+	void jobDone(long nanos) {
+		if (this.adapts) {
+			long average = this.serviceNanos;
+			this.serviceNanos = (average == 0) ? Math.max(nanos, 1) : average + ((nanos - average) >> SMOOTHING_SHIFT);
+		}
+		this.slots.release();
+	}
+
+	/**
+	 * A fetch came back: move the window toward what the last round trips and jobs call for.
+	 * @param nanos the fetch's round trip
+	 * @param heldBack whether a limit held jobs back in it
+	 */
+	synchronized void fetched(long nanos, boolean heldBack) {
+		if (!this.adapts) {
+			return;
+		}
+		this.roundTripNanos = (this.roundTripNanos == 0) ? nanos
+				: this.roundTripNanos + ((nanos - this.roundTripNanos) >> SMOOTHING_SHIFT);
+		long service = this.serviceNanos;
+		int target;
+		if (heldBack || service == 0) {
+			target = this.floor;
+		}
+		else {
+			// the jobs the handlers finish during one round trip: reserved ahead, they keep every handler busy
+			long perRoundTrip = this.concurrency * this.roundTripNanos / Math.max(service, 1);
+			target = (int) Math.max(this.floor, Math.min(this.ceiling, perRoundTrip));
+		}
+		resize(target);
+	}
+
+	private void resize(int target) {
+		int change = target - this.prefetch;
+		if (change > 0) {
+			int forgiven = Math.min(this.debt, change);
+			this.debt -= forgiven;
+			this.slots.release(change - forgiven);
+		}
+		else if (change < 0) {
+			this.debt -= change;
+		}
+		this.prefetch = target;
+		while (this.debt > 0 && this.slots.tryAcquire()) {
+			this.debt--;
+		}
+	}
+
+}
