@@ -62,7 +62,7 @@ public interface JobContext {
 	 * (a longer back-off already in force is kept). Like BullMQ's manual rate limit; the handler returns
 	 * normally after calling it. Jobs that instances already hold reserved ahead of their handlers
 	 * ({@link QueueSettings#prefetch()}) are not recalled: a queue whose handlers back off should not prefetch (an
-	 * unset prefetch goes back to the concurrency at the next fetch the back-off holds back).
+	 * unset prefetch goes back to the concurrency for 10 s at the next fetch the back-off holds back).
 	 * @param backoff how long the whole queue waits, at least 1 ms
 	 * @since 0.3.0
 	 */

@@ -405,7 +405,7 @@ public final class QueueWorker {
 				this.scripts = new QueueScripts(QueueWorker.this.redis, shard, Run.this.events);
 				this.settler = new Settler(shard, this.scripts, Run.this.timer, Math.max(1024, 4 * reservable),
 						QueueWorker.this::halt);
-				this.keeper = new LeaseKeeper(shard, this.scripts, this.settler, Run.this.window.slots());
+				this.keeper = new LeaseKeeper(shard, this.scripts, this.settler, Run.this.window);
 				this.runner = new JobRunner(shard, QueueWorker.this.serializer, QueueWorker.this.jobs,
 						QueueWorker.this.interceptors, this.keeper, this.settler, QueueWorker.this.observers,
 						Run.this.handlers, Run.this.window, QueueWorker.this::isRunning);

@@ -328,8 +328,8 @@ public final class Fetcher implements Runnable {
 		if (reply.wakeInMillis() == 0 || reply.limitWakeInMillis() > 0) {
 			// A round trip with jobs left waiting is one the handlers may have to wait out. One that left jobs
 			// waiting and reserved fewer than asked was held back by a limit (a global concurrency or rate limit set
-			// at run time, a handler's back-off, groups at their concurrency): jobs reserved ahead would hold its
-			// slots or run later than they were counted, so the window goes back to its default.
+			// at run time, a handler's back-off): jobs reserved ahead would hold its slots or run later than they
+			// were counted, so the window goes back to its default for a while.
 			boolean heldBack = reply.limitWakeInMillis() > 0
 					|| (reply.wakeInMillis() == 0 && reply.jobs().size() < count);
 			this.window.fetched(System.nanoTime() - requestedAt, heldBack);

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -35,7 +34,7 @@ public final class LeaseKeeper {
 
 	private final Settler settler;
 
-	private final Semaphore slots;
+	private final PrefetchWindow window;
 
 	private final long maxWaitNanos;
 
@@ -54,13 +53,13 @@ public final class LeaseKeeper {
 	 * @param settings the queue
 	 * @param scripts the queue's scripts
 	 * @param settler puts back jobs that will not start here
-	 * @param slots the permits of reserved jobs: one is given back for each job that will not start
+	 * @param window the permits of reserved jobs: one is given back for each job that will not start
 	 */
-	public LeaseKeeper(QueueSettings settings, QueueScripts scripts, Settler settler, Semaphore slots) {
+	public LeaseKeeper(QueueSettings settings, QueueScripts scripts, Settler settler, PrefetchWindow window) {
 		this.settings = settings;
 		this.scripts = scripts;
 		this.settler = settler;
-		this.slots = slots;
+		this.window = window;
 		this.maxWaitNanos = settings.leaseDuration().toNanos() / 2;
 	}
 
@@ -188,7 +187,7 @@ public final class LeaseKeeper {
 
 	/** Jobs that will not start here go back to waiting, and their slots to the fetchers. */
 	java.util.concurrent.CompletableFuture<?> putBack(List<ReservedJob> jobs, String why) {
-		this.slots.release(jobs.size());
+		this.window.giveBack(jobs.size());
 		if (why != null) {
 			logger.info("Queue '{}': {} reserved job(s) {}; put back to waiting unstarted", this.settings.name(),
 					jobs.size(), why);

@@ -1,6 +1,8 @@
 package io.asyncqueue.core.worker;
 
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.asyncqueue.core.QueueSettings;
 
@@ -14,8 +16,9 @@ import io.asyncqueue.core.QueueSettings;
  * longer than a round trip (most real jobs: a millisecond is several round trips' worth of work here) keep it at
  * the default; jobs of a few microseconds raise it, so that one fetch reserves a full batch while the handlers
  * still have one to run instead of going idle for every round trip. A fetch that a limit held back (a rate limit
- * or a global concurrency set at run time, a handler's back-off, groups at their concurrency) puts it back to the
- * default, since a job reserved ahead there holds a slot or was counted before it starts.
+ * or a global concurrency set at run time, a handler's back-off) puts it back to the default for ten seconds,
+ * since a job reserved ahead there holds a slot or was counted before it starts. (A grouped job reserved ahead
+ * holds its group's slot while it waits, as with any prefetch.)
  */
 public final class PrefetchWindow {
 
@@ -40,8 +43,14 @@ public final class PrefetchWindow {
 
 	private volatile int prefetch;
 
-	/** Permits the window shrank by that are still out with jobs: taken back as they return. Guarded by this. */
-	private int debt;
+	/** Permits the window shrank by that are still out with jobs: kept, rather than given back, as they return. */
+	private final AtomicInteger debt = new AtomicInteger();
+
+	/** Until when ({@link System#nanoTime()}) the window stays at its floor after a limit held jobs back. */
+	private long heldBackUntil;
+
+	/** How long the window stays at its floor once a limit held jobs back. */
+	private static final long HELD_BACK_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	/**
 	 * The window of a queue's worker.
@@ -93,7 +102,25 @@ public final class PrefetchWindow {
 			long average = this.serviceNanos;
 			this.serviceNanos = (average == 0) ? Math.max(nanos, 1) : average + ((nanos - average) >> SMOOTHING_SHIFT);
 		}
-		this.slots.release();
+		giveBack(1);
+	}
+
+	/**
+	 * Slots of jobs that are over or will not start here come back: to the fetchers, less what the window shrank
+	 * by while they were out.
+	 * @param permits how many
+	 */
+	public void giveBack(int permits) {
+		int kept = 0;
+		while (kept < permits && this.debt.get() > 0) {
+			int owed = this.debt.get();
+			if (owed > 0 && this.debt.compareAndSet(owed, owed - 1)) {
+				kept++;
+			}
+		}
+		if (permits > kept) {
+			this.slots.release(permits - kept);
+		}
 	}
 
 	/**
@@ -108,8 +135,14 @@ public final class PrefetchWindow {
 		this.roundTripNanos = (this.roundTripNanos == 0) ? nanos
 				: this.roundTripNanos + ((nanos - this.roundTripNanos) >> SMOOTHING_SHIFT);
 		long service = this.serviceNanos;
+		long now = System.nanoTime();
+		if (heldBack) {
+			// a limit in force now is likely in force at the next fetch too: no growth for a while, rather than
+			// between every fetch it cuts short
+			this.heldBackUntil = now + HELD_BACK_NANOS;
+		}
 		int target;
-		if (heldBack || service == 0) {
+		if (service == 0 || now - this.heldBackUntil < 0) {
 			target = this.floor;
 		}
 		else {
@@ -123,17 +156,27 @@ public final class PrefetchWindow {
 	private void resize(int target) {
 		int change = target - this.prefetch;
 		if (change > 0) {
-			int forgiven = Math.min(this.debt, change);
-			this.debt -= forgiven;
-			this.slots.release(change - forgiven);
+			int forgiven = 0;
+			int owed;
+			while (forgiven < change && (owed = this.debt.get()) > 0) {
+				int cancel = Math.min(owed, change - forgiven);
+				if (this.debt.compareAndSet(owed, owed - cancel)) {
+					forgiven += cancel;
+				}
+			}
+			if (change > forgiven) {
+				this.slots.release(change - forgiven);
+			}
 		}
 		else if (change < 0) {
-			this.debt -= change;
+			// free permits are taken at once, the others as their jobs give them back
+			int taken = 0;
+			while (taken < -change && this.slots.tryAcquire()) {
+				taken++;
+			}
+			this.debt.addAndGet(-change - taken);
 		}
 		this.prefetch = target;
-		while (this.debt > 0 && this.slots.tryAcquire()) {
-			this.debt--;
-		}
 	}
 
 }

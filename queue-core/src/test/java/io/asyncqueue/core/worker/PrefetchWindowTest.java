@@ -63,7 +63,28 @@ class PrefetchWindowTest {
 		for (int i = 0; i < 16; i++) {
 			window.jobDone(TimeUnit.MILLISECONDS.toNanos(1));
 		}
+		assertThat(window.slots().availablePermits()).as("without another fetch").isEqualTo(4);
+	}
+
+	@Test
+	void afterALimitHeldJobsBackTheWindowStaysAtTheDefaultEvenWhenTheNextFetchIsFull() {
+		PrefetchWindow window = new PrefetchWindow(QueueSettings.builder("q").concurrency(2).fetchBatchSize(8).build());
+		finish(window, 4, TimeUnit.MICROSECONDS.toNanos(5));
 		window.fetched(ROUND_TRIP, true);
+		window.fetched(ROUND_TRIP, false);
+		assertThat(window.prefetch()).isEqualTo(2);
+	}
+
+	@Test
+	void slotsOfJobsPutBackUnstartedPayTheShrinkToo() {
+		PrefetchWindow window = new PrefetchWindow(QueueSettings.builder("q").concurrency(2).fetchBatchSize(8).build());
+		finish(window, 4, TimeUnit.MICROSECONDS.toNanos(5));
+		window.fetched(ROUND_TRIP, false);
+		assertThat(window.slots().tryAcquire(16)).isTrue();
+		window.fetched(ROUND_TRIP, true);
+		// reserved-ahead jobs put back by the lease keeper, not a fetch: the quiet-queue rule (available
+		// permits beyond the prefetch mean a free handler) holds as soon as they are back
+		window.giveBack(16);
 		assertThat(window.slots().availablePermits()).isEqualTo(4);
 	}
 
