@@ -14,6 +14,8 @@ import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -32,7 +34,8 @@ class AsyncQueueDashboardAutoConfigurationTests {
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
 				SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-				AsyncQueueAutoConfiguration.class, AsyncQueueDashboardAutoConfiguration.class))
+				AsyncQueueAutoConfiguration.class, AsyncQueueDashboardAutoConfiguration.class,
+				DashboardRequirementsCheck.class))
 		.withPropertyValues("async-queue.consumer.enabled=false");
 
 	private final WebApplicationContextRunner withoutSecurity = this.runner
@@ -41,6 +44,23 @@ class AsyncQueueDashboardAutoConfigurationTests {
 	@Test
 	void isOffUnlessEnabled() {
 		this.runner.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(DashboardPages.class));
+	}
+
+	@Test
+	void enabledInAnApplicationThatIsNotAServletWebApplicationFailsStartupNamingTheProperty() {
+		AutoConfigurations configurations = AutoConfigurations.of(DataRedisAutoConfiguration.class,
+				JacksonAutoConfiguration.class, AsyncQueueAutoConfiguration.class,
+				AsyncQueueDashboardAutoConfiguration.class, DashboardRequirementsCheck.class);
+		new ApplicationContextRunner().withConfiguration(configurations)
+			.withPropertyValues("async-queue.consumer.enabled=false", "async-queue.dashboard.enabled=true")
+			.run(DashboardRequirementsCheckAssertions::failsNamingTheProperty);
+		new ReactiveWebApplicationContextRunner().withConfiguration(configurations)
+			.withPropertyValues("async-queue.consumer.enabled=false", "async-queue.dashboard.enabled=true")
+			.run(DashboardRequirementsCheckAssertions::failsNamingTheProperty);
+		// not enabled: nothing to say
+		new ApplicationContextRunner().withConfiguration(configurations)
+			.withPropertyValues("async-queue.consumer.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
@@ -122,6 +142,20 @@ class AsyncQueueDashboardAutoConfigurationTests {
 			cause = cause.getCause();
 		}
 		return cause;
+	}
+
+	private static final class DashboardRequirementsCheckAssertions {
+
+		static void failsNamingTheProperty(org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider<?> context) {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(AsyncQueueConfigurationException.class)
+				.hasMessageContaining("async-queue.dashboard.enabled is true but this application is not a servlet web "
+						+ "application");
+			assertThat(((AsyncQueueConfigurationException) rootCause(context.getStartupFailure())).getAction())
+				.contains("or remove async-queue.dashboard.enabled");
+		}
+
 	}
 
 }
