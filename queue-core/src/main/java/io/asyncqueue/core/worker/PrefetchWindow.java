@@ -63,6 +63,8 @@ public final class PrefetchWindow {
 		this.ceiling = this.adapts ? ceiling(settings) : this.floor;
 		this.prefetch = this.floor;
 		this.slots = new Semaphore(this.concurrency + this.floor);
+		// nanoTime's origin is arbitrary and may be negative: "not held back" starts from now, never from 0
+		this.heldBackUntil = System.nanoTime();
 	}
 
 	/**
