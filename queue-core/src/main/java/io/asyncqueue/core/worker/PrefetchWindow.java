@@ -113,13 +113,8 @@ public final class PrefetchWindow {
 	 * @param permits how many
 	 */
 	public void giveBack(int permits) {
-		int kept = 0;
-		while (kept < permits && this.debt.get() > 0) {
-			int owed = this.debt.get();
-			if (owed > 0 && this.debt.compareAndSet(owed, owed - 1)) {
-				kept++;
-			}
-		}
+		int owed = (this.debt.get() == 0) ? 0 : this.debt.getAndUpdate((debt) -> Math.max(0, debt - permits));
+		int kept = Math.min(owed, permits);
 		if (permits > kept) {
 			this.slots.release(permits - kept);
 		}
@@ -158,14 +153,8 @@ public final class PrefetchWindow {
 	private void resize(int target) {
 		int change = target - this.prefetch;
 		if (change > 0) {
-			int forgiven = 0;
-			int owed;
-			while (forgiven < change && (owed = this.debt.get()) > 0) {
-				int cancel = Math.min(owed, change - forgiven);
-				if (this.debt.compareAndSet(owed, owed - cancel)) {
-					forgiven += cancel;
-				}
-			}
+			// growing first cancels what a shrink still expects back
+			int forgiven = Math.min(change, this.debt.getAndUpdate((debt) -> Math.max(0, debt - change)));
 			if (change > forgiven) {
 				this.slots.release(change - forgiven);
 			}
