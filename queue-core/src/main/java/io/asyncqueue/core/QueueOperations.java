@@ -506,7 +506,13 @@ public final class QueueOperations {
 
 	/** A switch is set in every shard; what it was before is shard 0's. */
 	private boolean control(String queue, Switch which, boolean on) {
-		List<Boolean> before = QueueClient.join(all(shards(queue), (shard) -> shard.control(which, on)));
+		List<QueueScripts> shards = shards(queue);
+		List<Boolean> before = QueueClient.join(all(shards, (shard) -> shard.control(which, on)));
+		if (which == Switch.PAUSED && !on && shards.size() > 1) {
+			// each shard's resume rings its own marker, but idle consumers block on shard 0's, which may have rung
+			// (and been answered by a sweep that still found the other shards paused) before the others resumed
+			QueueClient.join(shards.get(0).signal());
+		}
 		return before.get(0);
 	}
 
