@@ -364,27 +364,34 @@ public final class QueueSettings {
 	 * 0 reserves only what the free handlers can start: the choice for long jobs spread over many
 	 * processes, where a job held here at the end of a backlog waits for a handler while another process
 	 * may be idle. By default as many as {@link #concurrency()}: one job waiting per handler, or 0 on a queue
-	 * with a {@link #globalConcurrency()}, where a job reserved ahead holds one of the queue's global slots, or
-	 * with a {@link #rateLimit()}, which counts a start when the job is reserved: a job reserved ahead would run
-	 * later than it was counted, in a window that may already be full. Left unset on a queue without those
-	 * limits, this is where the prefetch starts: the worker raises it while jobs finish faster than a fetch round
-	 * trip (see {@link #prefetchAdapts()}).
+	 * with a {@link #rateLimit()}, which counts a start when the job is reserved (a job reserved ahead would run
+	 * later than it was counted, in a window that may already be full), and on a sharded queue with a
+	 * {@link #globalConcurrency()}, where a job reserved ahead holds one of its shard's slots. (On an unsharded
+	 * queue a job reserved ahead holds no slot of the global concurrency: it starts in the slot of a job of the
+	 * same worker that finished, and only while no other consumer waits for a slot.) Left unset on a queue without
+	 * those limits, this is where the prefetch starts: the worker raises it while jobs finish faster than a fetch
+	 * round trip (see {@link #prefetchAdapts()}).
 	 */
 	public int prefetch() {
 		if (this.prefetch != null) {
 			return this.prefetch;
 		}
-		return (this.globalConcurrency > 0 || this.rateLimit != null) ? 0 : this.concurrency;
+		return reservesAhead() ? this.concurrency : 0;
+	}
+
+	/** Whether jobs reserved ahead of the handlers cost the queue's limits nothing (see {@link #prefetch()}). */
+	private boolean reservesAhead() {
+		return this.rateLimit == null && (this.globalConcurrency == 0 || this.shards <= 1);
 	}
 
 	/**
-	 * Whether a worker adapts the prefetch to its jobs: when none was set and the queue has no global concurrency or
-	 * rate limit. It then reserves ahead as many jobs as its handlers finish during one fetch round trip, from
+	 * Whether a worker adapts the prefetch to its jobs: when none was set and the queue has no rate limit (nor a
+	 * global concurrency split between shards). It then reserves ahead as many jobs as its handlers finish during one fetch round trip, from
 	 * {@link #prefetch()} (the concurrency) up to twice {@link #fetchBatchSize()} in all: jobs that take longer than a
 	 * round trip keep the default, jobs of a few microseconds no longer leave the handlers idle at every fetch.
 	 */
 	public boolean prefetchAdapts() {
-		return this.prefetch == null && this.globalConcurrency == 0 && this.rateLimit == null;
+		return this.prefetch == null && reservesAhead();
 	}
 
 	/** How long a fetched job stays reserved without a renewal from its worker before it counts as stalled. */
@@ -613,7 +620,7 @@ public final class QueueSettings {
 		/**
 		 * Most jobs reserved ahead of free handlers while the queue has a backlog.
 		 * @param prefetch the number, or {@code null} for the default: the concurrency, or 0 on a queue with a
-		 * global concurrency or a rate limit (a job reserved ahead counts against them)
+		 * rate limit or a sharded queue with a global concurrency (a job reserved ahead counts against them)
 		 * @return this builder
 		 */
 		public Builder prefetch(Integer prefetch) {

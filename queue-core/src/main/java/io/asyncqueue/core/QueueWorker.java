@@ -25,6 +25,7 @@ import io.asyncqueue.core.scripts.QueueScripts;
 import io.asyncqueue.core.scripts.ShardLayout;
 import io.asyncqueue.core.scripts.ShardPlacement;
 import io.asyncqueue.core.worker.Fetcher;
+import io.asyncqueue.core.worker.GlobalSlots;
 import io.asyncqueue.core.worker.HandlerPool;
 import io.asyncqueue.core.worker.JobRunner;
 import io.asyncqueue.core.worker.LeaseKeeper;
@@ -338,7 +339,7 @@ public final class QueueWorker {
 			for (int i = 1; i <= QueueWorker.this.settings.consumers(); i++) {
 				Fetcher fetcher = new Fetcher(QueueWorker.this.settings, QueueWorker.this.redis,
 						this.shards.stream().map((shard) -> shard.scripts).toList(),
-						this.shards.stream().<Consumer<ReservedJob>>map((shard) -> shard.runner::dispatch).toList(),
+						this.shards.stream().map((shard) -> shard.runner).toList(),
 						QueueWorker.this.serializer, this.window, QueueWorker.this.observers, this.timer,
 						QueueWorker.this::fetching, QueueWorker.this.consumptionProblem);
 				Thread thread = new Thread(fetcher, "async-queue-" + QueueWorker.this.settings.name() + "-fetch-" + i);
@@ -405,10 +406,11 @@ public final class QueueWorker {
 				this.scripts = new QueueScripts(QueueWorker.this.redis, shard, Run.this.events);
 				this.settler = new Settler(shard, this.scripts, Run.this.timer, Math.max(1024, 4 * reservable),
 						QueueWorker.this::halt);
-				this.keeper = new LeaseKeeper(shard, this.scripts, this.settler, Run.this.window);
+				GlobalSlots slots = new GlobalSlots(shard.concurrency());
+				this.keeper = new LeaseKeeper(shard, this.scripts, this.settler, Run.this.window, slots);
 				this.runner = new JobRunner(shard, QueueWorker.this.serializer, QueueWorker.this.jobs,
 						QueueWorker.this.interceptors, this.keeper, this.settler, QueueWorker.this.observers,
-						Run.this.handlers, Run.this.window, QueueWorker.this::isRunning);
+						Run.this.handlers, Run.this.window, slots, QueueWorker.this::isRunning);
 			}
 
 		}

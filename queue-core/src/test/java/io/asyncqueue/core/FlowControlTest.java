@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.asyncqueue.core.scripts.FetchReply;
 import io.asyncqueue.core.scripts.FetchedJob;
+import io.asyncqueue.core.scripts.QueueKeys;
 import io.asyncqueue.core.scripts.QueueScripts;
 import io.asyncqueue.core.scripts.SettleRecord;
 
@@ -236,10 +237,121 @@ class FlowControlTest extends RedisTestSupport {
 	}
 
 	@Test
-	void aQueueWithGlobalConcurrencyReservesNothingAheadByDefault() {
-		assertThat(settings().globalConcurrency(3).build().prefetch()).isZero();
+	void prefetchDefaultsToTheConcurrencyExceptWhereAJobReservedAheadWouldCountAgainstALimit() {
+		assertThat(settings().globalConcurrency(3).build().prefetch()).isEqualTo(QueueSettings.DEFAULT_CONCURRENCY);
+		assertThat(settings().globalConcurrency(3).build().prefetchAdapts()).isTrue();
+		assertThat(settings().globalConcurrency(3).shards(2).build().prefetch()).isZero();
+		assertThat(settings().rateLimit(RateLimit.of(5, Duration.ofSeconds(1))).build().prefetch()).isZero();
 		assertThat(settings().globalConcurrency(3).prefetch(2).build().prefetch()).isEqualTo(2);
 		assertThat(settings().build().prefetch()).isEqualTo(QueueSettings.DEFAULT_CONCURRENCY);
+	}
+
+	@Test
+	void jobsReservedAheadHoldNoSlotUntilAFinishingJobOfTheSameWorkerHandsItsSlotOver() {
+		QueueSettings settings = settings().globalConcurrency(2).build();
+		QueueScripts scripts = scripts(settings);
+		QueueKeys keys = scripts.keys();
+		client(settings).pushAll(this.queue, IntStream.range(0, 10).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		// worker A: 2 free handlers, asks for 6: 2 hold the slots, 4 are reserved ahead
+		FetchReply a = QueueClient.join(scripts.fetch(6, 2, 0, "A", STALLED));
+		assertThat(a.jobs()).hasSize(6);
+		assertThat(a.slotJobs()).isEqualTo(2);
+		assertThat(a.contended()).isFalse();
+		assertThat(redisCommands().zcard(keys.ahead())).isEqualTo(4);
+		// worker B finds both slots taken: nothing for it, not even ahead (it would hold no slot to start them in)
+		redisCommands().del(keys.marker());
+		FetchReply b = QueueClient.join(scripts.fetch(4, 4, 0, "B", STALLED));
+		assertThat(b.jobs()).isEmpty();
+		assertThat(b.slotJobs()).isZero();
+		// A's first job hands its slot to its first job reserved ahead: no slot is freed, nobody is woken
+		FetchedJob first = a.jobs().get(0);
+		FetchedJob next = a.jobs().get(2);
+		QueueClient.join(scripts.settle(SettleRecord.ack(first.id(), first.token(), null).handingSlotTo(next.id(),
+				next.token())));
+		assertThat(redisCommands().zcard(keys.ahead())).isEqualTo(3);
+		assertThat(redisCommands().zcard(keys.reserved()) - redisCommands().zcard(keys.ahead()))
+			.as("running: still the global concurrency").isEqualTo(2);
+		assertThat(redisCommands().zcard(keys.marker())).isZero();
+		// A hears that B waits: it hands no more slots on and puts back what it reserved ahead
+		assertThat(QueueClient.join(scripts.fetch(1, 0, 2, "A", STALLED)).contended()).isTrue();
+		List<SettleRecord> putBack = new ArrayList<>();
+		for (int i = 5; i >= 3; i--) {
+			// each release goes to the head of waiting: the last first keeps their order
+			putBack.add(SettleRecord.release(a.jobs().get(i).id(), a.jobs().get(i).token()));
+		}
+		QueueClient.join(scripts.settleAll(putBack));
+		assertThat(redisCommands().zcard(keys.ahead())).isZero();
+		assertThat(redisCommands().hget(keys.control(), "slot-wanted")).as("a job reserved ahead frees no slot: B still waits")
+			.isEqualTo("B");
+		redisCommands().del(keys.marker());
+		// the next job of A that ends frees its slot: B is woken, and gets it
+		FetchedJob second = a.jobs().get(1);
+		QueueClient.join(scripts.settle(SettleRecord.ack(second.id(), second.token(), null)));
+		assertThat(redisCommands().zcard(keys.marker())).isEqualTo(1);
+		FetchReply woken = QueueClient.join(scripts.fetch(4, 4, 0, "B", STALLED));
+		assertThat(woken.jobs()).hasSize(1);
+		assertThat(woken.jobs().get(0).id()).as("the jobs A put back come first").isEqualTo(a.jobs().get(3).id());
+	}
+
+	@Test
+	void aLimitLoweredAtRunTimeBelowTheRunningJobsStopsTheHandOver() {
+		QueueSettings settings = settings().globalConcurrency(3).build();
+		QueueScripts scripts = scripts(settings);
+		client(settings).pushAll(this.queue, IntStream.range(0, 10).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		assertThat(QueueClient.join(scripts.fetch(6, 3, 0, "A", STALLED)).slotJobs()).isEqualTo(3);
+		scripts.limits(java.util.Map.of("global-concurrency", "1")).join();
+		FetchReply over = QueueClient.join(scripts.fetch(2, 0, 3, "A", STALLED));
+		assertThat(over.contended()).as("3 running against a limit of 1").isTrue();
+		assertThat(over.jobs()).as("nothing ahead").isEmpty();
+	}
+
+	@Test
+	void aWorkerReservesAheadUnderAGlobalConcurrencyAndStillNeverRunsMoreThanIt() {
+		QueueSettings settings = settings().concurrency(4).globalConcurrency(4).build();
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger most = new AtomicInteger();
+		AtomicInteger done = new AtomicInteger();
+		AtomicInteger mostAhead = new AtomicInteger();
+		QueueKeys keys = keys(settings);
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> {
+			most.accumulateAndGet(running.incrementAndGet(), Math::max);
+			Thread.sleep(1);
+			running.decrementAndGet();
+			done.incrementAndGet();
+		}));
+		client(settings).pushAll(this.queue, IntStream.range(0, 600).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> {
+			mostAhead.accumulateAndGet(redisCommands().zcard(keys.ahead()).intValue(), Math::max);
+			return done.get() == 600;
+		});
+		assertThat(most.get()).isLessThanOrEqualTo(4);
+		assertThat(mostAhead.get()).as("jobs were reserved ahead of the handlers").isPositive();
+		await().atMost(Duration.ofSeconds(5)).until(() -> redisCommands().zcard(keys.reserved()) == 0);
+		assertThat(redisCommands().zcard(keys.ahead())).isZero();
+	}
+
+	@Test
+	void workersThatReserveAheadShareTheGlobalConcurrencyAndNeverExceedIt() {
+		QueueSettings settings = settings().concurrency(4).consumers(2).globalConcurrency(4).build();
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger most = new AtomicInteger();
+		List<AtomicInteger> ran = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			AtomicInteger mine = new AtomicInteger();
+			ran.add(mine);
+			start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> {
+				most.accumulateAndGet(running.incrementAndGet(), Math::max);
+				Thread.sleep(2);
+				running.decrementAndGet();
+				mine.incrementAndGet();
+			}));
+		}
+		client(settings).pushAll(this.queue, IntStream.range(0, 600).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		await().atMost(Duration.ofSeconds(60)).until(() -> ran.stream().mapToInt(AtomicInteger::get).sum() == 600);
+		assertThat(most.get()).as("3 workers of 4 handlers each, limited to 4 at once").isLessThanOrEqualTo(4);
+		assertThat(ran).as("every worker got slots").allSatisfy((count) -> assertThat(count.get()).isPositive());
+		await().atMost(Duration.ofSeconds(5)).until(() -> redisCommands().zcard(keys(settings).reserved()) == 0);
+		assertThat(redisCommands().zcard(keys(settings).ahead())).isZero();
 	}
 
 	/** Redis's clock ({@code TIME}), in ns. */

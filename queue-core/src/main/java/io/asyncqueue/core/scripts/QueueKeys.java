@@ -34,6 +34,9 @@ import io.asyncqueue.core.JobState;
  * then the ones whose slots are full (see {@code prelude.lua})</td></tr>
  * <tr><td>group-running</td><td>HASH</td><td>group → jobs holding one of its slots (running, or a retry waiting out its
  * delay)</td></tr>
+ * <tr><td>ahead</td><td>ZSET</td><td>ids reserved ahead of a global concurrency's slot, scored by the lease deadline they
+ * were reserved with: they are in {@code reserved} too, and hold no slot until a finishing job of their worker hands
+ * them its own (see {@code fetch.lua})</td></tr>
  * <tr><td>group:&lt;key&gt;</td><td>LIST</td><td>ids of one group's waiting jobs, oldest at the head; not among the
  * keys passed to the scripts, which derive it (in the queue's slot)</td></tr>
  * </table>
@@ -55,11 +58,12 @@ import io.asyncqueue.core.JobState;
  * @param prioritized the waiting jobs that have a priority
  * @param groups the groups that have jobs waiting
  * @param groupRunning the slots each group's jobs hold
+ * @param ahead the reserved jobs that hold no slot of the global concurrency yet
  * @since 0.1.0
  */
 public record QueueKeys(String waiting, String delayed, String reserved, String failed, String timeout,
 		String marker, String jobs, String attempts, String stalls, String errors, String unique,
-		String control, String fence, String rate, String prioritized, String groups, String groupRunning) {
+		String control, String fence, String rate, String prioritized, String groups, String groupRunning, String ahead) {
 
 	/**
 	 * The keys of a channel.
@@ -71,7 +75,7 @@ public record QueueKeys(String waiting, String delayed, String reserved, String 
 		return new QueueKeys(prefix + "waiting", prefix + "delayed", prefix + "reserved", prefix + "failed",
 				prefix + "timeout", prefix + "marker", prefix + "jobs", prefix + "attempts", prefix + "stalls",
 				prefix + "errors", prefix + "unique", prefix + "control", prefix + "fence", prefix + "rate",
-				prefix + "prioritized", prefix + "groups", prefix + "group-running");
+				prefix + "prioritized", prefix + "groups", prefix + "group-running", prefix + "ahead");
 	}
 
 	/**
@@ -88,7 +92,7 @@ public record QueueKeys(String waiting, String delayed, String reserved, String 
 	public List<String> all() {
 		return List.of(this.waiting, this.delayed, this.reserved, this.failed, this.timeout, this.marker, this.jobs,
 				this.attempts, this.stalls, this.errors, this.unique, this.control, this.fence, this.rate,
-				this.prioritized, this.groups, this.groupRunning);
+				this.prioritized, this.groups, this.groupRunning, this.ahead);
 	}
 
 	/**

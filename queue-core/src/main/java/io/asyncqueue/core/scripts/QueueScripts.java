@@ -177,11 +177,27 @@ public final class QueueScripts {
 	 * @return what the fetch did
 	 */
 	public CompletableFuture<FetchReply> fetch(int count, String stalledError) {
+		return fetch(count, count, 0, "", stalledError);
+	}
+
+	/**
+	 * Promote due delayed jobs, recover expired leases, then reserve up to {@code count} waiting jobs under the
+	 * queue's lease; on a queue with a global concurrency, the jobs beyond {@code free} are reserved ahead of a
+	 * slot (see {@link FetchReply#slotJobs()}).
+	 * @param count the most jobs to reserve (0: only promote and recover)
+	 * @param free how many of them the caller would start at once (its handlers without a job)
+	 * @param held how many jobs of the caller hold a slot of the global concurrency: jobs are reserved ahead only
+	 * by a caller that will hold one
+	 * @param owner the caller's id, which tells its own wish for a slot from another consumer's
+	 * @param stalledError the error JSON recorded on a job that stalled once too often
+	 * @return what the fetch did
+	 */
+	public CompletableFuture<FetchReply> fetch(int count, int free, int held, String owner, String stalledError) {
 		return this.<List<Object>>run(FETCH, Integer.toString(count),
 				Long.toString(this.settings.leaseDuration().toMillis()), Integer.toString(this.settings.maxStalls()),
 				(this.settings.stalledJobAction() == StalledJobAction.PARK) ? "park" : "recover", stalledError,
 				this.retention[0], this.retention[1], this.limits[0], this.limits[1], this.limits[2],
-				this.limits[3])
+				this.limits[3], Integer.toString(free), Integer.toString(held), owner)
 			.thenApply(QueueScripts::fetchReply);
 	}
 
@@ -193,8 +209,9 @@ public final class QueueScripts {
 			jobs.add(new FetchedJob((String) flat.get(i), ((Long) flat.get(i + 1)).intValue(), (String) flat.get(i + 2),
 					(String) flat.get(i + 3)));
 		}
+		int slotJobs = Math.min(((Long) reply.get(5)).intValue(), jobs.size());
 		return new FetchReply(jobs, (List<String>) reply.get(1), (List<String>) reply.get(2), (Long) reply.get(3),
-				(Long) reply.get(4));
+				(Long) reply.get(4), slotJobs, ((Long) reply.get(6)) == 1L);
 	}
 
 	/**

@@ -14,9 +14,37 @@ import java.util.stream.Stream;
  * @param delayMillis how long a retried or requeued job waits (0: straight back to waiting)
  * @param error the failure as JSON, or {@code ""}
  * @param uniqueId the job's unique id, released when the job leaves for good, or {@code ""}
+ * @param nextId a job the worker reserved ahead of a slot of the queue's global concurrency and starts in this
+ * job's slot, or {@code ""}: the slot passes from one to the other in the same call
+ * @param nextToken that job's lease token, or {@code ""}
  * @since 0.2.0
  */
-public record SettleRecord(String action, String id, String token, long delayMillis, String error, String uniqueId) {
+public record SettleRecord(String action, String id, String token, long delayMillis, String error, String uniqueId,
+		String nextId, String nextToken) {
+
+	/**
+	 * A record that hands no slot on.
+	 * @param action the script's name for the action
+	 * @param id the job id
+	 * @param token the lease token the job was fetched under
+	 * @param delayMillis how long a retried or requeued job waits (0: straight back to waiting)
+	 * @param error the failure as JSON, or {@code ""}
+	 * @param uniqueId the job's unique id, or {@code ""}
+	 */
+	public SettleRecord(String action, String id, String token, long delayMillis, String error, String uniqueId) {
+		this(action, id, token, delayMillis, error, uniqueId, "", "");
+	}
+
+	/**
+	 * This record, handing the job's slot of the global concurrency to a job reserved ahead of one.
+	 * @param id that job's id
+	 * @param token its lease token
+	 * @return the record
+	 */
+	public SettleRecord handingSlotTo(String id, String token) {
+		return new SettleRecord(this.action, this.id, this.token, this.delayMillis, this.error, this.uniqueId, id,
+				token);
+	}
 
 	/**
 	 * The job is done: forget it (and free its unique id).
@@ -123,10 +151,19 @@ public record SettleRecord(String action, String id, String token, long delayMil
 		};
 	}
 
-	/** The record's arguments: three for a plain ack (almost every record, so the shortest), six otherwise. */
+	/**
+	 * The record's arguments: three for a plain ack (almost every record, so the shortest), six otherwise, and two
+	 * more, with {@code >} after the action, when it hands its slot on.
+	 */
 	String[] arguments() {
+		boolean hands = !this.nextId.isEmpty();
 		if (this.action.equals("ack")) {
-			return new String[] { "ack", this.id, this.token };
+			return hands ? new String[] { "ack>", this.id, this.token, this.nextId, this.nextToken }
+					: new String[] { "ack", this.id, this.token };
+		}
+		if (hands) {
+			return new String[] { this.action + ">", this.id, this.token, Long.toString(this.delayMillis), this.error,
+					this.uniqueId, this.nextId, this.nextToken };
 		}
 		return new String[] { this.action, this.id, this.token, Long.toString(this.delayMillis), this.error,
 				this.uniqueId };

@@ -51,6 +51,8 @@ public final class Fetcher implements Runnable {
 
 	private final ShardSweep shards;
 
+	private final List<JobRunner> runners;
+
 	private final String marker;
 
 	private final String stalledError;
@@ -76,34 +78,13 @@ public final class Fetcher implements Runnable {
 	private boolean backlog;
 
 	/**
-	 * A fetch loop of one queue.
-	 * @param settings the queue
-	 * @param redis the connector, for the loop's own blocking connection
-	 * @param scripts the queue's scripts
-	 * @param serializer writes the error of jobs that stalled too often
-	 * @param window the permits of the jobs this process may hold reserved (the loop takes one per job it
-	 * reserves) and the prefetch, which each fetch's round trip may move
-	 * @param dispatch where reserved jobs go
-	 * @param listeners hear of stalled jobs this loop recovered
-	 * @param timer signals the marker when the next delayed job or lease falls due
-	 * @param running whether to go on
-	 * @param problem where the loop says why it cannot fetch, and clears it once it can
-	 */
-	public Fetcher(QueueSettings settings, RedisConnector redis, QueueScripts scripts, JobSerializer serializer,
-			PrefetchWindow window,
-			Consumer<ReservedJob> dispatch, ObserverFanOut listeners, ScheduledExecutorService timer,
-			BooleanSupplier running, AtomicReference<String> problem) {
-		this(settings, redis, List.of(scripts), List.of(dispatch), serializer, window, listeners, timer, running,
-				problem);
-	}
-
-	/**
 	 * A fetch loop of a sharded queue: one loop and one blocking connection for every shard (see
 	 * {@link ShardSweep}).
 	 * @param settings the queue
 	 * @param redis the connector, for the loop's own blocking connection
 	 * @param shards each shard's scripts, shard 0 first: idle loops block on its marker
-	 * @param dispatches where each shard's reserved jobs go, in the same order
+	 * @param runners where each shard's reserved jobs go, in the same order, with the slots of the global
+	 * concurrency each holds
 	 * @param serializer writes the error of jobs that stalled too often
 	 * @param window the permits of the jobs this process may hold reserved (the loop takes one per job it
 	 * reserves) and the prefetch, which each fetch's round trip may move
@@ -113,12 +94,14 @@ public final class Fetcher implements Runnable {
 	 * @param problem where the loop says why it cannot fetch, and clears it once it can
 	 */
 	public Fetcher(QueueSettings settings, RedisConnector redis, List<QueueScripts> shards,
-			List<Consumer<ReservedJob>> dispatches, JobSerializer serializer, PrefetchWindow window,
+			List<JobRunner> runners, JobSerializer serializer, PrefetchWindow window,
 			ObserverFanOut listeners, ScheduledExecutorService timer, BooleanSupplier running,
 			AtomicReference<String> problem) {
 		this.settings = settings;
 		this.redis = redis;
-		this.shards = new ShardSweep(shards, dispatches);
+		this.shards = new ShardSweep(shards,
+				runners.stream().<Consumer<ReservedJob>>map((runner) -> runner::dispatch).toList());
+		this.runners = List.copyOf(runners);
 		this.scripts = this.shards.doorbell();
 		this.marker = this.scripts.keys().marker();
 		this.stalledError = serializer.toJson(Map.of("reason",
@@ -189,12 +172,15 @@ public final class Fetcher implements Runnable {
 	}
 
 	private void fetchOnce() throws InterruptedException, ExecutionException {
+		JobRunner runner = this.runners.get(this.shards.current());
+		runner.returnStranded();
 		int permits = takeSlots();
 		if (permits == 0) {
 			return;
 		}
 		QueueScripts shard = this.shards.scripts();
 		Consumer<ReservedJob> dispatch = this.shards.dispatch();
+		GlobalSlots held = runner.slots();
 		if (this.settings.globalConcurrency() > 0) {
 			// A slot comes back here as its handler returns, with its settle still on the way: in Redis the job
 			// still counts against the global concurrency, and a fetch sent now would find every slot taken, be
@@ -205,7 +191,7 @@ public final class Fetcher implements Runnable {
 		}
 		Reply reply;
 		try {
-			reply = fetch(shard, permits);
+			reply = fetch(shard, permits, held);
 		}
 		catch (RuntimeException ex) {
 			this.slots.release(permits);
@@ -219,9 +205,13 @@ public final class Fetcher implements Runnable {
 					this.settings.name(), reply.recovered().size(), reply.failed().size());
 			this.observers.fire((observer) -> observer.stalled(this.settings.name(), reply.recovered(), reply.failed()));
 		}
+		held.contended(reply.contended());
+		held.granted(reply.slotJobs());
 		for (ReservedJob job : reply.jobs()) {
 			dispatch.accept(job);
 		}
+		// another consumer waits for a slot, or this worker's own jobs finished while the reply was on its way
+		runner.returnStranded();
 		if (this.shards.isSharded()) {
 			// a shard that its rate limit or a handler's back-off holds back says when it lets the next job start:
 			// that is its wake-up, or the sweep would block until the blocking timeout with jobs waiting
@@ -322,9 +312,13 @@ public final class Fetcher implements Runnable {
 		}
 	}
 
-	private Reply fetch(QueueScripts shard, int count) {
+	private Reply fetch(QueueScripts shard, int count, GlobalSlots held) {
 		long requestedAt = System.nanoTime();
-		FetchReply reply = RedisFailures.join(shard.fetch(count, this.stalledError));
+		// A sharded queue's shards share the handlers: what one shard's jobs hold is no measure of the free ones, so
+		// every job it fetches starts on a handler (its prefetch is 0 under a global concurrency)
+		FetchReply reply = RedisFailures.join(this.shards.isSharded()
+				? shard.fetch(count, this.stalledError)
+				: shard.fetch(count, held.free(), held.held(), held.owner(), this.stalledError));
 		if (reply.wakeInMillis() == 0 || reply.limitWakeInMillis() > 0) {
 			// A round trip with jobs left waiting is one the handlers may have to wait out. One that left jobs
 			// waiting and reserved fewer than asked was held back by a limit (a global concurrency or rate limit set
@@ -335,10 +329,12 @@ public final class Fetcher implements Runnable {
 			this.window.fetched(System.nanoTime() - requestedAt, heldBack);
 		}
 		List<ReservedJob> jobs = new ArrayList<>(reply.jobs().size());
+		int slotJobs = (reply.slotJobs() == FetchReply.NO_SLOTS) ? reply.jobs().size() : reply.slotJobs();
 		for (FetchedJob job : reply.jobs()) {
-			jobs.add(ReservedJob.of(job, requestedAt));
+			jobs.add(ReservedJob.of(job, requestedAt, jobs.size() >= slotJobs));
 		}
-		return new Reply(jobs, reply.recovered(), reply.failed(), reply.wakeInMillis(), reply.limitWakeInMillis());
+		return new Reply(jobs, reply.recovered(), reply.failed(), reply.wakeInMillis(), reply.limitWakeInMillis(),
+				slotJobs, reply.contended());
 	}
 
 	private void scheduleWake(long delayMillis) {
@@ -368,7 +364,7 @@ public final class Fetcher implements Runnable {
 	}
 
 	private record Reply(List<ReservedJob> jobs, List<String> recovered, List<String> failed, long wakeInMillis,
-			long limitWakeInMillis) {
+			long limitWakeInMillis, int slotJobs, boolean contended) {
 	}
 
 }

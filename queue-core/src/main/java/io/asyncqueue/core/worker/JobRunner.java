@@ -56,6 +56,8 @@ public final class JobRunner {
 
 	private final PrefetchWindow window;
 
+	private final GlobalSlots slots;
+
 	private final BooleanSupplier running;
 
 	private final FailurePolicy failures;
@@ -74,11 +76,12 @@ public final class JobRunner {
 	 * @param handlers the handler threads
 	 * @param window the permits of reserved jobs: one is given back as each job's handler returns, with the time
 	 * it took
+	 * @param slots the slots of the global concurrency held here, and the jobs waiting for one
 	 * @param running whether the worker is still running: nothing starts once it is not
 	 */
 	public JobRunner(QueueSettings settings, JobSerializer serializer, Map<String, JobDefinition<?>> jobs,
 			List<JobInterceptor> interceptors, LeaseKeeper keeper, Settler settler, ObserverFanOut listeners,
-			Executor handlers, PrefetchWindow window, BooleanSupplier running) {
+			Executor handlers, PrefetchWindow window, GlobalSlots slots, BooleanSupplier running) {
 		this.settings = settings;
 		this.serializer = serializer;
 		this.jobs = jobs;
@@ -88,8 +91,15 @@ public final class JobRunner {
 		this.observers = listeners;
 		this.handlers = handlers;
 		this.window = window;
+		this.slots = slots;
 		this.running = running;
 		this.failures = new FailurePolicy(settings, serializer);
+		settler.handSlotsWith(this::handSlotOn);
+	}
+
+	/** The slots of the global concurrency held here, and the jobs waiting for one. */
+	GlobalSlots slots() {
+		return this.slots;
 	}
 
 	/** How many jobs are running now, including ones whose handler ignored an interrupt. */
@@ -103,11 +113,50 @@ public final class JobRunner {
 	 */
 	public void dispatch(ReservedJob job) {
 		this.keeper.reserved(job);
+		if (job.ahead()) {
+			this.slots.waitAhead(job);
+			return;
+		}
+		start(job);
+	}
+
+	/** Hand a job that holds a slot (or needs none) to the handler threads. */
+	private void start(ReservedJob job) {
 		try {
 			this.handlers.execute(() -> runIfClaimed(job));
 		}
 		catch (RejectedExecutionException ex) {
 			this.keeper.giveBack(job);
+		}
+	}
+
+	/**
+	 * A job that held a slot is being settled: the next job reserved ahead takes the slot over and goes to the
+	 * handlers, or, when there is none (or another consumer waits for a slot, or the handler asked the queue to back
+	 * off), the slot goes back to Redis with the settle.
+	 */
+	private ReservedJob handSlotOn(String action) {
+		if (!action.equals("rate-limited")) {
+			ReservedJob next;
+			while ((next = this.slots.nextAhead()) != null) {
+				ReservedJob holder = this.keeper.handSlot(next);
+				if (holder != null) {
+					start(holder);
+					return holder;
+				}
+			}
+		}
+		if (this.slots.freed() == 0) {
+			returnStranded();
+		}
+		return null;
+	}
+
+	/** Jobs reserved ahead that no slot will reach here go back to waiting. */
+	public void returnStranded() {
+		List<ReservedJob> stranded = this.slots.stranded();
+		if (!stranded.isEmpty()) {
+			this.keeper.giveBack(stranded);
 		}
 	}
 

@@ -36,6 +36,8 @@ public final class LeaseKeeper {
 
 	private final PrefetchWindow window;
 
+	private final GlobalSlots slots;
+
 	private final long maxWaitNanos;
 
 	/**
@@ -56,10 +58,24 @@ public final class LeaseKeeper {
 	 * @param window the permits of reserved jobs: one is given back for each job that will not start
 	 */
 	public LeaseKeeper(QueueSettings settings, QueueScripts scripts, Settler settler, PrefetchWindow window) {
+		this(settings, scripts, settler, window, new GlobalSlots(settings.concurrency()));
+	}
+
+	/**
+	 * A keeper of one queue's (or shard's) leases in this process.
+	 * @param settings the queue
+	 * @param scripts the queue's scripts
+	 * @param settler puts back jobs that will not start here
+	 * @param window the permits of reserved jobs: one is given back for each job that will not start
+	 * @param slots the slots of the global concurrency held here: a job holding one that will not start frees it
+	 */
+	public LeaseKeeper(QueueSettings settings, QueueScripts scripts, Settler settler, PrefetchWindow window,
+			GlobalSlots slots) {
 		this.settings = settings;
 		this.scripts = scripts;
 		this.settler = settler;
 		this.window = window;
+		this.slots = slots;
 		this.maxWaitNanos = settings.leaseDuration().toNanos() / 2;
 	}
 
@@ -91,9 +107,39 @@ public final class LeaseKeeper {
 
 	/** A reserved job will not be started here after all (the pool refused it, or the worker is stopping). */
 	void giveBack(ReservedJob job) {
-		if (this.reservedAhead.remove(job) != null) {
-			putBack(List.of(job), null);
+		giveBack(List.of(job));
+	}
+
+	/**
+	 * Reserved jobs that will not be started here after all, put back in one call.
+	 * @param jobs the jobs, in the order they should run again
+	 */
+	void giveBack(List<ReservedJob> jobs) {
+		List<ReservedJob> taken = new ArrayList<>(jobs.size());
+		for (ReservedJob job : jobs) {
+			if (this.reservedAhead.remove(job) != null) {
+				taken.add(job);
+			}
 		}
+		if (!taken.isEmpty()) {
+			putBack(taken, null);
+		}
+	}
+
+	/**
+	 * A job reserved ahead of a slot is handed one: it is the same reservation, now holding a slot.
+	 * @param job the job, as reserved ahead
+	 * @return the job holding the slot, or {@code null} if it is no longer this process's to start (a sweep or a
+	 * stop took it back)
+	 */
+	ReservedJob handSlot(ReservedJob job) {
+		Long order = this.reservedAhead.remove(job);
+		if (order == null) {
+			return null;
+		}
+		ReservedJob holder = job.holdingSlot();
+		this.reservedAhead.put(holder, order);
+		return holder;
 	}
 
 	/** The job started on a handler thread: its lease is renewed from now on. */
@@ -188,6 +234,11 @@ public final class LeaseKeeper {
 	/** Jobs that will not start here go back to waiting, and their slots to the fetchers. */
 	java.util.concurrent.CompletableFuture<?> putBack(List<ReservedJob> jobs, String why) {
 		this.window.giveBack(jobs.size());
+		for (ReservedJob job : jobs) {
+			if (!job.ahead()) {
+				this.slots.freed();
+			}
+		}
 		if (why != null) {
 			logger.info("Queue '{}': {} reserved job(s) {}; put back to waiting unstarted", this.settings.name(),
 					jobs.size(), why);

@@ -11,11 +11,31 @@ import io.asyncqueue.core.scripts.FetchedJob;
  * @param envelope the stored envelope
  * @param requestedAtNanos {@link System#nanoTime()} just before the fetch was sent: the lease Redis granted
  * cannot have started earlier, so {@code requestedAtNanos + lease} is a safe local bound on its expiry
+ * @param ahead whether it was reserved ahead of a slot of the queue's global concurrency and holds none yet (see
+ * {@link GlobalSlots})
  */
-public record ReservedJob(String id, int attempt, String token, String envelope, long requestedAtNanos) {
+public record ReservedJob(String id, int attempt, String token, String envelope, long requestedAtNanos,
+		boolean ahead) {
 
-	static ReservedJob of(FetchedJob job, long requestedAtNanos) {
-		return new ReservedJob(job.id(), job.attempt(), job.token(), job.envelope(), requestedAtNanos);
+	/**
+	 * A job that may start on a free handler.
+	 * @param id the job id
+	 * @param attempt the execution this is
+	 * @param token the fencing token of this reservation
+	 * @param envelope the stored envelope
+	 * @param requestedAtNanos {@link System#nanoTime()} just before the fetch was sent
+	 */
+	public ReservedJob(String id, int attempt, String token, String envelope, long requestedAtNanos) {
+		this(id, attempt, token, envelope, requestedAtNanos, false);
+	}
+
+	static ReservedJob of(FetchedJob job, long requestedAtNanos, boolean ahead) {
+		return new ReservedJob(job.id(), job.attempt(), job.token(), job.envelope(), requestedAtNanos, ahead);
+	}
+
+	/** This job, holding the slot a finished job handed it. */
+	ReservedJob holdingSlot() {
+		return new ReservedJob(this.id, this.attempt, this.token, this.envelope, this.requestedAtNanos, false);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 import org.slf4j.Logger;
@@ -36,6 +37,8 @@ public final class Settler {
 	private static final Logger logger = LoggerFactory.getLogger(Settler.class);
 
 	private volatile LongConsumer queueBackOff;
+
+	private volatile Function<String, ReservedJob> slotHandOff = (action) -> null;
 
 	/** What is known of a settle once it is over. */
 	public enum Result {
@@ -115,6 +118,15 @@ public final class Settler {
 		this.queueBackOff = backOff;
 	}
 
+	/**
+	 * Ask {@code handOff}, as each job is settled, for a job reserved ahead to start in its slot of the global
+	 * concurrency (see {@link GlobalSlots}): the settle then hands the slot to it in the same call.
+	 * @param handOff takes the settle's action and gives the job that takes the slot over, or {@code null}
+	 */
+	void handSlotsWith(Function<String, ReservedJob> handOff) {
+		this.slotHandOff = handOff;
+	}
+
 	/** The most settles in progress at once. */
 	int maxOutstanding() {
 		return this.maxOutstanding;
@@ -151,6 +163,10 @@ public final class Settler {
 		Consumer<Result> after = next;
 		enter(waitForCapacity);
 		SettleRecord record = record(action, execution, delayMillis, error);
+		ReservedJob successor = this.slotHandOff.apply(action);
+		if (successor != null) {
+			record = record.handingSlotTo(successor.id(), successor.token());
+		}
 		CompletableFuture<Result> result = new CompletableFuture<>();
 		result.whenComplete((settled, failure) -> {
 			try {

@@ -44,6 +44,11 @@ final class ShardSweep {
 		return this.scripts.size() > 1;
 	}
 
+	/** The shard the next fetch is from, 0 for an unsharded queue. */
+	int current() {
+		return this.current;
+	}
+
 	QueueScripts scripts() {
 		return this.scripts.get(this.current);
 	}

@@ -13,6 +13,8 @@ if redis.call('ZREM', DELAYED, id) == 1 then
     release_group_slot(group)
   end
 elseif redis.call('ZREM', RESERVED, id) == 1 then
+  -- a job reserved ahead held no slot of the global concurrency: left in AHEAD it would count as one freed
+  redis.call('ZREM', AHEAD, id)
   if group then
     release_group_slot(group)
   end

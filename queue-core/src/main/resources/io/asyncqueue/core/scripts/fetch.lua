@@ -1,15 +1,25 @@
 -- ARGV: count, leaseMs, maxStalls, stalledAction ('recover' or 'park'), stalledError (JSON),
 -- failedRetentionMs, failedMaxSize (0: keep parked jobs; see park_in),
 -- globalConcurrency, rateMax, ratePeriodMs (0: no such limit; fields of the control hash set at run time win),
--- groupConcurrency (jobs of one group running at once; the control hash's 'group-concurrency' set at run time wins).
+-- groupConcurrency (jobs of one group running at once; the control hash's 'group-concurrency' set at run time wins),
+-- free (how many of count the caller would start at once: its handlers without a job; default count),
+-- held (jobs of the caller holding a slot of the global concurrency), owner (the caller's id, for 'slot-wanted').
 -- Promotes due delayed jobs, recovers expired leases, then reserves up to count waiting jobs, as many as the
 -- queue's limits let start now: the prioritised ones first, highest priority first (see the prelude), then
 -- plain and grouped jobs in turns, the grouped ones one per ready group in round-robin order.
--- Returns { {id, attempt, token, envelope, ...}, {recovered ids}, {failed or parked ids}, wakeInMs, limitWakeMs }
+-- Returns { {id, attempt, token, envelope, ...}, {recovered ids}, {failed or parked ids}, wakeInMs, limitWakeMs,
+-- slotJobs, contended }
 -- where wakeInMs is when something becomes due (-1: nothing scheduled, 0: jobs are waiting,
 -- -2: the queue is paused; resume signals the marker) and limitWakeMs is when the rate limit or a handler's
 -- back-off lets the next waiting job start (-1: no limit holds jobs back on time; a full global concurrency
--- is woken by the settle that frees a slot, see 'slot-wanted').
+-- is woken by the settle that frees a slot, see 'slot-wanted'), slotJobs how many of the jobs, the first ones, hold a
+-- slot of the global concurrency (-1: the queue has none, every job may start) and contended 1 when another consumer
+-- waits for a slot or the queue runs over its limit (lowered at run time): the caller then hands no slot on.
+-- Global concurrency counts running jobs, not reserved ones: a job the caller reserves beyond its free handlers is
+-- reserved *ahead* (in AHEAD as well as RESERVED) and holds no slot; the caller starts it only in the slot of one of
+-- its own jobs that finished, handed over by that job's settle in the same script call (settle.lua), so the count
+-- never drops between the two. Jobs are reserved ahead only by a caller that holds a slot (else nothing would start
+-- them) and only while nobody else waits for one (else the holder would keep its slots for good).
 -- An idle queue is fetched every blocking timeout, so the idle path runs as few commands as it can:
 -- the earliest delayed job and lease are read once, and serve both as "anything due?" and as the wake time.
 -- At maxmemory under noeviction Redis refuses a script whose first write may grow memory (and lets the rest
@@ -33,7 +43,7 @@ end
 -- one read of the control hash serves the pause switch, every limit and the priorities and groups marks, so a
 -- queue without limits, priorities or groups pays nothing for them
 local control = redis.call('HMGET', CONTROL, 'paused', 'global-concurrency', 'rate-max', 'rate-period',
-  'backoff-until', 'priority-seq', 'group-seq', 'group-concurrency')
+  'backoff-until', 'priority-seq', 'group-seq', 'group-concurrency', 'slot-wanted')
 local prioritized = control[6] and true or false
 local grouped = control[7] and true or false
 
@@ -107,7 +117,7 @@ if next_expiry and next_expiry <= now then
 end
 
 if control[1] then
-  return { {}, recovered, failed, -2, -1 }
+  return { {}, recovered, failed, -2, -1, -1, 0 }
 end
 local global = tonumber(control[2] or ARGV[8])
 local rate_max, rate_period = tonumber(control[3] or ARGV[9]), tonumber(control[4] or ARGV[10])
@@ -120,6 +130,8 @@ local function rate_wake()
   return math.max(math.ceil((tonumber(oldest[2]) + rate_window - now_us) / 1000), 1)
 end
 local slots_free = false
+local free, held, owner = tonumber(ARGV[12] or count), tonumber(ARGV[13] or 0), ARGV[14] or ''
+local slot_jobs, contended = -1, 0
 if count > 0 then
   local backoff_until = tonumber(control[5] or 0)
   if backoff_until > now then
@@ -141,16 +153,27 @@ if count > 0 and rate_max > 0 then
   end
 end
 if count > 0 and global > 0 then
-  -- a reserved job holds a slot until it is settled or its lease expires (recovered above): counting the
-  -- reserved set is exact, and a killed instance's slots come back with its leases
-  slots_free = global - redis.call('ZCARD', RESERVED)
-  if slots_free < count then count = math.max(slots_free, 0) end
-  slots_free = slots_free - count
-  if count == 0 and any_waiting() then
+  -- A reserved job holds a slot until it is settled or its lease expires (recovered above), unless it was reserved
+  -- ahead and no slot was handed to it yet: a killed instance's slots come back with its leases. An entry of AHEAD
+  -- past its deadline is one whose job left RESERVED (recovered) or one its worker kept past the lease: dropping it
+  -- counts that job as running, never fewer than run.
+  redis.call('ZREMRANGEBYSCORE', AHEAD, '-inf', now)
+  slots_free = global - redis.call('ZCARD', RESERVED) + redis.call('ZCARD', AHEAD)
+  local want = math.min(count, free)
+  local grant = math.min(math.max(slots_free, 0), want)
+  if slots_free < 0 or (control[9] and control[9] ~= owner) then contended = 1 end
+  slot_jobs = grant
+  if contended == 0 and held + grant > 0 then
+    count = count - want + grant
+  else
+    count = grant
+  end
+  slots_free = slots_free - grant
+  if grant < want and any_waiting() then
     -- the settle that frees a slot signals one consumer; HDEL first: a full Redis refuses a script whose
     -- first write may grow memory, and this fetch must still be answered
     redis.call('HDEL', CONTROL, 'slot-wanted')
-    redis.call('HSET', CONTROL, 'slot-wanted', '1')
+    redis.call('HSET', CONTROL, 'slot-wanted', owner)
   end
 end
 
@@ -277,6 +300,14 @@ if #ids > 0 then
     -- pairs never straddle a chunk: chunks are 500 long
     call_chunked('HSET', ATTEMPTS, counted)
     call_chunked('ZADD', RESERVED, leases)
+    if slot_jobs >= 0 and #leases > 2 * slot_jobs then
+      -- the jobs beyond the granted slots are reserved ahead
+      local ahead = {}
+      for i = 2 * slot_jobs + 1, #leases do ahead[#ahead + 1] = leases[i] end
+      call_chunked('ZADD', AHEAD, ahead)
+    elseif slot_jobs > #leases / 2 then
+      slot_jobs = #leases / 2
+    end
     if rate_window then
       local starts, at = {}, string.format('%d', now_us)
       for i = 2, #leases, 2 do
@@ -292,18 +323,19 @@ if #ids > 0 then
       -- the next start is not due yet: the caller wakes a consumer when it is
       limit_wake = rate_wake()
     end
-    if slots_free == 0 then
-      redis.call('HSET', CONTROL, 'slot-wanted', '1')
+    local filled = slots_free and slots_free <= 0
+    if filled and not control[9] then
+      redis.call('HSET', CONTROL, 'slot-wanted', owner)
     end
-    if not rate_capped and slots_free ~= 0 then
+    if not rate_capped and not filled then
       signal()
-      return { jobs, recovered, failed, 0, -1 }
+      return { jobs, recovered, failed, 0, -1, slot_jobs, contended }
     end
     if not rate_capped and #ids > 0 then
       -- this fetch filled the global concurrency: its caller's jobs free their slots as they finish, so it
       -- looks again then, gathering the slots freed together into one fetch (a backlog, 0), instead of taking
       -- whatever is free at the moment; the mark above still lets a settle wake another instance's consumer
-      return { jobs, recovered, failed, 0, -1 }
+      return { jobs, recovered, failed, 0, -1, slot_jobs, contended }
     end
   end
 end
@@ -312,4 +344,4 @@ local wake = -1
 if next_due then wake = next_due end
 if next_expiry and (wake == -1 or next_expiry < wake) then wake = next_expiry end
 if wake ~= -1 then wake = math.max(wake - now, 1) end
-return { jobs, recovered, failed, wake, limit_wake }
+return { jobs, recovered, failed, wake, limit_wake, slot_jobs, contended }

@@ -29,6 +29,10 @@ else
   ids = redis.call('ZRANGE', key, 0, limit - 1)
   if #ids > 0 then
     redis.call('ZREM', key, unpack(ids))
+    if state == 'reserved' then
+      -- see delete.lua: jobs reserved ahead leave AHEAD with RESERVED
+      redis.call('ZREM', AHEAD, unpack(ids))
+    end
   end
 end
 for _, id in ipairs(ids) do

@@ -3,7 +3,7 @@
 local WAITING, DELAYED, RESERVED, FAILED, TIMEOUT = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local MARKER, JOBS, ATTEMPTS, STALLS, ERRORS, UNIQUE = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
 local CONTROL, FENCE, RATE, PRIORITIZED = KEYS[12], KEYS[13], KEYS[14], KEYS[15]
-local GROUPS, GROUP_RUNNING = KEYS[16], KEYS[17]
+local GROUPS, GROUP_RUNNING, AHEAD = KEYS[16], KEYS[17], KEYS[18]
 
 -- Redis's clock, in milliseconds: producers' and consumers' clocks never matter.
 local function now_ms()

@@ -14,6 +14,11 @@
 --     release    : straight back to the head of waiting, without counting this attempt (clean shutdown)
 --     rate-limited : like release, and no job of the queue starts for delayMs (a handler hit a downstream limit)
 --     fail       : park in failed with the error
+-- An action ending in '>' (ack>, retry>, ...) is followed by two more arguments, the id and token of a job the
+-- caller reserved ahead of a slot of the global concurrency (see fetch.lua) and starts in the slot of this one:
+-- the slot passes from one to the other in this call, so the count of running jobs never drops between them.
+-- A release of a job reserved ahead frees no slot: it held none. Only a slot freed wakes a consumer that found the
+-- global concurrency full.
 -- A job taken from a group's line (its token ends in 'g', see fetch.lua) gives its group's slot back, except a
 -- retry that waits out a delay: it keeps the slot, so that no later job of its group runs before it (strict
 -- order); released, requeued and retried jobs go back to the head of their group's line.
@@ -29,16 +34,24 @@ local function priority_of(id)
 end
 local retention, max_parked = tonumber(ARGV[1]), tonumber(ARGV[2])
 local actions, ids, tokens, delays, errors, uids = {}, {}, {}, {}, {}, {}
+local handed, handed_tokens = {}, {}
 local i = 3
 while i <= #ARGV do
   local n = #ids + 1
-  actions[n], ids[n], tokens[n] = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  if ARGV[i] == 'ack' then
+  local action = ARGV[i]
+  local hands = string.byte(action, -1) == 62
+  if hands then action = string.sub(action, 1, -2) end
+  actions[n], ids[n], tokens[n] = action, ARGV[i + 1], ARGV[i + 2]
+  if action == 'ack' then
     delays[n], errors[n], uids[n] = 0, '', ''
     i = i + 3
   else
     delays[n], errors[n], uids[n] = tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5]
     i = i + 6
+  end
+  if hands then
+    handed[n], handed_tokens[n] = ARGV[i], ARGV[i + 1]
+    i = i + 2
   end
 end
 local leased = call_chunked('ZMSCORE', RESERVED, ids)
@@ -76,10 +89,23 @@ if #grouped > 0 then
     if envelopes[i] then groups[n] = select(2, job_meta(envelopes[i])) end
   end
 end
+-- slots kept: handed to a job reserved ahead, or never held by a released job that was reserved ahead. A job the
+-- caller started in the slot of one that was no longer its own (its lease expired) still counts from here on.
+local kept = 0
+for n, next_id in pairs(handed) do
+  if owned(next_id, handed_tokens[n]) and redis.call('ZREM', AHEAD, next_id) == 1 and out[n] == 1 then
+    kept = kept + 1
+  end
+end
 if #settled > 0 then
   call_chunked('ZREM', RESERVED, settled)
+  for n = 1, #ids do
+    if out[n] == 1 and actions[n] == 'release' then
+      kept = kept + redis.call('ZREM', AHEAD, ids[n])
+    end
+  end
   -- a fetch found the queue's global concurrency full: the slot freed here goes to one waiting consumer
-  if redis.call('HDEL', CONTROL, 'slot-wanted') == 1 then
+  if #settled > kept and redis.call('HDEL', CONTROL, 'slot-wanted') == 1 then
     wake = true
   end
 end

@@ -55,7 +55,7 @@ class LeaseKeeperTest {
 		new QueueClient(redis, new JobSerializer(), Queues.of(settings)).push(settings.name(), "n", 1);
 		List<FetchedJob> fetched = RedisFailures.join(scripts.fetch(1, "{}")).jobs();
 		// the reply reached this process a whole lease after the fetch was sent (a stalled Redis or a GC pause)
-		ReservedJob late = ReservedJob.of(fetched.get(0), System.nanoTime() - TimeUnit.SECONDS.toNanos(2));
+		ReservedJob late = ReservedJob.of(fetched.get(0), System.nanoTime() - TimeUnit.SECONDS.toNanos(2), false);
 		PrefetchWindow window = new PrefetchWindow(settings);
 		Semaphore slots = window.slots();
 		assertThat(slots.tryAcquire()).as("the job's slot").isTrue();

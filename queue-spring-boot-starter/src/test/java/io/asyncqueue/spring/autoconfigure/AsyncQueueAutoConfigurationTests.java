@@ -339,7 +339,9 @@ class AsyncQueueAutoConfigurationTests {
 			.run((context) -> {
 				Queues queues = context.getBean(Queues.class);
 				assertThat(queues.get("stock").globalConcurrency()).isEqualTo(1);
-				assertThat(queues.get("stock").prefetch()).as("a reserved-ahead job would hold a global slot").isZero();
+				assertThat(queues.get("stock").prefetch()).as("a job reserved ahead holds no global slot")
+					.isEqualTo(queues.get("stock").concurrency());
+				assertThat(queues.get("mail").prefetch()).as("a rate limit counts a job reserved ahead").isZero();
 				assertThat(queues.get("stock").rateLimit()).isNull();
 				assertThat(queues.get("mail").rateLimit())
 					.isEqualTo(io.asyncqueue.core.RateLimit.of(50, Duration.ofSeconds(10)));

@@ -1,0 +1,116 @@
+package io.asyncqueue.core.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The slots of a queue's global concurrency that this worker holds in one shard, and the jobs it reserved ahead
+ * of one.
+ *
+ * <p>The global concurrency counts running jobs. A job reserved beyond the worker's free handlers holds no slot
+ * (Redis keeps it in the queue's {@code ahead} set): it waits here, not on a handler, and starts only when one of
+ * this worker's jobs finishes and hands it that job's slot, in the same settle call that ends the finished job. So
+ * the worker reserves ahead as on a queue without the limit, and the count in Redis never drops between the two
+ * jobs, so no other instance can take the slot meanwhile. A worker that another consumer waits on for a slot
+ * ({@link #contended}) hands none on: its slots go back to Redis as its jobs finish, and its jobs reserved ahead go
+ * back to waiting.
+ *
+ * <p>Every job this worker reserved that is not reserved ahead counts in {@link #held()} from its fetch until its
+ * settle (or its return unstarted), on any queue: the count is kept the same way whether or not a limit applies.
+ */
+public final class GlobalSlots {
+
+	private final String owner = UUID.randomUUID().toString();
+
+	private final int concurrency;
+
+	private final AtomicInteger held = new AtomicInteger();
+
+	private final ConcurrentLinkedQueue<ReservedJob> ahead = new ConcurrentLinkedQueue<>();
+
+	private volatile boolean contended;
+
+	/**
+	 * The slots of a worker with this many handlers.
+	 * @param concurrency the handlers
+	 */
+	public GlobalSlots(int concurrency) {
+		this.concurrency = concurrency;
+	}
+
+	/** This worker's id in the queue's {@code slot-wanted} mark: its own wish for a slot is no contention. */
+	String owner() {
+		return this.owner;
+	}
+
+	/** The jobs of this worker that hold a slot: reserved for a handler, or running. */
+	int held() {
+		return this.held.get();
+	}
+
+	/** Handlers that no job holding a slot is meant for: how many jobs a fetch may give a slot. */
+	int free() {
+		return Math.max(0, this.concurrency - this.held.get());
+	}
+
+	/**
+	 * A fetch reserved jobs that hold a slot.
+	 * @param jobs how many
+	 */
+	void granted(int jobs) {
+		this.held.addAndGet(jobs);
+	}
+
+	/**
+	 * A job reserved ahead waits here for a slot.
+	 * @param job the job
+	 */
+	void waitAhead(ReservedJob job) {
+		this.ahead.add(job);
+	}
+
+	/**
+	 * The next job reserved ahead, to start in the slot of a job that finished; {@code null} when there is none or
+	 * when another consumer waits for a slot.
+	 */
+	ReservedJob nextAhead() {
+		return this.contended ? null : this.ahead.poll();
+	}
+
+	/**
+	 * A job that held a slot gave it back to Redis (settled without handing it on, or returned unstarted).
+	 * @return the slots still held
+	 */
+	int freed() {
+		return this.held.decrementAndGet();
+	}
+
+	/**
+	 * What the last fetch said of other consumers' wish for a slot.
+	 * @param contended whether one waits (or the queue runs over its limit)
+	 */
+	void contended(boolean contended) {
+		this.contended = contended;
+	}
+
+	/**
+	 * The jobs reserved ahead that can no longer start here: all of them while another consumer waits for a slot or
+	 * once this worker holds none (no job of its own would hand them one).
+	 * @return the jobs, in the order they were reserved; empty when they may still start
+	 */
+	List<ReservedJob> stranded() {
+		if (this.ahead.isEmpty() || (!this.contended && this.held.get() > 0)) {
+			return List.of();
+		}
+		List<ReservedJob> jobs = new ArrayList<>();
+		ReservedJob job;
+		while ((job = this.ahead.poll()) != null) {
+			jobs.add(job);
+		}
+		return jobs;
+	}
+
+}
