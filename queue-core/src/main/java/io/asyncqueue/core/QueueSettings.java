@@ -450,9 +450,10 @@ public final class QueueSettings {
 	}
 
 	/**
-	 * The most jobs of this queue reserved at once across every instance, zero for no such limit. A reserved
-	 * job holds a slot from its fetch until it is settled or its lease expires (a killed instance's slots
-	 * come back when its leases do); a limit stored in Redis at run time overrides this one.
+	 * The most jobs of this queue running at once across every instance, zero for no such limit. A job holds a
+	 * slot from the fetch that gives it one until it is settled or its lease expires (a killed instance's slots
+	 * come back when its leases do); a job reserved ahead of the handlers ({@link #prefetch()}) holds none until a
+	 * finishing job of the same worker hands it its own. A limit stored in Redis at run time overrides this one.
 	 */
 	public int globalConcurrency() {
 		return this.globalConcurrency;

@@ -253,14 +253,14 @@ class FlowControlTest extends RedisTestSupport {
 		QueueKeys keys = scripts.keys();
 		client(settings).pushAll(this.queue, IntStream.range(0, 10).mapToObj((n) -> PushRequest.of("n", n)).toList());
 		// worker A: 2 free handlers, asks for 6: 2 hold the slots, 4 are reserved ahead
-		FetchReply a = QueueClient.join(scripts.fetch(6, 2, 0, "A", STALLED));
+		FetchReply a = QueueClient.join(scripts.fetch(6, 2, 0, "A", List.of(), STALLED));
 		assertThat(a.jobs()).hasSize(6);
 		assertThat(a.slotJobs()).isEqualTo(2);
 		assertThat(a.contended()).isFalse();
 		assertThat(redisCommands().zcard(keys.ahead())).isEqualTo(4);
 		// worker B finds both slots taken: nothing for it, not even ahead (it would hold no slot to start them in)
 		redisCommands().del(keys.marker());
-		FetchReply b = QueueClient.join(scripts.fetch(4, 4, 0, "B", STALLED));
+		FetchReply b = QueueClient.join(scripts.fetch(4, 4, 0, "B", List.of(), STALLED));
 		assertThat(b.jobs()).isEmpty();
 		assertThat(b.slotJobs()).isZero();
 		// A's first job hands its slot to its first job reserved ahead: no slot is freed, nobody is woken
@@ -273,11 +273,11 @@ class FlowControlTest extends RedisTestSupport {
 			.as("running: still the global concurrency").isEqualTo(2);
 		assertThat(redisCommands().zcard(keys.marker())).isZero();
 		// A hears that B waits: it hands no more slots on and puts back what it reserved ahead
-		assertThat(QueueClient.join(scripts.fetch(1, 0, 2, "A", STALLED)).contended()).isTrue();
+		assertThat(QueueClient.join(scripts.fetch(1, 0, 2, "A", List.of(), STALLED)).contended()).isTrue();
 		List<SettleRecord> putBack = new ArrayList<>();
 		for (int i = 5; i >= 3; i--) {
 			// each release goes to the head of waiting: the last first keeps their order
-			putBack.add(SettleRecord.release(a.jobs().get(i).id(), a.jobs().get(i).token()));
+			putBack.add(SettleRecord.release(a.jobs().get(i).id(), a.jobs().get(i).token()).reservedAhead());
 		}
 		QueueClient.join(scripts.settleAll(putBack));
 		assertThat(redisCommands().zcard(keys.ahead())).isZero();
@@ -288,9 +288,48 @@ class FlowControlTest extends RedisTestSupport {
 		FetchedJob second = a.jobs().get(1);
 		QueueClient.join(scripts.settle(SettleRecord.ack(second.id(), second.token(), null)));
 		assertThat(redisCommands().zcard(keys.marker())).isEqualTo(1);
-		FetchReply woken = QueueClient.join(scripts.fetch(4, 4, 0, "B", STALLED));
+		FetchReply woken = QueueClient.join(scripts.fetch(4, 4, 0, "B", List.of(), STALLED));
 		assertThat(woken.jobs()).hasSize(1);
 		assertThat(woken.jobs().get(0).id()).as("the jobs A put back come first").isEqualTo(a.jobs().get(3).id());
+	}
+
+	@Test
+	void aJobStartedInAHandedSlotWhoseOwnSettleLandsFirstIsNeverCountedTwiceOrLost() {
+		QueueSettings settings = settings().globalConcurrency(1).build();
+		QueueScripts scripts = scripts(settings);
+		QueueKeys keys = scripts.keys();
+		client(settings).pushAll(this.queue, IntStream.range(0, 4).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		List<FetchedJob> jobs = QueueClient.join(scripts.fetch(2, 1, 0, "A", List.of(), STALLED)).jobs();
+		FetchedJob holder = jobs.get(0);
+		FetchedJob ahead = jobs.get(1);
+		// the job started in the holder's slot ends, and its ack reaches Redis before the holder's settle
+		QueueClient.join(scripts.settle(SettleRecord.ack(ahead.id(), ahead.token(), null).reservedAhead()));
+		assertThat(running(keys)).as("the holder still counts; the ahead job never did").isEqualTo(1);
+		QueueClient.join(scripts.settle(SettleRecord.ack(holder.id(), holder.token(), null).handingSlotTo(ahead.id(),
+				ahead.token())));
+		assertThat(running(keys)).isZero();
+		assertThat(redisCommands().zcard(keys.ahead())).isZero();
+		assertThat(QueueClient.join(scripts.fetch(1, 1, 0, "A", List.of(), STALLED)).slotJobs())
+			.as("the slot is free again").isEqualTo(1);
+	}
+
+	@Test
+	void jobsReservedAheadThatNoFinishingJobTookGetASlotFromTheNextFetchBeforeNewJobs() {
+		QueueSettings settings = settings().globalConcurrency(2).build();
+		QueueScripts scripts = scripts(settings);
+		QueueKeys keys = scripts.keys();
+		client(settings).pushAll(this.queue, IntStream.range(0, 6).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		List<FetchedJob> jobs = QueueClient.join(scripts.fetch(4, 2, 0, "A", List.of(), STALLED)).jobs();
+		for (FetchedJob job : jobs.subList(0, 2)) {
+			QueueClient.join(scripts.settle(SettleRecord.ack(job.id(), job.token(), null)));
+		}
+		List<io.asyncqueue.core.scripts.Lease> waiting = jobs.subList(2, 4).stream()
+			.map((job) -> new io.asyncqueue.core.scripts.Lease(job.id(), job.token())).toList();
+		FetchReply reply = QueueClient.join(scripts.fetch(2, 2, 0, "A", waiting, STALLED));
+		assertThat(reply.promoted()).containsExactly(jobs.get(2).id(), jobs.get(3).id());
+		assertThat(reply.slotJobs()).as("no slot left for a new job").isZero();
+		assertThat(running(keys)).isEqualTo(2);
+		assertThat(redisCommands().zcard(keys.ahead())).as("the new jobs wait ahead").isEqualTo(2);
 	}
 
 	@Test
@@ -298,9 +337,9 @@ class FlowControlTest extends RedisTestSupport {
 		QueueSettings settings = settings().globalConcurrency(3).build();
 		QueueScripts scripts = scripts(settings);
 		client(settings).pushAll(this.queue, IntStream.range(0, 10).mapToObj((n) -> PushRequest.of("n", n)).toList());
-		assertThat(QueueClient.join(scripts.fetch(6, 3, 0, "A", STALLED)).slotJobs()).isEqualTo(3);
+		assertThat(QueueClient.join(scripts.fetch(6, 3, 0, "A", List.of(), STALLED)).slotJobs()).isEqualTo(3);
 		scripts.limits(java.util.Map.of("global-concurrency", "1")).join();
-		FetchReply over = QueueClient.join(scripts.fetch(2, 0, 3, "A", STALLED));
+		FetchReply over = QueueClient.join(scripts.fetch(2, 0, 3, "A", List.of(), STALLED));
 		assertThat(over.contended()).as("3 running against a limit of 1").isTrue();
 		assertThat(over.jobs()).as("nothing ahead").isEmpty();
 	}
@@ -352,6 +391,11 @@ class FlowControlTest extends RedisTestSupport {
 		assertThat(ran).as("every worker got slots").allSatisfy((count) -> assertThat(count.get()).isPositive());
 		await().atMost(Duration.ofSeconds(5)).until(() -> redisCommands().zcard(keys(settings).reserved()) == 0);
 		assertThat(redisCommands().zcard(keys(settings).ahead())).isZero();
+	}
+
+	/** Jobs counted against the global concurrency: reserved, less those reserved ahead. */
+	private static long running(QueueKeys keys) {
+		return redisCommands().zcard(keys.reserved()) - redisCommands().zcard(keys.ahead());
 	}
 
 	/** Redis's clock ({@code TIME}), in ns. */

@@ -18,10 +18,11 @@ import java.util.List;
  * queue has no global concurrency, and every job may start
  * @param contended whether another consumer waits for a slot of the global concurrency (or the queue runs over a
  * limit lowered at run time): the caller then hands no slot on, so that slots go back to Redis as its jobs finish
+ * @param promoted the caller's jobs reserved ahead that now hold a slot, of those it named in the fetch
  * @since 0.2.0
  */
 public record FetchReply(List<FetchedJob> jobs, List<String> recovered, List<String> failed, long wakeInMillis,
-		long limitWakeInMillis, int slotJobs, boolean contended) {
+		long limitWakeInMillis, int slotJobs, boolean contended, List<String> promoted) {
 
 	/** {@link #slotJobs()} of a queue without a global concurrency. */
 	public static final int NO_SLOTS = -1;
@@ -36,7 +37,7 @@ public record FetchReply(List<FetchedJob> jobs, List<String> recovered, List<Str
 	 */
 	public FetchReply(List<FetchedJob> jobs, List<String> recovered, List<String> failed, long wakeInMillis,
 			long limitWakeInMillis) {
-		this(jobs, recovered, failed, wakeInMillis, limitWakeInMillis, NO_SLOTS, false);
+		this(jobs, recovered, failed, wakeInMillis, limitWakeInMillis, NO_SLOTS, false, List.of());
 	}
 
 	/** {@link #wakeInMillis()} when nothing is delayed or reserved. */

@@ -177,7 +177,7 @@ public final class QueueScripts {
 	 * @return what the fetch did
 	 */
 	public CompletableFuture<FetchReply> fetch(int count, String stalledError) {
-		return fetch(count, count, 0, "", stalledError);
+		return fetch(count, count, 0, "", List.of(), stalledError);
 	}
 
 	/**
@@ -189,16 +189,25 @@ public final class QueueScripts {
 	 * @param held how many jobs of the caller hold a slot of the global concurrency: jobs are reserved ahead only
 	 * by a caller that will hold one
 	 * @param owner the caller's id, which tells its own wish for a slot from another consumer's
+	 * @param ahead jobs the caller reserved ahead and would start now, given a slot before any new job
 	 * @param stalledError the error JSON recorded on a job that stalled once too often
 	 * @return what the fetch did
 	 */
-	public CompletableFuture<FetchReply> fetch(int count, int free, int held, String owner, String stalledError) {
-		return this.<List<Object>>run(FETCH, Integer.toString(count),
-				Long.toString(this.settings.leaseDuration().toMillis()), Integer.toString(this.settings.maxStalls()),
+	public CompletableFuture<FetchReply> fetch(int count, int free, int held, String owner, List<Lease> ahead,
+			String stalledError) {
+		String[] args = new String[14 + 2 * ahead.size()];
+		String[] head = { Integer.toString(count), Long.toString(this.settings.leaseDuration().toMillis()),
+				Integer.toString(this.settings.maxStalls()),
 				(this.settings.stalledJobAction() == StalledJobAction.PARK) ? "park" : "recover", stalledError,
 				this.retention[0], this.retention[1], this.limits[0], this.limits[1], this.limits[2],
-				this.limits[3], Integer.toString(free), Integer.toString(held), owner)
-			.thenApply(QueueScripts::fetchReply);
+				this.limits[3], Integer.toString(free), Integer.toString(held), owner };
+		System.arraycopy(head, 0, args, 0, head.length);
+		int i = head.length;
+		for (Lease lease : ahead) {
+			args[i++] = lease.id();
+			args[i++] = lease.token();
+		}
+		return this.<List<Object>>run(FETCH, args).thenApply(QueueScripts::fetchReply);
 	}
 
 	@SuppressWarnings("unchecked")
@@ -211,7 +220,7 @@ public final class QueueScripts {
 		}
 		int slotJobs = Math.min(((Long) reply.get(5)).intValue(), jobs.size());
 		return new FetchReply(jobs, (List<String>) reply.get(1), (List<String>) reply.get(2), (Long) reply.get(3),
-				(Long) reply.get(4), slotJobs, ((Long) reply.get(6)) == 1L);
+				(Long) reply.get(4), slotJobs, ((Long) reply.get(6)) == 1L, (List<String>) reply.get(7));
 	}
 
 	/**

@@ -17,10 +17,13 @@ import java.util.stream.Stream;
  * @param nextId a job the worker reserved ahead of a slot of the queue's global concurrency and starts in this
  * job's slot, or {@code ""}: the slot passes from one to the other in the same call
  * @param nextToken that job's lease token, or {@code ""}
+ * @param ahead whether the job was reserved ahead of a slot of the global concurrency: it may still be in the
+ * queue's {@code ahead} set (its slot's hand-over not landed yet, or it was never started), where only such a
+ * record looks
  * @since 0.2.0
  */
 public record SettleRecord(String action, String id, String token, long delayMillis, String error, String uniqueId,
-		String nextId, String nextToken) {
+		String nextId, String nextToken, boolean ahead) {
 
 	/**
 	 * A record that hands no slot on.
@@ -32,7 +35,7 @@ public record SettleRecord(String action, String id, String token, long delayMil
 	 * @param uniqueId the job's unique id, or {@code ""}
 	 */
 	public SettleRecord(String action, String id, String token, long delayMillis, String error, String uniqueId) {
-		this(action, id, token, delayMillis, error, uniqueId, "", "");
+		this(action, id, token, delayMillis, error, uniqueId, "", "", false);
 	}
 
 	/**
@@ -43,7 +46,16 @@ public record SettleRecord(String action, String id, String token, long delayMil
 	 */
 	public SettleRecord handingSlotTo(String id, String token) {
 		return new SettleRecord(this.action, this.id, this.token, this.delayMillis, this.error, this.uniqueId, id,
-				token);
+				token, this.ahead);
+	}
+
+	/**
+	 * This record, of a job that was reserved ahead of a slot of the global concurrency.
+	 * @return the record
+	 */
+	public SettleRecord reservedAhead() {
+		return new SettleRecord(this.action, this.id, this.token, this.delayMillis, this.error, this.uniqueId,
+				this.nextId, this.nextToken, true);
 	}
 
 	/**
@@ -153,17 +165,23 @@ public record SettleRecord(String action, String id, String token, long delayMil
 
 	/**
 	 * The record's arguments: three for a plain ack (almost every record, so the shortest), six otherwise, and two
-	 * more, with {@code >} after the action, when it hands its slot on.
+	 * more, with {@code >} after the action, when it hands its slot on; {@code <} before that marks a job that was
+	 * reserved ahead.
 	 */
 	String[] arguments() {
 		boolean hands = !this.nextId.isEmpty();
+		String marked = this.action + (this.ahead ? "<" : "") + (hands ? ">" : "");
 		if (this.action.equals("ack")) {
-			return hands ? new String[] { "ack>", this.id, this.token, this.nextId, this.nextToken }
-					: new String[] { "ack", this.id, this.token };
+			return hands ? new String[] { marked, this.id, this.token, this.nextId, this.nextToken }
+					: new String[] { marked, this.id, this.token };
 		}
 		if (hands) {
-			return new String[] { this.action + ">", this.id, this.token, Long.toString(this.delayMillis), this.error,
+			return new String[] { marked, this.id, this.token, Long.toString(this.delayMillis), this.error,
 					this.uniqueId, this.nextId, this.nextToken };
+		}
+		if (this.ahead) {
+			return new String[] { marked, this.id, this.token, Long.toString(this.delayMillis), this.error,
+					this.uniqueId };
 		}
 		return new String[] { this.action, this.id, this.token, Long.toString(this.delayMillis), this.error,
 				this.uniqueId };

@@ -24,6 +24,7 @@ import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisFailures;
 import io.asyncqueue.core.scripts.FetchReply;
 import io.asyncqueue.core.scripts.FetchedJob;
+import io.asyncqueue.core.scripts.Lease;
 import io.asyncqueue.core.scripts.QueueScripts;
 
 /**
@@ -174,13 +175,16 @@ public final class Fetcher implements Runnable {
 	private void fetchOnce() throws InterruptedException, ExecutionException {
 		JobRunner runner = this.runners.get(this.shards.current());
 		runner.returnStranded();
-		int permits = takeSlots();
-		if (permits == 0) {
+		GlobalSlots held = runner.slots();
+		// jobs reserved ahead with no job of this worker left to hand them a slot: this fetch gives them one,
+		// whether or not it has room for new jobs
+		boolean orphans = !this.shards.isSharded() && held.held() == 0 && held.hasAhead();
+		int permits = orphans ? takeFreeSlots() : takeSlots();
+		if (permits == 0 && !orphans) {
 			return;
 		}
 		QueueScripts shard = this.shards.scripts();
 		Consumer<ReservedJob> dispatch = this.shards.dispatch();
-		GlobalSlots held = runner.slots();
 		if (this.settings.globalConcurrency() > 0) {
 			// A slot comes back here as its handler returns, with its settle still on the way: in Redis the job
 			// still counts against the global concurrency, and a fetch sent now would find every slot taken, be
@@ -191,7 +195,7 @@ public final class Fetcher implements Runnable {
 		}
 		Reply reply;
 		try {
-			reply = fetch(shard, permits, held);
+			reply = fetch(shard, permits, runner);
 		}
 		catch (RuntimeException ex) {
 			this.slots.release(permits);
@@ -205,12 +209,10 @@ public final class Fetcher implements Runnable {
 					this.settings.name(), reply.recovered().size(), reply.failed().size());
 			this.observers.fire((observer) -> observer.stalled(this.settings.name(), reply.recovered(), reply.failed()));
 		}
-		held.contended(reply.contended());
-		held.granted(reply.slotJobs());
 		for (ReservedJob job : reply.jobs()) {
 			dispatch.accept(job);
 		}
-		// another consumer waits for a slot, or this worker's own jobs finished while the reply was on its way
+		// another consumer waits for a slot: what this worker reserved ahead goes back
 		runner.returnStranded();
 		if (this.shards.isSharded()) {
 			// a shard that its rate limit or a handler's back-off holds back says when it lets the next job start:
@@ -231,13 +233,14 @@ public final class Fetcher implements Runnable {
 			return;
 		}
 		long limitWake = reply.limitWakeInMillis();
-		if (reply.jobs().isEmpty() && limitWake > 0 && limitWake <= LOCAL_WAIT_MILLIS
+		boolean nothing = reply.jobs().isEmpty() && reply.promoted().isEmpty();
+		if (nothing && limitWake > 0 && limitWake <= LOCAL_WAIT_MILLIS
 				&& earliest(reply.wakeInMillis(), limitWake) == limitWake) {
 			// a rate limit's next start is due in a moment: look again then, straight from here. A timer that
 			// signals the marker would add two hops to every start, and each late start slows the pace.
 			Thread.sleep(limitWake);
 		}
-		else if (reply.jobs().isEmpty() && reply.wakeInMillis() != 0) {
+		else if (nothing && reply.wakeInMillis() != 0) {
 			awaitSignal(earliest(reply.wakeInMillis(), limitWake));
 		}
 		else if (reply.limitWakeInMillis() > 0) {
@@ -245,6 +248,16 @@ public final class Fetcher implements Runnable {
 			// start is allowed, whether or not this one has a free slot then
 			scheduleWake(reply.limitWakeInMillis());
 		}
+	}
+
+	/** The slots free now, up to a batch, without waiting for any. */
+	private int takeFreeSlots() {
+		int batch = Math.min(this.settings.fetchBatchSize(), this.settings.concurrency() + this.window.prefetch());
+		int permits = 0;
+		while (permits < batch && this.slots.tryAcquire()) {
+			permits++;
+		}
+		return permits;
 	}
 
 	/** Slots for the next fetch: 0 if none came free in a while. */
@@ -312,13 +325,31 @@ public final class Fetcher implements Runnable {
 		}
 	}
 
-	private Reply fetch(QueueScripts shard, int count, GlobalSlots held) {
+	private Reply fetch(QueueScripts shard, int count, JobRunner runner) {
 		long requestedAt = System.nanoTime();
+		GlobalSlots held = runner.slots();
 		// A sharded queue's shards share the handlers: what one shard's jobs hold is no measure of the free ones, so
 		// every job it fetches starts on a handler (its prefetch is 0 under a global concurrency)
-		FetchReply reply = RedisFailures.join(this.shards.isSharded()
-				? shard.fetch(count, this.stalledError)
-				: shard.fetch(count, held.free(), held.held(), held.owner(), this.stalledError));
+		FetchReply reply;
+		if (this.shards.isSharded()) {
+			reply = RedisFailures.join(shard.fetch(count, this.stalledError));
+			held.granted(reply.jobs().size());
+		}
+		else {
+			int free = held.claimFree();
+			try {
+				List<Lease> ahead = held.waitingAhead(free).stream().map((job) -> new Lease(job.id(), job.token()))
+					.toList();
+				reply = RedisFailures.join(shard.fetch(count, free, held.held(), held.owner(), ahead,
+						this.stalledError));
+				held.contended(reply.contended());
+				held.granted((reply.slotJobs() == FetchReply.NO_SLOTS) ? reply.jobs().size() : reply.slotJobs());
+				runner.promoted(reply.promoted());
+			}
+			finally {
+				held.unclaim(free);
+			}
+		}
 		if (reply.wakeInMillis() == 0 || reply.limitWakeInMillis() > 0) {
 			// A round trip with jobs left waiting is one the handlers may have to wait out. One that left jobs
 			// waiting and reserved fewer than asked was held back by a limit (a global concurrency or rate limit set
@@ -334,7 +365,7 @@ public final class Fetcher implements Runnable {
 			jobs.add(ReservedJob.of(job, requestedAt, jobs.size() >= slotJobs));
 		}
 		return new Reply(jobs, reply.recovered(), reply.failed(), reply.wakeInMillis(), reply.limitWakeInMillis(),
-				slotJobs, reply.contended());
+				slotJobs, reply.contended(), reply.promoted());
 	}
 
 	private void scheduleWake(long delayMillis) {
@@ -364,7 +395,7 @@ public final class Fetcher implements Runnable {
 	}
 
 	private record Reply(List<ReservedJob> jobs, List<String> recovered, List<String> failed, long wakeInMillis,
-			long limitWakeInMillis, int slotJobs, boolean contended) {
+			long limitWakeInMillis, int slotJobs, boolean contended, List<String> promoted) {
 	}
 
 }

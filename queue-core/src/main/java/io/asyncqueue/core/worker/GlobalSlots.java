@@ -33,6 +33,9 @@ public final class GlobalSlots {
 
 	private volatile boolean contended;
 
+	/** Handlers promised to fetches still on their way (several fetch loops): guarded by this. */
+	private int claimed;
+
 	/**
 	 * The slots of a worker with this many handlers.
 	 * @param concurrency the handlers
@@ -51,9 +54,23 @@ public final class GlobalSlots {
 		return this.held.get();
 	}
 
-	/** Handlers that no job holding a slot is meant for: how many jobs a fetch may give a slot. */
-	int free() {
-		return Math.max(0, this.concurrency - this.held.get());
+	/**
+	 * Handlers that no job holding a slot is meant for, claimed for one fetch (how many jobs it may give a slot),
+	 * so that another fetch loop's fetch meanwhile does not count them too.
+	 * @return the handlers claimed; give them back with {@link #unclaim(int)} once the fetch's slots are counted
+	 */
+	synchronized int claimFree() {
+		int free = Math.max(0, this.concurrency - this.held.get() - this.claimed);
+		this.claimed += free;
+		return free;
+	}
+
+	/**
+	 * A fetch is over and the slots it gave are counted in {@link #held()}.
+	 * @param free what {@link #claimFree()} gave it
+	 */
+	synchronized void unclaim(int free) {
+		this.claimed -= free;
 	}
 
 	/**
@@ -80,6 +97,42 @@ public final class GlobalSlots {
 		return this.contended ? null : this.ahead.poll();
 	}
 
+	/** Whether jobs reserved ahead wait here. */
+	boolean hasAhead() {
+		return !this.ahead.isEmpty();
+	}
+
+	/**
+	 * The jobs reserved ahead that free handlers would start now, for the next fetch to give slots to: the ones
+	 * whose worker had no finishing job to take a slot from.
+	 * @param most how many at most
+	 * @return the jobs, oldest first
+	 */
+	List<ReservedJob> waitingAhead(int most) {
+		List<ReservedJob> jobs = new ArrayList<>(Math.min(most, 16));
+		for (ReservedJob job : this.ahead) {
+			if (jobs.size() >= most) {
+				break;
+			}
+			jobs.add(job);
+		}
+		return jobs;
+	}
+
+	/**
+	 * Take a job reserved ahead that a fetch gave a slot to.
+	 * @param id its id
+	 * @return the job, or {@code null} if it is no longer waiting here (a finishing job took it, or it went back)
+	 */
+	ReservedJob take(String id) {
+		for (ReservedJob job : this.ahead) {
+			if (job.id().equals(id) && this.ahead.remove(job)) {
+				return job;
+			}
+		}
+		return null;
+	}
+
 	/**
 	 * A job that held a slot gave it back to Redis (settled without handing it on, or returned unstarted).
 	 * @return the slots still held
@@ -97,12 +150,12 @@ public final class GlobalSlots {
 	}
 
 	/**
-	 * The jobs reserved ahead that can no longer start here: all of them while another consumer waits for a slot or
-	 * once this worker holds none (no job of its own would hand them one).
+	 * The jobs reserved ahead that are not to start here: all of them while another consumer waits for a slot.
+	 * (Without one, those that no finishing job took get a slot from the next fetch.)
 	 * @return the jobs, in the order they were reserved; empty when they may still start
 	 */
 	List<ReservedJob> stranded() {
-		if (this.ahead.isEmpty() || (!this.contended && this.held.get() > 0)) {
+		if (!this.contended || this.ahead.isEmpty()) {
 			return List.of();
 		}
 		List<ReservedJob> jobs = new ArrayList<>();

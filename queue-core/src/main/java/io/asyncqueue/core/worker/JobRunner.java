@@ -94,7 +94,7 @@ public final class JobRunner {
 		this.slots = slots;
 		this.running = running;
 		this.failures = new FailurePolicy(settings, serializer);
-		settler.handSlotsWith(this::handSlotOn);
+		settler.handSlotsWith(this::handSlotOn, this::start);
 	}
 
 	/** The slots of the global concurrency held here, and the jobs waiting for one. */
@@ -131,29 +131,42 @@ public final class JobRunner {
 	}
 
 	/**
-	 * A job that held a slot is being settled: the next job reserved ahead takes the slot over and goes to the
-	 * handlers, or, when there is none (or another consumer waits for a slot, or the handler asked the queue to back
-	 * off), the slot goes back to Redis with the settle.
+	 * A job that held a slot is being settled: the next job reserved ahead takes the slot over (the settler starts
+	 * it once the settle is on its way), or, when there is none (or another consumer waits for a slot, the handler
+	 * asked the queue to back off, or the worker is stopping), the slot goes back to Redis with the settle.
 	 */
 	private ReservedJob handSlotOn(String action) {
-		if (!action.equals("rate-limited")) {
+		if (!action.equals("rate-limited") && this.running.getAsBoolean()) {
 			ReservedJob next;
 			while ((next = this.slots.nextAhead()) != null) {
 				ReservedJob holder = this.keeper.handSlot(next);
 				if (holder != null) {
-					start(holder);
 					return holder;
 				}
 			}
 		}
-		if (this.slots.freed() == 0) {
-			returnStranded();
-		}
+		this.slots.freed();
 		return null;
 	}
 
-	/** Jobs reserved ahead that no slot will reach here go back to waiting. */
-	public void returnStranded() {
+	/**
+	 * A fetch gave slots to jobs reserved ahead: they go to the handlers (those a finishing job took meanwhile are
+	 * running already; that job's settle freed its own slot instead).
+	 * @param ids the jobs
+	 */
+	void promoted(List<String> ids) {
+		for (String id : ids) {
+			ReservedJob job = this.slots.take(id);
+			ReservedJob holder = (job != null) ? this.keeper.handSlot(job) : null;
+			if (holder != null) {
+				this.slots.granted(1);
+				start(holder);
+			}
+		}
+	}
+
+	/** Jobs reserved ahead go back to waiting while another consumer waits for a slot. */
+	void returnStranded() {
 		List<ReservedJob> stranded = this.slots.stranded();
 		if (!stranded.isEmpty()) {
 			this.keeper.giveBack(stranded);

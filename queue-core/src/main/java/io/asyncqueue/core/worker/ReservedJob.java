@@ -13,9 +13,11 @@ import io.asyncqueue.core.scripts.FetchedJob;
  * cannot have started earlier, so {@code requestedAtNanos + lease} is a safe local bound on its expiry
  * @param ahead whether it was reserved ahead of a slot of the queue's global concurrency and holds none yet (see
  * {@link GlobalSlots})
+ * @param handed whether it was reserved ahead and then given a slot: its settle tells Redis to look for it in the
+ * queue's {@code ahead} set
  */
 public record ReservedJob(String id, int attempt, String token, String envelope, long requestedAtNanos,
-		boolean ahead) {
+		boolean ahead, boolean handed) {
 
 	/**
 	 * A job that may start on a free handler.
@@ -26,16 +28,21 @@ public record ReservedJob(String id, int attempt, String token, String envelope,
 	 * @param requestedAtNanos {@link System#nanoTime()} just before the fetch was sent
 	 */
 	public ReservedJob(String id, int attempt, String token, String envelope, long requestedAtNanos) {
-		this(id, attempt, token, envelope, requestedAtNanos, false);
+		this(id, attempt, token, envelope, requestedAtNanos, false, false);
 	}
 
 	static ReservedJob of(FetchedJob job, long requestedAtNanos, boolean ahead) {
-		return new ReservedJob(job.id(), job.attempt(), job.token(), job.envelope(), requestedAtNanos, ahead);
+		return new ReservedJob(job.id(), job.attempt(), job.token(), job.envelope(), requestedAtNanos, ahead, false);
+	}
+
+	/** Whether it was reserved ahead of a slot, whether or not it holds one now. */
+	boolean reservedAhead() {
+		return this.ahead || this.handed;
 	}
 
 	/** This job, holding the slot a finished job handed it. */
 	ReservedJob holdingSlot() {
-		return new ReservedJob(this.id, this.attempt, this.token, this.envelope, this.requestedAtNanos, false);
+		return new ReservedJob(this.id, this.attempt, this.token, this.envelope, this.requestedAtNanos, false, true);
 	}
 
 	/**

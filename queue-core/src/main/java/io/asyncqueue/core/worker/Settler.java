@@ -40,6 +40,9 @@ public final class Settler {
 
 	private volatile Function<String, ReservedJob> slotHandOff = (action) -> null;
 
+	private volatile Consumer<ReservedJob> slotTaken = (job) -> {
+	};
+
 	/** What is known of a settle once it is over. */
 	public enum Result {
 
@@ -122,9 +125,12 @@ public final class Settler {
 	 * Ask {@code handOff}, as each job is settled, for a job reserved ahead to start in its slot of the global
 	 * concurrency (see {@link GlobalSlots}): the settle then hands the slot to it in the same call.
 	 * @param handOff takes the settle's action and gives the job that takes the slot over, or {@code null}
+	 * @param start starts that job, once the settle that hands it the slot is submitted: a settle of its own,
+	 * submitted after, reaches Redis after it (the batcher keeps their order)
 	 */
-	void handSlotsWith(Function<String, ReservedJob> handOff) {
+	void handSlotsWith(Function<String, ReservedJob> handOff, Consumer<ReservedJob> start) {
 		this.slotHandOff = handOff;
+		this.slotTaken = start;
 	}
 
 	/** The most settles in progress at once. */
@@ -178,6 +184,9 @@ public final class Settler {
 		});
 		attempt(record, result, System.nanoTime() + this.settings.leaseDuration().toNanos(),
 				50, false);
+		if (successor != null) {
+			this.slotTaken.accept(successor);
+		}
 	}
 
 	private void attempt(SettleRecord record, CompletableFuture<Result> result, long giveUpAt, long backoff,
@@ -241,7 +250,8 @@ public final class Settler {
 		// each release is an LPUSH to the head of waiting: the last one first keeps them in their order
 		for (int i = jobs.size() - 1; i >= 0; i--) {
 			ReservedJob job = jobs.get(i);
-			records.add(SettleRecord.release(job.id(), job.token()));
+			SettleRecord record = SettleRecord.release(job.id(), job.token());
+			records.add(job.reservedAhead() ? record.reservedAhead() : record);
 		}
 		return this.scripts.settleAll(records).whenComplete((reply, failure) -> {
 			if (failure != null) {
@@ -340,7 +350,9 @@ public final class Settler {
 	}
 
 	private static SettleRecord record(String action, Execution execution, long delayMillis, String error) {
-		return SettleRecord.of(action, execution.id(), execution.token(), delayMillis, error, execution.uniqueId());
+		SettleRecord record = SettleRecord.of(action, execution.id(), execution.token(), delayMillis, error,
+				execution.uniqueId());
+		return execution.job().reservedAhead() ? record.reservedAhead() : record;
 	}
 
 }

@@ -3,12 +3,13 @@
 -- globalConcurrency, rateMax, ratePeriodMs (0: no such limit; fields of the control hash set at run time win),
 -- groupConcurrency (jobs of one group running at once; the control hash's 'group-concurrency' set at run time wins),
 -- free (how many of count the caller would start at once: its handlers without a job; default count),
--- held (jobs of the caller holding a slot of the global concurrency), owner (the caller's id, for 'slot-wanted').
+-- held (jobs of the caller holding a slot of the global concurrency), owner (the caller's id, for 'slot-wanted'),
+-- then (id, token) pairs of jobs the caller reserved ahead and would start now, on handlers of the free ones.
 -- Promotes due delayed jobs, recovers expired leases, then reserves up to count waiting jobs, as many as the
 -- queue's limits let start now: the prioritised ones first, highest priority first (see the prelude), then
 -- plain and grouped jobs in turns, the grouped ones one per ready group in round-robin order.
 -- Returns { {id, attempt, token, envelope, ...}, {recovered ids}, {failed or parked ids}, wakeInMs, limitWakeMs,
--- slotJobs, contended }
+-- slotJobs, contended, {promoted ids} }
 -- where wakeInMs is when something becomes due (-1: nothing scheduled, 0: jobs are waiting,
 -- -2: the queue is paused; resume signals the marker) and limitWakeMs is when the rate limit or a handler's
 -- back-off lets the next waiting job start (-1: no limit holds jobs back on time; a full global concurrency
@@ -19,7 +20,9 @@
 -- reserved *ahead* (in AHEAD as well as RESERVED) and holds no slot; the caller starts it only in the slot of one of
 -- its own jobs that finished, handed over by that job's settle in the same script call (settle.lua), so the count
 -- never drops between the two. Jobs are reserved ahead only by a caller that holds a slot (else nothing would start
--- them) and only while nobody else waits for one (else the holder would keep its slots for good).
+-- them) and only while nobody else waits for one (else the holder would keep its slots for good). A job reserved ahead
+-- whose worker had no finishing job to take a slot from (its jobs all ended before the fetch reply came) is given one
+-- by the worker's next fetch, before any new job: 'promoted'.
 -- An idle queue is fetched every blocking timeout, so the idle path runs as few commands as it can:
 -- the earliest delayed job and lease are read once, and serve both as "anything due?" and as the wake time.
 -- At maxmemory under noeviction Redis refuses a script whose first write may grow memory (and lets the rest
@@ -117,7 +120,7 @@ if next_expiry and next_expiry <= now then
 end
 
 if control[1] then
-  return { {}, recovered, failed, -2, -1, -1, 0 }
+  return { {}, recovered, failed, -2, -1, -1, 0, {} }
 end
 local global = tonumber(control[2] or ARGV[8])
 local rate_max, rate_period = tonumber(control[3] or ARGV[9]), tonumber(control[4] or ARGV[10])
@@ -132,10 +135,16 @@ end
 local slots_free = false
 local free, held, owner = tonumber(ARGV[12] or count), tonumber(ARGV[13] or 0), ARGV[14] or ''
 local slot_jobs, contended = -1, 0
+local candidates, promoted = {}, {}
+for i = 15, #ARGV - 1, 2 do
+  candidates[#candidates + 1] = ARGV[i]
+  candidates[#candidates + 1] = ARGV[i + 1]
+end
+local backed_off = false
 if count > 0 then
   local backoff_until = tonumber(control[5] or 0)
   if backoff_until > now then
-    count, limit_wake = 0, backoff_until - now
+    count, limit_wake, backed_off = 0, backoff_until - now, true
   end
 end
 if count > 0 and rate_max > 0 then
@@ -152,28 +161,43 @@ if count > 0 and rate_max > 0 then
     count = rate_room
   end
 end
-if count > 0 and global > 0 then
+if (count > 0 or (#candidates > 0 and not backed_off)) and global > 0 then
   -- A reserved job holds a slot until it is settled or its lease expires (recovered above), unless it was reserved
   -- ahead and no slot was handed to it yet: a killed instance's slots come back with its leases. An entry of AHEAD
   -- past its deadline is one whose job left RESERVED (recovered) or one its worker kept past the lease: dropping it
   -- counts that job as running, never fewer than run.
   redis.call('ZREMRANGEBYSCORE', AHEAD, '-inf', now)
   slots_free = global - redis.call('ZCARD', RESERVED) + redis.call('ZCARD', AHEAD)
-  local want = math.min(count, free)
-  local grant = math.min(math.max(slots_free, 0), want)
+  local wanted = math.min(free, count + #candidates / 2)
+  for c = 1, #candidates, 2 do
+    if #promoted >= math.min(slots_free, free) then break end
+    if owned(candidates[c], candidates[c + 1]) and redis.call('ZREM', AHEAD, candidates[c]) == 1 then
+      promoted[#promoted + 1] = candidates[c]
+    end
+  end
+  slots_free = slots_free - #promoted
+  local want = math.min(count, free - #promoted)
+  local grant = math.max(math.min(slots_free, want), 0)
   if slots_free < 0 or (control[9] and control[9] ~= owner) then contended = 1 end
   slot_jobs = grant
-  if contended == 0 and held + grant > 0 then
+  if contended == 0 and held + #promoted + grant > 0 then
     count = count - want + grant
   else
     count = grant
   end
   slots_free = slots_free - grant
-  if grant < want and any_waiting() then
+  if #promoted + grant < wanted and (#candidates > 2 * #promoted or any_waiting()) then
     -- the settle that frees a slot signals one consumer; HDEL first: a full Redis refuses a script whose
     -- first write may grow memory, and this fetch must still be answered
     redis.call('HDEL', CONTROL, 'slot-wanted')
     redis.call('HSET', CONTROL, 'slot-wanted', owner)
+  end
+elseif #candidates > 0 and global == 0 and not backed_off then
+  -- the limit was cleared at run time: whatever the caller reserved ahead may start
+  for c = 1, #candidates, 2 do
+    if owned(candidates[c], candidates[c + 1]) and redis.call('ZREM', AHEAD, candidates[c]) == 1 then
+      promoted[#promoted + 1] = candidates[c]
+    end
   end
 end
 
@@ -329,13 +353,13 @@ if #ids > 0 then
     end
     if not rate_capped and not filled then
       signal()
-      return { jobs, recovered, failed, 0, -1, slot_jobs, contended }
+      return { jobs, recovered, failed, 0, -1, slot_jobs, contended, promoted }
     end
     if not rate_capped and #ids > 0 then
       -- this fetch filled the global concurrency: its caller's jobs free their slots as they finish, so it
       -- looks again then, gathering the slots freed together into one fetch (a backlog, 0), instead of taking
       -- whatever is free at the moment; the mark above still lets a settle wake another instance's consumer
-      return { jobs, recovered, failed, 0, -1, slot_jobs, contended }
+      return { jobs, recovered, failed, 0, -1, slot_jobs, contended, promoted }
     end
   end
 end
@@ -344,4 +368,4 @@ local wake = -1
 if next_due then wake = next_due end
 if next_expiry and (wake == -1 or next_expiry < wake) then wake = next_expiry end
 if wake ~= -1 then wake = math.max(wake - now, 1) end
-return { jobs, recovered, failed, wake, limit_wake, slot_jobs, contended }
+return { jobs, recovered, failed, wake, limit_wake, slot_jobs, contended, promoted }

@@ -49,5 +49,7 @@ local backoff = 0
 if stored[4] then
   backoff = math.max(tonumber(stored[4]) - now_ms(), 0)
 end
-return { redis.call('ZCARD', RESERVED), stored[1], stored[2], stored[3], backoff, stored[5],
+-- running jobs: the reserved ones less those reserved ahead of a slot (see fetch.lua), whose live entries only count
+local running = redis.call('ZCARD', RESERVED) - redis.call('ZCOUNT', AHEAD, '(' .. now_ms(), '+inf')
+return { math.max(running, 0), stored[1], stored[2], stored[3], backoff, stored[5],
   redis.call('HLEN', GROUP_RUNNING), redis.call('ZCOUNT', GROUPS, GROUP_BLOCKED, '+inf') }

@@ -17,8 +17,9 @@
 -- An action ending in '>' (ack>, retry>, ...) is followed by two more arguments, the id and token of a job the
 -- caller reserved ahead of a slot of the global concurrency (see fetch.lua) and starts in the slot of this one:
 -- the slot passes from one to the other in this call, so the count of running jobs never drops between them.
--- A release of a job reserved ahead frees no slot: it held none. Only a slot freed wakes a consumer that found the
--- global concurrency full.
+-- An action ending in '<' (before any '>') is that of a job that was reserved ahead: it may still be in AHEAD (put
+-- back unstarted, or started in a slot whose hand-over has not landed yet), held no slot then and frees none. Only a
+-- slot freed wakes a consumer that found the global concurrency full.
 -- A job taken from a group's line (its token ends in 'g', see fetch.lua) gives its group's slot back, except a
 -- retry that waits out a delay: it keeps the slot, so that no later job of its group runs before it (strict
 -- order); released, requeued and retried jobs go back to the head of their group's line.
@@ -35,12 +36,18 @@ end
 local retention, max_parked = tonumber(ARGV[1]), tonumber(ARGV[2])
 local actions, ids, tokens, delays, errors, uids = {}, {}, {}, {}, {}, {}
 local handed, handed_tokens = {}, {}
+-- the settled jobs that were reserved ahead: only they may still be in AHEAD
+local was_ahead = {}
 local i = 3
 while i <= #ARGV do
   local n = #ids + 1
   local action = ARGV[i]
   local hands = string.byte(action, -1) == 62
   if hands then action = string.sub(action, 1, -2) end
+  if string.byte(action, -1) == 60 then
+    action = string.sub(action, 1, -2)
+    was_ahead[n] = true
+  end
   actions[n], ids[n], tokens[n] = action, ARGV[i + 1], ARGV[i + 2]
   if action == 'ack' then
     delays[n], errors[n], uids[n] = 0, '', ''
@@ -99,8 +106,10 @@ for n, next_id in pairs(handed) do
 end
 if #settled > 0 then
   call_chunked('ZREM', RESERVED, settled)
-  for n = 1, #ids do
-    if out[n] == 1 and actions[n] == 'release' then
+  -- a settled job still reserved ahead held no slot, so it frees none: one put back unstarted, or one started in
+  -- a slot handed over by a settle that has not landed yet (which then hands nothing, and frees its own)
+  for n in pairs(was_ahead) do
+    if out[n] == 1 then
       kept = kept + redis.call('ZREM', AHEAD, ids[n])
     end
   end

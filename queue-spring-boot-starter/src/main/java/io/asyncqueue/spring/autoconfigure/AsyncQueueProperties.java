@@ -378,8 +378,9 @@ public class AsyncQueueProperties {
 		 * 0 reserves only what free handlers start (for long jobs over many instances). Unset, it starts at
 		 * the concurrency (one job waiting per handler) and adapts: each process reserves ahead what its
 		 * handlers finish during one fetch round trip, up to twice fetch-batch-size in all, so that jobs of a
-		 * few microseconds do not leave handlers idle at every fetch (not on a queue with a global concurrency
-		 * or a rate limit, where it defaults to 0). A set value is fixed. A reserved job waits at most half its
+		 * few microseconds do not leave handlers idle at every fetch (not on a queue with a rate limit, or a
+		 * sharded one with a global concurrency, where it defaults to 0: a job reserved ahead would count
+		 * against the limit). A set value is fixed. A reserved job waits at most half its
 		 * lease for a handler, then goes back to waiting unstarted.
 		 */
 		private @Nullable Integer prefetch;
@@ -669,8 +670,9 @@ public class AsyncQueueProperties {
 		 * 0 reserves only what free handlers start (for long jobs over many instances). Unset, it starts at
 		 * the concurrency (one job waiting per handler) and adapts: each process reserves ahead what its
 		 * handlers finish during one fetch round trip, up to twice fetch-batch-size in all, so that jobs of a
-		 * few microseconds do not leave handlers idle at every fetch (not on a queue with a global concurrency
-		 * or a rate limit, where it defaults to 0). A set value is fixed. A reserved job waits at most half its
+		 * few microseconds do not leave handlers idle at every fetch (not on a queue with a rate limit, or a
+		 * sharded one with a global concurrency, where it defaults to 0: a job reserved ahead would count
+		 * against the limit). A set value is fixed. A reserved job waits at most half its
 		 * lease for a handler, then goes back to waiting unstarted.
 		 */
 		private @Nullable Integer prefetch;
@@ -738,9 +740,10 @@ public class AsyncQueueProperties {
 		private @Nullable Boolean autoStartup;
 
 		/**
-		 * Most jobs of this queue running at once across every instance (a job counts from its fetch until it
-		 * is settled or its lease expires); unset for no such limit. A reserved-ahead job counts too, so the
-		 * prefetch defaults to 0 here. A limit set at run time from the endpoint or the CLI overrides it.
+		 * Most jobs of this queue running at once across every instance (a job counts from the fetch that gives
+		 * it a slot until it is settled or its lease expires); unset for no such limit. A job reserved ahead
+		 * (prefetch) holds no slot until a finishing job of the same process hands it its own. A limit set at
+		 * run time from the endpoint or the CLI overrides it.
 		 */
 		private @Nullable Integer globalConcurrency;
 
