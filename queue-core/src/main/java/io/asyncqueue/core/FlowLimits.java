@@ -6,7 +6,8 @@ import java.time.Duration;
  * A queue's cluster-wide limits and their current use, as every instance sees them at its next fetch.
  *
  * @param queue the queue
- * @param running jobs reserved now across every instance: what {@link #globalConcurrency()} counts
+ * @param running jobs running now across every instance (reserved, less those reserved ahead of a slot): what
+ * {@link #globalConcurrency()} counts
  * @param globalConcurrency the most jobs running at once across every instance, zero for no limit
  * @param globalConcurrencySetAtRunTime whether {@link #globalConcurrency()} is stored in Redis (set from the
  * endpoint or the CLI) rather than taken from this process's configuration
@@ -23,7 +24,7 @@ public record FlowLimits(String queue, long running, int globalConcurrency, bool
 	/**
 	 * The limits of a queue whose group concurrency is the default, 1, as configured.
 	 * @param queue the queue
-	 * @param running jobs reserved now across every instance
+	 * @param running jobs running now across every instance
 	 * @param globalConcurrency the most jobs running at once across every instance, zero for no limit
 	 * @param globalConcurrencySetAtRunTime whether the global concurrency is stored in Redis
 	 * @param rateLimit the rate limit, or {@code null} for none

@@ -14,7 +14,8 @@ import io.asyncqueue.core.JobState;
  * <tr><th>key</th><th>type</th><th>holds</th></tr>
  * <tr><td>waiting</td><td>LIST</td><td>ids ready to run, oldest at the head</td></tr>
  * <tr><td>delayed</td><td>ZSET</td><td>ids scored by due time (ms, Redis clock)</td></tr>
- * <tr><td>reserved</td><td>ZSET</td><td>ids of running jobs scored by lease deadline</td></tr>
+ * <tr><td>reserved</td><td>ZSET</td><td>ids of jobs a worker holds (running, or reserved ahead of its handlers) scored by
+ * lease deadline</td></tr>
  * <tr><td>failed</td><td>ZSET</td><td>ids scored by failure time</td></tr>
  * <tr><td>timeout</td><td>ZSET</td><td>ids parked after a lease expired (StalledJobAction.PARK)</td></tr>
  * <tr><td>marker</td><td>ZSET</td><td>one member while jobs may be ready; idle consumers block on it</td></tr>

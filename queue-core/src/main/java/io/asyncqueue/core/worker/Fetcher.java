@@ -185,12 +185,13 @@ public final class Fetcher implements Runnable {
 		}
 		QueueScripts shard = this.shards.scripts();
 		Consumer<ReservedJob> dispatch = this.shards.dispatch();
-		if (this.settings.globalConcurrency() > 0) {
+		if (this.settings.globalConcurrency() > 0 && (this.shards.isSharded() || held.anyFree())) {
 			// A slot comes back here as its handler returns, with its settle still on the way: in Redis the job
 			// still counts against the global concurrency, and a fetch sent now would find every slot taken, be
 			// refused and wait for the settle's wake-up (a wasted call and a wake-up per job). Sent behind the
 			// settles on the same connection, the fetch finds their slots free. (On a sharded queue, the settles
-			// of the shard it fetches from: each shard holds its share of the limit.)
+			// of the shard it fetches from: each shard holds its share of the limit.) A fetch for jobs to reserve
+			// ahead only, every handler's slot held, needs no slot and does not wait.
 			shard.awaitSettlesSent(SETTLES_SENT_NANOS);
 		}
 		Reply reply;
@@ -355,8 +356,11 @@ public final class Fetcher implements Runnable {
 			// waiting and reserved fewer than asked was held back by a limit (a global concurrency or rate limit set
 			// at run time, a handler's back-off): jobs reserved ahead would hold its slots or run later than they
 			// were counted, so the window goes back to its default for a while.
-			boolean heldBack = reply.limitWakeInMillis() > 0
-					|| (reply.wakeInMillis() == 0 && reply.jobs().size() < count);
+			// Under a global concurrency fewer jobs than asked is no hold-back: those that found no free slot
+			// are reserved ahead, unless another consumer waits for one.
+			boolean heldBack = reply.limitWakeInMillis() > 0 || reply.contended()
+					|| (reply.wakeInMillis() == 0 && reply.jobs().size() < count
+							&& reply.slotJobs() == FetchReply.NO_SLOTS);
 			this.window.fetched(System.nanoTime() - requestedAt, heldBack);
 		}
 		List<ReservedJob> jobs = new ArrayList<>(reply.jobs().size());

@@ -54,6 +54,11 @@ public final class GlobalSlots {
 		return this.held.get();
 	}
 
+	/** Whether some handler has no job holding a slot meant for it (and no fetch on its way claimed it). */
+	synchronized boolean anyFree() {
+		return this.held.get() + this.claimed < this.concurrency;
+	}
+
 	/**
 	 * Handlers that no job holding a slot is meant for, claimed for one fetch (how many jobs it may give a slot),
 	 * so that another fetch loop's fetch meanwhile does not count them too.

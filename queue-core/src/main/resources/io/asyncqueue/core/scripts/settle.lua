@@ -35,7 +35,7 @@ local function priority_of(id)
 end
 local retention, max_parked = tonumber(ARGV[1]), tonumber(ARGV[2])
 local actions, ids, tokens, delays, errors, uids = {}, {}, {}, {}, {}, {}
-local handed, handed_tokens = {}, {}
+local handed = {}
 -- the settled jobs that were reserved ahead: only they may still be in AHEAD
 local was_ahead = {}
 local i = 3
@@ -57,7 +57,7 @@ while i <= #ARGV do
     i = i + 6
   end
   if hands then
-    handed[n], handed_tokens[n] = ARGV[i], ARGV[i + 1]
+    handed[n] = ARGV[i]
     i = i + 2
   end
 end
@@ -96,11 +96,14 @@ if #grouped > 0 then
     if envelopes[i] then groups[n] = select(2, job_meta(envelopes[i])) end
   end
 end
--- slots kept: handed to a job reserved ahead, or never held by a released job that was reserved ahead. A job the
--- caller started in the slot of one that was no longer its own (its lease expired) still counts from here on.
+-- slots kept: handed to a job reserved ahead, or never held by a released job that was reserved ahead. The job
+-- taken out of AHEAD counts from here on, as it runs: no ownership is checked (two commands per job), since a job
+-- that went back and was reserved ahead again elsewhere while this caller ran it (its lease expired) is running
+-- here, and the other worker's hand-over then finds it counted already and frees its own slot instead. A job the
+-- caller started in the slot of one that was no longer its own still counts from here on too.
 local kept = 0
 for n, next_id in pairs(handed) do
-  if owned(next_id, handed_tokens[n]) and redis.call('ZREM', AHEAD, next_id) == 1 and out[n] == 1 then
+  if redis.call('ZREM', AHEAD, next_id) == 1 and out[n] == 1 then
     kept = kept + 1
   end
 end
