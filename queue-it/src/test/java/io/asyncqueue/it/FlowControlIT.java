@@ -49,6 +49,45 @@ class FlowControlIT extends ItSupport {
 	}
 
 	@Test
+	void jobsReservedAheadStartOnlyInAHandedSlotAndTheLimitHolds() {
+		// a global concurrency equal to one worker's handlers, over 2 JVMs: each reserves jobs ahead, which start
+		// in the slots its own finishing jobs hand over, while the other waits for slots now and then
+		int jobs = 4_000;
+		int global = 4;
+		startWorkers(Map.of("concurrency", "4", "global-concurrency", Integer.toString(global), "lease-ms", "600000"),
+				"w1", "w2");
+		java.util.concurrent.atomic.AtomicLong mostAhead = new java.util.concurrent.atomic.AtomicLong();
+		java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+		Thread sampler = new Thread(() -> {
+			while (sampling.get()) {
+				mostAhead.accumulateAndGet(admin().zcard(keys().ahead()), Math::max);
+				try {
+					Thread.sleep(5);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		});
+		sampler.start();
+		long begin = System.currentTimeMillis();
+		pushTimed(jobs, 0);
+		awaitDrained(jobs, Duration.ofSeconds(240));
+		long tookMs = System.currentTimeMillis() - begin;
+		sampling.set(false);
+		List<Timed> timed = timed();
+		int most = mostAtOnce(timed);
+		log("global concurrency %d over 2 JVMs × concurrency 4, jobs reserved ahead: %,d jobs of 0 ms in %s (%,.0f"
+				+ " jobs/s), at most %d running at once by Redis's clock, at most %d reserved ahead; per worker %s",
+				global, jobs, seconds(tookMs), jobs * 1000.0 / tookMs, most, mostAhead.get(), perWorker(timed));
+		assertThat(timed).hasSize(jobs);
+		assertThat(most).as("executions overlapping at once").isLessThanOrEqualTo(global);
+		assertThat(mostAhead.get()).as("jobs were reserved ahead").isPositive();
+		assertThat(perWorker(timed)).as("every instance took part").containsOnlyKeys("w1", "w2");
+		await(() -> admin().zcard(keys().reserved()) == 0 && admin().zcard(keys().ahead()) == 0);
+	}
+
+	@Test
 	void aKilledInstancesSlotsComeBackWhenItsLeasesExpire() {
 		long leaseMs = 3_000;
 		Map<String, String> options = Map.of("concurrency", "2", "global-concurrency", Integer.toString(GLOBAL),

@@ -102,20 +102,33 @@ end
 -- here, and the other worker's hand-over then finds it counted already and frees its own slot instead. A job the
 -- caller started in the slot of one that was no longer its own still counts from here on too.
 local kept = 0
+-- one ZREM per call, not per job: the members it removed, counted
+local function removed(list)
+  local count = 0
+  for i = 1, #list, 500 do
+    count = count + redis.call('ZREM', AHEAD, unpack(list, i, math.min(i + 499, #list)))
+  end
+  return count
+end
+local handed_by_settled, handed_by_others = {}, {}
 for n, next_id in pairs(handed) do
-  if redis.call('ZREM', AHEAD, next_id) == 1 and out[n] == 1 then
-    kept = kept + 1
+  if out[n] == 1 then
+    handed_by_settled[#handed_by_settled + 1] = next_id
+  else
+    handed_by_others[#handed_by_others + 1] = next_id
   end
 end
+kept = removed(handed_by_settled)
+removed(handed_by_others)
 if #settled > 0 then
   call_chunked('ZREM', RESERVED, settled)
   -- a settled job still reserved ahead held no slot, so it frees none: one put back unstarted, or one started in
   -- a slot handed over by a settle that has not landed yet (which then hands nothing, and frees its own)
+  local settled_ahead = {}
   for n in pairs(was_ahead) do
-    if out[n] == 1 then
-      kept = kept + redis.call('ZREM', AHEAD, ids[n])
-    end
+    if out[n] == 1 then settled_ahead[#settled_ahead + 1] = ids[n] end
   end
+  kept = kept + removed(settled_ahead)
   -- a fetch found the queue's global concurrency full: the slot freed here goes to one waiting consumer
   if #settled > kept and redis.call('HDEL', CONTROL, 'slot-wanted') == 1 then
     wake = true
