@@ -241,7 +241,8 @@ public final class Fetcher implements Runnable {
 			// signals the marker would add two hops to every start, and each late start slows the pace.
 			Thread.sleep(limitWake);
 		}
-		else if (nothing && reply.wakeInMillis() != 0) {
+		else if (nothing && (reply.wakeInMillis() != 0 || orphans)) {
+			// (jobs reserved ahead that this fetch could not give a slot wait for the settle that frees one)
 			awaitSignal(earliest(reply.wakeInMillis(), limitWake));
 		}
 		else if (reply.limitWakeInMillis() > 0) {

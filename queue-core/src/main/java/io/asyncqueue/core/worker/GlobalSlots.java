@@ -139,6 +139,14 @@ public final class GlobalSlots {
 	}
 
 	/**
+	 * A job reserved ahead went back to waiting (it waited too long, or the worker stops): it no longer waits here.
+	 * @param job the job
+	 */
+	void forget(ReservedJob job) {
+		this.ahead.remove(job);
+	}
+
+	/**
 	 * A job that held a slot gave it back to Redis (settled without handing it on, or returned unstarted).
 	 * @return the slots still held
 	 */

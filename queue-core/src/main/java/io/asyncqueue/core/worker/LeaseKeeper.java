@@ -235,7 +235,10 @@ public final class LeaseKeeper {
 	java.util.concurrent.CompletableFuture<?> putBack(List<ReservedJob> jobs, String why) {
 		this.window.giveBack(jobs.size());
 		for (ReservedJob job : jobs) {
-			if (!job.ahead()) {
+			if (job.ahead()) {
+				this.slots.forget(job);
+			}
+			else {
 				this.slots.freed();
 			}
 		}

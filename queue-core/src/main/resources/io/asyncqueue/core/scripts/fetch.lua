@@ -166,8 +166,13 @@ if (count > 0 or (#candidates > 0 and not backed_off)) and global > 0 then
   -- ahead and no slot was handed to it yet: a killed instance's slots come back with its leases. An entry of AHEAD
   -- past its deadline is one whose job left RESERVED (recovered) or one its worker kept past the lease: dropping it
   -- counts that job as running, never fewer than run.
-  redis.call('ZREMRANGEBYSCORE', AHEAD, '-inf', now)
-  slots_free = global - redis.call('ZCARD', RESERVED) + redis.call('ZCARD', AHEAD)
+  -- (An idle queue, nothing reserved, reads only RESERVED: AHEAD is a part of it.)
+  local reserved = redis.call('ZCARD', RESERVED)
+  if reserved > 0 then
+    redis.call('ZREMRANGEBYSCORE', AHEAD, '-inf', now)
+    reserved = reserved - redis.call('ZCARD', AHEAD)
+  end
+  slots_free = global - reserved
   local wanted = math.min(free, count + #candidates / 2)
   for c = 1, #candidates, 2 do
     if #promoted >= math.min(slots_free, free) then break end
