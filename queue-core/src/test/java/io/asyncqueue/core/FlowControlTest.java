@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +100,31 @@ class FlowControlTest extends RedisTestSupport {
 		assertThat(scriptCalls() - before).as("6 consumers blocked on a full queue for 2 s").isLessThanOrEqualTo(2);
 		release.countDown();
 		await().atMost(Duration.ofSeconds(20)).until(() -> done.get() == 6);
+	}
+
+	@Test
+	void anIdleQueueWithAGlobalConcurrencyCostsOneCommandMoreThanAnUnlimitedOne() throws Exception {
+		// more handlers than the limit: the fetch asks for more slots than it can ever get, which is no wait for one
+		QueueSettings limited = settings().concurrency(10).globalConcurrency(8).blockingTimeout(Duration.ofMillis(500))
+			.build();
+		start(QueueWorker.builder(limited, redis).job("n", Integer.class, (n, context) -> {
+		}));
+		Thread.sleep(700);
+		Map<String, Long> before = commandCalls();
+		Thread.sleep(2_000);
+		Map<String, Long> after = commandCalls();
+		Map<String, Long> delta = new java.util.TreeMap<>();
+		after.forEach((command, calls) -> {
+			long added = calls - before.getOrDefault(command, 0L);
+			if (added > 0 && !command.equals("info")) {
+				delta.put(command, added);
+			}
+		});
+		long fetches = delta.getOrDefault("evalsha", 0L);
+		assertThat(fetches).as("idle fetches in 2 s, one per blocking timeout").isBetween(3L, 5L);
+		assertThat(delta).as("per idle fetch: what an unlimited queue runs, and the reserved set's ZCARD")
+			.containsOnlyKeys("bzpopmin", "evalsha", "hmget", "lpop", "time", "zrange", "zcard");
+		assertThat(delta.get("zcard")).isEqualTo(fetches);
 	}
 
 	@Test
@@ -411,6 +437,18 @@ class FlowControlTest extends RedisTestSupport {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** Calls of every command Redis ran so far, by command. */
+	private static Map<String, Long> commandCalls() {
+		Map<String, Long> calls = new java.util.HashMap<>();
+		for (String line : redisCommands().info("commandstats").split("\r?\n")) {
+			if (line.startsWith("cmdstat_")) {
+				String count = line.substring(line.indexOf("calls=") + 6);
+				calls.put(line.substring(8, line.indexOf(':')), Long.parseLong(count.substring(0, count.indexOf(','))));
+			}
+		}
+		return calls;
 	}
 
 	/** Scripts (and blocking pops) Redis ran, all queues together: this test's workers are the only ones. */

@@ -173,7 +173,9 @@ if (count > 0 or (#candidates > 0 and not backed_off)) and global > 0 then
     reserved = reserved - redis.call('ZCARD', AHEAD)
   end
   slots_free = global - reserved
-  local wanted = math.min(free, count + #candidates / 2)
+  -- slots the caller could use now: no more than the limit leaves it (a worker with more handlers than the limit
+  -- does not wait for slots nobody else holds)
+  local wanted = math.min(free, count + #candidates / 2, global - held)
   for c = 1, #candidates, 2 do
     if #promoted >= math.min(slots_free, free) then break end
     if owned(candidates[c], candidates[c + 1]) and redis.call('ZREM', AHEAD, candidates[c]) == 1 then
