@@ -453,7 +453,8 @@ public final class QueueSettings {
 	 * The most jobs of this queue running at once across every instance, zero for no such limit. A job holds a
 	 * slot from the fetch that gives it one until it is settled or its lease expires (a killed instance's slots
 	 * come back when its leases do); a job reserved ahead of the handlers ({@link #prefetch()}) holds none until a
-	 * finishing job of the same worker hands it its own. A limit stored in Redis at run time overrides this one.
+	 * finishing job of the same worker hands it its own or the next fetch gives it one (on a sharded queue it holds
+	 * one of its shard's). A limit stored in Redis at run time overrides this one.
 	 */
 	public int globalConcurrency() {
 		return this.globalConcurrency;

@@ -315,7 +315,8 @@ class FlowControlTest extends RedisTestSupport {
 		QueueClient.join(scripts.settle(SettleRecord.ack(second.id(), second.token(), null)));
 		assertThat(redisCommands().zcard(keys.marker())).isEqualTo(1);
 		FetchReply woken = QueueClient.join(scripts.fetch(4, 4, 0, "B", List.of(), STALLED));
-		assertThat(woken.jobs()).hasSize(1);
+		assertThat(woken.slotJobs()).as("the one slot freed").isEqualTo(1);
+		assertThat(woken.jobs()).as("and, holding a slot now, B reserves the rest ahead").hasSize(4);
 		assertThat(woken.jobs().get(0).id()).as("the jobs A put back come first").isEqualTo(a.jobs().get(3).id());
 	}
 
@@ -356,6 +357,10 @@ class FlowControlTest extends RedisTestSupport {
 		assertThat(reply.slotJobs()).as("no slot left for a new job").isZero();
 		assertThat(running(keys)).isEqualTo(2);
 		assertThat(redisCommands().zcard(keys.ahead())).as("the new jobs wait ahead").isEqualTo(2);
+		// that reply lost: the worker names the same jobs again; they count already, so they start without a slot
+		FetchReply again = QueueClient.join(scripts.fetch(0, 2, 0, "A", waiting, STALLED));
+		assertThat(again.promoted()).containsExactly(jobs.get(2).id(), jobs.get(3).id());
+		assertThat(running(keys)).isEqualTo(2);
 	}
 
 	@Test

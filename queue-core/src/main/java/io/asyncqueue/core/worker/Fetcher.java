@@ -178,7 +178,7 @@ public final class Fetcher implements Runnable {
 		GlobalSlots held = runner.slots();
 		// jobs reserved ahead with no job of this worker left to hand them a slot: this fetch gives them one,
 		// whether or not it has room for new jobs
-		boolean orphans = !this.shards.isSharded() && held.held() == 0 && held.hasAhead();
+		boolean orphans = !this.shards.isSharded() && held.held() == 0 && held.hasAhead() && held.anyFree();
 		int permits = orphans ? takeFreeSlots() : takeSlots();
 		if (permits == 0 && !orphans) {
 			return;
@@ -340,13 +340,13 @@ public final class Fetcher implements Runnable {
 		else {
 			int free = held.claimFree();
 			try {
-				List<Lease> ahead = held.waitingAhead(free).stream().map((job) -> new Lease(job.id(), job.token()))
-					.toList();
+				List<ReservedJob> named = held.waitingAhead(free);
+				List<Lease> ahead = named.stream().map((job) -> new Lease(job.id(), job.token())).toList();
 				reply = RedisFailures.join(shard.fetch(count, free, held.held(), held.owner(), ahead,
 						this.stalledError));
 				held.contended(reply.contended());
 				held.granted((reply.slotJobs() == FetchReply.NO_SLOTS) ? reply.jobs().size() : reply.slotJobs());
-				runner.promoted(reply.promoted());
+				runner.promoted(named, reply.promoted());
 			}
 			finally {
 				held.unclaim(free);

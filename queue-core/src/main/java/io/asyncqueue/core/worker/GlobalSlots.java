@@ -126,16 +126,11 @@ public final class GlobalSlots {
 
 	/**
 	 * Take a job reserved ahead that a fetch gave a slot to.
-	 * @param id its id
-	 * @return the job, or {@code null} if it is no longer waiting here (a finishing job took it, or it went back)
+	 * @param job the job, as the fetch named it
+	 * @return whether it was still waiting here (else a finishing job took it, or it went back)
 	 */
-	ReservedJob take(String id) {
-		for (ReservedJob job : this.ahead) {
-			if (job.id().equals(id) && this.ahead.remove(job)) {
-				return job;
-			}
-		}
-		return null;
+	boolean take(ReservedJob job) {
+		return this.ahead.remove(job);
 	}
 
 	/**

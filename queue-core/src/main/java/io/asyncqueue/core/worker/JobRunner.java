@@ -152,12 +152,15 @@ public final class JobRunner {
 	/**
 	 * A fetch gave slots to jobs reserved ahead: they go to the handlers (those a finishing job took meanwhile are
 	 * running already; that job's settle freed its own slot instead).
-	 * @param ids the jobs
+	 * @param named the jobs reserved ahead that the fetch named
+	 * @param ids those it gave a slot
 	 */
-	void promoted(List<String> ids) {
-		for (String id : ids) {
-			ReservedJob job = this.slots.take(id);
-			ReservedJob holder = (job != null) ? this.keeper.handSlot(job) : null;
+	void promoted(List<ReservedJob> named, List<String> ids) {
+		for (ReservedJob job : named) {
+			if (!ids.contains(job.id()) || !this.slots.take(job)) {
+				continue;
+			}
+			ReservedJob holder = this.keeper.handSlot(job);
 			if (holder != null) {
 				this.slots.granted(1);
 				start(holder);

@@ -6,11 +6,9 @@
 local deadline = now_ms() + tonumber(ARGV[1])
 local lost = {}
 local written = false
-local renewed = {}
 for i = 2, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   if owned(id, token) then
-    renewed[#renewed + 1] = id
     if not written then
       redis.call('ZREM', RESERVED, id)
       redis.call('ZADD', RESERVED, deadline, id)
@@ -22,10 +20,5 @@ for i = 2, #ARGV, 2 do
     lost[#lost + 1] = id
     lost[#lost + 1] = token
   end
-end
-if written and redis.call('EXISTS', AHEAD) == 1 then
-  -- a job whose lease is renewed is running: if the settle that handed it a slot has not landed (Redis was out of
-  -- reach), it counts from here on, so Redis never counts fewer jobs running than run
-  call_chunked('ZREM', AHEAD, renewed)
 end
 return lost

@@ -176,28 +176,41 @@ if (count > 0 or (#candidates > 0 and not backed_off)) and global > 0 then
   -- slots the caller could use now: no more than the limit leaves it (a worker with more handlers than the limit
   -- does not wait for slots nobody else holds)
   local wanted = math.min(free, count + #candidates / 2, global - held)
+  -- a candidate no longer in AHEAD counts as running already (a promotion whose reply was lost, an entry pruned
+  -- when its reply came late): it takes no slot, and still starts
+  local charged = 0
   for c = 1, #candidates, 2 do
-    if #promoted >= math.min(slots_free, free) then break end
-    if owned(candidates[c], candidates[c + 1]) and redis.call('ZREM', AHEAD, candidates[c]) == 1 then
-      promoted[#promoted + 1] = candidates[c]
+    if #promoted >= free then break end
+    if owned(candidates[c], candidates[c + 1]) then
+      if charged < slots_free then
+        charged = charged + redis.call('ZREM', AHEAD, candidates[c])
+        promoted[#promoted + 1] = candidates[c]
+      elseif not redis.call('ZSCORE', AHEAD, candidates[c]) then
+        promoted[#promoted + 1] = candidates[c]
+      end
     end
   end
-  slots_free = slots_free - #promoted
+  slots_free = slots_free - charged
   local want = math.min(count, free - #promoted)
   local grant = math.max(math.min(slots_free, want), 0)
   if slots_free < 0 or (control[9] and control[9] ~= owner) then contended = 1 end
   slot_jobs = grant
-  if contended == 0 and held + #promoted + grant > 0 then
-    count = count - want + grant
-  else
+  -- the jobs beyond the granted slots are reserved ahead, those for busy handlers and those that found no free
+  -- slot alike: this caller's own finishing jobs hand them slots. A caller without an id (a sharded queue's, whose
+  -- shards cannot hand each other slots) reserves none ahead.
+  if contended == 1 or owner == '' or held + #promoted + grant == 0 then
     count = grant
   end
   slots_free = slots_free - grant
-  if #promoted + grant < wanted and (#candidates > 2 * #promoted or any_waiting()) then
+  -- (over a limit lowered at run time, the settles that bring the count under it wake someone too)
+  if not control[9] and (#promoted + grant < wanted or (slots_free < 0 and free > 0))
+      and (#candidates > 2 * #promoted or any_waiting()) then
     -- the settle that frees a slot signals one consumer; HDEL first: a full Redis refuses a script whose
-    -- first write may grow memory, and this fetch must still be answered
+    -- first write may grow memory, and this fetch must still be answered. A consumer's mark is never
+    -- overwritten: its wish stands until a settle frees a slot (which clears it), and the others see it.
     redis.call('HDEL', CONTROL, 'slot-wanted')
     redis.call('HSET', CONTROL, 'slot-wanted', owner)
+    control[9] = owner
   end
 elseif #candidates > 0 and global == 0 and not backed_off then
   -- the limit was cleared at run time: whatever the caller reserved ahead may start
@@ -355,7 +368,10 @@ if #ids > 0 then
       limit_wake = rate_wake()
     end
     local filled = slots_free and slots_free <= 0
-    if filled and not control[9] then
+    if filled and not control[9] and owner == '' then
+      -- a caller that does not reserve ahead (a sharded queue's) frees its slots as its jobs finish: the mark
+      -- makes those settles wake another consumer. One that reserves ahead marks nothing for having filled the
+      -- limit itself, or every other worker would take it for a consumer waiting and stop handing slots on.
       redis.call('HSET', CONTROL, 'slot-wanted', owner)
     end
     if not rate_capped and not filled then

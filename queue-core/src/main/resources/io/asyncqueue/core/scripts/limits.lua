@@ -50,6 +50,10 @@ if stored[4] then
   backoff = math.max(tonumber(stored[4]) - now_ms(), 0)
 end
 -- running jobs: the reserved ones less those reserved ahead of a slot (see fetch.lua), whose live entries only count
-local running = redis.call('ZCARD', RESERVED) - redis.call('ZCOUNT', AHEAD, '(' .. now_ms(), '+inf')
-return { math.max(running, 0), stored[1], stored[2], stored[3], backoff, stored[5],
+-- (a queue with nothing reserved reads no more than before)
+local running = redis.call('ZCARD', RESERVED)
+if running > 0 then
+  running = math.max(running - redis.call('ZCOUNT', AHEAD, '(' .. now_ms(), '+inf'), 0)
+end
+return { running, stored[1], stored[2], stored[3], backoff, stored[5],
   redis.call('HLEN', GROUP_RUNNING), redis.call('ZCOUNT', GROUPS, GROUP_BLOCKED, '+inf') }

@@ -742,8 +742,9 @@ public class AsyncQueueProperties {
 		/**
 		 * Most jobs of this queue running at once across every instance (a job counts from the fetch that gives
 		 * it a slot until it is settled or its lease expires); unset for no such limit. A job reserved ahead
-		 * (prefetch) holds no slot until a finishing job of the same process hands it its own. A limit set at
-		 * run time from the endpoint or the CLI overrides it.
+		 * (prefetch) holds no slot until a finishing job of the same process hands it its own or the next fetch
+		 * gives it one (on a sharded queue it holds a slot of its shard). A limit set at run time from the
+		 * endpoint or the CLI overrides it.
 		 */
 		private @Nullable Integer globalConcurrency;
 
