@@ -195,22 +195,17 @@ if (count > 0 or (#candidates > 0 and not backed_off)) and global > 0 then
   local grant = math.max(math.min(slots_free, want), 0)
   if slots_free < 0 or (control[9] and control[9] ~= owner) then contended = 1 end
   slot_jobs = grant
-  -- the jobs beyond the granted slots are reserved ahead, those for busy handlers and those that found no free
-  -- slot alike: this caller's own finishing jobs hand them slots. A caller without an id (a sharded queue's, whose
-  -- shards cannot hand each other slots) reserves none ahead.
-  if contended == 1 or owner == '' or held + #promoted + grant == 0 then
+  if contended == 0 and held + #promoted + grant > 0 then
+    count = count - want + grant
+  else
     count = grant
   end
   slots_free = slots_free - grant
-  -- (over a limit lowered at run time, the settles that bring the count under it wake someone too)
-  if not control[9] and (#promoted + grant < wanted or (slots_free < 0 and free > 0))
-      and (#candidates > 2 * #promoted or any_waiting()) then
+  if #promoted + grant < wanted and (#candidates > 2 * #promoted or any_waiting()) then
     -- the settle that frees a slot signals one consumer; HDEL first: a full Redis refuses a script whose
-    -- first write may grow memory, and this fetch must still be answered. A consumer's mark is never
-    -- overwritten: its wish stands until a settle frees a slot (which clears it), and the others see it.
+    -- first write may grow memory, and this fetch must still be answered
     redis.call('HDEL', CONTROL, 'slot-wanted')
     redis.call('HSET', CONTROL, 'slot-wanted', owner)
-    control[9] = owner
   end
 elseif #candidates > 0 and global == 0 and not backed_off then
   -- the limit was cleared at run time: whatever the caller reserved ahead may start
@@ -368,10 +363,7 @@ if #ids > 0 then
       limit_wake = rate_wake()
     end
     local filled = slots_free and slots_free <= 0
-    if filled and not control[9] and owner == '' then
-      -- a caller that does not reserve ahead (a sharded queue's) frees its slots as its jobs finish: the mark
-      -- makes those settles wake another consumer. One that reserves ahead marks nothing for having filled the
-      -- limit itself, or every other worker would take it for a consumer waiting and stop handing slots on.
+    if filled and not control[9] then
       redis.call('HSET', CONTROL, 'slot-wanted', owner)
     end
     if not rate_capped and not filled then
