@@ -173,9 +173,9 @@ if (count > 0 or (#candidates > 0 and not backed_off)) and global > 0 then
     reserved = reserved - redis.call('ZCARD', AHEAD)
   end
   slots_free = global - reserved
-  -- slots the caller could use now: no more than the limit leaves it (a worker with more handlers than the limit
-  -- does not wait for slots nobody else holds)
-  local wanted = math.min(free, count + #candidates / 2, global - held)
+  -- slots the caller could use now: no more than the limit (a worker with more handlers than the limit does not
+  -- wait for slots nobody holds)
+  local wanted = math.min(free, count + #candidates / 2, global)
   -- a candidate no longer in AHEAD counts as running already (a promotion whose reply was lost, an entry pruned
   -- when its reply came late): it takes no slot, and still starts
   local charged = 0
