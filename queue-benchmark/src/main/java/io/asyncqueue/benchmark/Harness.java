@@ -160,6 +160,11 @@ public final class Harness {
 								(System.nanoTime() - start) / 1e9, scenario.summary(result));
 					}
 				}
+				if (run < this.options.runs) {
+					// A full run takes hours on a shared machine: what is measured survives an interruption.
+					this.results.finish(began, Instant.now(), run);
+					write(false);
+				}
 			}
 			probe.flushAll();
 			try {
@@ -169,20 +174,27 @@ public final class Harness {
 				// already shutting down
 			}
 		}
-		this.results.finish(began, Instant.now());
+		this.results.finish(began, Instant.now(), this.options.runs);
+		Path json = write(true);
+		System.out.println();
+		System.out.println(this.results.toMarkdown());
+		return json;
+	}
+
+	private Path write(boolean chart) {
 		try {
 			Files.createDirectories(this.options.out);
 			Path json = this.options.out.resolve("results.json");
 			Files.writeString(json, this.results.toJson(), StandardCharsets.UTF_8);
 			Files.writeString(this.options.out.resolve("results.md"), this.results.toMarkdown(), StandardCharsets.UTF_8);
-			try {
-				Chart.write(this.results, this.options.out.resolve("results.png"));
+			if (chart) {
+				try {
+					Chart.write(this.results, this.options.out.resolve("results.png"));
+				}
+				catch (Throwable ex) {
+					log("no chart (%s)", ex);
+				}
 			}
-			catch (Throwable ex) {
-				log("no chart (%s)", ex);
-			}
-			System.out.println();
-			System.out.println(this.results.toMarkdown());
 			return json;
 		}
 		catch (IOException ex) {

@@ -101,6 +101,9 @@ final class Results {
 
 	private Instant ended;
 
+	/** Runs measured to the end; below {@code options.runs} while a run is still going (results written after each). */
+	private int completedRuns;
+
 	Results(Harness.Options options) {
 		this.options = options;
 		for (Figure figure : Harness.FIGURES) {
@@ -182,7 +185,8 @@ final class Results {
 		this.failures.add(entry);
 	}
 
-	void finish(Instant began, Instant ended) {
+	void finish(Instant began, Instant ended, int completedRuns) {
+		this.completedRuns = completedRuns;
 		this.began = began;
 		this.ended = ended;
 		this.machine.put("loadAverageAtEnd", Harness.Machine.loadAverage());
@@ -235,6 +239,7 @@ final class Results {
 		root.put("durationSeconds", (this.began != null) ? Duration.between(this.began, this.ended).toSeconds() : null);
 		root.put("mode", this.options.quick ? "quick" : "full");
 		root.put("runs", this.options.runs);
+		root.put("completedRuns", this.completedRuns);
 		root.put("machine", this.machine);
 		root.put("backgroundCpuPercentBeforeScenarios", backgroundCpuSummary());
 		List<Map<String, Object>> systems = new ArrayList<>();
@@ -338,10 +343,12 @@ final class Results {
 		}
 		md.append('\n');
 		md.append(String.format(Locale.ROOT,
-				"Medians of %d run(s)%s, %s. Machine: %s CPUs (%s), %s GiB; JVM %s (%s); Redis %s (hz %s); Node %s, "
+				"Medians of %d run(s)%s%s, %s. Machine: %s CPUs (%s), %s GiB; JVM %s (%s); Redis %s (hz %s); Node %s, "
 						+ "bullmq %s, ioredis %s; Rqueue %s; JobRunr %s, %s; Java for virtual threads: %s; "
 						+ "engine (queue-core) at commit %s. Load average at start %s, at end %s.%n",
-				this.options.runs, this.options.quick ? " (quick mode: tiny counts, not comparable)" : "",
+				this.completedRuns, this.options.quick ? " (quick mode: tiny counts, not comparable)" : "",
+				(this.completedRuns < this.options.runs)
+						? " (interim: " + this.completedRuns + " of " + this.options.runs + " runs done)" : "",
 				(this.began != null) ? this.began.truncatedTo(ChronoUnit.SECONDS) : "?", this.machine.get("cpus"),
 				this.machine.get("cpuModel"), this.machine.get("memoryGiB"), this.machine.get("jvm"),
 				this.machine.get("jvmOptions"), this.machine.get("redis"), this.machine.get("redisHz"),
