@@ -2,6 +2,7 @@ package io.asyncqueue.core;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.asyncqueue.core.redis.RedisConnector;
+import io.asyncqueue.core.redis.RedisFailures;
 import io.asyncqueue.test.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,12 +124,22 @@ class PermanentRefusalTest extends RedisTestSupport {
 
 		try (RedisServer own = RedisServer.start(); RedisConnector gone = RedisConnector.create(own.uri())) {
 			own.kill();
+			// kill() returns once the port refuses new connections, not once this client has read the FIN on the
+			// connection it already holds: a push written before that left the client (into a socket the dead peer
+			// answers with a reset), and "may have been written" is then the only true answer. The case under test is
+			// a push made while the client knows Redis is gone: wait until it refuses a command unsent.
+			await().atMost(Duration.ofSeconds(10)).until(() -> refusedUnsent(gone.commands().ping().toCompletableFuture()));
 			assertThatExceptionOfType(RedisUnavailableException.class)
 				.isThrownBy(() -> new QueueClient(gone, this.serializer, Queues.of(settings)).push(this.queue, "n", 1))
 				.withMessageStartingWith("Could not push 1 job(s) to queue '" + this.queue
 						+ "': Redis is unreachable or failing over, retry")
 				.satisfies((ex) -> assertThat(ex.mayHaveBeenWritten()).as("refused unsent").isFalse());
 		}
+	}
+
+	/** Whether a call failed at once, refused by the client before it was written (a probe in flight is left alone). */
+	private static boolean refusedUnsent(CompletableFuture<?> call) {
+		return call.isCompletedExceptionally() && call.handle((reply, failure) -> RedisFailures.neverSent(failure)).join();
 	}
 
 	private static void sleep(Duration duration) {
