@@ -78,6 +78,9 @@ public final class Fetcher implements Runnable {
 
 	private boolean backlog;
 
+	/** The runner told that a fetch is on its way ({@link JobRunner#fetchComing()}), until it hears it is over. */
+	private JobRunner announced;
+
 	/**
 	 * A fetch loop of a sharded queue: one loop and one blocking connection for every shard (see
 	 * {@link ShardSweep}).
@@ -175,6 +178,30 @@ public final class Fetcher implements Runnable {
 	private void fetchOnce() throws InterruptedException, ExecutionException {
 		JobRunner runner = this.runners.get(this.shards.current());
 		runner.returnStranded();
+		// While jobs wait, this fetch reserves more ahead: a job that finishes before they come, with none reserved
+		// ahead left, may keep its slot of the global concurrency for one of them (see GlobalSlots).
+		if (!this.shards.isSharded() && this.backlog) {
+			runner.fetchComing();
+			this.announced = runner;
+		}
+		try {
+			fetchOnce(runner);
+		}
+		finally {
+			fetchOver();
+		}
+	}
+
+	/** The fetch announced to its runner is over (its jobs dispatched, or it failed): once per announcement. */
+	private void fetchOver() {
+		JobRunner runner = this.announced;
+		if (runner != null) {
+			this.announced = null;
+			runner.fetchOver();
+		}
+	}
+
+	private void fetchOnce(JobRunner runner) throws InterruptedException, ExecutionException {
 		GlobalSlots held = runner.slots();
 		// jobs reserved ahead with no job of this worker left to hand them a slot: this fetch gives them one,
 		// whether or not it has room for new jobs
@@ -213,6 +240,7 @@ public final class Fetcher implements Runnable {
 		for (ReservedJob job : reply.jobs()) {
 			dispatch.accept(job);
 		}
+		fetchOver();
 		// another consumer waits for a slot: what this worker reserved ahead goes back
 		runner.returnStranded();
 		if (this.shards.isSharded()) {
@@ -344,7 +372,7 @@ public final class Fetcher implements Runnable {
 				List<Lease> ahead = named.stream().map((job) -> new Lease(job.id(), job.token())).toList();
 				reply = RedisFailures.join(shard.fetch(count, free, held.held(), held.owner(), ahead,
 						this.stalledError));
-				held.contended(reply.contended());
+				held.fetched(reply.slotJobs() != FetchReply.NO_SLOTS, reply.contended());
 				held.granted((reply.slotJobs() == FetchReply.NO_SLOTS) ? reply.jobs().size() : reply.slotJobs());
 				runner.promoted(named, reply.promoted());
 			}

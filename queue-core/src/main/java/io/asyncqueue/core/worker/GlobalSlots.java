@@ -1,5 +1,6 @@
 package io.asyncqueue.core.worker;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,8 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link #contended}) hands none on: its slots go back to Redis as its jobs finish, and its jobs reserved ahead go
  * back to waiting.
  *
+ * <p>A job that finishes when no job reserved ahead is here, while a fetch that reserves more ahead is on its way,
+ * keeps its slot until that fetch's jobs come ({@link #keep}): its settle waits for one of them to hand the slot to,
+ * at most a fetch's round trip. Giving the slot back instead would leave the handler idle for longer than that: the
+ * jobs that fetch reserved ahead could only start once a later fetch gave them slots again.
+ *
  * <p>Every job this worker reserved that is not reserved ahead counts in {@link #held()} from its fetch until its
  * settle (or its return unstarted), on any queue: the count is kept the same way whether or not a limit applies.
+ *
+ * <p>The jobs reserved ahead are taken without a lock as jobs finish; the rarer steps that must not miss each other
+ * (a slot kept because none was here, a job coming that a kept slot waits for) hold this object's monitor.
  */
 public final class GlobalSlots {
 
@@ -32,6 +41,15 @@ public final class GlobalSlots {
 	private final ConcurrentLinkedQueue<ReservedJob> ahead = new ConcurrentLinkedQueue<>();
 
 	private volatile boolean contended;
+
+	/** Whether the last fetch found a global concurrency on the queue (it can be set and cleared at run time). */
+	private volatile boolean limited;
+
+	/** Settles of finished jobs that keep their slot for a job a fetch on its way reserves ahead: guarded by this. */
+	private final ArrayDeque<Settler.Pending> kept = new ArrayDeque<>();
+
+	/** Fetches on their way that reserve jobs ahead for the slots held here: guarded by this. */
+	private int fetches;
 
 	/** Handlers promised to fetches still on their way (several fetch loops): guarded by this. */
 	private int claimed;
@@ -150,11 +168,69 @@ public final class GlobalSlots {
 	}
 
 	/**
-	 * What the last fetch said of other consumers' wish for a slot.
-	 * @param contended whether one waits (or the queue runs over its limit)
+	 * What the last fetch said of the queue's limit and of other consumers' wish for a slot.
+	 * @param limited whether the queue has a global concurrency
+	 * @param contended whether another consumer waits for a slot (or the queue runs over its limit)
 	 */
-	void contended(boolean contended) {
+	void fetched(boolean limited, boolean contended) {
+		this.limited = limited;
 		this.contended = contended;
+	}
+
+	/**
+	 * A fetch that may reserve jobs ahead is on its way (from the moment its loop starts gathering handlers for it):
+	 * a job that finishes meanwhile with none reserved ahead here may keep its slot for one of that fetch's jobs.
+	 * Each call is followed by one {@link #fetchOver()}.
+	 */
+	synchronized void fetchComing() {
+		this.fetches++;
+	}
+
+	/**
+	 * A fetch announced by {@link #fetchComing()} is over and its jobs are here.
+	 * @return the settles that kept their slot and are to give it back now: all of them once no fetch is on its
+	 * way (or another consumer waits for a slot)
+	 */
+	synchronized List<Settler.Pending> fetchOver() {
+		this.fetches--;
+		if ((this.fetches > 0 && !this.contended) || this.kept.isEmpty()) {
+			return List.of();
+		}
+		List<Settler.Pending> released = new ArrayList<>(this.kept);
+		this.kept.clear();
+		return released;
+	}
+
+	/**
+	 * Keep a finished job's slot for a job that a fetch on its way reserves ahead. Call with this object's monitor
+	 * held, having found no job reserved ahead under it.
+	 * @param settle the finished job's settle, sent when a job takes the slot over (or when the fetch brought none)
+	 * @return whether it is kept: not when no fetch is on its way, the queue has no limit, or another consumer waits
+	 * for a slot
+	 */
+	boolean keep(Settler.Pending settle) {
+		if (this.fetches == 0 || !this.limited || this.contended) {
+			return false;
+		}
+		this.kept.add(settle);
+		return true;
+	}
+
+	/**
+	 * The settle of a kept slot, for a job reserved ahead that came. Call with this object's monitor held.
+	 * @return the settle, or {@code null} when no slot is kept
+	 */
+	Settler.Pending takeKept() {
+		return this.kept.poll();
+	}
+
+	/**
+	 * Put back a kept slot's settle that {@link #takeKept()} gave, whose job did not take it. Call with this
+	 * object's monitor held.
+	 * @param settle the settle
+	 */
+	void keepAgain(Settler.Pending settle) {
+		this.kept.addFirst(settle);
 	}
 
 	/**

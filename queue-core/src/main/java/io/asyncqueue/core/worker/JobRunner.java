@@ -113,11 +113,46 @@ public final class JobRunner {
 	 */
 	public void dispatch(ReservedJob job) {
 		this.keeper.reserved(job);
-		if (job.ahead()) {
-			this.slots.waitAhead(job);
+		if (!job.ahead()) {
+			start(job);
 			return;
 		}
-		start(job);
+		Settler.Pending settle;
+		ReservedJob holder;
+		synchronized (this.slots) {
+			settle = this.slots.takeKept();
+			if (settle == null) {
+				this.slots.waitAhead(job);
+				return;
+			}
+			holder = this.keeper.handSlot(job);
+			if (holder == null) {
+				// taken back meanwhile (a stop): the slot waits for the next one
+				this.slots.keepAgain(settle);
+				return;
+			}
+		}
+		settle.send(holder);
+	}
+
+	/**
+	 * A fetch that may reserve jobs ahead is on its way: jobs finishing meanwhile may keep their slot for its jobs.
+	 * Each call is followed by one {@link #fetchOver()}, once the fetch's jobs are dispatched (or it failed).
+	 */
+	void fetchComing() {
+		this.slots.fetchComing();
+	}
+
+	/** A fetch announced by {@link #fetchComing()} is over: the slots that its jobs did not take go back to Redis. */
+	void fetchOver() {
+		List<Settler.Pending> released;
+		synchronized (this.slots) {
+			released = this.slots.fetchOver();
+		}
+		for (Settler.Pending settle : released) {
+			this.slots.freed();
+			settle.send(null);
+		}
 	}
 
 	/** Hand a job that holds a slot (or needs none) to the handler threads. */
@@ -132,20 +167,40 @@ public final class JobRunner {
 
 	/**
 	 * A job that held a slot is being settled: the next job reserved ahead takes the slot over (the settler starts
-	 * it once the settle is on its way), or, when there is none (or another consumer waits for a slot, the handler
-	 * asked the queue to back off, or the worker is stopping), the slot goes back to Redis with the settle.
+	 * it once the settle is on its way); when there is none, the slot waits for a job of a fetch on its way, or goes
+	 * back to Redis with the settle (always when another consumer waits for a slot, the handler asked the queue to
+	 * back off, or the worker is stopping).
 	 */
-	private ReservedJob handSlotOn(String action) {
+	private void handSlotOn(String action, Settler.Pending settle) {
 		if (!action.equals("rate-limited") && this.running.getAsBoolean()) {
-			ReservedJob next;
-			while ((next = this.slots.nextAhead()) != null) {
-				ReservedJob holder = this.keeper.handSlot(next);
-				if (holder != null) {
-					return holder;
+			ReservedJob holder = nextHolder();
+			if (holder == null) {
+				synchronized (this.slots) {
+					// again under the monitor: a job that came since would otherwise wait beside a kept slot
+					holder = nextHolder();
+					if (holder == null && this.slots.keep(settle)) {
+						return;
+					}
 				}
+			}
+			if (holder != null) {
+				settle.send(holder);
+				return;
 			}
 		}
 		this.slots.freed();
+		settle.send(null);
+	}
+
+	/** The next job reserved ahead that is still this worker's to start, now holding a slot; or {@code null}. */
+	private ReservedJob nextHolder() {
+		ReservedJob next;
+		while ((next = this.slots.nextAhead()) != null) {
+			ReservedJob holder = this.keeper.handSlot(next);
+			if (holder != null) {
+				return holder;
+			}
+		}
 		return null;
 	}
 

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
 import org.slf4j.Logger;
@@ -38,7 +38,7 @@ public final class Settler {
 
 	private volatile LongConsumer queueBackOff;
 
-	private volatile Function<String, ReservedJob> slotHandOff = (action) -> null;
+	private volatile BiConsumer<String, Pending> slotHandOff = (action, settle) -> settle.send(null);
 
 	private volatile Consumer<ReservedJob> slotTaken = (job) -> {
 	};
@@ -122,13 +122,14 @@ public final class Settler {
 	}
 
 	/**
-	 * Ask {@code handOff}, as each job is settled, for a job reserved ahead to start in its slot of the global
-	 * concurrency (see {@link GlobalSlots}): the settle then hands the slot to it in the same call.
-	 * @param handOff takes the settle's action and gives the job that takes the slot over, or {@code null}
-	 * @param start starts that job, once the settle that hands it the slot is submitted: a settle of its own,
+	 * Give each settle, before it is sent, to {@code handOff}, which decides what becomes of the job's slot of the
+	 * global concurrency (see {@link GlobalSlots}) and sends it: handing the slot to a job reserved ahead in the same
+	 * call, or giving it back to Redis; or it keeps the settle for a moment, until a job on its way can take the slot.
+	 * @param handOff takes the settle's action and the settle, and must see that it is sent, once
+	 * @param start starts the job a settle hands its slot to, once that settle is submitted: a settle of its own,
 	 * submitted after, reaches Redis after it (the batcher keeps their order)
 	 */
-	void handSlotsWith(Function<String, ReservedJob> handOff, Consumer<ReservedJob> start) {
+	void handSlotsWith(BiConsumer<String, Pending> handOff, Consumer<ReservedJob> start) {
 		this.slotHandOff = handOff;
 		this.slotTaken = start;
 	}
@@ -168,11 +169,6 @@ public final class Settler {
 		}
 		Consumer<Result> after = next;
 		enter(waitForCapacity);
-		SettleRecord record = record(action, execution, delayMillis, error);
-		ReservedJob successor = this.slotHandOff.apply(action);
-		if (successor != null) {
-			record = record.handingSlotTo(successor.id(), successor.token());
-		}
 		CompletableFuture<Result> result = new CompletableFuture<>();
 		result.whenComplete((settled, failure) -> {
 			try {
@@ -182,11 +178,40 @@ public final class Settler {
 				leave();
 			}
 		});
-		attempt(record, result, System.nanoTime() + this.settings.leaseDuration().toNanos(),
-				50, false);
-		if (successor != null) {
-			this.slotTaken.accept(successor);
+		this.slotHandOff.accept(action, new Pending(record(action, execution, delayMillis, error), result,
+				System.nanoTime() + this.settings.leaseDuration().toNanos()));
+	}
+
+	/**
+	 * A settle not sent yet: counted as outstanding from the start, so that a stop waits for it too.
+	 */
+	final class Pending {
+
+		private final SettleRecord record;
+
+		private final CompletableFuture<Result> result;
+
+		private final long giveUpAt;
+
+		private Pending(SettleRecord record, CompletableFuture<Result> result, long giveUpAt) {
+			this.record = record;
+			this.result = result;
+			this.giveUpAt = giveUpAt;
 		}
+
+		/**
+		 * Send it, and start the job it hands its slot to.
+		 * @param next the job reserved ahead that takes this job's slot over in the same call, or {@code null}
+		 */
+		void send(ReservedJob next) {
+			if (next == null) {
+				attempt(this.record, this.result, this.giveUpAt, 50, false);
+				return;
+			}
+			attempt(this.record.handingSlotTo(next.id(), next.token()), this.result, this.giveUpAt, 50, false);
+			Settler.this.slotTaken.accept(next);
+		}
+
 	}
 
 	private void attempt(SettleRecord record, CompletableFuture<Result> result, long giveUpAt, long backoff,
