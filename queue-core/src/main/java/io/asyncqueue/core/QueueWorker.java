@@ -369,6 +369,7 @@ public final class QueueWorker {
 				joinQuietly(thread, joinDeadline);
 			}
 			for (Shard shard : this.shards) {
+				shard.runner.releaseKeptSlots();
 				shard.keeper.releaseReservedAhead(millisUntil(deadline - reserve));
 			}
 			while (activeJobs() > 0 && System.nanoTime() < deadline - reserve) {

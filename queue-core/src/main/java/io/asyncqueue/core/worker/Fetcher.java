@@ -179,7 +179,8 @@ public final class Fetcher implements Runnable {
 		JobRunner runner = this.runners.get(this.shards.current());
 		runner.returnStranded();
 		// While jobs wait, this fetch reserves more ahead: a job that finishes before they come, with none reserved
-		// ahead left, may keep its slot of the global concurrency for one of them (see GlobalSlots).
+		// ahead left, may keep its slot of the global concurrency for one of them (see GlobalSlots). A sharded
+		// queue reserves nothing ahead under a global concurrency: each shard's jobs start on free handlers.
 		if (!this.shards.isSharded() && this.backlog) {
 			runner.fetchComing();
 			this.announced = runner;

@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A job that finishes when no job reserved ahead is here, while a fetch that reserves more ahead is on its way,
  * keeps its slot until that fetch's jobs come ({@link #keep}): its settle waits for one of them to hand the slot to,
- * at most a fetch's round trip. Giving the slot back instead would leave the handler idle for longer than that: the
- * jobs that fetch reserved ahead could only start once a later fetch gave them slots again.
+ * until that fetch is over (in a drain, a round trip of well under a millisecond; at most the fetch loop's wait for a
+ * free handler, 200 ms, plus the fetch's call). Giving the slot back instead would leave the handler idle for longer:
+ * the jobs that fetch reserved ahead could only start once a later fetch gave them slots again.
  *
  * <p>Every job this worker reserved that is not reserved ahead counts in {@link #held()} from its fetch until its
  * settle (or its return unstarted), on any queue: the count is kept the same way whether or not a limit applies.
@@ -48,8 +49,11 @@ public final class GlobalSlots {
 	/** Settles of finished jobs that keep their slot for a job a fetch on its way reserves ahead: guarded by this. */
 	private final ArrayDeque<Settler.Pending> kept = new ArrayDeque<>();
 
-	/** Fetches on their way that reserve jobs ahead for the slots held here: guarded by this. */
-	private int fetches;
+	/** Fetches on their way that reserve jobs ahead for the slots held here: written under this object's monitor. */
+	private volatile int fetches;
+
+	/** Whether the worker stops, so that no slot is kept any more: guarded by this. */
+	private boolean closed;
 
 	/** Handlers promised to fetches still on their way (several fetch loops): guarded by this. */
 	private int claimed;
@@ -169,7 +173,8 @@ public final class GlobalSlots {
 
 	/**
 	 * What the last fetch said of the queue's limit and of other consumers' wish for a slot.
-	 * @param limited whether the queue has a global concurrency
+	 * @param limited whether it counted slots of a global concurrency (not when none is set, nor when a back-off or
+	 * a full rate limit let it reserve nothing)
 	 * @param contended whether another consumer waits for a slot (or the queue runs over its limit)
 	 */
 	void fetched(boolean limited, boolean contended) {
@@ -187,13 +192,27 @@ public final class GlobalSlots {
 	}
 
 	/**
-	 * A fetch announced by {@link #fetchComing()} is over and its jobs are here.
-	 * @return the settles that kept their slot and are to give it back now: all of them once no fetch is on its
-	 * way (or another consumer waits for a slot)
+	 * A fetch announced by {@link #fetchComing()} is over and its jobs are here: the slots they did not take go
+	 * back, even while another fetch loop's fetch is on its way, so that no settle waits longer than one fetch.
+	 * @return the settles that kept their slot, to be sent now
 	 */
 	synchronized List<Settler.Pending> fetchOver() {
 		this.fetches--;
-		if ((this.fetches > 0 && !this.contended) || this.kept.isEmpty()) {
+		return drainKept();
+	}
+
+	/**
+	 * The worker stops: no slot is kept from now on, and the settles that keep one are to be sent now (a fetch loop
+	 * stuck in a call to Redis would otherwise hold them past the stop).
+	 * @return the settles
+	 */
+	synchronized List<Settler.Pending> close() {
+		this.closed = true;
+		return drainKept();
+	}
+
+	private List<Settler.Pending> drainKept() {
+		if (this.kept.isEmpty()) {
 			return List.of();
 		}
 		List<Settler.Pending> released = new ArrayList<>(this.kept);
@@ -202,14 +221,23 @@ public final class GlobalSlots {
 	}
 
 	/**
+	 * Whether a finishing job with no job reserved ahead to hand its slot to may keep it: read without the monitor,
+	 * so that the settles of a queue without a limit never take it; {@link #keep} decides under it.
+	 */
+	boolean mayKeep() {
+		return this.fetches > 0 && this.limited && !this.contended;
+	}
+
+	/**
 	 * Keep a finished job's slot for a job that a fetch on its way reserves ahead. Call with this object's monitor
 	 * held, having found no job reserved ahead under it.
-	 * @param settle the finished job's settle, sent when a job takes the slot over (or when the fetch brought none)
-	 * @return whether it is kept: not when no fetch is on its way, the queue has no limit, or another consumer waits
-	 * for a slot
+	 * @param settle the finished job's settle, sent when a job takes the slot over (or when the fetch is over)
+	 * @return whether it is kept: not when no fetch is on its way, the queue has no limit, another consumer waits
+	 * for a slot, or the worker stops
 	 */
 	boolean keep(Settler.Pending settle) {
-		if (this.fetches == 0 || !this.limited || this.contended) {
+		assert Thread.holdsLock(this);
+		if (!mayKeep() || this.closed || !this.ahead.isEmpty()) {
 			return false;
 		}
 		this.kept.add(settle);
@@ -221,6 +249,7 @@ public final class GlobalSlots {
 	 * @return the settle, or {@code null} when no slot is kept
 	 */
 	Settler.Pending takeKept() {
+		assert Thread.holdsLock(this);
 		return this.kept.poll();
 	}
 
@@ -230,6 +259,7 @@ public final class GlobalSlots {
 	 * @param settle the settle
 	 */
 	void keepAgain(Settler.Pending settle) {
+		assert Thread.holdsLock(this);
 		this.kept.addFirst(settle);
 	}
 

@@ -108,7 +108,9 @@ public final class JobRunner {
 	}
 
 	/**
-	 * Hand a reserved job to a handler thread; it waits in the pool's queue while every handler is busy.
+	 * Hand a reserved job to a handler thread; it waits in the pool's queue while every handler is busy. A job
+	 * reserved ahead of a slot takes over the slot of a finished job that kept it for a job of this fetch, or waits
+	 * for one that finishes.
 	 * @param job the job
 	 */
 	public void dispatch(ReservedJob job) {
@@ -145,11 +147,19 @@ public final class JobRunner {
 
 	/** A fetch announced by {@link #fetchComing()} is over: the slots that its jobs did not take go back to Redis. */
 	void fetchOver() {
-		List<Settler.Pending> released;
-		synchronized (this.slots) {
-			released = this.slots.fetchOver();
-		}
-		for (Settler.Pending settle : released) {
+		giveBack(this.slots.fetchOver());
+	}
+
+	/**
+	 * The worker stops fetching: the slots kept for jobs of a fetch on its way go back to Redis now, with their
+	 * jobs' settles, rather than whenever a fetch loop stuck in a call to Redis gets out of it.
+	 */
+	public void releaseKeptSlots() {
+		giveBack(this.slots.close());
+	}
+
+	private void giveBack(List<Settler.Pending> kept) {
+		for (Settler.Pending settle : kept) {
 			this.slots.freed();
 			settle.send(null);
 		}
@@ -174,7 +184,7 @@ public final class JobRunner {
 	private void handSlotOn(String action, Settler.Pending settle) {
 		if (!action.equals("rate-limited") && this.running.getAsBoolean()) {
 			ReservedJob holder = nextHolder();
-			if (holder == null) {
+			if (holder == null && this.slots.mayKeep()) {
 				synchronized (this.slots) {
 					// again under the monitor: a job that came since would otherwise wait beside a kept slot
 					holder = nextHolder();
