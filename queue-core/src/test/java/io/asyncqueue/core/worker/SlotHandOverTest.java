@@ -105,6 +105,18 @@ class SlotHandOverTest {
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.ran.contains(1));
 	}
 
+	/**
+	 * Job 1 finishes while a fetch is on its way: it is done, and its settle waits for a job to hand the slot to, so
+	 * in Redis it still holds the slot.
+	 */
+	private void finishTheFirstWithAFetchOnItsWay() {
+		start();
+		this.runner.fetchComing();
+		this.firstMayFinish.countDown();
+		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
+			.until(() -> this.runner.activeJobs() == 0 && reserved() == 1);
+	}
+
 	/** A fetch as the fetch loop sends it: with the handlers that no job holding a slot is meant for. */
 	private FetchReply fetch(int free) {
 		FetchReply reply = RedisFailures
@@ -116,12 +128,7 @@ class SlotHandOverTest {
 
 	@Test
 	void aFinishedJobKeepsItsSlotForTheJobAFetchOnItsWayReservesAhead() throws Exception {
-		start();
-		this.runner.fetchComing();
-		this.firstMayFinish.countDown();
-		// job 1 is done, and its settle waits for a job to hand the slot to: in Redis it still holds the slot
-		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
-			.until(() -> this.runner.activeJobs() == 0 && reserved() == 1);
+		finishTheFirstWithAFetchOnItsWay();
 		FetchReply next = fetch(0);
 		assertThat(next.slotJobs()).as("every slot is held: job 2 is reserved ahead").isZero();
 		assertThat(next.jobs()).hasSize(1);
@@ -136,11 +143,7 @@ class SlotHandOverTest {
 
 	@Test
 	void aKeptSlotGoesBackToRedisWhenTheFetchOnItsWayBringsNoJob() throws Exception {
-		start();
-		this.runner.fetchComing();
-		this.firstMayFinish.countDown();
-		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
-			.until(() -> this.runner.activeJobs() == 0 && reserved() == 1);
+		finishTheFirstWithAFetchOnItsWay();
 		// the fetch went elsewhere (another instance took job 2, a limit held it back): nothing to hand the slot to
 		this.runner.fetchOver();
 		await().atMost(Duration.ofSeconds(5)).until(() -> reserved() == 0);
@@ -150,11 +153,7 @@ class SlotHandOverTest {
 
 	@Test
 	void aWorkerThatStopsGivesItsKeptSlotsBackWithoutWaitingForTheFetch() throws Exception {
-		start();
-		this.runner.fetchComing();
-		this.firstMayFinish.countDown();
-		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
-			.until(() -> this.runner.activeJobs() == 0 && reserved() == 1);
+		finishTheFirstWithAFetchOnItsWay();
 		// the fetch loop is stuck in a call to Redis: the stop does not wait for it
 		this.runner.releaseKeptSlots();
 		await().atMost(Duration.ofSeconds(5)).until(() -> reserved() == 0);
