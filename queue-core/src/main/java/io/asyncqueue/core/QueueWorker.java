@@ -165,6 +165,16 @@ public final class QueueWorker {
 		return (current != null) ? current.activeJobs() : 0;
 	}
 
+	/**
+	 * How many jobs beyond its concurrency this worker may hold reserved now: the queue's {@code prefetch} when it is
+	 * set, else what it adapted to (see {@link io.asyncqueue.core.worker.PrefetchWindow}); the queue's setting while
+	 * the worker is stopped.
+	 */
+	public int prefetch() {
+		Run current = this.run;
+		return (current != null) ? current.window.prefetch() : this.settings.prefetch();
+	}
+
 	/** Timers waiting on this worker's scheduler (renewal, wake-ups, handle timeouts): for tests. */
 	int pendingTimers() {
 		Run current = this.run;

@@ -96,6 +96,14 @@ public class QueueContainer implements SmartLifecycle {
 	}
 
 	/**
+	 * How many jobs beyond its concurrency this consumer may hold reserved now: the queue's {@code prefetch} when
+	 * set, else what it adapted to.
+	 */
+	public int getPrefetch() {
+		return this.worker.prefetch();
+	}
+
+	/**
 	 * Why the consumer cannot consume right now, in words an operator can act on (for example "Redis is
 	 * out of memory (...)"), from its last failed fetch.
 	 * @return the problem, or {@code null} while fetches succeed or the container is stopped

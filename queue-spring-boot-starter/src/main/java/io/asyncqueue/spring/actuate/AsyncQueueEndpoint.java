@@ -265,7 +265,7 @@ public class AsyncQueueEndpoint {
 		for (JobDefinition<?> job : container.getJobs()) {
 			jobs.put(job.name(), JobDescriptor.of(job, container.getSettings()));
 		}
-		return new ConsumerDescriptor(container.isRunning(), container.getActiveJobs(), jobs);
+		return new ConsumerDescriptor(container.isRunning(), container.getActiveJobs(), container.getPrefetch(), jobs);
 	}
 
 	private static JobState state(String state) {
@@ -460,9 +460,11 @@ public class AsyncQueueEndpoint {
 	 *
 	 * @param running whether it is fetching
 	 * @param activeJobs how many jobs it is running now
+	 * @param prefetch how many jobs beyond its concurrency it may hold reserved now: the queue's {@code prefetch}
+	 * when set, else what it adapted to (the settings' {@code prefetch} is then where it starts)
 	 * @param jobs the jobs it runs, by name, with the settings each runs with
 	 */
-	public record ConsumerDescriptor(boolean running, int activeJobs, Map<String, JobDescriptor> jobs) {
+	public record ConsumerDescriptor(boolean running, int activeJobs, int prefetch, Map<String, JobDescriptor> jobs) {
 	}
 
 	/**

@@ -100,6 +100,8 @@ class AsyncQueueEndpointWebIntegrationTests {
 		assertThat(reads.path("pushesClosed").asBoolean(true)).isFalse();
 		assertThat(reads.path("consumer").path("running").asBoolean()).isTrue();
 		assertThat(reads.path("consumer").path("activeJobs").isInt()).isTrue();
+		// left unset, the prefetch adapts from the default (the concurrency), never below it
+		assertThat(reads.path("consumer").path("prefetch").asInt()).isGreaterThanOrEqualTo(10);
 		JsonNode settings = reads.path("settings");
 		assertThat(settings.path("channel").asString()).isEqualTo("web:reads");
 		assertThat(settings.path("maxAttempts").asInt()).isEqualTo(1);

@@ -119,6 +119,33 @@ class QueueMetricsIntegrationTests {
 	}
 
 	@Test
+	void consumerGaugesShowTheJobsRunningAndThePrefetchEachConsumerUsesNow() {
+		this.runner.withBean(Recorder.class)
+			.withBean(SleepJob.class)
+			.withBean(CreateOrderJob.class)
+			.withInitializer((context) -> context.getBeanFactory()
+				.setConversionService(ApplicationConversionService.getSharedInstance()))
+			.withPropertyValues("async-queue.metrics.queue-depth-interval=0", "async-queue.queues.slow.prefetch=3",
+					"async-queue.queues.slow.handle-timeout=0", "test.sleep-cap=1s")
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				QueueContainerRegistry containers = context.getBean(QueueContainerRegistry.class);
+				context.getBean(QueueTemplate.class).push(SleepJob.class, 60_000L);
+				await().atMost(WAIT).until(() -> gauge(meters, ConsumerMetrics.ACTIVE, "slow") == 1);
+				assertThat(gauge(meters, ConsumerMetrics.PREFETCH, "slow")).as("set, so fixed").isEqualTo(3);
+				assertThat(gauge(meters, ConsumerMetrics.PREFETCH, "orders"))
+					.isEqualTo(containers.getContainer("orders").getPrefetch())
+					.isGreaterThanOrEqualTo(containers.getContainer("orders").getSettings().concurrency());
+				assertThat(gauge(meters, ConsumerMetrics.ACTIVE, "flaky")).as("no consumer here").isNaN();
+				await().atMost(WAIT).until(() -> gauge(meters, ConsumerMetrics.ACTIVE, "slow") == 0);
+			});
+	}
+
+	private static double gauge(MeterRegistry meters, String name, String queue) {
+		return meters.get(name).tag("queue", queue).gauge().value();
+	}
+
+	@Test
 	void jobNamesFromRedisThatNoJobHasAreTaggedUnknown() {
 		this.runner.withBean(Recorder.class)
 			.withBean(CreateOrderJob.class)

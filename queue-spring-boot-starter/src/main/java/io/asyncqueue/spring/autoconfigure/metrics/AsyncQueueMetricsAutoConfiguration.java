@@ -1,8 +1,11 @@
 package io.asyncqueue.spring.autoconfigure.metrics;
 
 import io.asyncqueue.core.QueueOperations;
+import io.asyncqueue.core.Queues;
+import io.asyncqueue.spring.QueueContainerRegistry;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueAutoConfiguration;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueProperties;
+import io.asyncqueue.spring.metrics.ConsumerMetrics;
 import io.asyncqueue.spring.metrics.QueueDepthMetrics;
 import io.asyncqueue.spring.metrics.QueueMetricsObserver;
 import io.asyncqueue.spring.metrics.ScheduleMetrics;
@@ -20,7 +23,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
  * async-queue's Micrometer metrics: job counters and timers recorded by every consumer, and queue depth
- * gauges. See {@link QueueMetricsObserver} and {@link QueueDepthMetrics} for the meters.
+ * gauges, and this instance's consumers' gauges. See {@link QueueMetricsObserver}, {@link QueueDepthMetrics} and
+ * {@link ConsumerMetrics} for the meters.
  *
  * @since 0.1.0
  */
@@ -43,6 +47,12 @@ public final class AsyncQueueMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	QueueDepthMetrics asyncQueueDepthMetrics(QueueOperations operations, AsyncQueueProperties properties) {
 		return new QueueDepthMetrics(operations, properties.getMetrics().getQueueDepthInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConsumerMetrics asyncQueueConsumerMetrics(Queues queues, ObjectProvider<QueueContainerRegistry> containers) {
+		return new ConsumerMetrics(queues, containers.getIfUnique());
 	}
 
 	@Bean
