@@ -52,9 +52,11 @@ public final class JobMetadata {
 
 	private final @Nullable PayloadGroupKey group;
 
+	private final int priority;
+
 	private JobMetadata(Class<?> jobClass, String source, String name, List<String> queues, Type payloadType,
 			@Nullable Integer maxAttempts, @Nullable Duration handleTimeout, @Nullable RetryBackoff retryBackoff,
-			@Nullable PayloadGroupKey group) {
+			@Nullable PayloadGroupKey group, int priority) {
 		this.jobClass = jobClass;
 		this.source = source;
 		this.name = name;
@@ -64,6 +66,7 @@ public final class JobMetadata {
 		this.handleTimeout = handleTimeout;
 		this.retryBackoff = retryBackoff;
 		this.group = group;
+		this.priority = priority;
 	}
 
 	/**
@@ -101,7 +104,7 @@ public final class JobMetadata {
 				annotation.handleTimeout(), annotation.retryBackoff());
 		JobMetadata metadata = of(userClass, "@QueueJob on " + className, userClass.getSimpleName(), declaration,
 				payloadType(userClass), placeholderResolver);
-		return metadata.withGroup(annotation.group(), placeholderResolver);
+		return metadata.withGroup(annotation.group(), placeholderResolver).withPriority(annotation.priority());
 	}
 
 	/**
@@ -115,7 +118,37 @@ public final class JobMetadata {
 	public JobMetadata withGroup(String expression, UnaryOperator<String> placeholderResolver) {
 		PayloadGroupKey group = PayloadGroupKey.parse(this.source, placeholderResolver.apply(expression));
 		return (group != null) ? new JobMetadata(this.jobClass, this.source, this.name, this.queues, this.payloadType,
-				this.maxAttempts, this.handleTimeout, this.retryBackoff, group) : this;
+				this.maxAttempts, this.handleTimeout, this.retryBackoff, group, this.priority) : this;
+	}
+
+	/**
+	 * This job with a priority for each push that sets none, as {@link QueueJob#priority()} declares it.
+	 * @param priority from 1 to 1000; 0 for none
+	 * @return the metadata, this one when the priority is 0
+	 * @throws AsyncQueueConfigurationException when it is out of range, or the job also derives a group
+	 * @since 0.7.0
+	 */
+	public JobMetadata withPriority(int priority) {
+		if (priority == PushOptions.MIN_PRIORITY) {
+			return this;
+		}
+		if (priority < PushOptions.MIN_PRIORITY || priority > PushOptions.MAX_PRIORITY) {
+			throw new AsyncQueueConfigurationException(null, this.source + " has priority = " + priority
+					+ ", out of range.", "Give " + this.source + " a priority from 1 to " + PushOptions.MAX_PRIORITY
+							+ " (higher runs first), or 0 for none.");
+		}
+		if (this.group != null) {
+			throw new AsyncQueueConfigurationException(null, this.source + " has both a group and priority = "
+					+ priority + ": a job in a group runs in its group's order and has no priority.",
+					"Remove either the group or the priority from " + this.source + ".");
+		}
+		return new JobMetadata(this.jobClass, this.source, this.name, this.queues, this.payloadType, this.maxAttempts,
+				this.handleTimeout, this.retryBackoff, null, priority);
+	}
+
+	/** The priority each push of this job gets when its options set none; 0 for none. */
+	public int priority() {
+		return this.priority;
 	}
 
 	/**
@@ -159,7 +192,7 @@ public final class JobMetadata {
 			retryBackoff = (delays.size() == 1) ? RetryBackoff.fixed(delays.get(0)) : RetryBackoff.schedule(delays);
 		}
 		return new JobMetadata(declaringClass, source, name, queues, payloadType, maxAttempts, handleTimeout,
-				retryBackoff, null);
+				retryBackoff, null, PushOptions.MIN_PRIORITY);
 	}
 
 	/**
@@ -321,7 +354,8 @@ public final class JobMetadata {
 
 	/**
 	 * The options a job of this class is pushed with: in the group its {@link QueueJob#group()} derives from the
-	 * payload, unless the options name one (or the job derives none).
+	 * payload, unless the options name one (or the job derives none); at its {@link QueueJob#priority()} when the
+	 * options give neither a priority nor a group.
 	 * @param payload the payload
 	 * @param options the options given
 	 * @return the options to push with
@@ -329,7 +363,14 @@ public final class JobMetadata {
 	 * @since 0.6.0
 	 */
 	public PushOptions options(@Nullable Object payload, PushOptions options) {
-		return (this.group != null) ? this.group.apply(payload, options) : options;
+		if (this.group != null) {
+			return this.group.apply(payload, options);
+		}
+		if (this.priority != PushOptions.MIN_PRIORITY && options.priority() == PushOptions.MIN_PRIORITY
+				&& options.group() == null) {
+			return options.withPriority(this.priority);
+		}
+		return options;
 	}
 
 	@Override

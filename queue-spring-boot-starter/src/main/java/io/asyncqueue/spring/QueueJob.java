@@ -72,4 +72,13 @@ public @interface QueueJob {
 	 */
 	String group() default "";
 
+	/**
+	 * The priority of each pushed job, from 1 to 1000 (higher runs first, see
+	 * {@code PushOptions.withPriority(int)}); 0, the default, for none. A push whose {@code PushOptions} give a
+	 * priority (or a group: a job in a group has no priority) keeps its own. Not together with {@link #group()}.
+	 * @return the priority
+	 * @since 0.7.0
+	 */
+	int priority() default 0;
+
 }

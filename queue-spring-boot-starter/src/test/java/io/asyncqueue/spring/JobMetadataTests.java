@@ -8,6 +8,7 @@ import java.util.Map;
 import io.asyncqueue.core.JobContext;
 import io.asyncqueue.core.JobDefinition;
 import io.asyncqueue.core.JobSerializer;
+import io.asyncqueue.core.PushOptions;
 import io.asyncqueue.core.RetryBackoff;
 import io.asyncqueue.spring.TestJobs.CreateOrder;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,29 @@ class JobMetadataTests {
 		assertThatExceptionOfType(AsyncQueueConfigurationException.class)
 			.isThrownBy(() -> JobMetadata.of(BadGroupJob.class))
 			.withMessageContaining("@QueueJob on " + BadGroupJob.class.getName() + ": group '#payload.' is not a SpEL expression");
+	}
+
+	@Test
+	void aDeclaredPriorityAppliesToPushesThatGiveNoneOfTheirOwn() {
+		JobMetadata metadata = JobMetadata.of(Urgent.class);
+		assertThat(metadata.priority()).isEqualTo(700);
+		assertThat(metadata.options("x", PushOptions.now()).priority()).isEqualTo(700);
+		assertThat(metadata.options("x", PushOptions.delay(Duration.ofSeconds(5))).priority()).isEqualTo(700);
+		assertThat(metadata.options("x", PushOptions.priority(5)).priority()).as("the push's own wins").isEqualTo(5);
+		assertThat(metadata.options("x", PushOptions.now().withGroup("g")).priority())
+			.as("a job in a group has no priority").isZero();
+		assertThat(JobMetadata.of(TestJobs.CreateOrderJob.class).options("x", PushOptions.now()).priority()).isZero();
+	}
+
+	@Test
+	void aPriorityOutOfRangeOrBesideAGroupIsRejectedNamingTheJob() {
+		assertThatExceptionOfType(AsyncQueueConfigurationException.class)
+			.isThrownBy(() -> JobMetadata.of(TooUrgent.class))
+			.withMessageContaining("@QueueJob on " + TooUrgent.class.getName() + " has priority = 1001, out of range")
+			.satisfies((ex) -> assertThat(ex.getAction()).contains("from 1 to 1000"));
+		assertThatExceptionOfType(AsyncQueueConfigurationException.class)
+			.isThrownBy(() -> JobMetadata.of(UrgentGroup.class))
+			.withMessageContaining("has both a group and priority = 3");
 	}
 
 	@Test
@@ -198,6 +222,33 @@ class JobMetadataTests {
 
 	@QueueJob(retryBackoff = "-1s")
 	static class NegativeBackoff implements Job<String> {
+
+		@Override
+		public void handle(String payload, JobContext context) {
+		}
+
+	}
+
+	@QueueJob(priority = 700)
+	static class Urgent implements Job<String> {
+
+		@Override
+		public void handle(String payload, JobContext context) {
+		}
+
+	}
+
+	@QueueJob(priority = 1001)
+	static class TooUrgent implements Job<String> {
+
+		@Override
+		public void handle(String payload, JobContext context) {
+		}
+
+	}
+
+	@QueueJob(group = "#payload", priority = 3)
+	static class UrgentGroup implements Job<String> {
 
 		@Override
 		public void handle(String payload, JobContext context) {

@@ -18,7 +18,7 @@ import org.springframework.core.env.Environment;
  * turn the whole starter off without a word, misspelt-key check included, since that runs only when it is on. So
  * this check stands apart from every switch, unconditional.
  *
- * @since 0.1.0
+ * @since 0.7.0
  */
 @AutoConfiguration(before = AsyncQueueAutoConfiguration.class)
 public final class AsyncQueueSwitchesAutoConfiguration {

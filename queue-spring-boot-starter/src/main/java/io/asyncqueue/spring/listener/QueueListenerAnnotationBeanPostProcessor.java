@@ -95,7 +95,8 @@ public class QueueListenerAnnotationBeanPostProcessor implements BeanPostProcess
 				annotation.maxAttempts(), annotation.handleTimeout(), annotation.retryBackoff());
 		JobMetadata metadata = JobMetadata.of(type, source, type.getSimpleName() + "." + method.getName(), declaration,
 				payloadType, this.placeholderResolver)
-			.withGroup(annotation.group(), this.placeholderResolver);
+			.withGroup(annotation.group(), this.placeholderResolver)
+			.withPriority(annotation.priority());
 		MethodInvoker invoker = new MethodInvoker(bean, method);
 		boolean withContext = method.getParameterCount() == 2;
 		JobHandler<Object> handler = withContext ? (payload, context) -> invoker.invoke(payload, context)

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * when set, else what it adapted to). Read from the consumer in memory on each scrape; {@code NaN} for a queue
  * this instance does not consume.
  *
- * @since 0.2.0
+ * @since 0.7.0
  */
 public class ConsumerMetrics implements MeterBinder {
 
