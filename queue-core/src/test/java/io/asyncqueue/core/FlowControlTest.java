@@ -424,6 +424,21 @@ class FlowControlTest extends RedisTestSupport {
 	}
 
 	@Test
+	void anIdleInstanceGetsSlotsWhileAnotherHandsItsSlotsFromJobToJob() {
+		// a blocking timeout far longer than the drain: the idle instance must be woken, not time out into a fetch
+		QueueSettings settings = settings().concurrency(4).globalConcurrency(4).blockingTimeout(Duration.ofSeconds(30))
+			.build();
+		AtomicInteger first = new AtomicInteger();
+		AtomicInteger second = new AtomicInteger();
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> first.incrementAndGet()));
+		start(QueueWorker.builder(settings, redis).job("n", Integer.class, (n, context) -> second.incrementAndGet()));
+		client(settings).pushAll(this.queue, IntStream.range(0, 20_000).mapToObj((n) -> PushRequest.of("n", n)).toList());
+		await().atMost(Duration.ofSeconds(60)).until(() -> first.get() + second.get() == 20_000);
+		assertThat(first.get()).as("the first instance ran jobs").isPositive();
+		assertThat(second.get()).as("the second instance ran jobs").isPositive();
+	}
+
+	@Test
 	void aWorkerStoppedInTheMiddleOfALimitedDrainLosesNoJobAndLeavesNothingReserved() {
 		QueueSettings settings = settings().concurrency(4).globalConcurrency(4).build();
 		AtomicInteger done = new AtomicInteger();

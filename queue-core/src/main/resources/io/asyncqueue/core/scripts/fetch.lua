@@ -363,8 +363,16 @@ if #ids > 0 then
       limit_wake = rate_wake()
     end
     local filled = slots_free and slots_free <= 0
-    if filled and not control[9] then
-      redis.call('HSET', CONTROL, 'slot-wanted', owner)
+    if filled and (not control[9] or control[9] == owner) then
+      if not control[9] then
+        redis.call('HSET', CONTROL, 'slot-wanted', owner)
+      end
+      -- Another instance's consumer may be blocked on the marker, never having found the limit full, so with no
+      -- mark of its own: a caller that hands its slots from job to job (and keeps them for its next fetch) frees
+      -- none, and that consumer would sleep until its blocking timeout while this one drains the queue. Woken,
+      -- it fetches, finds the limit full and marks its wish, which stops the hand-overs (and these signals); one
+      -- of this caller's own consumers woken instead fetches too, as any does while jobs wait.
+      signal()
     end
     if not rate_capped and not filled then
       signal()
