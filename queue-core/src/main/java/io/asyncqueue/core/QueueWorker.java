@@ -167,8 +167,10 @@ public final class QueueWorker {
 
 	/**
 	 * How many jobs beyond its concurrency this worker may hold reserved now: the queue's {@code prefetch} when it is
-	 * set, else what it adapted to (see {@link io.asyncqueue.core.worker.PrefetchWindow}); the queue's setting while
-	 * the worker is stopped.
+	 * set, else what it adapted to (see {@link io.asyncqueue.core.worker.PrefetchWindow}); the queue's setting before
+	 * the first start, the last value after a stop.
+	 * @return the prefetch
+	 * @since 0.7.0
 	 */
 	public int prefetch() {
 		Run current = this.run;

@@ -146,7 +146,11 @@ public final class JobMetadata {
 				this.handleTimeout, this.retryBackoff, null, priority);
 	}
 
-	/** The priority each push of this job gets when its options set none; 0 for none. */
+	/**
+	 * The priority each push of this job gets when its options set none.
+	 * @return from 1 to 1000; 0 for none
+	 * @since 0.7.0
+	 */
 	public int priority() {
 		return this.priority;
 	}

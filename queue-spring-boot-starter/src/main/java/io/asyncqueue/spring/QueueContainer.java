@@ -98,6 +98,8 @@ public class QueueContainer implements SmartLifecycle {
 	/**
 	 * How many jobs beyond its concurrency this consumer may hold reserved now: the queue's {@code prefetch} when
 	 * set, else what it adapted to.
+	 * @return the prefetch
+	 * @since 0.7.0
 	 */
 	public int getPrefetch() {
 		return this.worker.prefetch();

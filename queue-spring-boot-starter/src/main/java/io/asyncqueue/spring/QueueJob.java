@@ -73,9 +73,10 @@ public @interface QueueJob {
 	String group() default "";
 
 	/**
-	 * The priority of each pushed job, from 1 to 1000 (higher runs first, see
+	 * The priority of each job pushed with {@code QueueTemplate}, from 1 to 1000 (higher runs first, see
 	 * {@code PushOptions.withPriority(int)}); 0, the default, for none. A push whose {@code PushOptions} give a
-	 * priority (or a group: a job in a group has no priority) keeps its own. Not together with {@link #group()}.
+	 * priority (or a group: a job in a group has no priority) keeps its own; recurring jobs and the outbox push
+	 * without it. Not together with {@link #group()}.
 	 * @return the priority
 	 * @since 0.7.0
 	 */

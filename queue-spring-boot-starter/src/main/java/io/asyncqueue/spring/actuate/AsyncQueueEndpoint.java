@@ -461,7 +461,7 @@ public class AsyncQueueEndpoint {
 	 * @param running whether it is fetching
 	 * @param activeJobs how many jobs it is running now
 	 * @param prefetch how many jobs beyond its concurrency it may hold reserved now: the queue's {@code prefetch}
-	 * when set, else what it adapted to (the settings' {@code prefetch} is then where it starts)
+	 * when set, else what it adapted to (the settings' {@code prefetch} is then where it starts); since 0.7.0
 	 * @param jobs the jobs it runs, by name, with the settings each runs with
 	 */
 	public record ConsumerDescriptor(boolean running, int activeJobs, int prefetch, Map<String, JobDescriptor> jobs) {

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * Gauges of this instance's consumers, tagged {@code queue}: {@value #ACTIVE}, the jobs it is running now, and
  * {@value #PREFETCH}, how many jobs beyond its concurrency it may hold reserved now (the queue's {@code prefetch}
  * when set, else what it adapted to). Read from the consumer in memory on each scrape; {@code NaN} for a queue
- * this instance does not consume.
+ * this instance does not consume, and none at all in an application that consumes nothing
+ * ({@code async-queue.consumer.enabled=false}).
  *
  * @since 0.7.0
  */

@@ -125,7 +125,14 @@ public class QueueOutbox {
 		JobMetadata metadata = this.template.metadata(job);
 		List<PushRequest> requests = new ArrayList<>(payloads.size());
 		for (T payload : payloads) {
-			PushOptions chosen = metadata.options(payload, options.apply(payload));
+			PushOptions given = options.apply(payload);
+			if (given.priority() != PushOptions.MIN_PRIORITY) {
+				// no column for it either; a priority the job declares (@QueueJob(priority)) is simply not applied
+				throw new IllegalArgumentException("Job '" + metadata.name() + "' is pushed at priority "
+						+ given.priority() + ", which the outbox does not carry: push it with QueueTemplate, which in a "
+						+ "transaction pushes after the commit");
+			}
+			PushOptions chosen = metadata.options(payload, given);
 			if (chosen.group() != null) {
 				// the outbox's table has no column for it: relayed without it, the job would lose its group's order
 				throw new IllegalArgumentException("Job '" + metadata.name() + "' is pushed in group '" + chosen.group()

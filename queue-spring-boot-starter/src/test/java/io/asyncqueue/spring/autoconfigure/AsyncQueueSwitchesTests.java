@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -58,6 +59,15 @@ class AsyncQueueSwitchesTests {
 	}
 
 	@Test
+	void theSwitchIsNamedBeforeAnApplicationBeanMissesTheStartersOnes() {
+		assertRefused(this.runner.withBean(NeedsTemplate.class).withPropertyValues("async-queue.enabled=yes"),
+				"async-queue.enabled");
+		assertRefused(this.runner.withPropertyValues("async-queue.enabled=on")
+			.withInitializer((context) -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor())),
+				"async-queue.enabled");
+	}
+
+	@Test
 	void trueAndFalseInAnyCaseAreAccepted() {
 		this.runner.withPropertyValues("async-queue.enabled=FALSE").run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -76,7 +86,8 @@ class AsyncQueueSwitchesTests {
 		application.setWebApplicationType(WebApplicationType.NONE);
 		assertThatException().isThrownBy(() -> application.run("--async-queue.enabled=yes"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("async-queue.enabled is 'yes', which Spring Boot's condition reads as false (off)")
+			.contains("async-queue.enabled is 'yes', which Spring Boot's condition reads as false (off) whatever its "
+					+ "binder makes of it: only true and false are accepted.")
 			.contains("Value: \"yes\"")
 			.contains("Origin: \"async-queue.enabled\" from property source \"commandLineArgs\"")
 			.contains("Set async-queue.enabled to true or false.");
@@ -90,6 +101,13 @@ class AsyncQueueSwitchesTests {
 			assertThat(analysis.getDescription()).startsWith(property + " is '");
 			assertThat(analysis.getAction()).isEqualTo("Set " + property + " to true or false.");
 		});
+	}
+
+	static class NeedsTemplate {
+
+		NeedsTemplate(QueueTemplate template) {
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -125,6 +125,15 @@ abstract class OutboxIntegrationTests extends TransactionTestSupport {
 	}
 
 	@Test
+	void aPushWithAPriorityIsRefusedRatherThanRelayedWithoutIt() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.transaction.executeWithoutResult(
+					(status) -> this.outbox.push(ShipJob.class, new Ship(8), PushOptions.priority(9))))
+			.withMessageContaining("is pushed at priority 9, which the outbox does not carry");
+		assertThat(outboxRows()).isZero();
+	}
+
+	@Test
 	void pushOutsideATransactionFailsAndSaysWhy() {
 		assertThatIllegalStateException().isThrownBy(() -> this.outbox.push(ShipJob.class, new Ship(3)))
 			.withMessageContaining("QueueOutbox needs a transaction on the outbox's DataSource")

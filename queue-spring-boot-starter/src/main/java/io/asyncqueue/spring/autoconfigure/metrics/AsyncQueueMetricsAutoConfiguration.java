@@ -1,7 +1,6 @@
 package io.asyncqueue.spring.autoconfigure.metrics;
 
 import io.asyncqueue.core.QueueOperations;
-import io.asyncqueue.core.Queues;
 import io.asyncqueue.spring.QueueContainerRegistry;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueAutoConfiguration;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueProperties;
@@ -51,8 +50,9 @@ public final class AsyncQueueMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConsumerMetrics asyncQueueConsumerMetrics(Queues queues, ObjectProvider<QueueContainerRegistry> containers) {
-		return new ConsumerMetrics(queues, containers.getIfUnique());
+	ConsumerMetrics asyncQueueConsumerMetrics(QueueOperations operations,
+			ObjectProvider<QueueContainerRegistry> containers) {
+		return new ConsumerMetrics(operations.queues(), containers.getIfUnique());
 	}
 
 	@Bean

@@ -8,6 +8,7 @@ import io.asyncqueue.core.JobInfo;
 import io.asyncqueue.core.JobOutcome;
 import io.asyncqueue.core.QueueObserver;
 import io.asyncqueue.spring.autoconfigure.AsyncQueueAutoConfiguration;
+import io.asyncqueue.spring.metrics.ConsumerMetrics;
 import io.asyncqueue.spring.metrics.QueueDepthMetrics;
 import io.asyncqueue.spring.metrics.QueueMetricsObserver;
 import io.asyncqueue.test.EmbeddedRedis;
@@ -47,6 +48,16 @@ class AsyncQueueMetricsAutoConfigurationTests {
 			assertThat(context.getBean(MeterRegistry.class).find(QueueDepthMetrics.QUEUE_JOBS).tag("queue", "default")
 				.gauges()).hasSize(5);
 		});
+	}
+
+	@Test
+	void aProducerOnlyAppHasNoConsumerGauges() {
+		this.runner.withBean(SimpleMeterRegistry.class).withPropertyValues("async-queue.consumer.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ConsumerMetrics.class);
+				assertThat(context.getBean(MeterRegistry.class).find(ConsumerMetrics.ACTIVE).gauges()).isEmpty();
+				assertThat(context.getBean(MeterRegistry.class).find(ConsumerMetrics.PREFETCH).gauges()).isEmpty();
+			});
 	}
 
 	@Test
