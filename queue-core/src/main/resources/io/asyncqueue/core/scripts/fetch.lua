@@ -13,7 +13,8 @@
 -- where wakeInMs is when something becomes due (-1: nothing scheduled, 0: jobs are waiting,
 -- -2: the queue is paused; resume signals the marker) and limitWakeMs is when the rate limit or a handler's
 -- back-off lets the next waiting job start (-1: no limit holds jobs back on time; a full global concurrency
--- is woken by the settle that frees a slot, see 'slot-wanted'), slotJobs how many of the jobs, the first ones, hold a
+-- is woken by the settle that frees a slot, see 'slot-wanted', and by a fetch that fills it under its own mark),
+-- slotJobs how many of the jobs, the first ones, hold a
 -- slot of the global concurrency (-1: the queue has none, every job may start) and contended 1 when another consumer
 -- waits for a slot or the queue runs over its limit (lowered at run time): the caller then hands no slot on.
 -- Global concurrency counts running jobs, not reserved ones: a job the caller reserves beyond its free handlers is
@@ -363,15 +364,17 @@ if #ids > 0 then
       limit_wake = rate_wake()
     end
     local filled = slots_free and slots_free <= 0
-    if filled and (not control[9] or control[9] == owner) then
-      if not control[9] then
-        redis.call('HSET', CONTROL, 'slot-wanted', owner)
-      end
-      -- Another instance's consumer may be blocked on the marker, never having found the limit full, so with no
-      -- mark of its own: a caller that hands its slots from job to job (and keeps them for its next fetch) frees
-      -- none, and that consumer would sleep until its blocking timeout while this one drains the queue. Woken,
-      -- it fetches, finds the limit full and marks its wish, which stops the hand-overs (and these signals); one
-      -- of this caller's own consumers woken instead fetches too, as any does while jobs wait.
+    if filled and not control[9] then
+      redis.call('HSET', CONTROL, 'slot-wanted', owner)
+    end
+    if filled and owner ~= '' and not rate_capped and (not control[9] or control[9] == owner) then
+      -- This fetch filled the limit under its own instance's mark. Another instance's consumer may be blocked on
+      -- the marker since before the backlog came, so with no mark of its own; a caller that hands its slots from
+      -- job to job (and keeps them for its next fetch) frees almost none, and that consumer would sleep until its
+      -- blocking timeout while this one drains the queue. BZPOPMIN wakes the longest-blocked consumer first: with
+      -- a free handler it fetches, finds the limit full and marks its wish, which the holder reads at its next
+      -- fetch and hands no slot on. (One of this caller's own consumers woken instead takes nothing and blocks
+      -- again; a sharded queue, owner '', reserves nothing ahead and keeps no slot, so it needs no such wake.)
       signal()
     end
     if not rate_capped and not filled then
