@@ -43,7 +43,10 @@ public final class GlobalSlots {
 
 	private volatile boolean contended;
 
-	/** Whether the last fetch found a global concurrency on the queue (it can be set and cleared at run time). */
+	/**
+	 * Whether the last fetch counted slots of a global concurrency (set and cleared at run time too; not counted by a
+	 * fetch a back-off or a full rate limit let reserve nothing, which keeps no slot until the next).
+	 */
 	private volatile boolean limited;
 
 	/** Settles of finished jobs that keep their slot for a job a fetch on its way reserves ahead: guarded by this. */
