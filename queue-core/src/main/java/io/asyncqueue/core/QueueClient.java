@@ -19,7 +19,9 @@ import io.asyncqueue.core.scripts.ShardLayout;
  * Pushes jobs. Thread-safe; share one instance. Every push is atomic, and a batch is one atomic step
  * for all its jobs (on a {@linkplain QueueSettings#shards() sharded} queue, one per shard its jobs go to). Pushes made at the same time by several threads travel together: while one push
  * call to a queue is in flight, the others queue up, in order, and go in the next call (a push to an
- * idle client goes at once), so many producers cost Redis few round trips. A push is accepted when its
+ * idle client goes at once), so many producers cost Redis few round trips. A synchronous push to an idle client is
+ * written and read on the caller's own thread when the connector has a {@linkplain RedisConnector#direct() direct
+ * connection} free, with the same answers as through Lettuce (queue-core's README). A push is accepted when its
  * call returns (an asynchronous one when its future completes): until then, for instance, a
  * {@linkplain QueueOperations#closePushes close} can still refuse it. Failures reach the caller: the
  * synchronous methods throw {@link QueueException}, the asynchronous ones complete exceptionally.
@@ -75,7 +77,10 @@ public final class QueueClient {
 	 * @return the result
 	 */
 	public PushResult push(String queue, String jobName, Object payload, PushOptions options) {
-		return join(pushAsync(queue, jobName, payload, options));
+		if (options != null && options.guard() != null) {
+			return join(guardedPushAsync(queue, new PushRequest(jobName, payload, options)));
+		}
+		return join(pushAll(queue, List.of(new PushRequest(jobName, payload, options)), true)).get(0);
 	}
 
 	/**
@@ -102,7 +107,7 @@ public final class QueueClient {
 	 * @return one result per request, in order
 	 */
 	public List<PushResult> pushAll(String queue, List<PushRequest> requests) {
-		return join(pushAllAsync(queue, requests));
+		return join(pushAll(queue, requests, true));
 	}
 
 	/**
@@ -112,6 +117,14 @@ public final class QueueClient {
 	 * @return one result per request, in order
 	 */
 	public CompletableFuture<List<PushResult>> pushAllAsync(String queue, List<PushRequest> requests) {
+		return pushAll(queue, requests, false);
+	}
+
+	/**
+	 * A push of several jobs; a caller that blocks on the reply at once may have it made on its own thread (a
+	 * synchronous push to an idle client, through the connector's direct connection).
+	 */
+	private CompletableFuture<List<PushResult>> pushAll(String queue, List<PushRequest> requests, boolean callerWaits) {
 		if (requests.isEmpty()) {
 			return CompletableFuture.completedFuture(List.of());
 		}
@@ -124,7 +137,7 @@ public final class QueueClient {
 			QueueSettings settings = this.queues.get(queue);
 			// serialized and checked here, on the caller's thread: a payload that is refused fails alone
 			List<PushRecord> records = records(settings, requests);
-			reply = (settings.shards() == 1) ? scripts(settings).push(records)
+			reply = (settings.shards() == 1) ? scripts(settings).push(records, callerWaits)
 					: pushSharded(settings, requests, records);
 		}
 		catch (RuntimeException ex) {

@@ -87,13 +87,13 @@ class QueueAclTest extends RedisTestSupport {
 						.add(user)
 						.addValues(("reset on >pw " + QueueAcl.rules("{acl:*") + " ~{async-queue:instances}*").split(" ")));
 		Set<String> sent = ConcurrentHashMap.newKeySet();
-		RedisClient restricted = RedisClient.create(resources,
-				RedisURI.builder()
-					.withHost(server.host())
-					.withPort(server.port())
-					.withAuthentication(user, "pw")
-					.withClientName("queue-app")
-					.build());
+		RedisURI uri = RedisURI.builder()
+			.withHost(server.host())
+			.withPort(server.port())
+			.withAuthentication(user, "pw")
+			.withClientName("queue-app")
+			.build();
+		RedisClient restricted = RedisClient.create(resources, uri);
 		// RESP2 names the connection with CLIENT SETNAME (RESP3 within HELLO): Redis 6.2 refuses it unless named on
 		// its own, as it counts all of CLIENT as dangerous
 		restricted.setOptions(RedisConnector.defaultClientOptions().mutate().protocolVersion(ProtocolVersion.RESP2).build());
@@ -103,8 +103,14 @@ class QueueAclTest extends RedisTestSupport {
 				sent.add(event.getCommand().getType().toString().toLowerCase(Locale.ROOT));
 			}
 		});
-		try (RedisConnector connector = RedisConnector.of(restricted)) {
+		// with the URI: synchronous pushes go through the direct connection too, which must open under these rules
+		try (RedisConnector connector = RedisConnector.of(restricted, uri)) {
 			cycle(connector);
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+				new QueueClient(connector, this.serializer, Queues.of(settings().channel("acl:" + this.queue).build()))
+					.push(this.queue, "ok", 0);
+				return connector.direct().isOpen();
+			});
 			assertThat(inspection.sync().clientList()).as("the connection's name, set by CLIENT SETNAME")
 				.contains("name=queue-app");
 		}

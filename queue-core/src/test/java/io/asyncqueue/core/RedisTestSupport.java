@@ -53,7 +53,8 @@ abstract class RedisTestSupport {
 		resources = RedisConnector.defaultClientResources();
 		client = RedisClient.create(resources, RedisURI.create(redisServer.uri()));
 		client.setOptions(RedisConnector.defaultClientOptions());
-		redis = RedisConnector.of(client);
+		// with its URI, so that synchronous pushes go through the direct connection as in applications
+		redis = RedisConnector.of(client, RedisURI.create(redisServer.uri()));
 		inspection = client.connect();
 	}
 

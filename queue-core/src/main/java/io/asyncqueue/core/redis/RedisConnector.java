@@ -26,6 +26,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.event.command.CommandFailedEvent;
 import io.lettuce.core.event.command.CommandListener;
+import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
@@ -89,16 +90,34 @@ public abstract class RedisConnector implements AutoCloseable {
 
 	private static RedisConnector of(RedisClient client, RedisURI uri, Runnable shutdown) {
 		if (uri.getSentinels().isEmpty()) {
-			return standalone(client, shutdown);
+			return new LettuceConnector<StatefulRedisConnection<String, String>>(
+					() -> client.connect(ExactUtf8Codec.INSTANCE), StatefulRedisConnection::async, shutdown, client,
+					direct(client, uri, () -> uri));
 		}
 		SentinelMasterFollower follower = new SentinelMasterFollower(client, uri);
 		LettuceConnector<StatefulRedisConnection<String, String>> connector = new LettuceConnector<>(
 				() -> client.connect(ExactUtf8Codec.INSTANCE, follower.masterUri()), StatefulRedisConnection::async, () -> {
 					follower.close();
 					shutdown.run();
-				}, client);
+				}, client, direct(client, uri, follower::masterUri));
 		follower.follow(connector::reconnect, SENTINEL_CHECK_INTERVAL);
 		return connector;
+	}
+
+	/**
+	 * The direct connection for a client made from {@code uri}, with the client's connect and command timeouts;
+	 * none when its commands never time out (a direct call would then have to wait for ever, as Lettuce's does).
+	 */
+	private static DirectConnection direct(RedisClient client, RedisURI uri, Supplier<RedisURI> target) {
+		ClientOptions options = client.getOptions();
+		TimeoutOptions timeouts = options.getTimeoutOptions();
+		if (!timeouts.isTimeoutCommands() || timeouts.getSource() == null) {
+			return null;
+		}
+		TimeoutOptions.TimeoutSource source = timeouts.getSource();
+		Duration commandTimeout = DirectConnection.commandTimeout(
+				source.getTimeout(new Command<>(CommandType.EVALSHA, null)), source.getTimeUnit(), uri);
+		return DirectConnection.forUri(uri, target, options.getSocketOptions().getConnectTimeout(), commandTimeout);
 	}
 
 	/**
@@ -202,7 +221,8 @@ public abstract class RedisConnector implements AutoCloseable {
 	private static RedisConnector cluster(RedisClusterClient client, Runnable shutdown) {
 		// a cluster client follows failovers itself (MOVED, topology refresh): no READONLY handling
 		return new LettuceConnector<StatefulRedisClusterConnection<String, String>>(
-				() -> client.connect(ExactUtf8Codec.INSTANCE), StatefulRedisClusterConnection::async, shutdown, null);
+				() -> client.connect(ExactUtf8Codec.INSTANCE), StatefulRedisClusterConnection::async, shutdown, null,
+				null);
 	}
 
 	/**
@@ -236,7 +256,7 @@ public abstract class RedisConnector implements AutoCloseable {
 
 	private static RedisConnector standalone(RedisClient client, Runnable shutdown) {
 		return new LettuceConnector<StatefulRedisConnection<String, String>>(() -> client.connect(ExactUtf8Codec.INSTANCE),
-				StatefulRedisConnection::async, shutdown, client);
+				StatefulRedisConnection::async, shutdown, client, null);
 	}
 
 	/**
@@ -276,6 +296,16 @@ public abstract class RedisConnector implements AutoCloseable {
 
 	/** The shared connection's commands. */
 	public abstract RedisClusterAsyncCommands<String, String> commands();
+
+	/**
+	 * The connection a caller that waits for its own call may use on its own thread, or {@code null} when there is
+	 * none (a Redis Cluster, TLS, a client given without its URI). It takes a call only when it can make it at once.
+	 * @return the direct connection, or {@code null}
+	 * @since 0.3.0
+	 */
+	public DirectConnection direct() {
+		return null;
+	}
 
 	/**
 	 * Open a connection for one consumer's blocking waits.
@@ -321,8 +351,12 @@ public abstract class RedisConnector implements AutoCloseable {
 
 		private long lastReplaced = System.nanoTime() - READ_ONLY_RECONNECT_INTERVAL.toNanos();
 
+		/** The direct connection, or {@code null}. */
+		private final DirectConnection direct;
+
 		LettuceConnector(Supplier<C> connect, Function<C, RedisClusterAsyncCommands<String, String>> commands,
-				Runnable shutdown, AbstractRedisClient readOnlyWatch) {
+				Runnable shutdown, AbstractRedisClient readOnlyWatch, DirectConnection direct) {
+			this.direct = direct;
 			this.connect = connect;
 			this.commands = commands;
 			this.shutdown = shutdown;
@@ -344,6 +378,16 @@ public abstract class RedisConnector implements AutoCloseable {
 			if (this.readOnlyWatch != null) {
 				this.readOnlyWatch.removeListener(this.readOnlyListener);
 			}
+		}
+
+		@Override
+		public DirectConnection direct() {
+			if (this.readOnlySeen) {
+				replaceReadOnlyConnection();
+			}
+			// while Lettuce knows Redis is gone, a call goes its way, which refuses it unsent; a direct call would
+			// only find out after writing it, and could not tell whether Redis ran it
+			return this.shared.isOpen() ? this.direct : null;
 		}
 
 		@Override
@@ -383,6 +427,7 @@ public abstract class RedisConnector implements AutoCloseable {
 				C old = this.shared;
 				this.shared = fresh;
 				old.closeAsync();
+				resetDirect();
 				// consumers blocked on the old server open theirs again, on the new one
 				this.blocking.forEach(BlockingConnection::close);
 				this.blocking.clear();
@@ -411,13 +456,23 @@ public abstract class RedisConnector implements AutoCloseable {
 			C previous = this.shared;
 			this.shared = this.connect.get();
 			previous.closeAsync();
+			resetDirect();
 			this.blocking.forEach(BlockingConnection::close);
 			this.blocking.clear();
+		}
+
+		private void resetDirect() {
+			if (this.direct != null) {
+				this.direct.reset();
+			}
 		}
 
 		@Override
 		public void close() {
 			unwatch();
+			if (this.direct != null) {
+				this.direct.close();
+			}
 			this.shared.close();
 			this.blocking.forEach(BlockingConnection::close);
 			this.shutdown.run();

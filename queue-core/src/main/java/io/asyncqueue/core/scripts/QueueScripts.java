@@ -151,6 +151,19 @@ public final class QueueScripts {
 	 * @return one result per job, in order; {@code QueueClosedException}'s cause is a {@code PUSH_CLOSED} error
 	 */
 	public CompletableFuture<List<PushResult>> push(List<PushRecord> jobs) {
+		return push(jobs, false);
+	}
+
+	/**
+	 * Push jobs in one atomic step, for a caller that blocks on the reply at once: when no other push is in
+	 * flight or waiting, the call is made on the caller's thread through the connector's direct connection, if it
+	 * has one free (a lost call is replayed, which the jobs' ids make land once).
+	 * @param jobs the jobs
+	 * @param callerWaits whether the caller blocks on the reply at once
+	 * @return one result per job, in order; {@code QueueClosedException}'s cause is a {@code PUSH_CLOSED} error
+	 * @since 0.3.0
+	 */
+	public CompletableFuture<List<PushResult>> push(List<PushRecord> jobs, boolean callerWaits) {
 		String[] args = new String[jobs.size() * PushRecord.FIELDS];
 		int i = 0;
 		for (PushRecord job : jobs) {
@@ -158,7 +171,7 @@ public final class QueueScripts {
 			System.arraycopy(record, 0, args, i, record.length);
 			i += record.length;
 		}
-		return this.pushes.submitAll(args, jobs.size());
+		return callerWaits ? this.pushes.submitAllAndWait(args, jobs.size()) : this.pushes.submitAll(args, jobs.size());
 	}
 
 	private static List<PushResult> pushResults(List<Object> reply, int offset, int jobs) {

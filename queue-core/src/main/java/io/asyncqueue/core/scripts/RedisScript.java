@@ -6,11 +6,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+import io.asyncqueue.core.redis.DirectConnection;
+import io.asyncqueue.core.redis.RedisFailures;
 
 /**
  * A Lua script run by its SHA1, loaded again on NOSCRIPT (after a Redis restart or SCRIPT FLUSH). Only
@@ -102,6 +107,70 @@ final class RedisScript {
 				return CompletableFuture.failedFuture(located(unwrap(ex)));
 			})
 			.thenApply((reply) -> (T) reply);
+	}
+
+	/**
+	 * Run the script on the calling thread through {@code direct}, if it takes the call now. For scripts that may
+	 * run twice with the effect of once (a push: its ids make a replay land once): when the direct connection is
+	 * lost with the call perhaps written, or the server answers it as a replica, the call is replayed through the
+	 * usual connection, and a replay refused unsent is reported as a call that may have run when the first one may
+	 * have.
+	 * @param <T> the reply type
+	 * @param direct the direct connection
+	 * @param commands the usual connection as it is when a replay is made (after a failover, the new master's)
+	 * @param keys the keys
+	 * @param args the arguments
+	 * @return the reply, complete unless replayed; {@code null} when the direct connection did not take the call
+	 */
+	@SuppressWarnings("unchecked")
+	<T> CompletableFuture<T> runDirect(DirectConnection direct,
+			Supplier<RedisClusterAsyncCommands<String, String>> commands, String[] keys, String... args) {
+		CompletableFuture<Object> reply = direct.tryCall(command("EVALSHA", this.sha, keys, args));
+		if (reply == null) {
+			return null;
+		}
+		if (reply.isCompletedExceptionally() && failure(reply) instanceof RedisNoScriptException) {
+			reply = direct.tryCall(command("EVAL", this.source, keys, args));
+			if (reply == null) {
+				// NOSCRIPT ran nothing, and the direct connection is busy or gone now
+				return run(commands.get(), keys, args);
+			}
+		}
+		if (!reply.isCompletedExceptionally()) {
+			return (CompletableFuture<T>) reply;
+		}
+		Throwable failure = failure(reply);
+		if (failure instanceof DirectConnection.Lost lost) {
+			CompletableFuture<T> replay = run(commands.get(), keys, args);
+			if (!lost.mayHaveRun()) {
+				return replay;
+			}
+			return replay.exceptionallyCompose((replayFailure) -> CompletableFuture.failedFuture(
+					RedisFailures.neverSent(replayFailure) ? new RedisConnectionException(lost.getMessage()
+							+ "; Redis may have run it, and its replay was refused: "
+							+ unwrap(replayFailure).getClass().getSimpleName(), lost) : replayFailure));
+		}
+		return CompletableFuture.failedFuture(located(failure));
+	}
+
+	private static String[] command(String name, String script, String[] keys, String[] args) {
+		String[] command = new String[3 + keys.length + args.length];
+		command[0] = name;
+		command[1] = script;
+		command[2] = Integer.toString(keys.length);
+		System.arraycopy(keys, 0, command, 3, keys.length);
+		System.arraycopy(args, 0, command, 3 + keys.length, args.length);
+		return command;
+	}
+
+	private static Throwable failure(CompletableFuture<?> failed) {
+		try {
+			failed.join();
+			return null;
+		}
+		catch (CompletionException ex) {
+			return unwrap(ex);
+		}
 	}
 
 	/**

@@ -1,14 +1,7 @@
 package io.asyncqueue.core.redis;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -34,13 +27,13 @@ class ReadOnlyFailoverTest {
 
 	private RedisServer newMaster;
 
-	private Forwarder address;
+	private LoopbackForwarder address;
 
 	@BeforeEach
 	void start() throws IOException {
 		this.oldMaster = RedisServer.start();
 		this.newMaster = RedisServer.start();
-		this.address = new Forwarder(this.oldMaster.port());
+		this.address = new LoopbackForwarder(this.oldMaster.port());
 	}
 
 	@AfterEach
@@ -85,77 +78,6 @@ class ReadOnlyFailoverTest {
 		finally {
 			client.shutdown();
 		}
-	}
-
-	/** Forwards each new connection to the port it points at when the connection is made. */
-	private static final class Forwarder implements AutoCloseable {
-
-		private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-
-		private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-
-		private volatile int target;
-
-		Forwarder(int target) throws IOException {
-			this.target = target;
-			Thread acceptor = new Thread(this::accept, "forwarder");
-			acceptor.setDaemon(true);
-			acceptor.start();
-		}
-
-		int port() {
-			return this.server.getLocalPort();
-		}
-
-		void pointTo(int target) {
-			this.target = target;
-		}
-
-		private void accept() {
-			try {
-				while (true) {
-					Socket client = this.server.accept();
-					Socket upstream = new Socket(InetAddress.getLoopbackAddress(), this.target);
-					this.sockets.add(client);
-					this.sockets.add(upstream);
-					pump(client.getInputStream(), upstream.getOutputStream());
-					pump(upstream.getInputStream(), client.getOutputStream());
-				}
-			}
-			catch (IOException ex) {
-				// closed
-			}
-		}
-
-		private static void pump(InputStream in, OutputStream out) {
-			Thread pump = new Thread(() -> {
-				try {
-					in.transferTo(out);
-				}
-				catch (IOException ex) {
-					// one side closed
-				}
-				finally {
-					try {
-						out.close();
-					}
-					catch (IOException ex) {
-						// already closed
-					}
-				}
-			}, "forwarder-pump");
-			pump.setDaemon(true);
-			pump.start();
-		}
-
-		@Override
-		public void close() throws IOException {
-			this.server.close();
-			for (Socket socket : this.sockets) {
-				socket.close();
-			}
-		}
-
 	}
 
 }

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import io.asyncqueue.core.QueueException;
 import io.asyncqueue.core.RedisUnavailableException;
 import io.asyncqueue.core.redis.BlockingConnection;
+import io.asyncqueue.core.redis.DirectConnection;
 import io.asyncqueue.core.redis.RedisConnector;
 import io.asyncqueue.core.redis.RedisFailures;
 import io.lettuce.core.AbstractRedisClient;
@@ -74,6 +75,13 @@ final class LazyRedisConnector extends RedisConnector {
 	@Override
 	public BlockingConnection openBlockingConnection() {
 		return delegate().openBlockingConnection();
+	}
+
+	/** None until connected: a push then goes the usual way, which waits for the connect or reports its failure. */
+	@Override
+	public @Nullable DirectConnection direct() {
+		RedisConnector connected = this.delegate;
+		return (connected != null) ? connected.direct() : null;
 	}
 
 	private RedisConnector delegate() {
