@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -28,16 +29,39 @@ import io.asyncqueue.core.ThreadFactories;
  * (re)opened: after a planned failover the old master keeps answering, as a master, until the Sentinels
  * demote it seconds later, and what was written to it in between is wiped by the resync.
  *
- * <p>Two sources, the first fast and the second a safety net: each Sentinel's {@code +switch-master}
- * announcement (pub/sub), and a periodic {@code SENTINEL MASTER} asked of one Sentinel in turn. Either
- * one is followed only when it carries a higher configuration epoch than the master we are on, so a
- * Sentinel that has not heard of the failover yet cannot send us back to the old master.
+ * <p>Sources, fastest first: the replica the leading Sentinel is promoting ({@code +failover-state-send-slaveof-noone}),
+ * asked {@code ROLE} every few milliseconds until it answers as a master; that Sentinel's {@code +promoted-slave},
+ * when its next {@code INFO} of the replica shows the promotion (up to a second later); each Sentinel's
+ * {@code +switch-master} announcement, when the failover ends, most of a second later still, while the old master
+ * takes writes that its demotion will wipe; and a periodic {@code SENTINEL MASTER} asked of one Sentinel in turn,
+ * the safety net. A master named by a Sentinel is followed only when it carries a higher configuration epoch than
+ * the master we are on, so a Sentinel that has not heard of the failover yet cannot send us back to the old
+ * master. A replica seen promoted is followed at once, provisionally: held against Sentinels still naming the old
+ * master until one names it, for at most {@link #PROVISIONAL}, after which (a failover aborted after its
+ * promotion) the Sentinels' answer wins again.
  */
 final class SentinelMasterFollower implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(SentinelMasterFollower.class);
 
 	private static final String SWITCH_MASTER = "+switch-master";
+
+	/** "slave &lt;ip&gt;:&lt;port&gt; &lt;ip&gt; &lt;port&gt; @ &lt;master-name&gt; &lt;master-ip&gt; &lt;master-port&gt;". */
+	private static final String PROMOTED = "+promoted-slave";
+
+	/** The leading Sentinel has sent {@code REPLICAOF NO ONE} to the replica it chose; same format. */
+	private static final String PROMOTING = "+failover-state-send-slaveof-noone";
+
+	/**
+	 * How long a promoted replica is followed before a Sentinel names it; Sentinels name it within a second or two
+	 * of the promotion, unless the failover was aborted.
+	 */
+	private static final Duration PROVISIONAL = Duration.ofSeconds(30);
+
+	/** How long the chosen replica is watched for its promotion, and how often it is asked. */
+	private static final Duration PROMOTION_WATCH = Duration.ofSeconds(2);
+
+	private static final long PROMOTION_POLL_MILLIS = 5;
 
 	private static final Duration SENTINEL_TIMEOUT = Duration.ofSeconds(2);
 
@@ -135,9 +159,12 @@ final class SentinelMasterFollower implements AutoCloseable {
 					if (SWITCH_MASTER.equals(channel) && message.startsWith(SentinelMasterFollower.this.masterName + " ")) {
 						checkSoon(sentinel);
 					}
+					else if (PROMOTED.equals(channel) || PROMOTING.equals(channel)) {
+						promotedSoon(sentinel, message, PROMOTING.equals(channel));
+					}
 				}
 			});
-			connection.sync().subscribe(SWITCH_MASTER);
+			connection.sync().subscribe(SWITCH_MASTER, PROMOTED, PROMOTING);
 			this.announcements.set(sentinel, connection);
 		}
 		catch (RuntimeException ex) {
@@ -156,6 +183,79 @@ final class SentinelMasterFollower implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * A replica promoted ({@code +promoted-slave}), or being promoted ({@code +failover-state-send-slaveof-noone}):
+	 * the leading Sentinel sees the promotion only at its next {@code INFO} of the replica, up to a second later,
+	 * while the old master goes on taking writes that its demotion will wipe, so the replica is asked itself
+	 * ({@code ROLE}) every few milliseconds until it answers as a master. An ACL user that may not run
+	 * {@code ROLE} waits for the Sentinel's own event.
+	 */
+	private void promotedSoon(int sentinel, String message, boolean onlyBeingPromoted) {
+		String[] words = message.split(" ");
+		if (words.length < 8 || !"@".equals(words[4]) || !this.masterName.equals(words[5])) {
+			return;
+		}
+		int port;
+		try {
+			port = Integer.parseInt(words[3]);
+		}
+		catch (NumberFormatException ex) {
+			return;
+		}
+		try {
+			this.timer.execute(() -> {
+				Master current = this.master;
+				Master promoted = new Master(words[2], port, current.epoch(), System.nanoTime() + PROVISIONAL.toNanos());
+				// once on it, a repeated event must not raise the epoch that Sentinels' answers are compared with
+				if (!promoted.sameAddress(current) && (!onlyBeingPromoted || awaitMasterRole(promoted))) {
+					move(sentinel, promoted, onlyBeingPromoted ? "promotes (the replica says ROLE master)" : "promoted");
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// closed
+		}
+	}
+
+	/**
+	 * Whether {@code candidate} answers {@code ROLE} as a master within {@link #PROMOTION_WATCH}. The Sentinel sends
+	 * {@code CLIENT KILL TYPE normal} with the promotion, which cuts this connection too: it is opened again.
+	 */
+	private boolean awaitMasterRole(Master candidate) {
+		RedisURI uri = RedisURI.Builder.redis(candidate.host(), candidate.port())
+			.withSsl(this.uri)
+			.withAuthentication(this.uri)
+			.withTimeout(SENTINEL_TIMEOUT)
+			.build();
+		long deadline = System.nanoTime() + PROMOTION_WATCH.toNanos();
+		try {
+			while (!this.closed && System.nanoTime() < deadline) {
+				try (StatefulRedisConnection<String, String> connection = this.client.connect(StringCodec.UTF8, uri)) {
+					while (!this.closed && System.nanoTime() < deadline) {
+						List<Object> role = connection.sync().role();
+						if (!role.isEmpty() && "master".equals(String.valueOf(role.get(0)))) {
+							return true;
+						}
+						Thread.sleep(PROMOTION_POLL_MILLIS);
+					}
+				}
+				catch (RuntimeException ex) {
+					if (RedisFailures.permanentProblem(ex) != null) {
+						// an ACL user without ROLE: the Sentinels' own events move us
+						logger.debug("Could not ask {}:{} for its role while the Sentinels promote it: {}",
+								candidate.host(), candidate.port(), ex.toString());
+						return false;
+					}
+					Thread.sleep(PROMOTION_POLL_MILLIS);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return false;
+	}
+
 	private void checkNextSentinel() {
 		int sentinel = this.next;
 		this.next = (sentinel + 1) % this.sentinels.size();
@@ -170,7 +270,14 @@ final class SentinelMasterFollower implements AutoCloseable {
 			return;
 		}
 		Master named = ask(sentinel);
-		if (named == null) {
+		if (named != null) {
+			move(sentinel, named, "names");
+		}
+	}
+
+	/** Follow {@code named} if its epoch is higher than the current master's; on the follower's thread. */
+	private void move(int sentinel, Master named, String how) {
+		if (this.closed) {
 			return;
 		}
 		boolean switched;
@@ -178,7 +285,7 @@ final class SentinelMasterFollower implements AutoCloseable {
 		this.lock.lock();
 		try {
 			previous = this.master;
-			if (named.epoch() <= previous.epoch()) {
+			if (!follows(previous, named)) {
 				return;
 			}
 			this.master = named;
@@ -188,8 +295,8 @@ final class SentinelMasterFollower implements AutoCloseable {
 			this.lock.unlock();
 		}
 		if (switched && !this.closed) {
-			logger.info("Sentinel {} names {}:{} as master of '{}' (epoch {}); leaving {}:{}", this.sentinels.get(sentinel),
-					named.host(), named.port(), this.masterName, named.epoch(), previous.host(), previous.port());
+			logger.info("Sentinel {} {} {}:{} as master of '{}' (epoch {}); leaving {}:{}", this.sentinels.get(sentinel),
+					how, named.host(), named.port(), this.masterName, named.epoch(), previous.host(), previous.port());
 			try {
 				this.onSwitch.run();
 			}
@@ -199,6 +306,21 @@ final class SentinelMasterFollower implements AutoCloseable {
 				forget(named, previous);
 			}
 		}
+	}
+
+	/**
+	 * Whether to leave {@code current} for {@code named}. A Sentinel's answer is followed when its epoch is higher, or
+	 * when it confirms or (once expired) overrules a provisional master; a promotion we saw is followed when its
+	 * replica is not the master we are on.
+	 */
+	static boolean follows(Master current, Master named) {
+		if (named.provisional()) {
+			return !named.sameAddress(current);
+		}
+		if (named.epoch() > current.epoch()) {
+			return true;
+		}
+		return current.provisional() && (named.sameAddress(current) || System.nanoTime() - current.provisionalUntil() > 0);
 	}
 
 	private void forget(Master failed, Master previous) {
@@ -228,7 +350,7 @@ final class SentinelMasterFollower implements AutoCloseable {
 				return null;
 			}
 			return new Master(fields.get("ip"), Integer.parseInt(fields.get("port")),
-					Long.parseLong(fields.getOrDefault("config-epoch", "0")));
+					Long.parseLong(fields.getOrDefault("config-epoch", "0")), 0);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Sentinel {} did not answer SENTINEL MASTER {}: {}", this.sentinels.get(sentinel), this.masterName,
@@ -245,7 +367,16 @@ final class SentinelMasterFollower implements AutoCloseable {
 		this.queries.stream().filter((c) -> c != null).forEach(StatefulRedisSentinelConnection::closeAsync);
 	}
 
-	private record Master(String host, int port, long epoch) {
+	/**
+	 * A master, as a Sentinel names it, or provisional: a replica we saw promoted, followed before the Sentinels
+	 * name it (with the epoch of the master it replaces) until {@code provisionalUntil} ({@link System#nanoTime()});
+	 * past that, if no Sentinel named it (a failover aborted), the Sentinels' answer wins again.
+	 */
+	record Master(String host, int port, long epoch, long provisionalUntil) {
+
+		boolean provisional() {
+			return this.provisionalUntil != 0;
+		}
 
 		boolean sameAddress(Master other) {
 			return this.host.equals(other.host) && this.port == other.port;
