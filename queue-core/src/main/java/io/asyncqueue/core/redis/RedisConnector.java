@@ -100,6 +100,7 @@ public abstract class RedisConnector implements AutoCloseable {
 					follower.close();
 					shutdown.run();
 				}, client, direct(client, uri, follower::masterUri));
+		connector.onReadOnly(follower::readOnlySeen);
 		follower.follow(connector::reconnect, SENTINEL_CHECK_INTERVAL);
 		return connector;
 	}
@@ -354,6 +355,10 @@ public abstract class RedisConnector implements AutoCloseable {
 		/** The direct connection, or {@code null}. */
 		private final DirectConnection direct;
 
+		/** Told before a connection is replaced because Redis answered {@code READONLY}. */
+		private volatile Runnable onReadOnly = () -> {
+		};
+
 		LettuceConnector(Supplier<C> connect, Function<C, RedisClusterAsyncCommands<String, String>> commands,
 				Runnable shutdown, AbstractRedisClient readOnlyWatch, DirectConnection direct) {
 			this.direct = direct;
@@ -378,6 +383,10 @@ public abstract class RedisConnector implements AutoCloseable {
 			if (this.readOnlyWatch != null) {
 				this.readOnlyWatch.removeListener(this.readOnlyListener);
 			}
+		}
+
+		void onReadOnly(Runnable action) {
+			this.onReadOnly = action;
 		}
 
 		@Override
@@ -414,6 +423,7 @@ public abstract class RedisConnector implements AutoCloseable {
 				}
 				this.lastReplaced = now;
 				this.readOnlySeen = false;
+				this.onReadOnly.run();
 				C fresh;
 				try {
 					fresh = this.connect.get();

@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.RedisClient;
@@ -37,8 +41,8 @@ import io.asyncqueue.core.ThreadFactories;
  * the safety net. A master named by a Sentinel is followed only when it carries a higher configuration epoch than
  * the master we are on, so a Sentinel that has not heard of the failover yet cannot send us back to the old
  * master. A replica seen promoted is followed at once, provisionally: held against Sentinels still naming the old
- * master until one names it, for at most {@link #PROVISIONAL}, after which (a failover aborted after its
- * promotion) the Sentinels' answer wins again.
+ * master until one names it, for at most the Sentinels' {@code failover-timeout}, after which (a failover aborted
+ * after its promotion) the Sentinels' answer wins again; a {@code READONLY} answer from it ends that at once.
  */
 final class SentinelMasterFollower implements AutoCloseable {
 
@@ -52,11 +56,6 @@ final class SentinelMasterFollower implements AutoCloseable {
 	/** The leading Sentinel has sent {@code REPLICAOF NO ONE} to the replica it chose; same format. */
 	private static final String PROMOTING = "+failover-state-send-slaveof-noone";
 
-	/**
-	 * How long a promoted replica is followed before a Sentinel names it; Sentinels name it within a second or two
-	 * of the promotion, unless the failover was aborted.
-	 */
-	private static final Duration PROVISIONAL = Duration.ofSeconds(30);
 
 	/** How long the chosen replica is watched for its promotion, and how often it is asked. */
 	private static final Duration PROMOTION_WATCH = Duration.ofSeconds(2);
@@ -89,6 +88,15 @@ final class SentinelMasterFollower implements AutoCloseable {
 	private int next;
 
 	private volatile boolean closed;
+
+	/**
+	 * How long a promoted replica is followed before a Sentinel names it: the Sentinels' {@code failover-timeout}
+	 * (read from {@code SENTINEL MASTER}, 3 minutes by default), past which a failover not done is aborted. They name
+	 * it within a second or two of the promotion unless the failover fails.
+	 */
+	private volatile Duration provisionalFor = Duration.ofMinutes(3);
+
+	private final AtomicBoolean roleRefusalLogged = new AtomicBoolean();
 
 	/**
 	 * Asks the Sentinels for the master before returning.
@@ -184,30 +192,23 @@ final class SentinelMasterFollower implements AutoCloseable {
 	}
 
 	/**
-	 * A replica promoted ({@code +promoted-slave}), or being promoted ({@code +failover-state-send-slaveof-noone}):
-	 * the leading Sentinel sees the promotion only at its next {@code INFO} of the replica, up to a second later,
-	 * while the old master goes on taking writes that its demotion will wipe, so the replica is asked itself
-	 * ({@code ROLE}) every few milliseconds until it answers as a master. An ACL user that may not run
-	 * {@code ROLE} waits for the Sentinel's own event.
+	 * A replica promoted ({@code +promoted-slave}), or chosen for the promotion
+	 * ({@code +failover-state-send-slaveof-noone}, just before the leading Sentinel sends it {@code REPLICAOF NO ONE}):
+	 * that Sentinel sees the promotion only at its next {@code INFO} of the replica, up to a second later, while the
+	 * old master goes on taking writes that its demotion will wipe, so the replica is asked itself ({@code ROLE})
+	 * every few milliseconds until it answers as a master. An ACL user that may not run {@code ROLE} (the README's
+	 * least-privilege user: {@code ROLE} is in {@code @dangerous}) waits for the Sentinel's own event.
 	 */
 	private void promotedSoon(int sentinel, String message, boolean onlyBeingPromoted) {
-		String[] words = message.split(" ");
-		if (words.length < 8 || !"@".equals(words[4]) || !this.masterName.equals(words[5])) {
-			return;
-		}
-		int port;
-		try {
-			port = Integer.parseInt(words[3]);
-		}
-		catch (NumberFormatException ex) {
+		Master current = this.master;
+		Master promoted = promotedReplica(message, this.masterName, current, this.provisionalFor);
+		if (promoted == null) {
 			return;
 		}
 		try {
 			this.timer.execute(() -> {
-				Master current = this.master;
-				Master promoted = new Master(words[2], port, current.epoch(), System.nanoTime() + PROVISIONAL.toNanos());
-				// once on it, a repeated event must not raise the epoch that Sentinels' answers are compared with
-				if (!promoted.sameAddress(current) && (!onlyBeingPromoted || awaitMasterRole(promoted))) {
+				// once on it, a repeated event must not move again; a late event of an older failover must not move us
+				if (this.master == current && (!onlyBeingPromoted || awaitMasterRole(promoted))) {
 					move(sentinel, promoted, onlyBeingPromoted ? "promotes (the replica says ROLE master)" : "promoted");
 				}
 			});
@@ -218,8 +219,31 @@ final class SentinelMasterFollower implements AutoCloseable {
 	}
 
 	/**
-	 * Whether {@code candidate} answers {@code ROLE} as a master within {@link #PROMOTION_WATCH}. The Sentinel sends
-	 * {@code CLIENT KILL TYPE normal} with the promotion, which cuts this connection too: it is opened again.
+	 * The replica an event names, as a provisional master, when the event is about the master we are on:
+	 * "slave &lt;ip&gt;:&lt;port&gt; &lt;ip&gt; &lt;port&gt; @ &lt;master-name&gt; &lt;master-ip&gt; &lt;master-port&gt;".
+	 * @return the replica, or {@code null} for an event about another master, or one we cannot read
+	 */
+	static Master promotedReplica(String message, String masterName, Master current, Duration provisionalFor) {
+		String[] words = message.split(" ");
+		if (words.length != 8 || !"slave".equals(words[0]) || !"@".equals(words[4]) || !masterName.equals(words[5])
+				|| !current.host().equals(words[6]) || !Integer.toString(current.port()).equals(words[7])) {
+			return null;
+		}
+		int port;
+		try {
+			port = Integer.parseInt(words[3]);
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+		Master promoted = new Master(words[2], port, current.epoch(), true, System.nanoTime() + provisionalFor.toNanos());
+		return promoted.sameAddress(current) ? null : promoted;
+	}
+
+	/**
+	 * Whether {@code candidate} answers {@code ROLE} as a master within {@link #PROMOTION_WATCH}, every call bounded by
+	 * what is left of it. The Sentinel sends {@code CLIENT KILL TYPE normal} with the promotion, which cuts this
+	 * connection too: it is opened again.
 	 */
 	private boolean awaitMasterRole(Master candidate) {
 		RedisURI uri = RedisURI.Builder.redis(candidate.host(), candidate.port())
@@ -229,24 +253,47 @@ final class SentinelMasterFollower implements AutoCloseable {
 			.build();
 		long deadline = System.nanoTime() + PROMOTION_WATCH.toNanos();
 		try {
-			while (!this.closed && System.nanoTime() < deadline) {
-				try (StatefulRedisConnection<String, String> connection = this.client.connect(StringCodec.UTF8, uri)) {
-					while (!this.closed && System.nanoTime() < deadline) {
-						List<Object> role = connection.sync().role();
+			while (!this.closed && deadline - System.nanoTime() > 0) {
+				CompletableFuture<StatefulRedisConnection<String, String>> connecting = this.client
+					.connectAsync(StringCodec.UTF8, uri)
+					.toCompletableFuture();
+				StatefulRedisConnection<String, String> connection;
+				try {
+					connection = connecting.get(left(deadline), TimeUnit.NANOSECONDS);
+				}
+				catch (ExecutionException | TimeoutException ex) {
+					// a connection that arrives after the deadline is closed when it does
+					connecting.thenAccept(StatefulRedisConnection::closeAsync);
+					Thread.sleep(PROMOTION_POLL_MILLIS);
+					continue;
+				}
+				try {
+					while (!this.closed && deadline - System.nanoTime() > 0) {
+						List<Object> role = connection.async().role().toCompletableFuture().get(left(deadline),
+								TimeUnit.NANOSECONDS);
 						if (!role.isEmpty() && "master".equals(String.valueOf(role.get(0)))) {
 							return true;
 						}
 						Thread.sleep(PROMOTION_POLL_MILLIS);
 					}
 				}
-				catch (RuntimeException ex) {
+				catch (ExecutionException ex) {
 					if (RedisFailures.permanentProblem(ex) != null) {
-						// an ACL user without ROLE: the Sentinels' own events move us
-						logger.debug("Could not ask {}:{} for its role while the Sentinels promote it: {}",
-								candidate.host(), candidate.port(), ex.toString());
+						if (this.roleRefusalLogged.compareAndSet(false, true)) {
+							logger.info("Could not ask {}:{} for its role while the Sentinels promote it ({}): the "
+									+ "connections move when the Sentinels report the promotion, up to a second later; "
+									+ "grant the ACL user +role for the faster move", candidate.host(), candidate.port(),
+									RedisFailures.unwrap(ex).getMessage());
+						}
 						return false;
 					}
-					Thread.sleep(PROMOTION_POLL_MILLIS);
+					// cut by the promotion's CLIENT KILL: open another
+				}
+				catch (TimeoutException ex) {
+					return false;
+				}
+				finally {
+					connection.closeAsync();
 				}
 			}
 		}
@@ -254,6 +301,10 @@ final class SentinelMasterFollower implements AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		return false;
+	}
+
+	private static long left(long deadline) {
+		return Math.max(1, deadline - System.nanoTime());
 	}
 
 	private void checkNextSentinel() {
@@ -320,7 +371,30 @@ final class SentinelMasterFollower implements AutoCloseable {
 		if (named.epoch() > current.epoch()) {
 			return true;
 		}
-		return current.provisional() && (named.sameAddress(current) || System.nanoTime() - current.provisionalUntil() > 0);
+		// a Sentinel confirms the provisional master, or overrules it once expired (a failover aborted)
+		return current.provisional() && named.epoch() >= current.epoch()
+				&& (named.sameAddress(current) || System.nanoTime() - current.provisionalUntil() > 0);
+	}
+
+	/**
+	 * The server we are on answered {@code READONLY}: a provisional master that did (a failover aborted after its
+	 * promotion turns it back into a replica) gives way to the Sentinels' answer at once.
+	 */
+	void readOnlySeen() {
+		this.lock.lock();
+		try {
+			Master current = this.master;
+			if (!current.provisional()) {
+				return;
+			}
+			this.master = new Master(current.host(), current.port(), current.epoch(), true, System.nanoTime() - 1);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		for (int i = 0; i < this.sentinels.size(); i++) {
+			checkSoon(i);
+		}
 	}
 
 	private void forget(Master failed, Master previous) {
@@ -349,8 +423,12 @@ final class SentinelMasterFollower implements AutoCloseable {
 			if (flags.contains("failover_in_progress") || fields.get("ip") == null) {
 				return null;
 			}
+			String failoverTimeout = fields.get("failover-timeout");
+			if (failoverTimeout != null && failoverTimeout.matches("\\d{1,12}")) {
+				this.provisionalFor = Duration.ofMillis(Long.parseLong(failoverTimeout));
+			}
 			return new Master(fields.get("ip"), Integer.parseInt(fields.get("port")),
-					Long.parseLong(fields.getOrDefault("config-epoch", "0")), 0);
+					Long.parseLong(fields.getOrDefault("config-epoch", "0")), false, 0);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Sentinel {} did not answer SENTINEL MASTER {}: {}", this.sentinels.get(sentinel), this.masterName,
@@ -370,13 +448,9 @@ final class SentinelMasterFollower implements AutoCloseable {
 	/**
 	 * A master, as a Sentinel names it, or provisional: a replica we saw promoted, followed before the Sentinels
 	 * name it (with the epoch of the master it replaces) until {@code provisionalUntil} ({@link System#nanoTime()});
-	 * past that, if no Sentinel named it (a failover aborted), the Sentinels' answer wins again.
+	 * past that, if no Sentinel named it (the failover was aborted), the Sentinels' answer wins again.
 	 */
-	record Master(String host, int port, long epoch, long provisionalUntil) {
-
-		boolean provisional() {
-			return this.provisionalUntil != 0;
-		}
+	record Master(String host, int port, long epoch, boolean provisional, long provisionalUntil) {
 
 		boolean sameAddress(Master other) {
 			return this.host.equals(other.host) && this.port == other.port;
