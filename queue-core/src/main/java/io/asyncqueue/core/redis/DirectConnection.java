@@ -1,6 +1,5 @@
 package io.asyncqueue.core.redis;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,8 +71,6 @@ public final class DirectConnection implements AutoCloseable {
 	private static final int KEPT_BUFFER_BYTES = 1024 * 1024;
 
 	private static final Logger logger = LoggerFactory.getLogger(DirectConnection.class);
-
-	private static final byte[] CRLF = { '\r', '\n' };
 
 	private final Supplier<RedisURI> target;
 
@@ -301,8 +298,7 @@ public final class DirectConnection implements AutoCloseable {
 			socket.setTcpNoDelay(true);
 			socket.setKeepAlive(true);
 			socket.setSoTimeout((int) Math.min(Math.max(this.commandTimeout.toMillis(), 1), Integer.MAX_VALUE));
-			Wire opened = new Wire(socket, new BufferedInputStream(socket.getInputStream(), 16 * 1024),
-					socket.getOutputStream());
+			Wire opened = new Wire(socket, new ReplyReader(socket.getInputStream()), socket.getOutputStream());
 			RedisCredentialsProvider provider = uri.getCredentialsProvider();
 			RedisCredentials credentials = (provider != null) ? provider.resolveCredentials().block(this.commandTimeout)
 					: null;
@@ -366,65 +362,42 @@ public final class DirectConnection implements AutoCloseable {
 	}
 
 	/** One RESP2 reply; an error reply is an {@link ErrorReply}, wherever it is. */
-	private static Object read(InputStream in) throws IOException {
+	private static Object read(ReplyReader in) throws IOException {
 		int type = in.read();
 		if (type < 0) {
 			throw new EOFException("Connection closed by Redis");
 		}
-		String line = line(in);
 		switch (type) {
 			case '+':
-				return line;
+				return in.readLine();
 			case '-':
-				return new ErrorReply(line);
+				return new ErrorReply(in.readLine());
 			case ':':
-				return Long.parseLong(line);
+				return in.readNumber();
 			case '$': {
-				int length = Integer.parseInt(line);
+				long length = in.readNumber();
 				if (length < 0) {
 					return null;
 				}
-				byte[] bytes = in.readNBytes(length);
-				if (bytes.length < length || in.read() != '\r' || in.read() != '\n') {
-					throw new EOFException("Connection closed by Redis in the middle of a reply");
+				String text = in.readString(Math.toIntExact(length));
+				if (in.read() != '\r' || in.read() != '\n') {
+					throw new IOException("Unexpected reply from Redis: a bulk string without its CRLF");
 				}
-				return new String(bytes, StandardCharsets.UTF_8);
+				return text;
 			}
 			case '*': {
-				int count = Integer.parseInt(line);
+				long count = in.readNumber();
 				if (count < 0) {
 					return null;
 				}
-				List<Object> items = new ArrayList<>(count);
-				for (int i = 0; i < count; i++) {
+				List<Object> items = new ArrayList<>(Math.toIntExact(count));
+				for (long i = 0; i < count; i++) {
 					items.add(read(in));
 				}
 				return items;
 			}
 			default:
 				throw new IOException("Unexpected reply from Redis, type byte " + type);
-		}
-	}
-
-	private static String line(InputStream in) throws IOException {
-		byte[] line = new byte[32];
-		int length = 0;
-		while (true) {
-			int c = in.read();
-			if (c < 0) {
-				throw new EOFException("Connection closed by Redis in the middle of a reply");
-			}
-			if (c == '\r') {
-				if (in.read() != '\n') {
-					throw new IOException("Unexpected reply from Redis: a line without its LF");
-				}
-				// an error's text may quote a key or an argument: UTF-8, as Lettuce reads it
-				return new String(line, 0, length, StandardCharsets.UTF_8);
-			}
-			if (length == line.length) {
-				line = Arrays.copyOf(line, length * 2);
-			}
-			line[length++] = (byte) c;
 		}
 	}
 
@@ -466,14 +439,14 @@ public final class DirectConnection implements AutoCloseable {
 
 		private final Socket socket;
 
-		private final InputStream in;
+		private final ReplyReader in;
 
 		private final OutputStream out;
 
 		/** Used by one thread at a time: the opener, then callers holding the lock. */
 		private byte[] buffer = new byte[4096];
 
-		Wire(Socket socket, InputStream in, OutputStream out) {
+		Wire(Socket socket, ReplyReader in, OutputStream out) {
 			this.socket = socket;
 			this.in = in;
 			this.out = out;
@@ -494,12 +467,34 @@ public final class DirectConnection implements AutoCloseable {
 		int encode(String[] command) {
 			int length = header('*', command.length, 0);
 			for (String argument : command) {
-				byte[] bytes = argument.getBytes(StandardCharsets.UTF_8);
-				length = header('$', bytes.length, length);
-				length = append(bytes, bytes.length, length);
-				length = append(CRLF, 2, length);
+				int chars = argument.length();
+				if (isAscii(argument, chars)) {
+					length = header('$', chars, length);
+					ensure(length, chars + 2);
+					for (int i = 0; i < chars; i++) {
+						this.buffer[length++] = (byte) argument.charAt(i);
+					}
+				}
+				else {
+					byte[] bytes = argument.getBytes(StandardCharsets.UTF_8);
+					length = header('$', bytes.length, length);
+					ensure(length, bytes.length + 2);
+					System.arraycopy(bytes, 0, this.buffer, length, bytes.length);
+					length += bytes.length;
+				}
+				this.buffer[length++] = '\r';
+				this.buffer[length++] = '\n';
 			}
 			return length;
+		}
+
+		private static boolean isAscii(String text, int chars) {
+			for (int i = 0; i < chars; i++) {
+				if (text.charAt(i) >= 0x80) {
+					return false;
+				}
+			}
+			return true;
 		}
 
 		void shrink() {
@@ -509,26 +504,134 @@ public final class DirectConnection implements AutoCloseable {
 		}
 
 		private int header(char type, int count, int length) {
-			byte[] digits = Integer.toString(count).getBytes(StandardCharsets.US_ASCII);
-			ensure(length, digits.length + 3);
+			ensure(length, 14);
 			this.buffer[length++] = (byte) type;
-			System.arraycopy(digits, 0, this.buffer, length, digits.length);
-			length += digits.length;
-			this.buffer[length++] = '\r';
-			this.buffer[length++] = '\n';
-			return length;
-		}
-
-		private int append(byte[] bytes, int count, int length) {
-			ensure(length, count);
-			System.arraycopy(bytes, 0, this.buffer, length, count);
-			return length + count;
+			int digits = 1;
+			for (int rest = count / 10; rest > 0; rest /= 10) {
+				digits++;
+			}
+			int end = length + digits;
+			int value = count;
+			for (int at = end - 1; at >= length; at--) {
+				this.buffer[at] = (byte) ('0' + value % 10);
+				value /= 10;
+			}
+			this.buffer[end] = '\r';
+			this.buffer[end + 1] = '\n';
+			return end + 2;
 		}
 
 		private void ensure(int length, int more) {
 			if (length + more > this.buffer.length) {
 				this.buffer = Arrays.copyOf(this.buffer, Math.max(this.buffer.length * 2, length + more));
 			}
+		}
+
+	}
+
+	/**
+	 * Replies, read through a buffer of its own: {@link java.io.BufferedInputStream} takes a lock per byte, and a reply
+	 * to a batch of a thousand pushes is some twenty thousand bytes read one by one.
+	 */
+	private static final class ReplyReader {
+
+		private final InputStream in;
+
+		private final byte[] buffer = new byte[16 * 1024];
+
+		private int position;
+
+		private int limit;
+
+		ReplyReader(InputStream in) {
+			this.in = in;
+		}
+
+		int read() throws IOException {
+			if (this.position == this.limit && !fill()) {
+				return -1;
+			}
+			return this.buffer[this.position++] & 0xFF;
+		}
+
+		/** A line's text, up to its CRLF. */
+		String readLine() throws IOException {
+			byte[] line = new byte[64];
+			int length = 0;
+			int c;
+			while ((c = next()) != '\r') {
+				if (length == line.length) {
+					line = Arrays.copyOf(line, length * 2);
+				}
+				line[length++] = (byte) c;
+			}
+			lineFeed();
+			// an error's text may quote a key or an argument: UTF-8, as Lettuce reads it
+			return new String(line, 0, length, StandardCharsets.UTF_8);
+		}
+
+		/** A line holding a whole number, up to its CRLF. */
+		long readNumber() throws IOException {
+			int c = next();
+			boolean negative = c == '-';
+			if (negative) {
+				c = next();
+			}
+			long value = 0;
+			int digits = 0;
+			while (c != '\r') {
+				if (c < '0' || c > '9' || ++digits > 18) {
+					throw new IOException("Unexpected reply from Redis: not a number");
+				}
+				value = value * 10 + (c - '0');
+				c = next();
+			}
+			lineFeed();
+			return negative ? -value : value;
+		}
+
+		String readString(int length) throws IOException {
+			if (this.limit - this.position >= length) {
+				String text = new String(this.buffer, this.position, length, StandardCharsets.UTF_8);
+				this.position += length;
+				return text;
+			}
+			byte[] bytes = new byte[length];
+			int done = 0;
+			while (done < length) {
+				if (this.position == this.limit && !fill()) {
+					throw new EOFException("Connection closed by Redis in the middle of a reply");
+				}
+				int count = Math.min(length - done, this.limit - this.position);
+				System.arraycopy(this.buffer, this.position, bytes, done, count);
+				this.position += count;
+				done += count;
+			}
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+
+		private int next() throws IOException {
+			int c = read();
+			if (c < 0) {
+				throw new EOFException("Connection closed by Redis in the middle of a reply");
+			}
+			return c;
+		}
+
+		private void lineFeed() throws IOException {
+			if (next() != '\n') {
+				throw new IOException("Unexpected reply from Redis: a line without its LF");
+			}
+		}
+
+		private boolean fill() throws IOException {
+			int read = this.in.read(this.buffer, 0, this.buffer.length);
+			if (read <= 0) {
+				return false;
+			}
+			this.position = 0;
+			this.limit = read;
+			return true;
 		}
 
 	}

@@ -72,6 +72,10 @@ class DirectConnectionTest {
 			client.pushAll("direct", List.of(new PushRequest("n", 100, null), new PushRequest("n", 101, null)));
 			assertThat(direct.calls() - before).as("calls made directly").isEqualTo(101);
 			assertThat(redis().llen(keys().waiting()) - waitingBefore).isEqualTo(102);
+			// UTF-8 beyond ASCII (two, three and four bytes a character) arrives as written
+			PushResult text = client.push("direct", "n", "zürich ☃ 𝄞");
+			assertThat(direct.calls() - before).isEqualTo(102);
+			assertThat(redis().hget(keys().jobs(), text.id())).contains("\"zürich ☃ 𝄞\"");
 		}
 	}
 
