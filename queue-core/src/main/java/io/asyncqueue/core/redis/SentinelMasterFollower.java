@@ -352,8 +352,9 @@ final class SentinelMasterFollower implements AutoCloseable {
 				this.onSwitch.run();
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Could not move the connections to the new master of '{}' at {}:{}; trying again at the next "
-						+ "check", this.masterName, named.host(), named.port(), ex);
+				logger.warn("Could not move the connections to the new master of '{}' at {}:{}; trying again {}",
+						this.masterName, named.host(), named.port(),
+						named.provisional() ? "when the Sentinels name it" : "at the next check", ex);
 				forget(named, previous);
 			}
 		}
