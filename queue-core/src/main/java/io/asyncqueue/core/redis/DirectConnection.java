@@ -580,11 +580,16 @@ public final class DirectConnection implements AutoCloseable {
 			long value = 0;
 			int digits = 0;
 			while (c != '\r') {
-				if (c < '0' || c > '9' || ++digits > 18) {
+				int digit = c - '0';
+				if (digit < 0 || digit > 9 || value > (Long.MAX_VALUE - digit) / 10) {
 					throw new IOException("Unexpected reply from Redis: not a number");
 				}
-				value = value * 10 + (c - '0');
+				value = value * 10 + digit;
+				digits++;
 				c = next();
+			}
+			if (digits == 0) {
+				throw new IOException("Unexpected reply from Redis: an empty number");
 			}
 			lineFeed();
 			return negative ? -value : value;
