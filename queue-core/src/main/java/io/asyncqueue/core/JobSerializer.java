@@ -4,7 +4,9 @@ import java.io.StringWriter;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -63,33 +65,69 @@ public final class JobSerializer {
 		// CPU), and a naming strategy of the application's mapper applies to payloads only, never to these.
 		StringWriter json = new StringWriter(128);
 		try (JsonGenerator generator = this.mapper.createGenerator(json)) {
-			generator.writeStartObject();
-			generator.writeStringProperty("job", jobName);
-			generator.writeName("payload");
-			generator.writePOJO(payload);
-			generator.writeNumberProperty("pushedAt", pushedAt.toEpochMilli());
-			if (options.uniqueId() != null) {
-				generator.writeStringProperty("uniqueId", options.uniqueId());
-			}
-			if (options.priority() != 0) {
-				// the scripts read it from here when a job goes back to waiting (a due delayed job, a retry)
-				generator.writeNumberProperty("priority", options.priority());
-			}
-			if (options.group() != null) {
-				// the scripts read it from here when a job leaves or re-enters its group's line (settle, recovery)
-				generator.writeStringProperty("group", options.group());
-			}
-			if (!options.headers().isEmpty()) {
-				generator.writeName("headers");
-				generator.writeStartObject();
-				for (Map.Entry<String, String> header : options.headers().entrySet()) {
-					generator.writeStringProperty(header.getKey(), header.getValue());
+			writeEnvelope(generator, jobName, payload, pushedAt, options);
+		}
+		return json.toString();
+	}
+
+	/**
+	 * Serialize several jobs: the envelopes {@link #serialize} makes, one per request, in order, written by one
+	 * generator (making one per envelope was a quarter of a batched push's CPU).
+	 * @param requests the jobs
+	 * @param pushedAt the push time
+	 * @return the envelope JSON of each
+	 * @since 0.3.0
+	 */
+	public List<String> serializeAll(List<PushRequest> requests, Instant pushedAt) {
+		if (requests.size() == 1) {
+			PushRequest request = requests.get(0);
+			return List.of(serialize(request.jobName(), request.payload(), pushedAt, request.options()));
+		}
+		StringWriter json = new StringWriter(128 * requests.size());
+		StringBuffer written = json.getBuffer();
+		List<String> envelopes = new ArrayList<>(requests.size());
+		try (JsonGenerator generator = this.mapper.createGenerator(json)) {
+			for (PushRequest request : requests) {
+				int start = written.length();
+				writeEnvelope(generator, request.jobName(), request.payload(), pushedAt, request.options());
+				generator.flush();
+				// each root value after the first follows the generator's root separator (a space)
+				while (written.charAt(start) != '{') {
+					start++;
 				}
-				generator.writeEndObject();
+				envelopes.add(written.substring(start));
+			}
+		}
+		return envelopes;
+	}
+
+	private static void writeEnvelope(JsonGenerator generator, String jobName, Object payload, Instant pushedAt,
+			PushOptions options) {
+		generator.writeStartObject();
+		generator.writeStringProperty("job", jobName);
+		generator.writeName("payload");
+		generator.writePOJO(payload);
+		generator.writeNumberProperty("pushedAt", pushedAt.toEpochMilli());
+		if (options.uniqueId() != null) {
+			generator.writeStringProperty("uniqueId", options.uniqueId());
+		}
+		if (options.priority() != 0) {
+			// the scripts read it from here when a job goes back to waiting (a due delayed job, a retry)
+			generator.writeNumberProperty("priority", options.priority());
+		}
+		if (options.group() != null) {
+			// the scripts read it from here when a job leaves or re-enters its group's line (settle, recovery)
+			generator.writeStringProperty("group", options.group());
+		}
+		if (!options.headers().isEmpty()) {
+			generator.writeName("headers");
+			generator.writeStartObject();
+			for (Map.Entry<String, String> header : options.headers().entrySet()) {
+				generator.writeStringProperty(header.getKey(), header.getValue());
 			}
 			generator.writeEndObject();
 		}
-		return json.toString();
+		generator.writeEndObject();
 	}
 
 	/**

@@ -248,9 +248,11 @@ public final class QueueClient {
 	private List<PushRecord> records(QueueSettings settings, List<PushRequest> requests) {
 		List<PushRecord> records = new ArrayList<>(requests.size());
 		Instant now = Instant.now();
-		for (PushRequest request : requests) {
+		List<String> envelopes = this.serializer.serializeAll(requests, now);
+		for (int i = 0; i < requests.size(); i++) {
+			PushRequest request = requests.get(i);
 			PushOptions options = request.options();
-			String envelope = this.serializer.serialize(request.jobName(), request.payload(), now, options);
+			String envelope = envelopes.get(i);
 			if (envelope.length() * 3 > settings.maxPayloadSize()) {
 				int size = JobSerializer.utf8Length(envelope);
 				if (size > settings.maxPayloadSize()) {

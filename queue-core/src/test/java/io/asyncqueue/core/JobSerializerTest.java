@@ -2,12 +2,14 @@ package io.asyncqueue.core;
 
 import java.lang.reflect.Type;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +33,28 @@ class JobSerializerTest {
 		assertThat(envelope.pushedAt()).isEqualTo(Instant.ofEpochMilli(1732233600000L));
 		assertThat(envelope.headers()).isEqualTo(Map.of("traceId", "t-1"));
 		assertThat(serializer.<Order>convert(envelope.payload(), Order.class)).isEqualTo(new Order("o-1", 2));
+	}
+
+	@Test
+	void aBatchIsSerializedAsEachOfItsJobsWouldBeAlone() {
+		List<PushRequest> requests = List.of(new PushRequest("create-order", new Order("o-1", 2), PushOptions.unique("u-1")),
+				new PushRequest("ping", null, null), new PushRequest("text", " {leading space} ", PushOptions.priority(5)),
+				new PushRequest("list", List.of(1, 2, 3), PushOptions.now().header("traceId", "t-1")),
+				new PushRequest("grouped", Map.of("k", "zürich ☃"), PushOptions.group("g-1")),
+				new PushRequest("number", 42, null));
+		Instant at = Instant.ofEpochMilli(1732233600000L);
+		for (JsonMapper mapper : List.of(JsonMapper.builder().build(),
+				JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build())) {
+			JobSerializer serializer = new JobSerializer(mapper);
+			List<String> batch = serializer.serializeAll(requests, at);
+			assertThat(batch).hasSize(requests.size());
+			for (int i = 0; i < requests.size(); i++) {
+				PushRequest request = requests.get(i);
+				assertThat(batch.get(i)).isEqualTo(serializer.serialize(request.jobName(), request.payload(), at,
+						request.options()));
+			}
+			assertThat(serializer.serializeAll(requests.subList(0, 1), at)).containsExactly(batch.get(0));
+		}
 	}
 
 	@Test
