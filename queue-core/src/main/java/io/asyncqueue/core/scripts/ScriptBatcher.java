@@ -159,6 +159,7 @@ final class ScriptBatcher<T> {
 	 * @return the records' reply
 	 */
 	CompletableFuture<T> submitAll(String[] args, int records) {
+		noteQueueing();
 		return submit(args, records, false);
 	}
 
@@ -181,7 +182,18 @@ final class ScriptBatcher<T> {
 	 * @return the records' reply, complete when the direct connection took the call
 	 */
 	CompletableFuture<T> submitAllAndWait(String[] args, int records) {
+		noteQueueing();
 		return submit(args, records, false, true);
+	}
+
+	/**
+	 * A push that finds a call in flight waits behind it: for {@link #ALONE_FOR_NANOS} no push goes direct. Only the
+	 * pushes' methods note it, so that settles, which never go direct, do not write it on their hot path.
+	 */
+	private void noteQueueing() {
+		if (this.inFlight.get()) {
+			this.queuedBehindAt = System.nanoTime();
+		}
 	}
 
 	private CompletableFuture<T> submit(String[] args, int records, boolean followedUp) {
@@ -199,9 +211,6 @@ final class ScriptBatcher<T> {
 		this.waitingRecords.addAndGet(records);
 		this.waitingChars.addAndGet(chars);
 		this.accepted.incrementAndGet();
-		if (this.inFlight.get()) {
-			this.queuedBehindAt = System.nanoTime();
-		}
 		this.pending.add(record);
 		flush((callerWaits && System.nanoTime() - this.queuedBehindAt > ALONE_FOR_NANOS) ? record : null);
 		return record.result;
