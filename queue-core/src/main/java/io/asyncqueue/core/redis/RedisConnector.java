@@ -70,7 +70,7 @@ public abstract class RedisConnector implements AutoCloseable {
 	 */
 	public static RedisConnector of(RedisClient client) {
 		return standalone(client, () -> {
-		});
+		}, null);
 	}
 
 	/**
@@ -90,9 +90,7 @@ public abstract class RedisConnector implements AutoCloseable {
 
 	private static RedisConnector of(RedisClient client, RedisURI uri, Runnable shutdown) {
 		if (uri.getSentinels().isEmpty()) {
-			return new LettuceConnector<StatefulRedisConnection<String, String>>(
-					() -> client.connect(ExactUtf8Codec.INSTANCE), StatefulRedisConnection::async, shutdown, client,
-					direct(client, uri, () -> uri));
+			return standalone(client, shutdown, direct(client, uri, () -> uri));
 		}
 		SentinelMasterFollower follower = new SentinelMasterFollower(client, uri);
 		LettuceConnector<StatefulRedisConnection<String, String>> connector = new LettuceConnector<>(
@@ -255,9 +253,9 @@ public abstract class RedisConnector implements AutoCloseable {
 		});
 	}
 
-	private static RedisConnector standalone(RedisClient client, Runnable shutdown) {
+	private static RedisConnector standalone(RedisClient client, Runnable shutdown, DirectConnection direct) {
 		return new LettuceConnector<StatefulRedisConnection<String, String>>(() -> client.connect(ExactUtf8Codec.INSTANCE),
-				StatefulRedisConnection::async, shutdown, client, null);
+				StatefulRedisConnection::async, shutdown, client, direct);
 	}
 
 	/**
