@@ -204,7 +204,7 @@ public final class DirectConnection implements AutoCloseable {
 		if (error == null) {
 			return CompletableFuture.completedFuture(reply);
 		}
-		if (error.startsWith("READONLY")) {
+		if (RedisFailures.readOnly(error)) {
 			// the server became a replica and ran nothing: the usual way answers, and its connector moves
 			IOException readOnly = new IOException(error);
 			drop(current, readOnly);

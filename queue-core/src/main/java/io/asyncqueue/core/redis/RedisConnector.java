@@ -338,7 +338,7 @@ public abstract class RedisConnector implements AutoCloseable {
 			@Override
 			public void commandFailed(CommandFailedEvent event) {
 				// on the I/O thread: only note it, the next caller reconnects
-				if (String.valueOf(event.getCause().getMessage()).startsWith("READONLY")) {
+				if (RedisFailures.readOnly(String.valueOf(event.getCause().getMessage()))) {
 					LettuceConnector.this.readOnlySeen = true;
 				}
 			}

@@ -3,6 +3,8 @@ package io.asyncqueue.core.redis;
 import java.io.IOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
 
@@ -34,7 +36,39 @@ public final class RedisFailures {
 	 */
 	private static final String SCRIPT_DENIED = "The user executing the script can't";
 
+	/**
+	 * Where Redis 6.2 puts the code of an error a command inside a script answered: "ERR Error running script
+	 * (call to f_...): @user_script:231: @user_script: 231: -READONLY You can't write against a read only
+	 * replica." (7.0 answers "READONLY You can't ... script: f_..., on @user_script:231.").
+	 */
+	private static final Pattern SCRIPT_ERROR_CODE = Pattern
+		.compile("^ERR Error running script \\(call to f_[0-9a-f]+\\): (?:@user_script: ?\\d+: )+-([A-Z]+) ");
+
 	private RedisFailures() {
+	}
+
+	/**
+	 * The code of an error Redis answered: its first word, or, for a command that failed inside a script on Redis
+	 * 6.2, that command's code rather than the script's {@code ERR}.
+	 * @param message the error's message
+	 * @return the code, such as {@code READONLY}
+	 */
+	static String errorCode(String message) {
+		Matcher inScript = SCRIPT_ERROR_CODE.matcher(message);
+		if (inScript.find()) {
+			return inScript.group(1);
+		}
+		int space = message.indexOf(' ');
+		return (space < 0) ? message : message.substring(0, space);
+	}
+
+	/**
+	 * Whether Redis answered {@code READONLY}: the server behind the address became a replica.
+	 * @param message the error's message
+	 * @return whether it is a {@code READONLY} answer, a script's on Redis 6.2 too
+	 */
+	static boolean readOnly(String message) {
+		return "READONLY".equals(errorCode(message));
 	}
 
 	/**
@@ -128,8 +162,9 @@ public final class RedisFailures {
 				return true;
 			}
 			String message = String.valueOf(cause.getMessage());
+			String code = errorCode(message);
 			for (String transientError : TRANSIENT) {
-				if (message.startsWith(transientError)) {
+				if (transientError.equals(code)) {
 					return true;
 				}
 			}
@@ -193,7 +228,7 @@ public final class RedisFailures {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			String message = String.valueOf(cause.getMessage());
 			if (message.contains("Commands are rejected") || message.contains("Connection is closed")
-					|| message.startsWith("Unable to connect") || message.startsWith("NOREPLICAS")) {
+					|| message.startsWith("Unable to connect") || "NOREPLICAS".equals(errorCode(message))) {
 				return true;
 			}
 			if (cause.getCause() == cause) {

@@ -24,6 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisFailuresTest {
 
+	/** How Redis 6.2 begins the error of a command that failed inside a script, before that command's own error. */
+	private static final String SCRIPT_62 = "ERR Error running script (call to f_70304ae5e98fa463fee5bbd985c8440b4bb4b7a8): "
+			+ "@user_script:231: @user_script: 231: ";
+
 	@Test
 	void failoversAndOutagesAreRetryable() {
 		assertThat(RedisFailures.exception("Could not push", new RedisException("Connection disconnected")))
@@ -37,7 +41,10 @@ class RedisFailuresTest {
 				new RedisCommandExecutionException("TRYAGAIN Multiple keys request during rehashing of slot"),
 				new RedisCommandExecutionException("READONLY You can't write against a read only replica."),
 				new RedisCommandExecutionException("LOADING Redis is loading the dataset in memory"),
-				new RedisCommandExecutionException("NOREPLICAS Not enough good replicas to write.") }) {
+				new RedisCommandExecutionException("NOREPLICAS Not enough good replicas to write."),
+				// Redis 6.2's words for a write refused inside a script
+				new RedisCommandExecutionException(SCRIPT_62 + "-READONLY You can't write against a read only replica."),
+				new RedisCommandExecutionException(SCRIPT_62 + "-NOREPLICAS Not enough good replicas to write.") }) {
 			assertThat(RedisFailures.exception("x", new CompletionException(failure))).as(failure.toString())
 				.isInstanceOf(RedisUnavailableException.class);
 		}
@@ -50,6 +57,24 @@ class RedisFailuresTest {
 		assertThat(((RedisUnavailableException) RedisFailures.exception("x",
 				new RedisCommandExecutionException("NOREPLICAS Not enough good replicas to write."))).mayHaveBeenWritten())
 			.as("refused at the script's first write").isFalse();
+		assertThat(((RedisUnavailableException) RedisFailures.exception("x",
+				new RedisCommandExecutionException(SCRIPT_62 + "-NOREPLICAS Not enough good replicas to write.")))
+			.mayHaveBeenWritten()).as("6.2").isFalse();
+	}
+
+	@Test
+	void aReadOnlyAnswerIsKnownInEitherVersionsWords() {
+		assertThat(RedisFailures.readOnly("READONLY You can't write against a read only replica.")).isTrue();
+		assertThat(RedisFailures.readOnly("READONLY You can't write against a read only replica. script: "
+				+ "70304ae5e98fa463fee5bbd985c8440b4bb4b7a8, on @user_script:231.")).isTrue();
+		assertThat(RedisFailures.readOnly(SCRIPT_62 + "-READONLY You can't write against a read only replica."))
+			.isTrue();
+		assertThat(RedisFailures.readOnly("ERR Error running script (call to f_70304ae5e98fa463fee5bbd985c8440b4bb4b7a8): "
+				+ "@user_script:12: user_script:12: Script attempted to access a non local key -READONLY x")).isFalse();
+		assertThat(RedisFailures.readOnly("ERR READONLY")).isFalse();
+		assertThat(RedisFailures.exception("x", new RedisCommandExecutionException(
+				SCRIPT_62 + "-WRONGTYPE Operation against a key holding the wrong kind of value")))
+			.isNotInstanceOf(RedisUnavailableException.class);
 	}
 
 	@Test
